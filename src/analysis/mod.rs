@@ -1,0 +1,255 @@
+//! The analysis stage: every figure DESIGN section 2 defines, computed once
+//! in polars from a validated [`Dataset`], returned as plain structs that
+//! every renderer (text, JSON, Markdown, SVG) reads. Nothing downstream
+//! recomputes a figure.
+
+use std::collections::BTreeMap;
+
+use crate::data::{Dataset, DateSpec, Day, Qualifier, Stated};
+use crate::error::{Error, Result};
+
+/// A closed interval of the quantity; `high == None` is open above (+∞).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    /// Lower end (0 for `up_to`).
+    pub low: f64,
+    /// Upper end; `None` for `at_least`.
+    pub high: Option<f64>,
+}
+
+/// Another report of a claim (a row whose `origin` is the claim), or the
+/// claim's own row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Id of the row in claims.csv.
+    pub row: String,
+    /// Who published the document.
+    pub outlet: Option<String>,
+    /// URL or document name.
+    pub document: String,
+    /// When the document was published.
+    pub published: Option<DateSpec>,
+}
+
+/// One origin claim (repeats collapsed into it), with everything a renderer
+/// shows about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimView {
+    /// The claim id (an origin row).
+    pub id: String,
+    /// Metric id.
+    pub metric: String,
+    /// Source id.
+    pub source: String,
+    /// Source display name.
+    pub source_name: String,
+    /// Source affiliation.
+    pub affiliation: String,
+    /// Admiralty source grade.
+    pub reliability: char,
+    /// How the number was stated.
+    pub qualifier: Qualifier,
+    /// The stated number(s).
+    pub stated: Stated,
+    /// The claim's interval (DESIGN 2).
+    pub interval: Interval,
+    /// The claim's point (DESIGN 2).
+    pub point: f64,
+    /// When the claim was made.
+    pub claimed: DateSpec,
+    /// The claim's own document.
+    pub own: Report,
+    /// Further reports of the same claim (rows with `origin` = this id),
+    /// sorted by row id.
+    pub further: Vec<Report>,
+    /// The quote, if any.
+    pub quote: Option<String>,
+    /// Number of other affiliations whose current claim agrees with this
+    /// one (only filled for current claims; 0 otherwise).
+    pub corroboration: usize,
+}
+
+/// Range of the current claims (DESIGN 2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RangeSummary {
+    /// Least stated number.
+    pub low: f64,
+    /// Greatest stated number.
+    pub high: f64,
+    /// Median of the points.
+    pub median: f64,
+    /// How many sources (current claims).
+    pub sources: usize,
+    /// How many distinct affiliations.
+    pub affiliations: usize,
+}
+
+/// The stretch covered by the most current-claim intervals (DESIGN 2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Consensus {
+    /// Start of the stretch.
+    pub low: f64,
+    /// End of the stretch; `None` when open above.
+    pub high: Option<f64>,
+    /// k: how many intervals cover it.
+    pub support: usize,
+    /// Number of current claims.
+    pub of: usize,
+    /// How many other disjoint stretches tie at k.
+    pub others: usize,
+}
+
+impl Consensus {
+    /// support / of.
+    pub fn agreement(&self) -> f64 {
+        if self.of == 0 {
+            0.0
+        } else {
+            self.support as f64 / self.of as f64
+        }
+    }
+}
+
+/// Agreement between two sources' current claims.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    /// Source id (row).
+    pub a: String,
+    /// Source id (column).
+    pub b: String,
+    /// Their intervals intersect.
+    pub agree: bool,
+    /// 0 when they agree, else distance between the intervals divided by the
+    /// larger of the two points.
+    pub gap: f64,
+}
+
+/// Range and consensus as of one day (for the timeline bands).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// The day.
+    pub day: Day,
+    /// Range as of that day; `None` when nothing was known yet.
+    pub range: Option<RangeSummary>,
+    /// Consensus as of that day; `None` when nothing was known yet.
+    pub consensus: Option<Consensus>,
+}
+
+/// Everything about one metric as of one day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricView {
+    /// Metric id.
+    pub metric: String,
+    /// Metric label.
+    pub label: String,
+    /// Unit.
+    pub unit: String,
+    /// The as-of day.
+    pub as_of: Day,
+    /// Each source's current claim, sorted by source id.
+    pub current: Vec<ClaimView>,
+    /// Range over the current claims; `None` when no claim is known yet.
+    pub range: Option<RangeSummary>,
+    /// Consensus over the current claims; `None` when no claim is known yet.
+    pub consensus: Option<Consensus>,
+    /// Every ordered pair of current-claim sources (a, b), a ≠ b, sorted by
+    /// (a, b).
+    pub pairs: Vec<Pair>,
+}
+
+/// Every claim of one metric known as of a day, with the range and consensus
+/// through time: what the timeline chart and claim tables show. Computed on
+/// demand (per metric) because it is the costly part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricHistory {
+    /// Metric id.
+    pub metric: String,
+    /// Metric label.
+    pub label: String,
+    /// Unit.
+    pub unit: String,
+    /// The as-of day.
+    pub as_of: Day,
+    /// Every origin claim known as of the day, sorted by claimed end, start, id.
+    pub known: Vec<ClaimView>,
+    /// Range and consensus as of each distinct `claimed` end day among the
+    /// known claims, ascending; the last is the as-of view.
+    pub snapshots: Vec<Snapshot>,
+}
+
+/// A source whose current claim differs between two days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    /// Source id.
+    pub source: String,
+    /// Current claim at the earlier day.
+    pub old: ClaimView,
+    /// Current claim at the later day.
+    pub new: ClaimView,
+}
+
+/// What changed for one metric between `since` and `as_of`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricChanges {
+    /// Metric id.
+    pub metric: String,
+    /// Metric label.
+    pub label: String,
+    /// The earlier day S.
+    pub since: Day,
+    /// The later day D.
+    pub as_of: Day,
+    /// Claims known as of D but not as of S, sorted by claimed end, start, id.
+    pub new_claims: Vec<ClaimView>,
+    /// Sources whose current claim differs, sorted by source id.
+    pub revisions: Vec<Revision>,
+    /// Range at S.
+    pub range_before: Option<RangeSummary>,
+    /// Range at D.
+    pub range_after: Option<RangeSummary>,
+    /// Consensus at S.
+    pub consensus_before: Option<Consensus>,
+    /// Consensus at D.
+    pub consensus_after: Option<Consensus>,
+}
+
+/// The analysis of a whole dataset as of one day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// The as-of day.
+    pub as_of: Day,
+    /// One view per metric, by metric id.
+    pub metrics: BTreeMap<String, MetricView>,
+}
+
+/// Analyses every metric of `dataset` as of `as_of`.
+pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
+    let _ = (dataset, as_of);
+    todo!("analysis helper")
+}
+
+/// The view of one metric; an unknown metric is a usage error that lists the
+/// known ones.
+pub fn view<'a>(analysis: &'a Analysis, metric: &str) -> Result<&'a MetricView> {
+    analysis.metrics.get(metric).ok_or_else(|| {
+        let known: Vec<&str> = analysis.metrics.keys().map(String::as_str).collect();
+        Error::Usage(format!(
+            "unknown metric \"{metric}\" (known: {})",
+            known.join(", ")
+        ))
+    })
+}
+
+/// Every claim of `metric` known as of `as_of`, with range and consensus
+/// through time.
+pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHistory> {
+    let _ = (dataset, metric, as_of);
+    todo!("analysis helper")
+}
+
+/// What changed per metric between `since` and `as_of` (every metric, sorted
+/// by id).
+pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricChanges>> {
+    let _ = (dataset, since, as_of);
+    todo!("analysis helper")
+}

@@ -1,0 +1,1 @@
+//! Polars frames built from the validated rows, consumed by the analysis.

@@ -1,0 +1,248 @@
+//! The data stage: the schema of the three CSV files, date specs, numbers,
+//! loading with validation, and the polars frames built from validated rows.
+
+pub mod datespec;
+pub mod frames;
+pub mod load;
+pub mod number;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use datespec::{DateSpec, Day};
+
+/// Everything read from one data folder, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// The folder the files were read from.
+    pub dir: PathBuf,
+    /// Every row of claims.csv, repeats included, in file order.
+    pub claims: Vec<Claim>,
+    /// Every row of sources.csv, in file order.
+    pub sources: Vec<Source>,
+    /// Every row of metrics.csv, in file order.
+    pub metrics: Vec<Metric>,
+}
+
+impl Dataset {
+    /// The metric with this id.
+    pub fn metric(&self, id: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// The claim row with this id.
+    pub fn claim(&self, id: &str) -> Option<&Claim> {
+        self.claims.iter().find(|c| c.id == id)
+    }
+
+    /// The default as-of day: the latest end of any `claimed` window
+    /// (never today's date). `None` when there are no claims.
+    pub fn latest_claimed(&self) -> Option<Day> {
+        self.claims.iter().map(|c| c.claimed.end).max()
+    }
+}
+
+/// How a number was stated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Qualifier {
+    /// "11,000": the interval is the point.
+    Exact,
+    /// "approximately 11,000": the point ± the metric's tolerance.
+    Approx,
+    /// "at least 10,000": open above.
+    AtLeast,
+    /// "up to 8,000": from 0 to the value.
+    UpTo,
+    /// "10,000 to 12,000": `low` and `high`.
+    Range,
+}
+
+impl Qualifier {
+    /// Every qualifier, in the order the docs list them.
+    pub const ALL: [Qualifier; 5] = [
+        Qualifier::Exact,
+        Qualifier::Approx,
+        Qualifier::AtLeast,
+        Qualifier::UpTo,
+        Qualifier::Range,
+    ];
+
+    /// The spelling used in the CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::UpTo => "up_to",
+            Qualifier::Range => "range",
+        }
+    }
+
+    /// Parses the CSV spelling; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Qualifier> {
+        Qualifier::ALL.into_iter().find(|q| q.as_str() == text)
+    }
+}
+
+impl fmt::Display for Qualifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The numbers a claim states.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stated {
+    /// `value` (every qualifier but `range`).
+    Value(f64),
+    /// `low` and `high` (qualifier `range`), low ≤ high.
+    Range(f64, f64),
+}
+
+/// One row of claims.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    /// Stable slug id.
+    pub id: String,
+    /// Id of the metric claimed.
+    pub metric: String,
+    /// When the claimant made the claim.
+    pub claimed: DateSpec,
+    /// Id of the claimant in sources.csv.
+    pub source: String,
+    /// How the number was stated.
+    pub qualifier: Qualifier,
+    /// The stated number(s).
+    pub stated: Stated,
+    /// URL or document name where the claim was read.
+    pub document: String,
+    /// Who published the document.
+    pub outlet: Option<String>,
+    /// When the document was published.
+    pub published: Option<DateSpec>,
+    /// The claim this row repeats (circular reporting).
+    pub origin: Option<String>,
+    /// The words that carry the claim.
+    pub quote: Option<String>,
+    /// Analyst's notes.
+    pub notes: Option<String>,
+    /// Physical line where the row starts in claims.csv (1 = header).
+    pub line: usize,
+}
+
+/// Kind of claimant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceKind {
+    Government,
+    Military,
+    Intelligence,
+    Media,
+    Anonymous,
+    Other,
+}
+
+impl SourceKind {
+    /// Every kind, in the order the docs list them.
+    pub const ALL: [SourceKind; 6] = [
+        SourceKind::Government,
+        SourceKind::Military,
+        SourceKind::Intelligence,
+        SourceKind::Media,
+        SourceKind::Anonymous,
+        SourceKind::Other,
+    ];
+
+    /// The spelling used in sources.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Government => "government",
+            SourceKind::Military => "military",
+            SourceKind::Intelligence => "intelligence",
+            SourceKind::Media => "media",
+            SourceKind::Anonymous => "anonymous",
+            SourceKind::Other => "other",
+        }
+    }
+
+    /// Parses the CSV spelling; `None` for anything else.
+    pub fn parse(text: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// One row of sources.csv: a claimant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Slug id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Country or organisation the claimant speaks for.
+    pub affiliation: String,
+    /// Kind of claimant, when given.
+    pub kind: Option<SourceKind>,
+    /// Admiralty source grade `A`–`F`; `F` when not given.
+    pub reliability: char,
+    /// Analyst's notes.
+    pub notes: Option<String>,
+    /// Physical line where the row starts in sources.csv.
+    pub line: usize,
+}
+
+/// One row of metrics.csv: a quantity with one scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    /// Slug id, e.g. `kp_troops_kursk`.
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// Unit, e.g. "troops".
+    pub unit: String,
+    /// Relative half-width of `approx` claims, 0 ≤ t < 1 (default 0.1).
+    pub tolerance: f64,
+    /// Scope and caveats.
+    pub description: Option<String>,
+    /// Physical line where the row starts in metrics.csv.
+    pub line: usize,
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a data file, pointing at a physical line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// The file as the user named it, e.g. `data/claims.csv`.
+    pub file: String,
+    /// Physical line (1-based; 1 is the header; 0 for the file as a whole).
+    pub line: usize,
+    /// The column, or another short subject such as `file` or `header`.
+    pub column: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// Error (exit 1) or warning (exit 0).
+    pub severity: Severity,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let warning = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        write!(
+            f,
+            "{}:{}: {}{}: {}",
+            self.file, self.line, warning, self.column, self.message
+        )
+    }
+}

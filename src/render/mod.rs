@@ -1,0 +1,99 @@
+//! Text renderers: number and date formatting shared by every output, the
+//! `check` summary, `show`/`changes` output and Markdown tables. Renderers
+//! return strings; only `write.rs` decides where bytes go.
+
+pub mod show;
+
+use crate::analysis::Interval;
+use crate::data::load::Loaded;
+
+/// A number with thousands separators and at most two decimals, trailing
+/// zeros dropped: `9,900`, `112.5`, `0.25`.
+pub fn number(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    let negative = rounded < 0.0;
+    let fixed = format!("{:.2}", rounded.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let fraction = fraction.trim_end_matches('0');
+    let mut out = String::with_capacity(fixed.len() + whole.len() / 3 + 1);
+    if negative && (whole != "0" || !fraction.is_empty()) {
+        out.push('-');
+    }
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
+/// Two numbers with an en dash, or one when they are equal:
+/// `10,000–12,000`, `11,000`.
+pub fn span(low: f64, high: f64) -> String {
+    if number(low) == number(high) {
+        number(low)
+    } else {
+        format!("{}–{}", number(low), number(high))
+    }
+}
+
+/// An interval: `10,000–12,000`, `11,000`, or `150,000 or more` when open.
+pub fn interval(interval: &Interval) -> String {
+    match interval.high {
+        Some(high) => span(interval.low, high),
+        None => format!("{} or more", number(interval.low)),
+    }
+}
+
+/// What `check` prints on success: the warnings, then one summary line.
+pub fn check_summary(loaded: &Loaded) -> String {
+    let mut out = String::new();
+    for warning in &loaded.warnings {
+        out.push_str(&warning.to_string());
+        out.push('\n');
+    }
+    let dataset = &loaded.dataset;
+    out.push_str(&format!(
+        "ok: {} claims, {} sources, {} metrics, {} warnings\n",
+        dataset.claims.len(),
+        dataset.sources.len(),
+        dataset.metrics.len(),
+        loaded.warnings.len()
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Thousands separators, at most two decimals, trailing zeros dropped.
+    #[test]
+    fn numbers() {
+        assert_eq!(number(9900.0), "9,900");
+        assert_eq!(number(112.5), "112.5");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(1234567.891), "1,234,567.89");
+        assert_eq!(number(100.004), "100");
+        assert_eq!(number(999.999), "1,000");
+        assert_eq!(number(-0.001), "0");
+        assert_eq!(number(-1500.0), "-1,500");
+    }
+
+    // Ranges use an en dash; an open upper bound reads "or more".
+    #[test]
+    fn intervals() {
+        assert_eq!(span(10000.0, 12000.0), "10,000–12,000");
+        assert_eq!(span(11000.0, 11000.0), "11,000");
+        let open = Interval {
+            low: 150000.0,
+            high: None,
+        };
+        assert_eq!(interval(&open), "150,000 or more");
+    }
+}

@@ -1,0 +1,4 @@
+//! The one integration-test binary: each module tests one feature by running
+//! the real `rangefinder` binary on fixtures in a temporary folder.
+
+mod harness;
