@@ -40,6 +40,52 @@ impl Dataset {
         self.claims.iter().find(|c| c.id == id)
     }
 
+    /// For every claim row (by index), the index of the origin claim it
+    /// reports: itself when it has no `origin`, else the end of its `origin`
+    /// chain. Iterative (chains may be very long); a chain that loops or
+    /// names an unknown id (which validation rejects) maps to the row itself.
+    pub fn root_index(&self) -> Vec<usize> {
+        let index: std::collections::HashMap<&str, usize> = self
+            .claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let parent: Vec<Option<usize>> = self
+            .claims
+            .iter()
+            .map(|c| c.origin.as_deref().and_then(|o| index.get(o).copied()))
+            .collect();
+        const UNKNOWN: usize = usize::MAX;
+        let mut root = vec![UNKNOWN; self.claims.len()];
+        let mut on_path = vec![false; self.claims.len()];
+        let mut path = Vec::new();
+        for start in 0..self.claims.len() {
+            let mut at = start;
+            // Walk up until a row with a known root, a row without origin, or
+            // a row already on this path (a loop).
+            let resolved = loop {
+                if root[at] != UNKNOWN {
+                    break root[at];
+                }
+                if on_path[at] {
+                    break start;
+                }
+                on_path[at] = true;
+                path.push(at);
+                match parent[at] {
+                    Some(next) => at = next,
+                    None => break at,
+                }
+            };
+            for row in path.drain(..) {
+                on_path[row] = false;
+                root[row] = resolved;
+            }
+        }
+        root
+    }
+
     /// The default as-of day: the latest end of any `claimed` window
     /// (never today's date). `None` when there are no claims.
     pub fn latest_claimed(&self) -> Option<Day> {
