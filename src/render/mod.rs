@@ -2,6 +2,7 @@
 //! `check` summary, `show`/`changes` output and Markdown tables. Renderers
 //! return strings; only `write.rs` decides where bytes go.
 
+pub mod markdown;
 pub mod show;
 
 use crate::analysis::Interval;

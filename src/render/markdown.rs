@@ -1,0 +1,205 @@
+//! GitHub-flavoured Markdown building blocks: escaping text that came from the
+//! CSV files (so a quote can never open a link, a table cell or an HTML tag),
+//! links made only from `http`/`https` URLs, and pipe tables.
+
+/// Escapes text from the data for Markdown and HTML, on one line: Markdown
+/// punctuation is backslash-escaped, `<>&` become entities, line breaks and
+/// tabs become spaces, and control characters and bidi overrides are
+/// dropped (they could make a cell read differently from what it holds).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                // A CRLF pair is one line break.
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            '\n' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '~' | '#' | '[' | ']' | '|' | '$' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_hidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters that must not reach a report: C0/C1 controls, DEL, and the
+/// bidirectional embedding, override and isolate marks.
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// True for an absolute `http`/`https` URL with a host and no whitespace or
+/// control characters: the only documents that become links.
+pub fn is_web_url(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !text.chars().any(|c| c.is_whitespace() || is_hidden(c))
+        }
+        None => false,
+    }
+}
+
+/// A document: a link when it is a web URL (its text the host, without
+/// `www.`), else the escaped document name.
+pub fn document(document: &str) -> String {
+    if !is_web_url(document) {
+        return escape(document);
+    }
+    let after_scheme = document.split_once("://").map_or(document, |(_, r)| r);
+    let host = after_scheme
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or(after_scheme);
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    link(&escape(host), document).unwrap_or_else(|| escape(document))
+}
+
+/// `[text](url)` with `text` already escaped; `None` when `url` is not a web
+/// URL. Characters that could end the destination are percent-encoded.
+pub fn link(text: &str, url: &str) -> Option<String> {
+    if !is_web_url(url) {
+        return None;
+    }
+    let mut target = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '(' | ')' | '<' | '>' | '"' | '\'' | '\\' | '`' | '[' | ']' | '|' | '{' | '}' | '^' => {
+                target.push_str(&format!("%{:02X}", c as u32))
+            }
+            c => target.push(c),
+        }
+    }
+    Some(format!("[{text}]({target})"))
+}
+
+/// How a table column is aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Text columns.
+    Left,
+    /// Number columns.
+    Right,
+}
+
+/// A GitHub-flavoured pipe table. Headers and cells must already be escaped
+/// (cells from [`escape`] never hold a raw `|` or a line break).
+pub fn table(columns: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    out.push('|');
+    for (name, _) in columns {
+        out.push_str(&format!(" {name} |"));
+    }
+    out.push_str("\n|");
+    for (_, align) in columns {
+        out.push_str(match align {
+            Align::Left => " --- |",
+            Align::Right => " ---: |",
+        });
+    }
+    out.push('\n');
+    for row in rows {
+        out.push('|');
+        for i in 0..columns.len() {
+            let cell = row.get(i).map(String::as_str).unwrap_or("");
+            if cell.is_empty() {
+                out.push_str("  |");
+            } else {
+                out.push_str(&format!(" {cell} |"));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Pipes, brackets, emphasis, code and HTML from a CSV cannot take effect.
+    #[test]
+    fn escapes_markdown_and_html() {
+        assert_eq!(escape("a | b"), "a \\| b");
+        assert_eq!(
+            escape("<b>bold</b> & co"),
+            "&lt;b&gt;bold&lt;/b&gt; &amp; co"
+        );
+        assert_eq!(
+            escape("[x](javascript:alert(1))"),
+            "\\[x\\](javascript:alert(1))"
+        );
+        assert_eq!(escape("*_~#`$"), "\\*\\_\\~\\#\\`\\$");
+        assert_eq!(escape("back\\slash"), "back\\\\slash");
+        assert_eq!(escape("![img](x)"), "\\!\\[img\\](x)");
+    }
+
+    // Line breaks become spaces; controls and bidi overrides disappear.
+    #[test]
+    fn neutralises_breaks_and_hidden_characters() {
+        assert_eq!(escape("one\r\ntwo\nthree\tfour"), "one two three four");
+        assert_eq!(escape("ab\u{202E}cd\u{2066}e\u{0007}f\u{7F}"), "abcdef");
+        assert_eq!(escape("Seoul — 서울"), "Seoul — 서울");
+    }
+
+    // Only http and https URLs with a host become links.
+    #[test]
+    fn links_only_web_urls() {
+        assert!(is_web_url("https://example.com/a?b=1"));
+        assert!(is_web_url("HTTP://Example.com"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("ftp://example.com"));
+        assert!(!is_web_url("https://"));
+        assert!(!is_web_url("https://exa mple.com"));
+        assert!(!is_web_url("Press briefing, 4 Nov"));
+        assert_eq!(link("x", "javascript:alert(1)"), None);
+        assert_eq!(
+            link("x", "https://a.org/p_(1)").as_deref(),
+            Some("[x](https://a.org/p_%281%29)")
+        );
+    }
+
+    // A document shows its host when it is a URL, its escaped name otherwise.
+    #[test]
+    fn documents() {
+        assert_eq!(
+            document("https://www.reuters.com/world/x"),
+            "[reuters.com](https://www.reuters.com/world/x)"
+        );
+        assert_eq!(
+            document("NIS briefing <closed>"),
+            "NIS briefing &lt;closed&gt;"
+        );
+        assert_eq!(document("javascript:alert(1)"), "javascript:alert(1)");
+    }
+
+    // A table has a header, an alignment row and one line per row.
+    #[test]
+    fn tables() {
+        let rows = vec![
+            vec!["a".to_string(), "1".to_string()],
+            vec![String::new(), "2".to_string()],
+        ];
+        let text = table(&[("Name", Align::Left), ("N", Align::Right)], &rows);
+        assert_eq!(text, "| Name | N |\n| --- | ---: |\n| a | 1 |\n|  | 2 |\n");
+    }
+}
