@@ -16,7 +16,8 @@ pub enum Error {
     /// Notebook problems, each a `file:line: message` line, sorted.
     #[error("invalid notebook ({} problems)", .0.len())]
     Notebook(Vec<String>),
-    /// `build --check` found reports that differ: one line per file.
+    /// `build --check` found reports that differ: one line per file, each
+    /// `path: what differs` (written by `write::check`).
     #[error("reports out of date ({} files)", .0.len())]
     Stale(Vec<String>),
     /// I/O and everything else, with context (exit 1).
@@ -38,10 +39,7 @@ impl Error {
         match self {
             Error::Data(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
             Error::Notebook(lines) => lines.clone(),
-            Error::Stale(files) => files
-                .iter()
-                .map(|f| format!("{f}: differs from what build would write"))
-                .collect(),
+            Error::Stale(files) => files.clone(),
             Error::Usage(message) => vec![format!("error: {message}")],
             Error::Other(error) => vec![format!("error: {error:#}")],
         }

@@ -2,9 +2,13 @@
 //! then rename), removal of files a build no longer produces, and `--check`.
 
 use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::error::Result;
+use anyhow::Context as _;
+
+use crate::error::{Error, Result};
 
 /// One rendered report, entirely in memory.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,21 +19,196 @@ pub struct Report {
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
-/// Writes one file atomically.
+/// Writes one file atomically: the bytes go to a hidden temporary file in
+/// the same folder (`.name.tmp-<pid>`), are synced, then renamed over
+/// `path`, so a killed run never leaves a half-written file.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let _ = (path, bytes);
-    todo!("notebook helper")
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?;
+    let temp = path.with_file_name(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| -> std::io::Result<()> {
+        let mut file = fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)
+    })();
+    if let Err(error) = written {
+        // Best effort: the temporary file is ours and useless now.
+        let _ = fs::remove_file(&temp);
+        return Err(anyhow::Error::new(error)
+            .context(format!("writing {}", path.display()))
+            .into());
+    }
+    Ok(())
 }
 
-/// Writes every report atomically and removes stale generated files.
+/// Writes every report atomically, file by file, then removes the generated
+/// files (`*.svg`) in each report folder that the build no longer produces.
 pub fn apply(reports: &[Report]) -> Result<()> {
-    let _ = reports;
-    todo!("notebook helper")
+    for report in reports {
+        fs::create_dir_all(&report.dir)
+            .with_context(|| format!("creating {}", report.dir.display()))?;
+        for (name, bytes) in &report.files {
+            write_file(&report.dir.join(name), bytes)?;
+        }
+        for name in stale(report)? {
+            let path = report.dir.join(&name);
+            fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
-/// Compares every report with the disk; `Error::Stale` naming each file that
-/// differs (or is missing, or would be removed).
+/// Compares every report with the disk and writes nothing;
+/// `Error::Stale` names each file that differs, is missing, or would be
+/// removed, one line each, sorted.
 pub fn check(reports: &[Report]) -> Result<()> {
-    let _ = reports;
-    todo!("notebook helper")
+    let mut problems = Vec::new();
+    for report in reports {
+        for (name, bytes) in &report.files {
+            let path = report.dir.join(name);
+            match fs::read(&path) {
+                Ok(disk) if disk == *bytes => {}
+                Ok(_) => problems.push(format!(
+                    "{}: differs from what build would write",
+                    path.display()
+                )),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => problems.push(
+                    format!("{}: missing (build would write it)", path.display()),
+                ),
+                Err(error) => {
+                    return Err(anyhow::Error::new(error)
+                        .context(format!("reading {}", path.display()))
+                        .into());
+                }
+            }
+        }
+        for name in stale(report)? {
+            problems.push(format!(
+                "{}: no longer produced (build would remove it)",
+                report.dir.join(name).display()
+            ));
+        }
+    }
+    problems.sort();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Stale(problems))
+    }
+}
+
+/// Generated files in the report folder that the report no longer holds:
+/// only `*.svg` files (charts), never the notebook or anything else, sorted.
+fn stale(report: &Report) -> Result<Vec<String>> {
+    let entries = match fs::read_dir(&report.dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => {
+            return Err(anyhow::Error::new(error)
+                .context(format!("listing {}", report.dir.display()))
+                .into());
+        }
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("listing {}", report.dir.display()))?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let generated = name.ends_with(".svg") && !name.starts_with('.');
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if generated && is_file && !report.files.contains_key(&name) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report in `dir` holding the given files.
+    fn report(dir: &Path, files: &[(&str, &str)]) -> Report {
+        Report {
+            dir: dir.to_path_buf(),
+            files: files
+                .iter()
+                .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    // write_file replaces the content and leaves no temporary file behind.
+    #[test]
+    fn write_file_replaces_atomically() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        let path = dir.path().join("a.md");
+        write_file(&path, b"one")?;
+        write_file(&path, b"two")?;
+        assert_eq!(fs::read(&path).map_err(anyhow::Error::new)?, b"two");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .map_err(anyhow::Error::new)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.md")]);
+        Ok(())
+    }
+
+    // apply removes stale charts but never the notebook or other files.
+    #[test]
+    fn apply_removes_only_stale_charts() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        for name in ["brief.md", "old.svg", "notes.txt", "keep.svg"] {
+            fs::write(dir.path().join(name), "x").map_err(anyhow::Error::new)?;
+        }
+        apply(&[report(dir.path(), &[("README.md", "r"), ("keep.svg", "k")])])?;
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .map_err(anyhow::Error::new)?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["README.md", "brief.md", "keep.svg", "notes.txt"]);
+        assert_eq!(
+            fs::read(dir.path().join("keep.svg")).map_err(anyhow::Error::new)?,
+            b"k"
+        );
+        Ok(())
+    }
+
+    // check names differing, missing and stale files, and writes nothing.
+    #[test]
+    fn check_names_every_difference() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        fs::write(dir.path().join("README.md"), "old").map_err(anyhow::Error::new)?;
+        fs::write(dir.path().join("gone.svg"), "g").map_err(anyhow::Error::new)?;
+        let wanted = report(dir.path(), &[("README.md", "new"), ("a.svg", "a")]);
+        let Err(Error::Stale(lines)) = check(std::slice::from_ref(&wanted)) else {
+            panic!("expected Error::Stale");
+        };
+        let d = dir.path().display();
+        assert_eq!(
+            lines,
+            [
+                format!("{d}/README.md: differs from what build would write"),
+                format!("{d}/a.svg: missing (build would write it)"),
+                format!("{d}/gone.svg: no longer produced (build would remove it)"),
+            ]
+        );
+        assert_eq!(
+            fs::read(dir.path().join("README.md")).map_err(anyhow::Error::new)?,
+            b"old"
+        );
+        apply(std::slice::from_ref(&wanted))?;
+        check(&[wanted])
+    }
 }
