@@ -1,7 +1,163 @@
 //! Numbers as analysts type them: `11000`, `11000.5`, `11,000`, `11 000`.
+//!
+//! Accepted: ASCII digits, optionally grouped in threes by one kind of
+//! separator used throughout (`,`, a space, U+00A0 or U+202F), optionally
+//! followed by `.` and at least one digit. Rejected, per DESIGN 1 ("anything
+//! else is an error"): signs, scientific notation (`1e3`: no analyst types a
+//! troop count that way, and accepting it would let `1e309` through),
+//! `NaN`/`inf`, badly grouped digits (`1,1000`), non-ASCII digits, and values
+//! too large to be finite.
+
+/// What every number error says was expected.
+const EXPECTED: &str = "expected a number ≥ 0 like 11000, 11000.5, 11,000 or 11 000";
+
+/// The group separators accepted between thousands.
+const SEPARATORS: [char; 4] = [',', ' ', '\u{a0}', '\u{202f}'];
 
 /// Parses a non-negative finite number; the error says what was expected.
 pub fn parse_number(text: &str) -> Result<f64, String> {
-    let _ = text;
-    todo!("data helper")
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("empty ({EXPECTED})"));
+    }
+    let not_a_number = || format!("\"{text}\" is not a number ({EXPECTED})");
+    if let Some(rest) = text.strip_prefix('-')
+        && parse_number(rest).is_ok()
+    {
+        return Err(format!("\"{text}\" is negative ({EXPECTED})"));
+    }
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let mut plain = ungroup(whole).ok_or_else(not_a_number)?;
+    if let Some(fraction) = fraction {
+        if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(not_a_number());
+        }
+        plain.push('.');
+        plain.push_str(fraction);
+    }
+    let value: f64 = plain.parse().map_err(|_| not_a_number())?;
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(format!("\"{text}\" is too large ({EXPECTED})"))
+    }
+}
+
+/// The digits of a whole part, plain (`11000`) or grouped in threes by one
+/// separator (`11,000`); `None` for anything else.
+fn ungroup(whole: &str) -> Option<String> {
+    let Some(separator) = whole.chars().find(|c| SEPARATORS.contains(c)) else {
+        let plain = !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit());
+        return plain.then(|| whole.to_owned());
+    };
+    let mut digits = String::with_capacity(whole.len());
+    for (i, group) in whole.split(separator).enumerate() {
+        let size_ok = if i == 0 {
+            (1..=3).contains(&group.len())
+        } else {
+            group.len() == 3
+        };
+        if !size_ok || !group.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.push_str(group);
+    }
+    Some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Plain integers and decimals parse as written.
+    #[test]
+    fn plain() {
+        assert_eq!(parse_number("11000"), Ok(11000.0));
+        assert_eq!(parse_number("11000.5"), Ok(11000.5));
+        assert_eq!(parse_number("0"), Ok(0.0));
+        assert_eq!(parse_number("0.25"), Ok(0.25));
+    }
+
+    // Thousands grouped by commas, spaces, no-break or narrow no-break spaces.
+    #[test]
+    fn grouped() {
+        assert_eq!(parse_number("11,000"), Ok(11000.0));
+        assert_eq!(parse_number("1,234,567.5"), Ok(1234567.5));
+        assert_eq!(parse_number("11 000"), Ok(11000.0));
+        assert_eq!(parse_number("11\u{a0}000"), Ok(11000.0));
+        assert_eq!(parse_number("100\u{202f}000"), Ok(100000.0));
+    }
+
+    // Badly grouped or mixed separators are errors, not guesses.
+    #[test]
+    fn bad_grouping() {
+        for text in [
+            "1,1000",
+            "1,00",
+            "1000,000",
+            ",100",
+            "1,000 000",
+            "1,,000",
+            "1,000,",
+        ] {
+            assert_eq!(
+                parse_number(text).unwrap_err(),
+                format!("\"{text}\" is not a number ({EXPECTED})"),
+                "{text}"
+            );
+        }
+    }
+
+    // Negative numbers are named as such.
+    #[test]
+    fn negative() {
+        assert_eq!(
+            parse_number("-5").unwrap_err(),
+            format!("\"-5\" is negative ({EXPECTED})")
+        );
+        assert_eq!(
+            parse_number("-1,000").unwrap_err(),
+            format!("\"-1,000\" is negative ({EXPECTED})")
+        );
+    }
+
+    // Scientific notation, NaN, infinities, signs and odd decimals are rejected.
+    #[test]
+    fn rejected_forms() {
+        for text in [
+            "1e3", "1E3", "1e309", "NaN", "nan", "inf", "-inf", "+5", ".5", "5.", "1.2.3", "0x10",
+            "about 5", "5k",
+        ] {
+            assert!(parse_number(text).is_err(), "{text}");
+        }
+    }
+
+    // Digits outside ASCII (full-width, Arabic-Indic) are rejected.
+    #[test]
+    fn non_ascii_digits() {
+        assert!(parse_number("１１０００").is_err());
+        assert!(parse_number("١٢").is_err());
+    }
+
+    // An empty cell says it is empty.
+    #[test]
+    fn empty() {
+        assert_eq!(
+            parse_number(" ").unwrap_err(),
+            format!("empty ({EXPECTED})")
+        );
+    }
+
+    // Digits beyond f64's range are too large rather than infinite.
+    #[test]
+    fn too_large() {
+        let huge = "9".repeat(400);
+        assert_eq!(
+            parse_number(&huge).unwrap_err(),
+            format!("\"{huge}\" is too large ({EXPECTED})")
+        );
+    }
 }
