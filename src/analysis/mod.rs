@@ -3,6 +3,10 @@
 //! every renderer (text, JSON, Markdown, SVG) reads. Nothing downstream
 //! recomputes a figure.
 
+mod asof;
+mod consensus;
+mod intervals;
+
 use std::collections::BTreeMap;
 
 use crate::data::{Dataset, DateSpec, Day, Qualifier, Stated};

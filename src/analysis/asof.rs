@@ -1,0 +1,128 @@
+//! As-of views: origin claims only (repeats collapsed), the claims known as
+//! of a day, each source's current claim, and the range over current claims.
+//! Every frame here carries a `day` column next to `metric`, so one query
+//! answers many as-of days at once (the timeline's snapshots, `changes`).
+
+use polars::prelude::*;
+
+use super::intervals::with_intervals;
+
+/// The group every as-of figure is computed per.
+pub fn keys() -> [Expr; 2] {
+    [col("metric"), col("day")]
+}
+
+/// Origin claims with their intervals: a row with `origin` is a report of
+/// its origin claim, not a claim of its own (DESIGN 2, collapsing repeats).
+pub fn origins(claims: LazyFrame) -> LazyFrame {
+    with_intervals(claims).filter(col("row").eq(col("root")))
+}
+
+/// Claims known as of `day` (their `claimed` window ends on or before it),
+/// tagged with that day.
+pub fn known(origins: LazyFrame, day: i32) -> LazyFrame {
+    origins
+        .filter(col("end").lt_eq(lit(day)))
+        .with_column(lit(day).alias("day"))
+}
+
+/// Columns kept for each current claim.
+const CURRENT: [&str; 11] = [
+    "row",
+    "id",
+    "affiliation",
+    "stated_low",
+    "stated_high",
+    "low",
+    "high",
+    "point",
+    "start",
+    "end",
+    "qualifier",
+];
+
+/// Each source's current claim per (metric, day): the known claim with the
+/// latest `claimed` window, comparing end, then start, then id. Sorting
+/// first and taking the last row of each group works because polars keeps
+/// the row order within a group.
+pub fn current(known: LazyFrame) -> LazyFrame {
+    known
+        .sort_by_exprs(
+            [col("end"), col("start"), col("id")],
+            SortMultipleOptions::default(),
+        )
+        .group_by([col("metric"), col("day"), col("source")])
+        .agg(CURRENT.map(|c| col(c).last()))
+}
+
+/// Range per (metric, day) over current claims: least and greatest stated
+/// number (not the intervals), median of the points, how many sources and
+/// distinct affiliations.
+pub fn range(current: LazyFrame) -> LazyFrame {
+    current.group_by(keys()).agg([
+        col("stated_low").min().alias("low"),
+        col("stated_high").max().alias("high"),
+        col("point").median().alias("median"),
+        len().cast(DataType::UInt32).alias("sources"),
+        col("affiliation")
+            .n_unique()
+            .cast(DataType::UInt32)
+            .alias("affiliations"),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The latest window wins: end first, then start, then id; per source.
+    #[test]
+    fn current_compares_end_start_id() {
+        let df = df! {
+            "metric" => [0u32, 0, 0, 0, 0],
+            "day" => [9i32, 9, 9, 9, 9],
+            "source" => [1u32, 1, 1, 1, 2],
+            "row" => [0u32, 1, 2, 3, 4],
+            "id" => ["e", "d", "b", "c", "a"],
+            "affiliation" => [0u32, 0, 0, 0, 1],
+            "stated_low" => [1.0, 2.0, 3.0, 4.0, 5.0],
+            "stated_high" => [1.0, 2.0, 3.0, 4.0, 5.0],
+            "low" => [1.0, 2.0, 3.0, 4.0, 5.0],
+            "high" => [1.0, 2.0, 3.0, 4.0, 5.0],
+            "point" => [1.0, 2.0, 3.0, 4.0, 5.0],
+            "start" => [1i32, 3, 2, 2, 1],
+            "end" => [4i32, 4, 4, 4, 1],
+            "qualifier" => ["exact"; 5],
+        }
+        .unwrap();
+        let out = current(df.lazy())
+            .sort(["source"], SortMultipleOptions::default())
+            .collect()
+            .unwrap();
+        let rows = out.column("row").unwrap().u32().unwrap().to_vec();
+        // Source 1: rows 0-3 end on 4; row 1 starts latest (3).
+        assert_eq!(rows, [Some(1), Some(4)]);
+    }
+
+    // Range uses stated numbers: up to 8 and at least 10 and 12 span 8..12.
+    #[test]
+    fn range_uses_stated_numbers() {
+        let df = df! {
+            "metric" => [0u32, 0, 0],
+            "day" => [1i32, 1, 1],
+            "affiliation" => [0u32, 1, 1],
+            "stated_low" => [8.0, 10.0, 12.0],
+            "stated_high" => [8.0, 10.0, 12.0],
+            "point" => [8.0, 10.0, 12.0],
+        }
+        .unwrap();
+        let out = range(df.lazy()).collect().unwrap();
+        let f = |name: &str| out.column(name).unwrap().f64().unwrap().get(0);
+        assert_eq!(
+            (f("low"), f("high"), f("median")),
+            (Some(8.0), Some(12.0), Some(10.0))
+        );
+        let u = |name: &str| out.column(name).unwrap().u32().unwrap().get(0);
+        assert_eq!((u("sources"), u("affiliations")), (Some(3), Some(2)));
+    }
+}

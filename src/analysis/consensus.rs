@@ -1,0 +1,160 @@
+//! The consensus sweep (DESIGN 2): the stretch covered by the most
+//! current-claim intervals, as one polars query over endpoint events.
+//!
+//! Every interval opens at `low` (+1) and closes at `high` (−1; an open
+//! interval closes at +∞). Sorted by position with opening events first at a
+//! position, the running sum is the coverage of the closed stretch that
+//! starts there, so touching intervals [a,b], [b,c] both cover b. Each
+//! group's events sum to zero, so one running sum over the sorted frame
+//! restarts at every group. The coverage k is the group maximum; it is only
+//! ever reached by an opening event, and the next event is the closing one
+//! that ends that stretch. Stretches reaching k are disjoint, so counting
+//! them gives the ties.
+
+use polars::prelude::*;
+
+use super::asof::keys;
+use crate::error::Result;
+
+/// Per (metric, day): `low`, `high` (+∞ when open above), `support` (k) and
+/// `stretches` (how many disjoint stretches reach k, ≥ 1).
+pub fn sweep(current: LazyFrame) -> Result<LazyFrame> {
+    let event = |pos: Expr, delta: i32| {
+        current.clone().select([
+            col("metric"),
+            col("day"),
+            pos.alias("pos"),
+            lit(delta).alias("delta"),
+        ])
+    };
+    let opens = event(col("low"), 1);
+    let closes = event(col("high").fill_null(lit(f64::INFINITY)), -1);
+    let events = concat([opens, closes], UnionArgs::default())?
+        .sort_by_exprs(
+            [col("metric"), col("day"), col("pos"), col("delta")],
+            SortMultipleOptions::default().with_order_descending_multi([false, false, false, true]),
+        )
+        .with_columns([
+            col("delta").cum_sum(false).alias("cover"),
+            col("pos").shift(lit(-1)).alias("next"),
+        ])
+        .with_column(col("cover").max().over(keys())?.alias("k"));
+    Ok(events
+        .filter(col("delta").eq(lit(1)).and(col("cover").eq(col("k"))))
+        .group_by(keys())
+        .agg([
+            col("pos").min().alias("low"),
+            col("next")
+                .sort_by([col("pos")], SortMultipleOptions::default())
+                .first()
+                .alias("high"),
+            col("k").first().cast(DataType::UInt32).alias("support"),
+            len().cast(DataType::UInt32).alias("stretches"),
+        ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Runs the polars sweep on one group: (low, high, support, stretches).
+    fn polars_sweep(intervals: &[(f64, Option<f64>)]) -> (f64, Option<f64>, u32, u32) {
+        let df = df! {
+            "metric" => vec![0u32; intervals.len()],
+            "day" => vec![0i32; intervals.len()],
+            "low" => intervals.iter().map(|i| i.0).collect::<Vec<_>>(),
+            "high" => intervals.iter().map(|i| i.1).collect::<Vec<_>>(),
+        }
+        .unwrap();
+        let out = sweep(df.lazy()).unwrap().collect().unwrap();
+        assert_eq!(out.height(), 1);
+        let f = |name: &str| out.column(name).unwrap().f64().unwrap().get(0);
+        let u = |name: &str| out.column(name).unwrap().u32().unwrap().get(0).unwrap();
+        let high = f("high").filter(|h| h.is_finite());
+        (f("low").unwrap(), high, u("support"), u("stretches"))
+    }
+
+    /// Counts coverage at every candidate point (endpoints, midpoints between
+    /// consecutive endpoints, a point above them all) and reads the first
+    /// maximal run of best points, and how many runs there are.
+    fn brute_force(intervals: &[(f64, Option<f64>)]) -> (f64, Option<f64>, u32, u32) {
+        let mut ends: Vec<f64> = intervals
+            .iter()
+            .flat_map(|&(l, h)| std::iter::once(l).chain(h))
+            .collect();
+        ends.sort_by(f64::total_cmp);
+        ends.dedup();
+        let mut points: Vec<(f64, bool)> = Vec::new();
+        for (i, &e) in ends.iter().enumerate() {
+            points.push((e, true));
+            if let Some(&next) = ends.get(i + 1) {
+                points.push(((e + next) / 2.0, false));
+            }
+        }
+        points.push((ends[ends.len() - 1] + 1.0, false));
+        let cover = |x: f64| {
+            intervals
+                .iter()
+                .filter(|&&(l, h)| l <= x && h.is_none_or(|h| x <= h))
+                .count() as u32
+        };
+        let counts: Vec<u32> = points.iter().map(|p| cover(p.0)).collect();
+        let k = *counts.iter().max().unwrap();
+        let mut runs = Vec::new();
+        let mut at = 0;
+        while at < points.len() {
+            if counts[at] == k {
+                let start = at;
+                while at + 1 < points.len() && counts[at + 1] == k {
+                    at += 1;
+                }
+                runs.push((start, at));
+            }
+            at += 1;
+        }
+        let (first, last) = runs[0];
+        let high = if last == points.len() - 1 {
+            None
+        } else {
+            Some(points[last].0)
+        };
+        (points[first].0, high, k, runs.len() as u32)
+    }
+
+    /// Closed, degenerate and open intervals on a small grid so that
+    /// touching and equal endpoints are common.
+    fn interval() -> impl Strategy<Value = (f64, Option<f64>)> {
+        (0u8..12, 0u8..5, 0u8..4).prop_map(|(low, width, kind)| {
+            let low = f64::from(low);
+            match kind {
+                0 => (low, Some(low)),
+                1 => (low, None),
+                _ => (low, Some(low + f64::from(width))),
+            }
+        })
+    }
+
+    proptest! {
+        // The polars sweep agrees with counting every candidate point.
+        #[test]
+        fn sweep_matches_brute_force(intervals in prop::collection::vec(interval(), 1..9)) {
+            prop_assert_eq!(polars_sweep(&intervals), brute_force(&intervals));
+        }
+    }
+
+    // Touching closed intervals overlap at the shared end.
+    #[test]
+    fn touching_intervals_overlap() {
+        let got = polars_sweep(&[(1.0, Some(2.0)), (2.0, Some(3.0))]);
+        assert_eq!(got, (2.0, Some(2.0), 2, 1));
+    }
+
+    // Disjoint ties report the least stretch and count the others.
+    #[test]
+    fn ties_report_least_start() {
+        let got = polars_sweep(&[(5.0, Some(6.0)), (1.0, Some(2.0)), (8.0, None)]);
+        assert_eq!(got, (1.0, Some(2.0), 1, 3));
+    }
+}
