@@ -285,10 +285,16 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
-        write!(
-            f,
-            "{}:{}: {}{}: {}",
-            self.file, self.line, warning, self.column, self.message
-        )
+        // Line 0 is the file as a whole (`data/claims.csv: file not found`);
+        // an empty column is a problem of the whole line.
+        f.write_str(&self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+        }
+        write!(f, ": {warning}")?;
+        if !self.column.is_empty() {
+            write!(f, "{}: ", self.column)?;
+        }
+        f.write_str(&self.message)
     }
 }

@@ -1,0 +1,383 @@
+//! The rules one row can break on its own: required cells, types, slugs,
+//! qualifier against value/low/high, low ≤ high, `published` against
+//! `claimed`. Rules that need other rows or files live in `links.rs`.
+
+use std::path::Path;
+
+use super::table::{Report, Row, Schema, Table};
+use crate::data::number::parse_number;
+use crate::data::{Claim, DateSpec, Metric, Qualifier, Source, SourceKind, Stated};
+
+/// Columns of claims.csv, in the docs' order (indexes are the `C_*` consts).
+pub const CLAIM_COLUMNS: &Schema = &[
+    ("id", true),
+    ("metric", true),
+    ("claimed", true),
+    ("source", true),
+    ("qualifier", true),
+    ("value", false),
+    ("low", false),
+    ("high", false),
+    ("document", true),
+    ("outlet", false),
+    ("published", false),
+    ("origin", false),
+    ("quote", false),
+    ("notes", false),
+];
+pub const C_ID: usize = 0;
+pub const C_METRIC: usize = 1;
+const C_CLAIMED: usize = 2;
+pub const C_SOURCE: usize = 3;
+pub const C_QUALIFIER: usize = 4;
+pub const C_VALUE: usize = 5;
+pub const C_LOW: usize = 6;
+pub const C_HIGH: usize = 7;
+const C_DOCUMENT: usize = 8;
+const C_OUTLET: usize = 9;
+const C_PUBLISHED: usize = 10;
+const C_ORIGIN: usize = 11;
+const C_QUOTE: usize = 12;
+const C_NOTES: usize = 13;
+
+/// Columns of sources.csv.
+const SOURCE_COLUMNS: &Schema = &[
+    ("id", true),
+    ("name", true),
+    ("affiliation", true),
+    ("kind", false),
+    ("reliability", false),
+    ("notes", false),
+];
+
+const S_NAME: usize = 1;
+const S_AFFILIATION: usize = 2;
+const S_KIND: usize = 3;
+const S_RELIABILITY: usize = 4;
+const S_NOTES: usize = 5;
+
+/// Columns of metrics.csv.
+const METRIC_COLUMNS: &Schema = &[
+    ("id", true),
+    ("label", true),
+    ("unit", true),
+    ("tolerance", false),
+    ("description", false),
+];
+const M_LABEL: usize = 1;
+const M_UNIT: usize = 2;
+const M_TOLERANCE: usize = 3;
+const M_DESCRIPTION: usize = 4;
+
+/// The rows of one file that could be opened.
+pub struct Rows<T> {
+    /// The file as the user named it.
+    pub file: String,
+    /// The table, to ask which columns its header has.
+    pub table: Table,
+    /// One entry per data row, in file order.
+    pub rows: Vec<T>,
+}
+
+/// A sources.csv or metrics.csv row: its id and, when the row is valid on
+/// its own, the parsed value.
+pub struct Parsed<T> {
+    /// Physical line of the row.
+    pub line: usize,
+    /// The `id` cell, if any.
+    pub id: Option<String>,
+    /// The row, when every cell of it is valid.
+    pub value: Option<T>,
+}
+
+/// A claims.csv row with every cell that parsed; links are checked later.
+#[derive(Default)]
+pub struct ClaimRow {
+    pub line: usize,
+    pub id: Option<String>,
+    pub metric: Option<String>,
+    pub claimed: Option<DateSpec>,
+    pub source: Option<String>,
+    pub qualifier: Option<Qualifier>,
+    pub stated: Option<Stated>,
+    pub document: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<DateSpec>,
+    pub origin: Option<String>,
+    pub quote: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl ClaimRow {
+    /// The claim, when every required cell parsed.
+    pub fn into_claim(self) -> Option<Claim> {
+        Some(Claim {
+            id: self.id?,
+            metric: self.metric?,
+            claimed: self.claimed?,
+            source: self.source?,
+            qualifier: self.qualifier?,
+            stated: self.stated?,
+            document: self.document?,
+            outlet: self.outlet,
+            published: self.published,
+            origin: self.origin,
+            quote: self.quote,
+            notes: self.notes,
+            line: self.line,
+        })
+    }
+}
+
+/// Reads and checks every row of claims.csv.
+pub fn claims(dir: &Path, report: &mut Report) -> Option<Rows<ClaimRow>> {
+    read(dir, "claims.csv", CLAIM_COLUMNS, report, claim)
+}
+
+/// Reads and checks every row of sources.csv.
+pub fn sources(dir: &Path, report: &mut Report) -> Option<Rows<Parsed<Source>>> {
+    read(dir, "sources.csv", SOURCE_COLUMNS, report, source)
+}
+
+/// Reads and checks every row of metrics.csv.
+pub fn metrics(dir: &Path, report: &mut Report) -> Option<Rows<Parsed<Metric>>> {
+    read(dir, "metrics.csv", METRIC_COLUMNS, report, metric)
+}
+
+/// Opens `dir/name` and parses each row with `parse`.
+fn read<T>(
+    dir: &Path,
+    name: &str,
+    schema: &'static Schema,
+    report: &mut Report,
+    parse: fn(&Row<'_>, &mut Report) -> T,
+) -> Option<Rows<T>> {
+    let table = Table::open(dir, name, schema, report)?;
+    let mut rows = Vec::new();
+    table.rows(report, |row, report| rows.push(parse(row, report)));
+    Some(Rows {
+        file: table.file.clone(),
+        table,
+        rows,
+    })
+}
+
+/// Checks one claims.csv row.
+fn claim(row: &Row<'_>, report: &mut Report) -> ClaimRow {
+    let claimed = row
+        .required(C_CLAIMED, report)
+        .and_then(|text| date(row, C_CLAIMED, text, report));
+    let published = row
+        .get(C_PUBLISHED)
+        .and_then(|text| date(row, C_PUBLISHED, text, report));
+    if let (Some(claimed), Some(published)) = (&claimed, &published)
+        && published.end < claimed.start
+    {
+        let message = format!(
+            "\"{published}\" ends before the claimed window \"{claimed}\" starts \
+             (a document cannot report a claim made after it was published)"
+        );
+        row.error(C_PUBLISHED, message, report);
+    }
+    let qualifier = row.required(C_QUALIFIER, report).and_then(|text| {
+        let parsed = Qualifier::parse(text);
+        if parsed.is_none() {
+            let expected = Qualifier::ALL.map(Qualifier::as_str).join(", ");
+            row.error(
+                C_QUALIFIER,
+                format!("unknown value \"{text}\" (expected {expected})"),
+                report,
+            );
+        }
+        parsed
+    });
+    ClaimRow {
+        line: row.line,
+        id: slug(row, report),
+        metric: row.required(C_METRIC, report).map(str::to_owned),
+        claimed,
+        source: row.required(C_SOURCE, report).map(str::to_owned),
+        stated: qualifier.and_then(|q| stated(row, q, report)),
+        qualifier,
+        document: row.required(C_DOCUMENT, report).map(str::to_owned),
+        outlet: row.get(C_OUTLET).map(str::to_owned),
+        published,
+        origin: row.get(C_ORIGIN).map(str::to_owned),
+        quote: quote(row, report),
+        notes: row.get(C_NOTES).map(str::to_owned),
+    }
+}
+
+/// The numbers of a claim row, checked against its qualifier.
+fn stated(row: &Row<'_>, qualifier: Qualifier, report: &mut Report) -> Option<Stated> {
+    let value = number(row, C_VALUE, report);
+    let low = number(row, C_LOW, report);
+    let high = number(row, C_HIGH, report);
+    let shape = |column: usize, wanted: bool, report: &mut Report| {
+        let given = row.get(column).is_some();
+        let message = match (wanted, given) {
+            (true, false) => format!("missing value (required with qualifier {qualifier})"),
+            (false, true) if qualifier == Qualifier::Range => {
+                "not allowed with qualifier range (give low and high)".to_owned()
+            }
+            (false, true) => {
+                format!("not allowed with qualifier {qualifier} (only with range)")
+            }
+            _ => return true,
+        };
+        row.error(column, message, report);
+        false
+    };
+    let range = qualifier == Qualifier::Range;
+    let value_ok = shape(C_VALUE, !range, report);
+    let low_ok = shape(C_LOW, range, report);
+    let high_ok = shape(C_HIGH, range, report);
+    if !(value_ok && low_ok && high_ok) {
+        return None;
+    }
+    if !range {
+        return value.map(Stated::Value);
+    }
+    let (low, high) = (low?, high?);
+    if low > high {
+        let (low_text, high_text) = (row.get(C_LOW)?, row.get(C_HIGH)?);
+        let message =
+            format!("\"{low_text}\" is greater than high \"{high_text}\" (expected low ≤ high)");
+        row.error(C_LOW, message, report);
+        return None;
+    }
+    Some(Stated::Range(low, high))
+}
+
+/// Checks one sources.csv row.
+fn source(row: &Row<'_>, report: &mut Report) -> Parsed<Source> {
+    let id = slug(row, report);
+    let name = row.required(S_NAME, report);
+    let affiliation = row.required(S_AFFILIATION, report);
+    let kind = match row.get(S_KIND) {
+        None => Ok(None),
+        Some(text) => SourceKind::parse(text).map(Some).ok_or_else(|| {
+            let expected = SourceKind::ALL.map(SourceKind::as_str).join(", ");
+            let message = format!("unknown value \"{text}\" (expected {expected})");
+            row.error(S_KIND, message, report);
+        }),
+    };
+    let reliability = match row.get(S_RELIABILITY) {
+        None => Some('F'),
+        Some(text @ ("A" | "B" | "C" | "D" | "E" | "F")) => text.chars().next(),
+        Some(text) => {
+            let message = format!("unknown value \"{text}\" (expected A, B, C, D, E or F)");
+            row.error(S_RELIABILITY, message, report);
+            None
+        }
+    };
+    let value = (|| {
+        Some(Source {
+            id: id.clone()?,
+            name: name?.to_owned(),
+            affiliation: affiliation?.to_owned(),
+            kind: kind.ok()?,
+            reliability: reliability?,
+            notes: row.get(S_NOTES).map(str::to_owned),
+            line: row.line,
+        })
+    })();
+    Parsed {
+        line: row.line,
+        id,
+        value,
+    }
+}
+
+/// Checks one metrics.csv row.
+fn metric(row: &Row<'_>, report: &mut Report) -> Parsed<Metric> {
+    let id = slug(row, report);
+    let label = row.required(M_LABEL, report);
+    let unit = row.required(M_UNIT, report);
+    let tolerance = match (row.get(M_TOLERANCE), number(row, M_TOLERANCE, report)) {
+        (None, _) => Some(0.1),
+        (Some(text), Some(t)) if t >= 1.0 => {
+            let message = format!("\"{text}\" is out of range (expected 0 ≤ tolerance < 1)");
+            row.error(M_TOLERANCE, message, report);
+            None
+        }
+        (Some(_), t) => t,
+    };
+    let value = (|| {
+        Some(Metric {
+            id: id.clone()?,
+            label: label?.to_owned(),
+            unit: unit?.to_owned(),
+            tolerance: tolerance?,
+            description: row.get(M_DESCRIPTION).map(str::to_owned),
+            line: row.line,
+        })
+    })();
+    Parsed {
+        line: row.line,
+        id,
+        value,
+    }
+}
+
+/// The `id` cell (column 0 in every file): required, and a slug.
+fn slug(row: &Row<'_>, report: &mut Report) -> Option<String> {
+    let id = row.required(0, report)?;
+    if !is_slug(id) {
+        let message = format!(
+            "\"{id}\" is not a valid id (expected a slug: a-z or 0-9, then a-z, 0-9, _ or -)"
+        );
+        row.error(0, message, report);
+    }
+    Some(id.to_owned())
+}
+
+/// Whether `text` matches `[a-z0-9][a-z0-9_-]*`.
+pub fn is_slug(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// The optional number in `column`; reports it when it does not parse.
+fn number(row: &Row<'_>, column: usize, report: &mut Report) -> Option<f64> {
+    let text = row.get(column)?;
+    parse_number(text)
+        .map_err(|message| row.error(column, message, report))
+        .ok()
+}
+
+/// A date spec cell; reports it when it does not parse.
+fn date(row: &Row<'_>, column: usize, text: &str, report: &mut Report) -> Option<DateSpec> {
+    DateSpec::parse(text)
+        .map_err(|message| row.error(column, message, report))
+        .ok()
+}
+
+/// The optional quote; warns when it is missing.
+fn quote(row: &Row<'_>, report: &mut Report) -> Option<String> {
+    let quote = row.get(C_QUOTE).map(str::to_owned);
+    if quote.is_none() {
+        let message = "no quote (give the words that carry the claim)".to_owned();
+        row.warning(C_QUOTE, message, report);
+    }
+    quote
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Slugs start with a lowercase letter or digit and use only a-z, 0-9, _ and -.
+    #[test]
+    fn slugs() {
+        for ok in ["a", "0", "kp_troops-kursk", "9a"] {
+            assert!(is_slug(ok), "{ok}");
+        }
+        for bad in ["", "_a", "-a", "A", "a b", "é", "a.b"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+}

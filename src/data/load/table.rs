@@ -1,0 +1,281 @@
+//! One CSV file as a table: read it whole, reject what is not a CSV file we
+//! can read (missing, empty, not UTF-8), map its header onto a schema, and
+//! hand out its rows with the physical line each starts on. Problems go to a
+//! [`Report`]; nothing here stops at the first one.
+
+use std::io::ErrorKind;
+use std::path::Path;
+
+use csv::ByteRecord;
+
+use crate::data::{Diagnostic, Severity};
+
+/// The diagnostics collected so far, across all files.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every diagnostic, in the order found.
+    pub list: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Records an error.
+    pub fn error(&mut self, file: &str, line: usize, column: &str, message: String) {
+        self.push(file, line, column, message, Severity::Error);
+    }
+
+    /// Records a warning.
+    pub fn warning(&mut self, file: &str, line: usize, column: &str, message: String) {
+        self.push(file, line, column, message, Severity::Warning);
+    }
+
+    fn push(&mut self, file: &str, line: usize, column: &str, message: String, s: Severity) {
+        self.list.push(Diagnostic {
+            file: file.to_owned(),
+            line,
+            column: column.to_owned(),
+            message,
+            severity: s,
+        });
+    }
+}
+
+/// A file's columns: name and whether it is required, in the docs' order.
+pub type Schema = [(&'static str, bool)];
+
+/// A readable CSV file with its header mapped onto a schema.
+pub struct Table {
+    /// The file as the user named it (`data/claims.csv`).
+    pub file: String,
+    /// The schema the header was mapped onto.
+    schema: &'static Schema,
+    /// The bytes after any BOM; known to be UTF-8.
+    data: Vec<u8>,
+    /// For each schema column, its position in the header, if present.
+    index: Vec<Option<usize>>,
+    /// How many cells the header has.
+    width: usize,
+}
+
+impl Table {
+    /// Reads `dir/name`; reports file and header problems. `None` when the
+    /// file cannot be read as CSV at all (the rows cannot be checked).
+    pub fn open(
+        dir: &Path,
+        name: &str,
+        schema: &'static Schema,
+        report: &mut Report,
+    ) -> Option<Table> {
+        let file = dir.join(name).display().to_string();
+        let mut data = match std::fs::read(dir.join(name)) {
+            Ok(data) => data,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                report.error(&file, 0, "", "file not found".into());
+                return None;
+            }
+            Err(e) => {
+                report.error(&file, 0, "", format!("cannot read: {e}"));
+                return None;
+            }
+        };
+        if data.starts_with(b"\xEF\xBB\xBF") {
+            data.drain(..3);
+        }
+        if let Err(e) = std::str::from_utf8(&data) {
+            let (line, column) = line_and_column(&data, e.valid_up_to());
+            let byte = data.get(e.valid_up_to()).copied().unwrap_or_default();
+            let message =
+                format!("not UTF-8 (byte 0x{byte:02X} at column {column}; save the file as UTF-8)");
+            report.error(&file, line, "", message);
+            return None;
+        }
+        let expected = schema
+            .iter()
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut reader = reader(&data);
+        let mut header = ByteRecord::new();
+        if data.trim_ascii().is_empty() || !matches!(reader.read_byte_record(&mut header), Ok(true))
+        {
+            report.error(
+                &file,
+                0,
+                "",
+                format!("empty file (expected a header row: {expected})"),
+            );
+            return None;
+        }
+        let mut index = vec![None; schema.len()];
+        for (position, cell) in header.iter().enumerate() {
+            let name = std::str::from_utf8(cell.trim_ascii()).unwrap_or_default();
+            let known = schema.iter().position(|(column, _)| *column == name);
+            match known {
+                _ if name.is_empty() => {
+                    let message = format!("column {} has no name", position + 1);
+                    report.error(&file, 1, "", message);
+                }
+                Some(k) => match index[k] {
+                    Some(first) => {
+                        let message = format!(
+                            "duplicate column (columns {} and {})",
+                            first + 1,
+                            position + 1
+                        );
+                        report.error(&file, 1, name, message);
+                    }
+                    None => index[k] = Some(position),
+                },
+                None if name.starts_with("x_") => {}
+                None => {
+                    let message =
+                        format!("unknown column (expected {expected}, or a name starting with x_)");
+                    report.error(&file, 1, name, message);
+                }
+            }
+        }
+        for ((name, required), at) in schema.iter().zip(&index) {
+            if *required && at.is_none() {
+                report.error(&file, 1, name, "required column is missing".into());
+            }
+        }
+        let width = header.len();
+        Some(Table {
+            file,
+            schema,
+            data,
+            index,
+            width,
+        })
+    }
+
+    /// Whether the header has schema column `column`.
+    pub fn has(&self, column: usize) -> bool {
+        self.index.get(column).is_some_and(Option::is_some)
+    }
+
+    /// Calls `each` for every data row that has a non-empty cell, in file
+    /// order; reports rows whose cell count differs from the header's.
+    pub fn rows(&self, report: &mut Report, mut each: impl FnMut(&Row<'_>, &mut Report)) {
+        let mut reader = reader(&self.data);
+        let mut record = ByteRecord::new();
+        let mut header = true;
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    report.error(&self.file, line, "", format!("cannot read: {e}"));
+                    break;
+                }
+            }
+            if std::mem::take(&mut header) || record.iter().all(|c| c.trim_ascii().is_empty()) {
+                continue;
+            }
+            let line = self.start_line(&record);
+            if record.len() != self.width {
+                let message = format!("{} cells, but the header has {}", record.len(), self.width);
+                report.error(&self.file, line, "", message);
+            }
+            each(
+                &Row {
+                    table: self,
+                    record: &record,
+                    line,
+                },
+                report,
+            );
+        }
+    }
+
+    /// The physical line a record starts on. The csv crate positions a
+    /// record where the previous one ended, before any blank lines or the
+    /// `\n` of a `\r\n`; skip those.
+    fn start_line(&self, record: &ByteRecord) -> usize {
+        let Some(position) = record.position() else {
+            return 0;
+        };
+        let mut line = position.line() as usize;
+        let start = usize::try_from(position.byte()).unwrap_or(usize::MAX);
+        for &byte in self.data.get(start..).unwrap_or_default() {
+            match byte {
+                b'\n' => line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+        }
+        line
+    }
+}
+
+/// One data row of a [`Table`].
+pub struct Row<'a> {
+    table: &'a Table,
+    record: &'a ByteRecord,
+    /// The physical line the row starts on.
+    pub line: usize,
+}
+
+impl<'a> Row<'a> {
+    /// The trimmed cell of schema column `column`; `None` when the column
+    /// is absent or the cell is empty (empty = missing).
+    pub fn get(&self, column: usize) -> Option<&'a str> {
+        let at = self.table.index.get(column).copied().flatten()?;
+        let cell = self.record.get(at)?.trim_ascii();
+        // The whole file is UTF-8 and cells are split at ASCII bytes, so
+        // this cannot fail; treat the impossible as empty rather than panic.
+        std::str::from_utf8(cell).ok().filter(|c| !c.is_empty())
+    }
+
+    /// The cell of a required column; reports it when empty. An absent
+    /// column was already reported at the header, so it is not repeated.
+    pub fn required(&self, column: usize, report: &mut Report) -> Option<&'a str> {
+        let cell = self.get(column);
+        if cell.is_none() && self.table.has(column) {
+            self.error(column, "missing value (required)".into(), report);
+        }
+        cell
+    }
+
+    /// Reports an error in schema column `column` of this row.
+    pub fn error(&self, column: usize, message: String, report: &mut Report) {
+        report.error(&self.table.file, self.line, self.name(column), message);
+    }
+
+    /// Reports a warning in schema column `column` of this row.
+    pub fn warning(&self, column: usize, message: String, report: &mut Report) {
+        report.warning(&self.table.file, self.line, self.name(column), message);
+    }
+
+    fn name(&self, column: usize) -> &'static str {
+        self.table.schema.get(column).map_or("", |(name, _)| name)
+    }
+}
+
+/// A csv reader that leaves header handling, cell counts and UTF-8 to us.
+fn reader(data: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data)
+}
+
+/// The 1-based physical line and byte column of byte `at`.
+fn line_and_column(data: &[u8], at: usize) -> (usize, usize) {
+    let before = &data[..at.min(data.len())];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Lines and columns are 1-based and count every newline before the byte.
+    #[test]
+    fn lines_and_columns() {
+        assert_eq!(line_and_column(b"ab\ncd\xff", 5), (2, 3));
+        assert_eq!(line_and_column(b"\xff", 0), (1, 1));
+    }
+}
