@@ -27,7 +27,7 @@ pub fn known(origins: LazyFrame, day: i32) -> LazyFrame {
 }
 
 /// Columns kept for each current claim.
-const CURRENT: [&str; 11] = [
+const CURRENT: [&str; 12] = [
     "row",
     "id",
     "affiliation",
@@ -39,6 +39,7 @@ const CURRENT: [&str; 11] = [
     "start",
     "end",
     "qualifier",
+    "denial",
 ];
 
 /// Each source's current claim per (metric, day): the known claim with the
@@ -93,6 +94,7 @@ mod tests {
             "start" => [1i32, 3, 2, 2, 1],
             "end" => [4i32, 4, 4, 4, 1],
             "qualifier" => ["exact"; 5],
+            "denial" => [false; 5],
         }
         .unwrap();
         let out = current(df.lazy())

@@ -10,6 +10,10 @@
 //! ever reached by an opening event, and the next event is the closing one
 //! that ends that stretch. Stretches reaching k are disjoint, so counting
 //! them gives the ties.
+//!
+//! Denials ([0, 0], see `intervals`) meet only each other: at position 0
+//! their events come first (opens, then closes), before every other
+//! interval's events, so a denial never shares a stretch with "up to v".
 
 use polars::prelude::*;
 
@@ -19,20 +23,25 @@ use crate::error::Result;
 /// Per (metric, day): `low`, `high` (+∞ when open above), `support` (k) and
 /// `stretches` (how many disjoint stretches reach k, ≥ 1).
 pub fn sweep(current: LazyFrame) -> Result<LazyFrame> {
-    let event = |pos: Expr, delta: i32| {
+    // Order of events at one position: denial opens, denial closes, opens, closes.
+    let event = |pos: Expr, delta: i32, phase: i32| {
         current.clone().select([
             col("metric"),
             col("day"),
             pos.alias("pos"),
             lit(delta).alias("delta"),
+            when(col("denial"))
+                .then(lit(phase))
+                .otherwise(lit(phase + 2))
+                .alias("phase"),
         ])
     };
-    let opens = event(col("low"), 1);
-    let closes = event(col("high").fill_null(lit(f64::INFINITY)), -1);
+    let opens = event(col("low"), 1, 0);
+    let closes = event(col("high").fill_null(lit(f64::INFINITY)), -1, 1);
     let events = concat([opens, closes], UnionArgs::default())?
         .sort_by_exprs(
-            [col("metric"), col("day"), col("pos"), col("delta")],
-            SortMultipleOptions::default().with_order_descending_multi([false, false, false, true]),
+            [col("metric"), col("day"), col("pos"), col("phase")],
+            SortMultipleOptions::default(),
         )
         .with_columns([
             col("delta").cum_sum(false).alias("cover"),
@@ -45,7 +54,7 @@ pub fn sweep(current: LazyFrame) -> Result<LazyFrame> {
         .agg([
             col("pos").min().alias("low"),
             col("next")
-                .sort_by([col("pos")], SortMultipleOptions::default())
+                .sort_by([col("pos"), col("phase")], SortMultipleOptions::default())
                 .first()
                 .alias("high"),
             col("k").first().cast(DataType::UInt32).alias("support"),
@@ -66,6 +75,7 @@ mod tests {
             "day" => vec![0i32; intervals.len()],
             "low" => intervals.iter().map(|i| i.0).collect::<Vec<_>>(),
             "high" => intervals.iter().map(|i| i.1).collect::<Vec<_>>(),
+            "denial" => intervals.iter().map(|i| i.1 == Some(0.0)).collect::<Vec<_>>(),
         }
         .unwrap();
         let out = sweep(df.lazy()).unwrap().collect().unwrap();
@@ -78,31 +88,42 @@ mod tests {
 
     /// Counts coverage at every candidate point (endpoints, midpoints between
     /// consecutive endpoints, a point above them all) and reads the first
-    /// maximal run of best points, and how many runs there are.
+    /// maximal run of best points, and how many runs there are. Denials
+    /// ([0, 0]) are counted at a point of their own before all the others,
+    /// which no other interval covers.
     fn brute_force(intervals: &[(f64, Option<f64>)]) -> (f64, Option<f64>, u32, u32) {
-        let mut ends: Vec<f64> = intervals
+        let is_denial = |i: &&(f64, Option<f64>)| i.1 == Some(0.0);
+        let denials = intervals.iter().filter(is_denial).count() as u32;
+        let others: Vec<_> = intervals.iter().filter(|i| !is_denial(i)).collect();
+        let mut ends: Vec<f64> = others
             .iter()
-            .flat_map(|&(l, h)| std::iter::once(l).chain(h))
+            .flat_map(|&&(l, h)| std::iter::once(l).chain(h))
             .collect();
         ends.sort_by(f64::total_cmp);
         ends.dedup();
-        let mut points: Vec<(f64, bool)> = Vec::new();
+        let mut points: Vec<f64> = Vec::new();
         for (i, &e) in ends.iter().enumerate() {
-            points.push((e, true));
+            points.push(e);
             if let Some(&next) = ends.get(i + 1) {
-                points.push(((e + next) / 2.0, false));
+                points.push((e + next) / 2.0);
             }
         }
-        points.push((ends[ends.len() - 1] + 1.0, false));
+        if let Some(&last) = ends.last() {
+            points.push(last + 1.0);
+        }
         let cover = |x: f64| {
-            intervals
+            others
                 .iter()
-                .filter(|&&(l, h)| l <= x && h.is_none_or(|h| x <= h))
+                .filter(|&&&(l, h)| l <= x && h.is_none_or(|h| x <= h))
                 .count() as u32
         };
-        let counts: Vec<u32> = points.iter().map(|p| cover(p.0)).collect();
-        let k = *counts.iter().max().unwrap();
-        let mut runs = Vec::new();
+        let counts: Vec<u32> = points.iter().map(|&p| cover(p)).collect();
+        let k = counts.iter().copied().chain([denials]).max().unwrap();
+        // Runs as (low, high) of the first and last point of each.
+        let mut runs: Vec<(f64, Option<f64>)> = Vec::new();
+        if denials == k {
+            runs.push((0.0, Some(0.0)));
+        }
         let mut at = 0;
         while at < points.len() {
             if counts[at] == k {
@@ -110,17 +131,12 @@ mod tests {
                 while at + 1 < points.len() && counts[at + 1] == k {
                     at += 1;
                 }
-                runs.push((start, at));
+                let high = (at + 1 < points.len()).then_some(points[at]);
+                runs.push((points[start], high));
             }
             at += 1;
         }
-        let (first, last) = runs[0];
-        let high = if last == points.len() - 1 {
-            None
-        } else {
-            Some(points[last].0)
-        };
-        (points[first].0, high, k, runs.len() as u32)
+        (runs[0].0, runs[0].1, k, runs.len() as u32)
     }
 
     /// Closed, degenerate and open intervals on a small grid so that
@@ -149,6 +165,17 @@ mod tests {
     fn touching_intervals_overlap() {
         let got = polars_sweep(&[(1.0, Some(2.0)), (2.0, Some(3.0))]);
         assert_eq!(got, (2.0, Some(2.0), 2, 1));
+    }
+
+    // A denial does not meet "up to" at 0; the up-to stretch then ties with it.
+    #[test]
+    fn denial_meets_only_denials() {
+        let got = polars_sweep(&[(0.0, Some(0.0)), (0.0, Some(8.0)), (10.0, None)]);
+        assert_eq!(got, (0.0, Some(0.0), 1, 3));
+        let got = polars_sweep(&[(0.0, Some(0.0)), (0.0, Some(8.0)), (5.0, None)]);
+        assert_eq!(got, (5.0, Some(8.0), 2, 1));
+        let got = polars_sweep(&[(0.0, Some(0.0)), (0.0, Some(0.0)), (0.0, Some(8.0))]);
+        assert_eq!(got, (0.0, Some(0.0), 2, 1));
     }
 
     // Disjoint ties report the least stretch and count the others.

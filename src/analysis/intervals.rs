@@ -13,26 +13,40 @@ use polars::prelude::*;
 /// | at_least v | [v, +∞)           | v       |
 /// | up_to v    | [0, v]            | v       |
 /// | range l..h | [l, h]            | (l+h)/2 |
+///
+/// Also adds `denial`: the interval is [0, 0] ("no troops"). A denial meets
+/// only other denials. DESIGN 2 says a denial "stays out of the consensus",
+/// but with plain closed intervals [0, 0] touches every `up_to` interval
+/// [0, v] at 0, and the least-start tie rule would then report a consensus
+/// of 0 (it does on the seed data's kp_troops_russia); "up to 12,000" claims
+/// that some troops are there, so it does not agree with "none".
 pub fn with_intervals(claims: LazyFrame) -> LazyFrame {
     let is = |q: &str| col("qualifier").eq(lit(q.to_string()));
     let value = || col("stated_low");
     let tolerance = || col("tolerance");
-    claims.with_columns([
-        when(is("approx"))
-            .then(value() * (lit(1.0) - tolerance()))
-            .when(is("up_to"))
-            .then(lit(0.0))
-            .otherwise(col("stated_low"))
-            .alias("low"),
-        when(is("approx"))
-            .then(value() * (lit(1.0) + tolerance()))
-            .when(is("at_least"))
-            .then(lit(NULL).cast(DataType::Float64))
-            .otherwise(col("stated_high"))
-            .alias("high"),
-        // For a value both stated numbers are v, so this is v exactly.
-        ((col("stated_low") + col("stated_high")) / lit(2.0)).alias("point"),
-    ])
+    claims
+        .with_columns([
+            when(is("approx"))
+                .then(value() * (lit(1.0) - tolerance()))
+                .when(is("up_to"))
+                .then(lit(0.0))
+                .otherwise(col("stated_low"))
+                .alias("low"),
+            when(is("approx"))
+                .then(value() * (lit(1.0) + tolerance()))
+                .when(is("at_least"))
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(col("stated_high"))
+                .alias("high"),
+            // For a value both stated numbers are v, so this is v exactly.
+            ((col("stated_low") + col("stated_high")) / lit(2.0)).alias("point"),
+        ])
+        .with_column(
+            col("high")
+                .eq(lit(0.0))
+                .fill_null(lit(false))
+                .alias("denial"),
+        )
 }
 
 #[cfg(test)]
@@ -63,5 +77,35 @@ mod tests {
             get("point"),
             [Some(5.0), Some(100.0), Some(7.0), Some(8.0), Some(15.0)]
         );
+        let denial: Vec<_> = out
+            .column("denial")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(denial, [Some(false); 5]);
+    }
+
+    // Only an interval [0, 0] is a denial: exact 0, up_to 0, approx 0; not at_least 0.
+    #[test]
+    fn denials() {
+        let df = df! {
+            "qualifier" => ["exact", "up_to", "approx", "at_least", "range"],
+            "stated_low" => [0.0, 0.0, 0.0, 0.0, 0.0],
+            "stated_high" => [0.0, 0.0, 0.0, 0.0, 5.0],
+            "tolerance" => [0.1; 5],
+        }
+        .unwrap();
+        let out = with_intervals(df.lazy()).collect().unwrap();
+        let denial: Vec<_> = out
+            .column("denial")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        let (t, f) = (Some(true), Some(false));
+        assert_eq!(denial, [t, t, t, f, f]);
     }
 }

@@ -4,11 +4,19 @@
 //! recomputes a figure.
 
 mod asof;
+mod changes;
 mod consensus;
+mod figures;
+mod history;
 mod intervals;
+mod pairs;
+mod views;
 
 use std::collections::BTreeMap;
 
+use polars::prelude::*;
+
+use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, DateSpec, Day, Qualifier, Stated};
 use crate::error::{Error, Result};
 
@@ -228,8 +236,22 @@ pub struct Analysis {
 
 /// Analyses every metric of `dataset` as of `as_of`.
 pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
-    let _ = (dataset, as_of);
-    todo!("analysis helper")
+    let frames = frames::build(dataset)?;
+    let day = day_number(as_of);
+    let known = asof::known(asof::origins(frames.claims.lazy()), day);
+    let mut groups = figures::figures(known, true)?;
+    let catalog = views::Catalog::new(dataset);
+    let metrics = dataset
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(code, metric)| {
+            let group = groups.remove(&(code as u32, day)).unwrap_or_default();
+            let view = views::metric_view(&catalog, metric, as_of, group);
+            (metric.id.clone(), view)
+        })
+        .collect();
+    Ok(Analysis { as_of, metrics })
 }
 
 /// The view of one metric; an unknown metric is a usage error that lists the
@@ -245,15 +267,22 @@ pub fn view<'a>(analysis: &'a Analysis, metric: &str) -> Result<&'a MetricView> 
 }
 
 /// Every claim of `metric` known as of `as_of`, with range and consensus
-/// through time.
+/// through time; an unknown metric is a usage error.
 pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHistory> {
-    let _ = (dataset, metric, as_of);
-    todo!("analysis helper")
+    history::history(dataset, metric, as_of)
+}
+
+/// The usage error for a metric id not in metrics.csv, listing the known ones.
+fn unknown_metric(dataset: &Dataset, metric: &str) -> Error {
+    let known: Vec<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();
+    Error::Usage(format!(
+        "unknown metric \"{metric}\" (known: {})",
+        known.join(", ")
+    ))
 }
 
 /// What changed per metric between `since` and `as_of` (every metric, sorted
-/// by id).
+/// by id); `since` must be before `as_of`.
 pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricChanges>> {
-    let _ = (dataset, since, as_of);
-    todo!("analysis helper")
+    changes::changes(dataset, since, as_of)
 }

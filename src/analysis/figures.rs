@@ -1,0 +1,174 @@
+//! Runs the as-of queries on a frame of known claims (tagged with `metric`
+//! and `day`) and reads the collected frames back into plain Rust, one
+//! [`Group`] per (metric, day).
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+
+use super::{Consensus, Interval, RangeSummary, asof, consensus, pairs};
+use crate::error::{Error, Result};
+
+/// A (metric code, day number) group.
+pub type Key = (u32, i32);
+
+/// A source's current claim, as the frames give it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Current {
+    /// Index into `Dataset::claims`.
+    pub row: usize,
+    /// Source code (index into `Dataset::sources`).
+    pub source: u32,
+    /// The claim's interval.
+    pub interval: Interval,
+    /// The claim's point.
+    pub point: f64,
+    /// Other affiliations whose current claim agrees (0 without pairs).
+    pub corroboration: usize,
+}
+
+/// Agreement of two sources (codes), as the frames give it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairRow {
+    pub a: u32,
+    pub b: u32,
+    pub agree: bool,
+    pub gap: f64,
+}
+
+/// Every figure of one (metric, day).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Group {
+    /// Current claims, in no particular order.
+    pub current: Vec<Current>,
+    pub range: Option<RangeSummary>,
+    pub consensus: Option<Consensus>,
+    /// Ordered pairs (empty unless asked for).
+    pub pairs: Vec<PairRow>,
+}
+
+/// Current claims, range, consensus and (when `with_pairs`) pairs and
+/// corroboration for every (metric, day) present in `known`.
+pub fn figures(known: LazyFrame, with_pairs: bool) -> Result<BTreeMap<Key, Group>> {
+    let current = asof::current(known).collect()?;
+    let lazy = current.clone().lazy();
+    let range = asof::range(lazy.clone()).collect()?;
+    let sweep = consensus::sweep(lazy.clone())?.collect()?;
+    let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
+    let mut corroborated: HashMap<(Key, usize), usize> = HashMap::new();
+    if with_pairs {
+        let pairs = pairs::pairs(&lazy).collect()?;
+        let keys = group_keys(&pairs)?;
+        let (a, b) = (u32s(&pairs, "source_a")?, u32s(&pairs, "source_b")?);
+        let (agree, gap) = (bools(&pairs, "agree")?, f64s(&pairs, "gap")?);
+        for i in 0..pairs.height() {
+            groups.entry(keys[i]).or_default().pairs.push(PairRow {
+                a: a[i],
+                b: b[i],
+                agree: agree[i],
+                gap: gap[i],
+            });
+        }
+        let counts = pairs::corroboration(pairs.lazy()).collect()?;
+        let keys = group_keys(&counts)?;
+        let rows = u32s(&counts, "row_a")?;
+        let n = u32s(&counts, "corroboration")?;
+        for i in 0..counts.height() {
+            corroborated.insert((keys[i], rows[i] as usize), n[i] as usize);
+        }
+    }
+    let keys = group_keys(&current)?;
+    let (rows, sources) = (u32s(&current, "row")?, u32s(&current, "source")?);
+    let (low, high) = (f64s(&current, "low")?, optional_f64s(&current, "high")?);
+    let point = f64s(&current, "point")?;
+    for i in 0..current.height() {
+        let row = rows[i] as usize;
+        groups.entry(keys[i]).or_default().current.push(Current {
+            row,
+            source: sources[i],
+            interval: Interval {
+                low: low[i],
+                high: high[i],
+            },
+            point: point[i],
+            corroboration: corroborated.get(&(keys[i], row)).copied().unwrap_or(0),
+        });
+    }
+    let keys = group_keys(&range)?;
+    let (low, high) = (f64s(&range, "low")?, f64s(&range, "high")?);
+    let median = f64s(&range, "median")?;
+    let (sources, affiliations) = (u32s(&range, "sources")?, u32s(&range, "affiliations")?);
+    for i in 0..range.height() {
+        groups.entry(keys[i]).or_default().range = Some(RangeSummary {
+            low: low[i],
+            high: high[i],
+            median: median[i],
+            sources: sources[i] as usize,
+            affiliations: affiliations[i] as usize,
+        });
+    }
+    let keys = group_keys(&sweep)?;
+    let (low, high) = (f64s(&sweep, "low")?, f64s(&sweep, "high")?);
+    let (support, stretches) = (u32s(&sweep, "support")?, u32s(&sweep, "stretches")?);
+    for i in 0..sweep.height() {
+        let group = groups.entry(keys[i]).or_default();
+        group.consensus = Some(Consensus {
+            low: low[i],
+            high: Some(high[i]).filter(|h| h.is_finite()),
+            support: support[i] as usize,
+            of: group.current.len(),
+            others: stretches[i].saturating_sub(1) as usize,
+        });
+    }
+    Ok(groups)
+}
+
+/// The (metric, day) of every row.
+fn group_keys(df: &DataFrame) -> Result<Vec<Key>> {
+    let metric = u32s(df, "metric")?;
+    let day = df.column("day")?.i32()?;
+    metric
+        .into_iter()
+        .zip(day.iter())
+        .map(|(m, d)| d.map(|d| (m, d)).ok_or_else(|| null("day")))
+        .collect()
+}
+
+/// A u32 column without nulls.
+pub fn u32s(df: &DataFrame, name: &str) -> Result<Vec<u32>> {
+    df.column(name)?
+        .u32()?
+        .iter()
+        .map(|v| v.ok_or_else(|| null(name)))
+        .collect()
+}
+
+/// An f64 column without nulls.
+pub fn f64s(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    df.column(name)?
+        .f64()?
+        .iter()
+        .map(|v| v.ok_or_else(|| null(name)))
+        .collect()
+}
+
+/// An f64 column where null means open.
+pub fn optional_f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    Ok(df.column(name)?.f64()?.iter().collect())
+}
+
+/// A boolean column without nulls.
+fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+    df.column(name)?
+        .bool()?
+        .iter()
+        .map(|v| v.ok_or_else(|| null(name)))
+        .collect()
+}
+
+/// A null where the queries never produce one: a bug, reported not panicked.
+fn null(column: &str) -> Error {
+    Error::Other(anyhow::anyhow!(
+        "analysis: unexpected null in column {column}"
+    ))
+}
