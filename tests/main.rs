@@ -2,3 +2,4 @@
 //! the real `rangefinder` binary on fixtures in a temporary folder.
 
 mod harness;
+mod check;

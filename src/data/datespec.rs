@@ -147,7 +147,9 @@ impl fmt::Display for DateSpec {
     }
 }
 
+// Tests unwrap literals: a panic is how a test reports failure.
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -68,7 +68,9 @@ fn ungroup(whole: &str) -> Option<String> {
     Some(digits)
 }
 
+// Tests unwrap literals: a panic is how a test reports failure.
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -366,7 +366,9 @@ fn quote(row: &Row<'_>, report: &mut Report) -> Option<String> {
     quote
 }
 
+// Tests unwrap literals: a panic is how a test reports failure.
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

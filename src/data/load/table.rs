@@ -268,7 +268,9 @@ fn line_and_column(data: &[u8], at: usize) -> (usize, usize) {
     (line, column)
 }
 
+// Tests unwrap literals: a panic is how a test reports failure.
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
