@@ -1,17 +1,283 @@
 //! `show` and `changes` output: a terminal table, Markdown, or the JSON
-//! object of DESIGN section 4.
+//! object of DESIGN section 4. Every figure comes from the analysis structs.
 
-use crate::analysis::{MetricChanges, MetricView};
+mod json;
+
+use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
 use crate::cli::Format;
+use crate::render::markdown::{self, Align};
+use crate::render::{interval, number, span};
 
 /// `show METRIC` in the format asked for.
 pub fn render(view: &MetricView, format: Format) -> String {
-    let _ = (view, format);
-    todo!("analysis helper")
+    match format {
+        Format::Json => json::show(view),
+        Format::Text => text(view),
+        Format::Markdown => markdown(view),
+    }
 }
 
 /// `changes` in the format asked for.
 pub fn render_changes(changes: &[MetricChanges], format: Format) -> String {
-    let _ = (changes, format);
-    todo!("analysis helper")
+    match format {
+        Format::Json => json::changes(changes),
+        Format::Text => changes
+            .iter()
+            .map(changes_text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Format::Markdown => changes
+            .iter()
+            .map(changes_markdown)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// "8,000–11,000, median 10,000 (3 sources, 2 affiliations)".
+fn range_line(range: Option<&RangeSummary>) -> String {
+    range.map_or_else(
+        || "none".to_string(),
+        |r| {
+            format!(
+                "{}, median {} ({} {}, {} {})",
+                span(r.low, r.high),
+                number(r.median),
+                r.sources,
+                plural(r.sources, "source", "sources"),
+                r.affiliations,
+                plural(r.affiliations, "affiliation", "affiliations"),
+            )
+        },
+    )
+}
+
+/// "11,000, 2 of 3 claims (1 other stretch ties)".
+fn consensus_line(consensus: Option<&Consensus>) -> String {
+    consensus.map_or_else(
+        || "none".to_string(),
+        |c| {
+            let stretch = crate::analysis::Interval {
+                low: c.low,
+                high: c.high,
+            };
+            let mut line = format!(
+                "{}, {} of {} {}",
+                interval(&stretch),
+                c.support,
+                c.of,
+                plural(c.of, "claim", "claims")
+            );
+            if c.others > 0 {
+                let what = plural(c.others, "other stretch ties", "other stretches tie");
+                line.push_str(&format!(" ({} {what})", c.others));
+            }
+            line
+        },
+    )
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// The further reports of a claim: "Business Insider (row id)", or the
+/// document when no outlet is named.
+fn further(claim: &ClaimView) -> Vec<String> {
+    claim
+        .further
+        .iter()
+        .map(|r| format!("{} ({})", r.outlet.as_deref().unwrap_or(&r.document), r.row))
+        .collect()
+}
+
+/// The cells of a claim row, unescaped: source, affiliation, qualifier,
+/// interval, point, claimed, claim id, further reports.
+fn claim_cells(claim: &ClaimView) -> Vec<String> {
+    vec![
+        claim.source.clone(),
+        claim.affiliation.clone(),
+        claim.qualifier.to_string(),
+        interval(&claim.interval),
+        number(claim.point),
+        claim.claimed.text.clone(),
+        claim.id.clone(),
+        further(claim).join("; "),
+    ]
+}
+
+const HEADERS: [&str; 8] = [
+    "source",
+    "affiliation",
+    "qualifier",
+    "interval",
+    "point",
+    "claimed",
+    "claim",
+    "further reports",
+];
+
+/// Columns aligned by padding to the widest cell (numbers right-aligned).
+fn aligned(rows: &[Vec<String>]) -> String {
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..HEADERS.len()).map(width).collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            if i == 3 || i == 4 {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            }
+            line.push_str("  ");
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The terminal view: heading, range, consensus, then the claims table.
+fn text(view: &MetricView) -> String {
+    let mut out = format!(
+        "{}: {} ({}), as of {}\n",
+        view.metric, view.label, view.unit, view.as_of
+    );
+    if view.current.is_empty() {
+        out.push_str(&format!("no claim known as of {}\n", view.as_of));
+        return out;
+    }
+    out.push_str(&format!("range:     {}\n", range_line(view.range.as_ref())));
+    out.push_str(&format!(
+        "consensus: {}\n\n",
+        consensus_line(view.consensus.as_ref())
+    ));
+    let mut rows = vec![HEADERS.map(String::from).to_vec()];
+    rows.extend(view.current.iter().map(claim_cells));
+    out.push_str(&aligned(&rows));
+    out
+}
+
+/// A GFM table of claims, every cell from the CSVs escaped.
+fn claims_table(claims: &[ClaimView]) -> String {
+    let columns: Vec<(&str, Align)> = HEADERS
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            (
+                *h,
+                if i == 3 || i == 4 {
+                    Align::Right
+                } else {
+                    Align::Left
+                },
+            )
+        })
+        .collect();
+    let rows: Vec<Vec<String>> = claims
+        .iter()
+        .map(|c| {
+            claim_cells(c)
+                .iter()
+                .map(|cell| markdown::escape(cell))
+                .collect()
+        })
+        .collect();
+    markdown::table(&columns, &rows)
+}
+
+/// The Markdown view: a heading, range and consensus, the claims table.
+fn markdown(view: &MetricView) -> String {
+    let mut out = format!(
+        "## {} ({}), as of {}\n\n",
+        markdown::escape(&view.label),
+        markdown::escape(&view.metric),
+        view.as_of
+    );
+    if view.current.is_empty() {
+        out.push_str(&format!("No claim known as of {}.\n", view.as_of));
+        return out;
+    }
+    out.push_str(&format!(
+        "- Range: {}\n- Consensus: {}\n\n",
+        range_line(view.range.as_ref()),
+        consensus_line(view.consensus.as_ref())
+    ));
+    out.push_str(&claims_table(&view.current));
+    out
+}
+
+/// "at_least 10,000": how a claim stated its point.
+fn point_of(claim: &ClaimView) -> String {
+    format!("{} {}", claim.qualifier, number(claim.point))
+}
+
+/// The lines of one metric's changes, shared by text and Markdown.
+fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
+    let mut lines = vec![
+        format!(
+            "range: {} → {}",
+            range_line(c.range_before.as_ref()),
+            range_line(c.range_after.as_ref())
+        ),
+        format!(
+            "consensus: {} → {}",
+            consensus_line(c.consensus_before.as_ref()),
+            consensus_line(c.consensus_after.as_ref())
+        ),
+    ];
+    if c.new_claims.is_empty() {
+        lines.push("new claims: none".into());
+    }
+    for n in &c.new_claims {
+        lines.push(format!(
+            "new claim: {} {} on {} ({})",
+            escape(&n.source),
+            point_of(n),
+            escape(&n.claimed.text),
+            escape(&n.id)
+        ));
+    }
+    if c.revisions.is_empty() {
+        lines.push("revisions: none".into());
+    }
+    for r in &c.revisions {
+        lines.push(format!(
+            "revision: {}: {} → {} ({} → {})",
+            escape(&r.source),
+            point_of(&r.old),
+            point_of(&r.new),
+            escape(&r.old.id),
+            escape(&r.new.id)
+        ));
+    }
+    lines
+}
+
+/// One metric's changes for the terminal.
+fn changes_text(c: &MetricChanges) -> String {
+    let mut out = format!("{}: {}, {} → {}\n", c.metric, c.label, c.since, c.as_of);
+    for line in change_lines(c, |s| s.to_string()) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out
+}
+
+/// One metric's changes as a Markdown section.
+fn changes_markdown(c: &MetricChanges) -> String {
+    let mut out = format!(
+        "## {} ({}), {} → {}\n\n",
+        markdown::escape(&c.label),
+        markdown::escape(&c.metric),
+        c.since,
+        c.as_of
+    );
+    for line in change_lines(c, markdown::escape) {
+        out.push_str(&format!("- {line}\n"));
+    }
+    out
 }

@@ -1,0 +1,92 @@
+//! The JSON of `show` and `changes` (DESIGN 4), built with serde_json; keys
+//! come out sorted, numbers as integers when they are whole.
+
+use serde_json::{Value, json};
+
+use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
+
+/// A number: whole values as integers (`11000`, not `11000.0`).
+fn num(value: f64) -> Value {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 9.0e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
+/// `{"low","high","median","sources","affiliations"}` or null.
+fn range(range: Option<&RangeSummary>) -> Value {
+    range.map_or(Value::Null, |r| {
+        json!({
+            "low": num(r.low),
+            "high": num(r.high),
+            "median": num(r.median),
+            "sources": r.sources,
+            "affiliations": r.affiliations,
+        })
+    })
+}
+
+/// `{"low","high","support","of","others"}` or null; `high` null when open.
+fn consensus(consensus: Option<&Consensus>) -> Value {
+    consensus.map_or(Value::Null, |c| {
+        json!({
+            "low": num(c.low),
+            "high": c.high.map_or(Value::Null, num),
+            "support": c.support,
+            "of": c.of,
+            "others": c.others,
+        })
+    })
+}
+
+/// One claim: its interval (`high` null when open), point and date spec.
+fn claim(claim: &ClaimView) -> Value {
+    json!({
+        "id": claim.id,
+        "source": claim.source,
+        "affiliation": claim.affiliation,
+        "qualifier": claim.qualifier.as_str(),
+        "low": num(claim.interval.low),
+        "high": claim.interval.high.map_or(Value::Null, num),
+        "point": num(claim.point),
+        "claimed": claim.claimed.text,
+    })
+}
+
+/// `show --format json`: one object, one claim per source's current claim.
+pub fn show(view: &MetricView) -> String {
+    let value = json!({
+        "metric": view.metric,
+        "as_of": view.as_of.to_string(),
+        "range": range(view.range.as_ref()),
+        "consensus": consensus(view.consensus.as_ref()),
+        "claims": view.current.iter().map(claim).collect::<Vec<_>>(),
+    });
+    format!("{value:#}\n")
+}
+
+/// `changes --format json`: an array with one object per metric.
+pub fn changes(changes: &[MetricChanges]) -> String {
+    let value: Vec<Value> = changes
+        .iter()
+        .map(|c| {
+            json!({
+                "metric": c.metric,
+                "since": c.since.to_string(),
+                "as_of": c.as_of.to_string(),
+                "new_claims": c.new_claims.iter().map(claim).collect::<Vec<_>>(),
+                "revisions": c.revisions.iter().map(|r| json!({
+                    "source": r.source,
+                    "old": claim(&r.old),
+                    "new": claim(&r.new),
+                })).collect::<Vec<_>>(),
+                "range_before": range(c.range_before.as_ref()),
+                "range_after": range(c.range_after.as_ref()),
+                "consensus_before": consensus(c.consensus_before.as_ref()),
+                "consensus_after": consensus(c.consensus_after.as_ref()),
+            })
+        })
+        .collect();
+    format!("{:#}\n", Value::Array(value))
+}
