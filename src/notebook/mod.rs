@@ -1,11 +1,36 @@
 //! Notebooks (`reports/<name>/brief.md`): TOML front matter, `rangefinder`
-//! cells and `{{ … }}` inline values, rendered into reports.
+//! cells and `{{ … }}` inline values, rendered into reports in memory.
+//!
+//! The data folder of a notebook is `--data` when given, else its front
+//! matter's `data` (relative to the notebook), else `data/` relative to the
+//! current folder (the repository root, where `build` runs).
 
-use std::path::{Path, PathBuf};
+mod cell;
+mod front;
+mod inline;
+mod parse;
+mod render;
+mod spanned;
+mod tables;
 
-use crate::data::Day;
-use crate::error::Result;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::analysis::{self, Analysis};
+use crate::data::{self, Dataset, Day};
+use crate::error::{Error, Result};
 use crate::write::Report;
+
+/// One problem in a notebook, at a line of the notebook file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// Physical line of the notebook (1-based).
+    pub line: usize,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
 
 /// Command-line overrides for every notebook of a build.
 #[derive(Debug, Clone, Default)]
@@ -18,13 +43,151 @@ pub struct Options {
 
 /// The notebooks to build: those named, or every `root/*/brief.md`, sorted.
 pub fn select(named: &[PathBuf], root: &Path) -> Result<Vec<PathBuf>> {
-    let _ = (named, root);
-    todo!("notebook helper")
+    if !named.is_empty() {
+        return Ok(named.to_vec());
+    }
+    let mut found = Vec::new();
+    if root.is_dir() {
+        let entries =
+            std::fs::read_dir(root).with_context(|| format!("listing {}", root.display()))?;
+        for entry in entries {
+            let entry = entry.with_context(|| format!("listing {}", root.display()))?;
+            let notebook = root.join(entry.file_name()).join("brief.md");
+            if notebook.is_file() {
+                found.push(notebook);
+            }
+        }
+    }
+    if found.is_empty() {
+        return Err(Error::Other(anyhow::anyhow!(
+            "no notebooks: found no {}/*/brief.md",
+            root.display()
+        )));
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// Renders every notebook in memory; any error in any notebook fails the
 /// whole build (all errors of all notebooks reported), so nothing is written.
 pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report>> {
-    let _ = (notebooks, options);
-    todo!("notebook helper")
+    let mut datasets: BTreeMap<PathBuf, Dataset> = BTreeMap::new();
+    let mut analyses: BTreeMap<(PathBuf, Day), Analysis> = BTreeMap::new();
+    let mut problems: Vec<(String, Problem)> = Vec::new();
+    let mut reports = Vec::new();
+    for path in notebooks {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let file = path.display().to_string();
+        let (notebook, mut found) = parse::parse(&text);
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let data_dir = match (&options.data, &notebook.front.data) {
+            (Some(data), _) => data.clone(),
+            (None, Some(data)) => normalize(&dir.join(data)),
+            (None, None) => PathBuf::from("data"),
+        };
+        if !datasets.contains_key(&data_dir) {
+            let loaded = data::load::load(&data_dir).map_err(Error::Data)?;
+            datasets.insert(data_dir.clone(), loaded.dataset);
+        }
+        let Some(dataset) = datasets.get(&data_dir) else {
+            continue;
+        };
+        let as_of = options
+            .as_of
+            .or(notebook.front.as_of)
+            .or_else(|| dataset.latest_claimed())
+            .ok_or_else(|| anyhow::anyhow!("{}: no claims", data_dir.display()))?;
+        found.extend(render::check(&notebook, dataset, as_of));
+        if !found.is_empty() {
+            problems.extend(found.into_iter().map(|p| (file.clone(), p)));
+            continue;
+        }
+        let key = (data_dir.clone(), as_of);
+        if !analyses.contains_key(&key) {
+            analyses.insert(key.clone(), analysis::analyse(dataset, as_of)?);
+        }
+        let Some(analysis) = analyses.get(&key) else {
+            continue;
+        };
+        let files = render::render(&notebook, dataset, analysis)?;
+        reports.push(Report { dir, files });
+    }
+    if problems.is_empty() {
+        Ok(reports)
+    } else {
+        // Stable: problems on one line keep the order they were found in.
+        problems.sort_by(|(fa, a), (fb, b)| (fa, a.line).cmp(&(fb, b.line)));
+        Err(Error::Notebook(
+            problems
+                .into_iter()
+                .map(|(file, p)| format!("{file}:{}: {}", p.line, p.message))
+                .collect(),
+        ))
+    }
+}
+
+/// Removes `.` and resolves `..` against the components before it, so data
+/// files are named as the user sees them (`data/claims.csv`, not
+/// `reports/x/../../data/claims.csv`).
+fn normalize(path: &Path) -> PathBuf {
+    let mut parts: Vec<Component> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        PathBuf::from(".")
+    } else {
+        parts.iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // `..` after a folder cancels it; leading `..` and absolute roots stay.
+    #[test]
+    fn normalizes_data_paths() {
+        assert_eq!(
+            normalize(Path::new("reports/x/../../data")),
+            Path::new("data")
+        );
+        assert_eq!(
+            normalize(Path::new("reports/x/./d")),
+            Path::new("reports/x/d")
+        );
+        assert_eq!(normalize(Path::new("../data")), Path::new("../data"));
+        assert_eq!(normalize(Path::new("/a/b/../c")), Path::new("/a/c"));
+        assert_eq!(normalize(Path::new("a/..")), Path::new("."));
+    }
+
+    // Without names, select finds every folder's brief.md, sorted.
+    #[test]
+    fn selects_every_brief() -> Result<()> {
+        let root = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        for name in ["b", "a", "c"] {
+            std::fs::create_dir(root.path().join(name)).map_err(anyhow::Error::new)?;
+        }
+        for name in ["b", "a"] {
+            std::fs::write(root.path().join(name).join("brief.md"), "")
+                .map_err(anyhow::Error::new)?;
+        }
+        let found = select(&[], root.path())?;
+        assert_eq!(
+            found,
+            [
+                root.path().join("a/brief.md"),
+                root.path().join("b/brief.md")
+            ]
+        );
+        assert!(select(&[], &root.path().join("none")).is_err());
+        Ok(())
+    }
 }

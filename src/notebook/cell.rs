@@ -1,0 +1,317 @@
+//! `rangefinder` cells: TOML naming a chart (`chart`, `metric`, `caption`,
+//! `name`) or a table (`table`, `metric` or `metrics`, `caption`). Every
+//! problem names the line of the key or value at fault.
+
+use crate::cli::ChartKind;
+
+use super::Problem;
+use super::spanned::{self, Entry, Value};
+
+/// The tables a cell can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// Per metric: range, median, consensus, agreement, sources.
+    Ranges,
+    /// Every claim known as of the report's day.
+    Claims,
+    /// What changed between `since` and `as_of`.
+    Changes,
+    /// Source × source agreement.
+    Agreement,
+    /// Every claim the report cites.
+    Sources,
+}
+
+impl TableKind {
+    /// Every kind, in the order the docs list them.
+    const ALL: [TableKind; 5] = [
+        TableKind::Ranges,
+        TableKind::Claims,
+        TableKind::Changes,
+        TableKind::Agreement,
+        TableKind::Sources,
+    ];
+
+    /// The spelling in notebooks.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableKind::Ranges => "ranges",
+            TableKind::Claims => "claims",
+            TableKind::Changes => "changes",
+            TableKind::Agreement => "agreement",
+            TableKind::Sources => "sources",
+        }
+    }
+}
+
+/// What a cell renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    /// An SVG chart and its image link.
+    Chart(ChartKind),
+    /// A Markdown table.
+    Table(TableKind),
+}
+
+/// One parsed cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Notebook line of the opening fence.
+    pub line: usize,
+    /// What to render.
+    pub what: What,
+    /// Line of the `chart`/`table` key.
+    pub what_line: usize,
+    /// The metrics, each with the line of its value (empty: a `sources`
+    /// table over the whole report).
+    pub metrics: Vec<(String, usize)>,
+    /// Caption shown in italics below.
+    pub caption: Option<String>,
+    /// Chart file stem (`name.svg`), instead of `<chart>-<metric>`.
+    pub name: Option<String>,
+}
+
+/// Keys a cell accepts.
+const KEYS: &str = "chart, table, metric, metrics, caption, name";
+
+/// Parses the TOML of a cell whose first line is notebook line
+/// `first_line`; `open` is the line of its opening fence.
+pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Problem>> {
+    let entries = spanned::entries(text, first_line, "cell").map_err(|p| vec![p])?;
+    let mut problems = Vec::new();
+    let at = |line: usize, message: String| Problem {
+        line,
+        message: format!("cell: {message}"),
+    };
+    let mut what: Option<(What, usize)> = None;
+    let mut metrics: Option<Vec<(String, usize)>> = None;
+    let mut caption = None;
+    let mut name: Option<(String, usize)> = None;
+    for entry in &entries {
+        let outcome: Result<(), Problem> = match entry.key.as_str() {
+            key @ ("chart" | "table") if what.is_some() => Err(at(
+                entry.key_line,
+                format!("`{key}`: a cell has one `chart` or one `table`"),
+            )),
+            "chart" => kind(entry, "chart", &chart_names(), |s| {
+                ChartKind::parse(s).map(What::Chart)
+            })
+            .map(|w| what = Some((w, entry.key_line))),
+            "table" => kind(entry, "table", &table_names(), |s| {
+                TableKind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == s)
+                    .map(What::Table)
+            })
+            .map(|w| what = Some((w, entry.key_line))),
+            key @ ("metric" | "metrics") if metrics.is_some() => Err(at(
+                entry.key_line,
+                format!("`{key}`: give either `metric` or `metrics`, once"),
+            )),
+            "metric" => {
+                spanned::string(entry, "cell").map(|m| metrics = Some(vec![(m, entry.value_line)]))
+            }
+            "metrics" => match &entry.value {
+                Value::Strs(list) if !list.is_empty() => {
+                    metrics = Some(list.clone());
+                    Ok(())
+                }
+                other => Err(at(
+                    entry.value_line,
+                    format!(
+                        "metrics: expected a non-empty array of metric ids, found {}",
+                        other.type_name()
+                    ),
+                )),
+            },
+            "caption" => spanned::string(entry, "cell").map(|c| caption = Some(c)),
+            "name" => spanned::string(entry, "cell").and_then(|n| {
+                if is_slug(&n) {
+                    name = Some((n, entry.key_line));
+                    Ok(())
+                } else {
+                    Err(at(
+                        entry.value_line,
+                        format!(
+                            "name: \"{n}\" is not a file stem (expected [a-z0-9][a-z0-9_-]*; \
+                             the chart is written as NAME.svg)"
+                        ),
+                    ))
+                }
+            }),
+            other => Err(at(
+                entry.key_line,
+                format!("unknown key \"{other}\" (expected {KEYS})"),
+            )),
+        };
+        if let Err(problem) = outcome {
+            problems.push(problem);
+        }
+    }
+    let metrics = metrics.unwrap_or_default();
+    match what {
+        None if !entries.iter().any(|e| e.key == "chart" || e.key == "table") => problems.push(at(
+            open,
+            format!(
+                "needs `chart = \"{}\"` or `table = \"{}\"`",
+                chart_names(),
+                table_names()
+            ),
+        )),
+        Some((What::Chart(_), _)) => {
+            if entries.iter().any(|e| e.key == "metrics") {
+                problems.push(at(open, "a chart shows one metric: use `metric`".into()));
+            } else if metrics.is_empty() && !entries.iter().any(|e| e.key == "metric") {
+                problems.push(at(open, "a chart needs `metric = \"…\"`".into()));
+            }
+        }
+        Some((What::Table(kind), _)) => {
+            if let Some((_, line)) = &name {
+                problems.push(at(*line, "name: only a chart has a file name".into()));
+            }
+            let any_metric = entries
+                .iter()
+                .any(|e| e.key == "metric" || e.key == "metrics");
+            if kind != TableKind::Sources && !any_metric {
+                problems.push(at(
+                    open,
+                    format!("a {} table needs `metric` or `metrics`", kind.as_str()),
+                ));
+            }
+        }
+        None => {}
+    }
+    match what {
+        Some((what, what_line)) if problems.is_empty() => Ok(Cell {
+            line: open,
+            what,
+            what_line,
+            metrics,
+            caption,
+            name: name.map(|(n, _)| n),
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Parses a `chart`/`table` value with `parse`, or names what was expected.
+fn kind(
+    entry: &Entry,
+    key: &str,
+    expected: &str,
+    parse: impl Fn(&str) -> Option<What>,
+) -> Result<What, Problem> {
+    let text = spanned::string(entry, "cell")?;
+    parse(&text).ok_or_else(|| Problem {
+        line: entry.value_line,
+        message: format!("cell: {key}: unknown kind \"{text}\" (expected {expected})"),
+    })
+}
+
+/// "timeline, ranges, agreement".
+fn chart_names() -> String {
+    [ChartKind::Timeline, ChartKind::Ranges, ChartKind::Agreement]
+        .map(ChartKind::as_str)
+        .join(", ")
+}
+
+/// "ranges, claims, changes, agreement, sources".
+fn table_names() -> String {
+    TableKind::ALL.map(TableKind::as_str).join(", ")
+}
+
+/// `[a-z0-9][a-z0-9_-]*`: safe as a file name on every system.
+fn is_slug(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each problem as `line: message`.
+    fn problems(text: &str) -> Vec<String> {
+        match parse(text, 11, 10) {
+            Ok(cell) => panic!("expected problems, parsed {cell:?}"),
+            Err(found) => found
+                .iter()
+                .map(|p| format!("{}: {}", p.line, p.message))
+                .collect(),
+        }
+    }
+
+    // A chart cell and a multi-metric table cell parse with their lines.
+    #[test]
+    fn parses_charts_and_tables() {
+        let chart = parse(
+            "chart = \"timeline\"\nmetric = \"m\"\nname = \"t-1\"\n",
+            11,
+            10,
+        );
+        let chart = chart.map_err(|p| format!("{p:?}"));
+        assert_eq!(
+            chart
+                .as_ref()
+                .map(|c| (c.what, c.metrics.clone(), c.name.clone())),
+            Ok((
+                What::Chart(ChartKind::Timeline),
+                vec![("m".to_string(), 12)],
+                Some("t-1".to_string())
+            ))
+        );
+        let table = parse("table = \"ranges\"\nmetrics = [\"a\",\n \"b\"]\n", 11, 10);
+        assert_eq!(
+            table.map(|c| c.metrics).map_err(|p| format!("{p:?}")),
+            Ok(vec![("a".to_string(), 12), ("b".to_string(), 13)])
+        );
+        assert!(parse("table = \"sources\"\n", 11, 10).is_ok());
+    }
+
+    // Unknown keys and kinds, and missing or doubled keys, are each reported.
+    #[test]
+    fn reports_every_problem() {
+        assert_eq!(
+            problems("chart = \"pie\"\ncolour = \"red\"\nmetric = \"m\"\n"),
+            [
+                "11: cell: chart: unknown kind \"pie\" (expected timeline, ranges, agreement)",
+                "12: cell: unknown key \"colour\" (expected chart, table, metric, metrics, \
+                 caption, name)",
+            ]
+        );
+        assert_eq!(
+            problems("metric = \"m\"\n"),
+            [
+                "10: cell: needs `chart = \"timeline, ranges, agreement\"` or `table = \"ranges, \
+              claims, changes, agreement, sources\"`"
+            ]
+        );
+        assert_eq!(
+            problems("table = \"claims\"\ntable = \"ranges\"\n"),
+            ["12: cell: invalid TOML: duplicate key"]
+        );
+        assert_eq!(
+            problems("table = \"claims\"\nchart = \"ranges\"\nname = \"x\"\n"),
+            [
+                "12: cell: `chart`: a cell has one `chart` or one `table`",
+                "13: cell: name: only a chart has a file name",
+                "10: cell: a claims table needs `metric` or `metrics`",
+            ]
+        );
+        assert_eq!(
+            problems("chart = \"ranges\"\nmetrics = [\"a\"]\nname = \"A b\"\n"),
+            [
+                "13: cell: name: \"A b\" is not a file stem (expected [a-z0-9][a-z0-9_-]*; the \
+                 chart is written as NAME.svg)",
+                "10: cell: a chart shows one metric: use `metric`",
+            ]
+        );
+        assert_eq!(
+            problems("table = [\n"),
+            ["11: cell: invalid TOML: unclosed array, expected `]`"]
+        );
+    }
+}

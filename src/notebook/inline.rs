@@ -1,0 +1,231 @@
+//! Inline values, `{{ key }}` or `{{ key METRIC }}`: parsing with line
+//! numbers, and rendering from the analysis (never recomputing a figure).
+
+use crate::analysis::{Interval, MetricView};
+use crate::data::Day;
+use crate::render::{self, markdown};
+
+use super::Problem;
+
+/// What an inline value shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// The report's day.
+    AsOf,
+    /// The front matter's `since`.
+    Since,
+    /// The front matter's `title`.
+    Title,
+    /// Least stated number of the current claims.
+    Low,
+    /// Greatest stated number of the current claims.
+    High,
+    /// Median of the current claims' points.
+    Median,
+    /// `low–high`.
+    Range,
+    /// The consensus interval.
+    Consensus,
+    /// How many sources.
+    Sources,
+    /// How many distinct affiliations.
+    Affiliations,
+    /// "k of n".
+    Agreement,
+    /// The metric's label.
+    Label,
+}
+
+impl Key {
+    /// Every key, in the order the docs list them.
+    const ALL: [Key; 12] = [
+        Key::AsOf,
+        Key::Since,
+        Key::Title,
+        Key::Low,
+        Key::High,
+        Key::Median,
+        Key::Range,
+        Key::Consensus,
+        Key::Sources,
+        Key::Affiliations,
+        Key::Agreement,
+        Key::Label,
+    ];
+
+    /// The spelling in notebooks.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Key::AsOf => "as_of",
+            Key::Since => "since",
+            Key::Title => "title",
+            Key::Low => "low",
+            Key::High => "high",
+            Key::Median => "median",
+            Key::Range => "range",
+            Key::Consensus => "consensus",
+            Key::Sources => "sources",
+            Key::Affiliations => "affiliations",
+            Key::Agreement => "agreement",
+            Key::Label => "label",
+        }
+    }
+
+    /// Whether the key names a metric.
+    fn takes_metric(self) -> bool {
+        !matches!(self, Key::AsOf | Key::Since | Key::Title)
+    }
+}
+
+/// One parsed `{{ … }}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inline {
+    /// What to show.
+    pub key: Key,
+    /// The metric, for keys that take one.
+    pub metric: Option<String>,
+    /// Notebook line of the `{{`.
+    pub line: usize,
+}
+
+/// Parses the text between `{{` and `}}` found on notebook line `line`.
+pub fn parse(inner: &str, line: usize) -> Result<Inline, Problem> {
+    let problem = |message: String| Problem {
+        line,
+        message: format!("inline value `{{{{{inner}}}}}`: {message}"),
+    };
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let Some((&first, rest)) = words.split_first() else {
+        return Err(problem(
+            "empty (expected a key such as `as_of` or `low METRIC`)".into(),
+        ));
+    };
+    let Some(key) = Key::ALL.into_iter().find(|k| k.as_str() == first) else {
+        let known: Vec<&str> = Key::ALL.iter().map(|k| k.as_str()).collect();
+        return Err(problem(format!(
+            "unknown key \"{first}\" (expected {})",
+            known.join(", ")
+        )));
+    };
+    match (key.takes_metric(), rest) {
+        (false, []) => Ok(Inline {
+            key,
+            metric: None,
+            line,
+        }),
+        (false, _) => Err(problem(format!("`{first}` takes no metric"))),
+        (true, [metric]) => Ok(Inline {
+            key,
+            metric: Some((*metric).to_string()),
+            line,
+        }),
+        (true, []) => Err(problem(format!(
+            "`{first}` needs a metric: `{{{{ {first} METRIC }}}}`"
+        ))),
+        (true, _) => Err(problem(format!(
+            "`{first}` takes one metric, found {}",
+            rest.len()
+        ))),
+    }
+}
+
+/// What an inline value reads from: the report's days and title, and the
+/// view of its metric (checked to exist before rendering).
+pub struct Context<'a> {
+    /// The report's day.
+    pub as_of: Day,
+    /// The front matter's `since` (checked to be set when used).
+    pub since: Option<Day>,
+    /// The front matter's title.
+    pub title: &'a str,
+}
+
+/// The text of an inline value. A metric with no claim known yet reads
+/// "n/a" (the analysis has no range for it).
+pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> String {
+    const NONE: &str = "n/a";
+    let range = view.and_then(|v| v.range);
+    let consensus = view.and_then(|v| v.consensus);
+    match inline.key {
+        Key::AsOf => context.as_of.to_string(),
+        Key::Since => context.since.map_or_else(|| NONE.into(), |d| d.to_string()),
+        Key::Title => context.title.to_string(),
+        Key::Label => view.map_or_else(|| NONE.into(), |v| markdown::escape(&v.label)),
+        Key::Low => range.map_or_else(|| NONE.into(), |r| render::number(r.low)),
+        Key::High => range.map_or_else(|| NONE.into(), |r| render::number(r.high)),
+        Key::Median => range.map_or_else(|| NONE.into(), |r| render::number(r.median)),
+        Key::Range => range.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high)),
+        Key::Sources => range.map_or_else(|| "0".into(), |r| r.sources.to_string()),
+        Key::Affiliations => range.map_or_else(|| "0".into(), |r| r.affiliations.to_string()),
+        Key::Consensus => consensus.map_or_else(
+            || NONE.into(),
+            |c| {
+                render::interval(&Interval {
+                    low: c.low,
+                    high: c.high,
+                })
+            },
+        ),
+        Key::Agreement => {
+            consensus.map_or_else(|| NONE.into(), |c| format!("{} of {}", c.support, c.of))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Keys with and without a metric parse, whitespace aside.
+    #[test]
+    fn parses_keys() {
+        let value = parse(" low  kp_troops ", 3);
+        assert_eq!(
+            value,
+            Ok(Inline {
+                key: Key::Low,
+                metric: Some("kp_troops".into()),
+                line: 3
+            })
+        );
+        assert_eq!(parse("as_of", 1).map(|v| v.key), Ok(Key::AsOf));
+    }
+
+    // Unknown keys and a missing or extra metric are errors saying why.
+    #[test]
+    fn rejects_bad_values() {
+        let message = |inner: &str| parse(inner, 7).map_err(|p| (p.line, p.message)).err();
+        assert_eq!(
+            message(" lowest m "),
+            Some((
+                7,
+                "inline value `{{ lowest m }}`: unknown key \"lowest\" (expected as_of, since, \
+                 title, low, high, median, range, consensus, sources, affiliations, agreement, \
+                 label)"
+                    .into()
+            ))
+        );
+        assert_eq!(
+            message(" low "),
+            Some((
+                7,
+                "inline value `{{ low }}`: `low` needs a metric: `{{ low METRIC }}`".into()
+            ))
+        );
+        assert_eq!(
+            message(" as_of m "),
+            Some((
+                7,
+                "inline value `{{ as_of m }}`: `as_of` takes no metric".into()
+            ))
+        );
+        assert_eq!(
+            message(" high a b "),
+            Some((
+                7,
+                "inline value `{{ high a b }}`: `high` takes one metric, found 2".into()
+            ))
+        );
+        assert!(message("  ").is_some());
+    }
+}
