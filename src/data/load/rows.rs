@@ -152,9 +152,10 @@ fn read<T>(
     report: &mut Report,
     parse: fn(&Row<'_>, &mut Report) -> T,
 ) -> Option<Rows<T>> {
-    let table = Table::open(dir, name, schema, report)?;
+    let mut table = Table::open(dir, name, schema, report)?;
     let mut rows = Vec::new();
     table.rows(report, |row, report| rows.push(parse(row, report)));
+    table.release();
     Some(Rows {
         file: table.file.clone(),
         table,

@@ -148,6 +148,12 @@ impl Table {
         })
     }
 
+    /// Frees the file's bytes once its rows have been read (files may be
+    /// hundreds of megabytes); the header map stays for [`Table::has`].
+    pub fn release(&mut self) {
+        self.data = Vec::new();
+    }
+
     /// Whether the header has schema column `column`.
     pub fn has(&self, column: usize) -> bool {
         self.index.get(column).is_some_and(Option::is_some)
