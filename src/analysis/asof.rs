@@ -73,6 +73,7 @@ pub fn range(current: LazyFrame) -> LazyFrame {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -126,5 +127,62 @@ mod tests {
         );
         let u = |name: &str| out.column(name).unwrap().u32().unwrap().get(0);
         assert_eq!((u("sources"), u("affiliations")), (Some(3), Some(2)));
+    }
+
+    use proptest::prelude::*;
+
+    /// Naive current claim per source: the max of (end, start, id).
+    fn naive(claims: &[(u32, i32, i32, String)]) -> Vec<(u32, u32)> {
+        let mut best: std::collections::BTreeMap<u32, (i32, i32, &str, u32)> = Default::default();
+        for (row, (source, start, end, id)) in claims.iter().enumerate() {
+            let candidate = (*end, *start, id.as_str(), row as u32);
+            let entry = best.entry(*source).or_insert(candidate);
+            if candidate > *entry {
+                *entry = candidate;
+            }
+        }
+        best.into_iter().map(|(s, c)| (s, c.3)).collect()
+    }
+
+    proptest! {
+        // The polars current-claim selection picks what a naive max picks.
+        #[test]
+        fn current_matches_naive(
+            raw in prop::collection::vec((0u32..3, 0i32..4, 0i32..3), 1..12)
+        ) {
+            // Unique ids in an order unrelated to the rows.
+            let claims: Vec<(u32, i32, i32, String)> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, &(s, start, len))| (s, start, start + len, format!("c{:02}-{i}", (i * 7) % 13)))
+                .collect();
+            let n = claims.len();
+            let df = df! {
+                "metric" => vec![0u32; n],
+                "day" => vec![0i32; n],
+                "source" => claims.iter().map(|c| c.0).collect::<Vec<_>>(),
+                "row" => (0..n as u32).collect::<Vec<_>>(),
+                "id" => claims.iter().map(|c| c.3.clone()).collect::<Vec<_>>(),
+                "affiliation" => vec![0u32; n],
+                "stated_low" => vec![1.0; n],
+                "stated_high" => vec![1.0; n],
+                "low" => vec![1.0; n],
+                "high" => vec![1.0; n],
+                "point" => vec![1.0; n],
+                "start" => claims.iter().map(|c| c.1).collect::<Vec<_>>(),
+                "end" => claims.iter().map(|c| c.2).collect::<Vec<_>>(),
+                "qualifier" => vec!["exact"; n],
+                "denial" => vec![false; n],
+            }
+            .unwrap();
+            let out = current(df.lazy())
+                .sort(["source"], SortMultipleOptions::default())
+                .collect()
+                .unwrap();
+            let sources = out.column("source").unwrap().u32().unwrap().to_vec();
+            let rows = out.column("row").unwrap().u32().unwrap().to_vec();
+            let got: Vec<(u32, u32)> = sources.into_iter().zip(rows).map(|(s, r)| (s.unwrap(), r.unwrap())).collect();
+            prop_assert_eq!(got, naive(&claims));
+        }
     }
 }

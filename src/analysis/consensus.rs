@@ -63,6 +63,7 @@ pub fn sweep(current: LazyFrame) -> Result<LazyFrame> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use proptest::prelude::*;
 

@@ -50,6 +50,7 @@ pub fn with_intervals(claims: LazyFrame) -> LazyFrame {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

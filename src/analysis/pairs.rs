@@ -68,6 +68,7 @@ pub fn corroboration(pairs: LazyFrame) -> LazyFrame {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

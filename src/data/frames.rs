@@ -2,7 +2,8 @@
 //!
 //! The claims frame holds one row per claims.csv row (repeats included) with
 //! metrics, sources and affiliations as `u32` codes (indexes into
-//! `Dataset::metrics`, `Dataset::sources` and [`Frames::affiliations`]), so
+//! `Dataset::metrics`, `Dataset::sources` and the sorted distinct
+//! affiliations), so
 //! the analysis groups and joins on integers rather than strings.
 
 use std::collections::{BTreeSet, HashMap};
@@ -23,8 +24,6 @@ pub struct Frames {
     /// the metric's), `start`, `end` (i32 day numbers of the `claimed`
     /// window) and `root` (u32, the origin row, [`Dataset::root_index`]).
     pub claims: DataFrame,
-    /// Distinct affiliations, sorted; the `affiliation` code indexes this.
-    pub affiliations: Vec<String>,
 }
 
 /// The day number the frames use for a day (days since 0001-01-01, day 1).
@@ -130,10 +129,7 @@ pub fn build(dataset: &Dataset) -> Result<Frames> {
         ),
         Column::new("root".into(), root),
     ])?;
-    Ok(Frames {
-        claims,
-        affiliations,
-    })
+    Ok(Frames { claims })
 }
 
 /// Position of each id in iteration order.
@@ -149,6 +145,7 @@ fn unknown(claim: &str, column: &str, value: &str) -> Error {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 pub(crate) mod tests {
     use super::*;
     use crate::data::{Claim, DateSpec, Metric, Qualifier, Source};
@@ -239,7 +236,6 @@ pub(crate) mod tests {
         };
         let frames = build(&dataset).unwrap();
         let df = &frames.claims;
-        assert_eq!(frames.affiliations, ["Alpha", "Zed"]);
         let get = |name: &str| df.column(name).unwrap().u32().unwrap().to_vec();
         assert_eq!(get("metric"), [Some(1), Some(1)]);
         assert_eq!(get("source"), [Some(1), Some(0)]);

@@ -1,0 +1,210 @@
+//! `show` and `changes` on the shipped seed data (data/), with figures
+//! checked by hand against data/claims.csv.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::harness::{Test, repo};
+
+/// Runs `show` on the seed data and parses its JSON.
+fn show_json(metric: &str, as_of: Option<&str>) -> Value {
+    let mut args = vec!["show", metric, "--format", "json"];
+    if let Some(day) = as_of {
+        args.extend(["--as-of", day]);
+    }
+    let run = Test::new().seed_data().args(args).run().code(0);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{metric}: {e}\n{}", run.stdout))
+}
+
+// kp_troops_kursk as of 2024-11-05. Known origin claims (claimed end ≤ 11-05):
+// - blinken_kursk_2024_10 (us_state, United States): up_to 8,000, 21–31 Oct
+//   -> interval [0, 8000], point 8000, stated 8000.
+// - zelensky_kursk_2024_11_04 (ua_president, Ukraine): exact 11,000, 4 Nov
+//   -> [11000, 11000]; zelensky_kursk_2024_11_04_bi repeats it (not a claim).
+// - ryder_kursk_2024_11_04 (us_dod, United States): at_least 10,000, 4 Nov
+//   -> [10000, +inf), point 10000.
+// The March 2025 claims are not known yet. One current claim per source: 3.
+// Range over stated numbers {8000, 11000, 10000}: 8,000–11,000; median of
+// points {8000, 10000, 11000} = 10,000; 3 sources, 2 affiliations.
+// Consensus: [0,8000] is covered once; [10000,inf) and [11000,11000] overlap
+// only at 11,000 -> support 2 of 3, stretch 11,000–11,000, no ties.
+#[test]
+fn kursk_as_of_2024_11_05_by_hand() {
+    let json = show_json("kp_troops_kursk", Some("2024-11-05"));
+    assert_eq!(json["metric"], "kp_troops_kursk");
+    assert_eq!(json["as_of"], "2024-11-05");
+    let range = &json["range"];
+    assert_eq!(
+        (&range["low"], &range["high"]),
+        (&Value::from(8000), &Value::from(11000))
+    );
+    assert_eq!(range["median"], 10000);
+    assert_eq!(
+        (&range["sources"], &range["affiliations"]),
+        (&Value::from(3), &Value::from(2))
+    );
+    let consensus = &json["consensus"];
+    assert_eq!(
+        (&consensus["low"], &consensus["high"]),
+        (&Value::from(11000), &Value::from(11000))
+    );
+    assert_eq!(consensus["support"], 2);
+    assert_eq!(consensus["of"], 3);
+    assert_eq!(consensus["others"], 0);
+    let claims = json["claims"].as_array().unwrap();
+    let ids: Vec<&str> = claims.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    // Sorted by source id: ua_president, us_dod, us_state.
+    assert_eq!(
+        ids,
+        [
+            "zelensky_kursk_2024_11_04",
+            "ryder_kursk_2024_11_04",
+            "blinken_kursk_2024_10"
+        ]
+    );
+    // The open bound of "at least 10,000" is null; "up to" starts at 0.
+    assert_eq!(claims[1]["high"], Value::Null);
+    assert_eq!(
+        (&claims[2]["low"], &claims[2]["high"]),
+        (&Value::from(0), &Value::from(8000))
+    );
+    assert_eq!(claims[2]["claimed"], "2024-10-21/2024-10-31");
+}
+
+// kp_troops_russia at the default day (2025-03-07): current claims are the
+// denial [0,0], HUR approx 12,000 [10800,13200] (24 Oct beats 1–23 Oct),
+// Pentagon up_to 12,000 [0,12000] and the Western official's 10,000.
+// Range 0–12,000; median of {0, 10000, 12000, 12000} = 11,000. The denial
+// meets only denials, so the consensus is 10,000 (official + Pentagon),
+// tied with 10,800–12,000 (HUR + Pentagon): support 2 of 4, 1 other.
+#[test]
+fn russia_denial_stays_out_of_consensus() {
+    let json = show_json("kp_troops_russia", None);
+    assert_eq!(json["as_of"], "2025-03-07");
+    assert_eq!(json["range"]["low"], 0);
+    assert_eq!(json["range"]["high"], 12000);
+    assert_eq!(json["range"]["median"], 11000);
+    let c = &json["consensus"];
+    assert_eq!(
+        (&c["low"], &c["high"]),
+        (&Value::from(10000), &Value::from(10000))
+    );
+    assert_eq!(
+        (&c["support"], &c["of"], &c["others"]),
+        (&Value::from(2), &Value::from(4), &Value::from(1))
+    );
+}
+
+// Every metric of metrics.csv gives one JSON object with the DESIGN 4 keys.
+#[test]
+fn json_keys_for_every_metric() {
+    let metrics = std::fs::read_to_string(repo().join("data/metrics.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(metrics.as_bytes());
+    let id = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "id")
+        .unwrap();
+    let keys = |v: &Value| {
+        v.as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<BTreeSet<_>>()
+    };
+    let set = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    let mut seen = 0;
+    for record in reader.records() {
+        let metric = record.unwrap()[id].to_string();
+        let json = show_json(&metric, None);
+        assert_eq!(
+            keys(&json),
+            set(&["metric", "as_of", "range", "consensus", "claims"])
+        );
+        assert_eq!(json["metric"], metric.as_str());
+        if !json["range"].is_null() {
+            assert_eq!(
+                keys(&json["range"]),
+                set(&["low", "high", "median", "sources", "affiliations"])
+            );
+            assert_eq!(
+                keys(&json["consensus"]),
+                set(&["low", "high", "support", "of", "others"])
+            );
+        }
+        for claim in json["claims"].as_array().unwrap() {
+            let expected = [
+                "id",
+                "source",
+                "affiliation",
+                "qualifier",
+                "low",
+                "high",
+                "point",
+                "claimed",
+            ];
+            assert_eq!(keys(claim), set(&expected));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 2, "metrics.csv lists {seen} metrics");
+}
+
+// Before any claim the view is a clear message, and JSON has nulls.
+#[test]
+fn empty_view() {
+    Test::new()
+        .seed_data()
+        .args(["show", "kp_troops_russia", "--as-of", "2024-10-01"])
+        .run()
+        .code(0)
+        .stdout("kp_troops_russia: North Korean troops in Russia (troops), as of 2024-10-01\nno claim known as of 2024-10-01\n");
+    let json = show_json("kp_troops_russia", Some("2024-10-01"));
+    assert!(json["range"].is_null() && json["consensus"].is_null());
+    assert_eq!(json["claims"], Value::Array(vec![]));
+}
+
+// An unknown metric is a usage error naming the known ones.
+#[test]
+fn unknown_metric() {
+    let run = Test::new().seed_data().args(["show", "nope"]).run().code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: unknown metric \"nope\" (known: kp_first_group_kursk, "),
+        "{}",
+        run.stderr
+    );
+}
+
+// changes on Kursk from 2024-11-05 to 2025-03-07: two new March claims, no
+// revisions (their sources had no claim before), range 8,000–11,000 ->
+// 8,000–11,000 with 5 sources.
+#[test]
+fn changes_json() {
+    let run = Test::new()
+        .seed_data()
+        .args(["changes", "--since", "2024-11-05", "--format", "json"])
+        .run()
+        .code(0);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let all = json.as_array().unwrap();
+    let kursk = all
+        .iter()
+        .find(|m| m["metric"] == "kp_troops_kursk")
+        .unwrap();
+    let new: Vec<&str> = kursk["new_claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(new, ["kr_agency_kursk_2025_03", "unnamed_kursk_2025_03"]);
+    assert_eq!(kursk["revisions"], Value::Array(vec![]));
+    assert_eq!(kursk["range_before"]["sources"], 3);
+    assert_eq!(kursk["range_after"]["sources"], 5);
+    assert_eq!(kursk["as_of"], "2025-03-07");
+}
