@@ -32,11 +32,29 @@ impl Report {
         self.list.push(Diagnostic {
             file: file.to_owned(),
             line,
-            column: column.to_owned(),
-            message,
+            column: one_line(column),
+            message: one_line(&message),
             severity: s,
         });
     }
+}
+
+/// `text` with control characters escaped (`\n`), so that a value quoted
+/// from a cell (or a header swallowed by an unclosed quote) keeps each
+/// diagnostic on one line.
+fn one_line(text: &str) -> String {
+    if !text.contains(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A file's columns: name and whether it is required, in the docs' order.
@@ -279,6 +297,13 @@ fn line_and_column(data: &[u8], at: usize) -> (usize, usize) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    // Control characters from cells are escaped; other text is kept as is.
+    #[test]
+    fn diagnostics_stay_on_one_line() {
+        assert_eq!(one_line("id,name\nx\t≥"), "id,name\\nx\\t≥");
+        assert_eq!(one_line("plain ≥ 0"), "plain ≥ 0");
+    }
 
     // Lines and columns are 1-based and count every newline before the byte.
     #[test]
