@@ -2,5 +2,6 @@
 //! the real `rangefinder` binary on fixtures in a temporary folder.
 
 mod harness;
+mod build;
 mod check;
 mod show;
