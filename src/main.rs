@@ -78,7 +78,7 @@ fn run(config: &Config) -> Result<()> {
             let analysis = analyse(&dataset, *as_of)?;
             let view = analysis::view(&analysis, metric)?;
             let history = analysis::history(&dataset, metric, analysis.as_of)?;
-            let svg = chart::render(*kind, view, &history);
+            let svg = chart::render(*kind, view, &history)?;
             write::write_file(output, svg.as_bytes())
         }
         Config::Build {

@@ -1,0 +1,303 @@
+//! The `agreement` chart: a source × source matrix of the current claims,
+//! each cell coloured by the pair's gap (0 = the intervals overlap), with a
+//! labelled colour scale beside it. Past [`MAX_SOURCES`] sources, neighbours
+//! (by id) are grouped and a cell shows the largest gap between two groups.
+
+use std::collections::BTreeMap;
+
+use plotters::prelude::*;
+use plotters::style::FontTransform;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::{
+    Area, INK, MUTED, Style, WIDTH, anchored, draw_svg, drawn, fit, heading, iso, marker, styles,
+};
+use crate::analysis::MetricView;
+use crate::error::Result;
+
+/// Most rows (and columns) drawn; more sources are grouped.
+pub const MAX_SOURCES: usize = 30;
+/// Width of the row label column.
+const LABELS: i32 = 250;
+/// Height of the column label strip.
+const COLUMN_LABELS: i32 = 190;
+/// Top of the column label strip (below the heading).
+const TOP: i32 = 72;
+/// Colour of agreeing pairs (gap 0): Okabe–Ito sky blue, a hue apart from
+/// the orange ramp of the gaps.
+const AGREE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+/// The gap ramp runs from this (small gap) …
+const GAP_LOW: (f64, f64, f64) = (252.0, 227.0, 200.0);
+/// … to this (gap 1: as far apart as the larger point).
+const GAP_HIGH: (f64, f64, f64) = (140.0, 50.0, 0.0);
+/// The diagonal (a source with itself).
+const SELF: RGBColor = RGBColor(0xEE, 0xEE, 0xEE);
+
+/// The matrix to draw: labels and, per cell, the gap (`None` on the
+/// diagonal of a single source).
+struct Matrix {
+    labels: Vec<String>,
+    /// Each row's source style (the same as in the other charts), when a
+    /// row is one source.
+    styles: Vec<Option<Style>>,
+    cells: Vec<Vec<Option<f64>>>,
+    grouped: bool,
+}
+
+/// Draws the agreement matrix of `view`.
+pub fn render(view: &MetricView) -> Result<String> {
+    let matrix = matrix(view);
+    let n = matrix.labels.len().max(1) as i32;
+    let cell = cell_size(n);
+    let height = (TOP + COLUMN_LABELS + n * cell + 24).max(TOP + COLUMN_LABELS + 260) as u32;
+    let label = super::clean(&view.label);
+    let title = format!(
+        "{label}: agreement between sources, as of {}",
+        iso(view.as_of)
+    );
+    let desc = describe(view, &matrix);
+    draw_svg(height, &title, &desc, |root| {
+        draw(root, view, &matrix, cell)
+    })
+}
+
+/// Side of one cell in pixels.
+fn cell_size(n: i32) -> i32 {
+    (440 / n).clamp(14, 64)
+}
+
+/// The gap of each ordered pair, sources in name order, grouped past
+/// [`MAX_SOURCES`].
+fn matrix(view: &MetricView) -> Matrix {
+    let style_of = styles(view.current.iter().map(|c| c.source.as_str()));
+    let mut sources: Vec<(&str, &str)> = view
+        .current
+        .iter()
+        .map(|c| (c.source.as_str(), c.source_name.as_str()))
+        .collect::<BTreeMap<_, _>>()
+        .into_iter()
+        .collect();
+    sources.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
+    let gaps: BTreeMap<(&str, &str), f64> = view
+        .pairs
+        .iter()
+        .map(|p| ((p.a.as_str(), p.b.as_str()), p.gap))
+        .collect();
+    let size = sources.len().div_ceil(MAX_SOURCES).max(1);
+    let groups: Vec<&[(&str, &str)]> = sources.chunks(size).collect();
+    let row_styles = groups
+        .iter()
+        .map(|g| match g {
+            [(id, _)] => style_of.get(id).copied(),
+            _ => None,
+        })
+        .collect();
+    let labels = groups
+        .iter()
+        .map(|g| match g {
+            [(_, name)] => (*name).to_string(),
+            _ => format!("{} sources: {} … {}", g.len(), g[0].1, g[g.len() - 1].1),
+        })
+        .collect();
+    let cells = groups
+        .iter()
+        .map(|row| {
+            groups
+                .iter()
+                .map(|col| {
+                    let pairs = row.iter().flat_map(|a| col.iter().map(move |b| (a.0, b.0)));
+                    pairs
+                        .filter_map(|(a, b)| gaps.get(&(a, b)).copied())
+                        .reduce(f64::max)
+                })
+                .collect()
+        })
+        .collect();
+    Matrix {
+        labels,
+        styles: row_styles,
+        cells,
+        grouped: size > 1,
+    }
+}
+
+/// The `<desc>`: what is shown and the pairs that agree or differ most.
+fn describe(view: &MetricView, matrix: &Matrix) -> String {
+    let mut desc = format!(
+        "Agreement matrix of {} ({}) as of {}: {} sources' current claims, row × column; each cell \
+         is coloured by the pair's gap, 0 (blue) when their intervals overlap, else the distance \
+         between the intervals as a share of the larger point (light to dark orange, 0–100%).",
+        super::clean(&view.label),
+        view.metric,
+        iso(view.as_of),
+        view.current.len()
+    );
+    let agree = view.pairs.iter().filter(|p| p.agree).count();
+    desc.push_str(&format!(
+        " {} of {} ordered pairs agree.",
+        agree,
+        view.pairs.len()
+    ));
+    let names: BTreeMap<&str, &str> = view
+        .current
+        .iter()
+        .map(|c| (c.source.as_str(), c.source_name.as_str()))
+        .collect();
+    if let Some(worst) = view
+        .pairs
+        .iter()
+        .filter(|p| !p.agree)
+        .max_by(|x, y| x.gap.total_cmp(&y.gap))
+    {
+        let name = |id: &str| super::clean(names.get(id).copied().unwrap_or(id));
+        desc.push_str(&format!(
+            " Largest gap {} between {} and {}.",
+            percent(worst.gap),
+            name(&worst.a),
+            name(&worst.b)
+        ));
+    }
+    if matrix.grouped {
+        desc.push_str(&format!(
+            " More than {MAX_SOURCES} sources: neighbouring sources (by id) are grouped into {} \
+             groups and each cell shows the largest gap between the two groups.",
+            matrix.labels.len()
+        ));
+    }
+    desc
+}
+
+/// A gap as a whole percentage.
+fn percent(gap: f64) -> String {
+    format!("{}%", crate::render::number((gap * 100.0).round()))
+}
+
+/// The fill of a cell.
+fn fill(gap: Option<f64>) -> RGBColor {
+    match gap {
+        None => SELF,
+        Some(g) if g <= 0.0 => AGREE,
+        Some(g) => {
+            let t = g.clamp(0.0, 1.0);
+            let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+            RGBColor(
+                mix(GAP_LOW.0, GAP_HIGH.0),
+                mix(GAP_LOW.1, GAP_HIGH.1),
+                mix(GAP_LOW.2, GAP_HIGH.2),
+            )
+        }
+    }
+}
+
+/// Draws heading, labels, cells and the colour scale.
+fn draw(root: &Area, view: &MetricView, matrix: &Matrix, cell: i32) -> Result<()> {
+    let label = super::clean(&view.label);
+    let agree = view.pairs.iter().filter(|p| p.agree).count();
+    heading(
+        root,
+        &format!("{label} — how far the sources agree"),
+        &format!(
+            "As of {}: {} sources; {} of {} ordered pairs have overlapping intervals",
+            iso(view.as_of),
+            view.current.len(),
+            agree,
+            view.pairs.len()
+        ),
+    )?;
+    let (x0, y0) = (LABELS, TOP + COLUMN_LABELS);
+    let row_style = anchored(12, INK, HPos::Right, VPos::Center);
+    let column_style =
+        anchored(12, INK, HPos::Left, VPos::Center).transform(FontTransform::Rotate270);
+    for (i, name) in matrix.labels.iter().enumerate() {
+        let middle = i as i32 * cell + cell / 2;
+        let text = fit(root, name, &row_style, (LABELS - 34) as u32)?;
+        drawn(root.draw(&Text::new(text, (x0 - 24, y0 + middle), row_style.clone())))?;
+        if let Some(Some(style)) = matrix.styles.get(i) {
+            marker(root, (x0 - 12, y0 + middle), 5, *style)?;
+        }
+        let text = fit(root, name, &column_style, (COLUMN_LABELS - 12) as u32)?;
+        drawn(root.draw(&Text::new(
+            text,
+            (x0 + middle, y0 - 8),
+            column_style.clone(),
+        )))?;
+    }
+    let text_size = if cell >= 40 { 12 } else { 10 };
+    for (i, row) in matrix.cells.iter().enumerate() {
+        for (j, gap) in row.iter().enumerate() {
+            let (x, y) = (x0 + j as i32 * cell, y0 + i as i32 * cell);
+            let colour = fill(*gap);
+            drawn(root.draw(&Rectangle::new(
+                [(x, y), (x + cell, y + cell)],
+                colour.filled(),
+            )))?;
+            drawn(root.draw(&Rectangle::new(
+                [(x, y), (x + cell, y + cell)],
+                WHITE.stroke_width(1),
+            )))?;
+            if cell >= 30 {
+                let text = match gap {
+                    None => "—".to_string(),
+                    Some(g) if *g <= 0.0 => "0".to_string(),
+                    Some(g) => percent(*g),
+                };
+                let ink = if gap.is_some_and(|g| g > 0.55) {
+                    WHITE
+                } else {
+                    INK
+                };
+                let style = anchored(text_size, ink, HPos::Center, VPos::Center);
+                drawn(root.draw(&Text::new(text, (x + cell / 2, y + cell / 2), style)))?;
+            }
+        }
+    }
+    let n = matrix.labels.len() as i32;
+    scale(root, x0 + n * cell + 40, y0)
+}
+
+/// The legend: the agree swatch, then the gap ramp with 0/50/100% ticks.
+fn scale(root: &Area, x: i32, y: i32) -> Result<()> {
+    let width = (WIDTH as i32 - x - 8).max(60) as u32;
+    let text = anchored(12, INK, HPos::Left, VPos::Center);
+    let muted = anchored(11, MUTED, HPos::Left, VPos::Center);
+    drawn(root.draw(&Text::new(
+        "Gap between two sources",
+        (x, y + 6),
+        text.clone(),
+    )))?;
+    drawn(root.draw(&Rectangle::new(
+        [(x, y + 24), (x + 18, y + 42)],
+        AGREE.filled(),
+    )))?;
+    let agree = fit(root, "0: intervals overlap (agree)", &text, width - 26)?;
+    drawn(root.draw(&Text::new(agree, (x + 26, y + 33), text.clone())))?;
+    let (top, steps, step) = (y + 60, 20, 8);
+    for k in 0..steps {
+        let t = (k as f64 + 0.5) / steps as f64;
+        let y = top + k * step;
+        drawn(root.draw(&Rectangle::new(
+            [(x, y), (x + 18, y + step)],
+            fill(Some(t)).filled(),
+        )))?;
+    }
+    for (k, label) in [
+        (0, "> 0%: apart"),
+        (steps / 2, "50%"),
+        (steps, "100% of the larger point"),
+    ] {
+        let y = top + k * step;
+        drawn(root.draw(&PathElement::new(
+            vec![(x + 18, y), (x + 23, y)],
+            INK.stroke_width(1),
+        )))?;
+        let label = fit(root, label, &text, width - 26)?;
+        drawn(root.draw(&Text::new(label, (x + 26, y), text.clone())))?;
+    }
+    let note = ["distance between the two", "intervals ÷ the larger point"];
+    for (k, line) in note.iter().enumerate() {
+        let line = fit(root, line, &muted, width)?;
+        let y = top + steps * step + 22 + k as i32 * 15;
+        drawn(root.draw(&Text::new(line, (x, y), muted.clone())))?;
+    }
+    Ok(())
+}

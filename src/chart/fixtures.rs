@@ -1,0 +1,237 @@
+//! Hand-built views and histories for the chart unit tests: a seed-like
+//! story (every qualifier, a date window, a denial) with figures filled in by
+//! hand, since the renderers only display what the analysis computed.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::{
+    ClaimView, Consensus, Interval, MetricHistory, MetricView, Pair, RangeSummary, Report, Snapshot,
+};
+use crate::data::{DateSpec, Day, Qualifier, Stated};
+
+/// A day from (year, month, day) known to be valid.
+pub fn day(y: i32, m: u32, d: u32) -> Day {
+    Day::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// A claim with its interval and point per DESIGN 2 (tolerance 0.1).
+pub fn claim(
+    id: &str,
+    source: &str,
+    name: &str,
+    qualifier: Qualifier,
+    stated: Stated,
+    claimed: (Day, Day),
+) -> ClaimView {
+    let (interval, point) = match (qualifier, stated) {
+        (_, Stated::Range(l, h)) => (
+            Interval {
+                low: l,
+                high: Some(h),
+            },
+            (l + h) / 2.0,
+        ),
+        (Qualifier::Approx, Stated::Value(v)) => (
+            Interval {
+                low: v * 0.9,
+                high: Some(v * 1.1),
+            },
+            v,
+        ),
+        (Qualifier::AtLeast, Stated::Value(v)) => (Interval { low: v, high: None }, v),
+        (Qualifier::UpTo, Stated::Value(v)) => (
+            Interval {
+                low: 0.0,
+                high: Some(v),
+            },
+            v,
+        ),
+        (_, Stated::Value(v)) => (
+            Interval {
+                low: v,
+                high: Some(v),
+            },
+            v,
+        ),
+    };
+    let mut spec = DateSpec::day(claimed.0);
+    spec.end = claimed.1;
+    ClaimView {
+        id: id.into(),
+        metric: "kp_troops_kursk".into(),
+        source: source.into(),
+        source_name: name.into(),
+        affiliation: source.into(),
+        reliability: 'B',
+        qualifier,
+        stated,
+        interval,
+        point,
+        claimed: spec,
+        own: Report {
+            row: id.into(),
+            outlet: None,
+            document: "doc".into(),
+            published: None,
+        },
+        further: Vec::new(),
+        quote: None,
+        corroboration: 0,
+    }
+}
+
+/// Every ordered pair of `claims` with its gap per DESIGN 2.
+fn pairs(claims: &[ClaimView]) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for a in claims {
+        for b in claims {
+            if a.source == b.source {
+                continue;
+            }
+            let (ah, bh) = (
+                a.interval.high.unwrap_or(f64::INFINITY),
+                b.interval.high.unwrap_or(f64::INFINITY),
+            );
+            let distance = (a.interval.low - bh).max(b.interval.low - ah).max(0.0);
+            out.push(Pair {
+                a: a.source.clone(),
+                b: b.source.clone(),
+                agree: distance == 0.0,
+                gap: distance / a.point.max(b.point),
+            });
+        }
+    }
+    out.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+    out
+}
+
+/// A view and history of `claims` (each source's last claim is current),
+/// with fixed range/consensus figures (the renderer only displays them).
+pub fn fixture(claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
+    let as_of = claims
+        .iter()
+        .map(|c| c.claimed.end)
+        .max()
+        .unwrap_or_default();
+    let mut current: BTreeMap<String, ClaimView> = BTreeMap::new();
+    for c in &claims {
+        current.insert(c.source.clone(), c.clone());
+    }
+    let current: Vec<ClaimView> = current.into_values().collect();
+    let range = RangeSummary {
+        low: 0.0,
+        high: 12000.0,
+        median: 10500.0,
+        sources: current.len(),
+        affiliations: current.len(),
+    };
+    let consensus = Consensus {
+        low: 10000.0,
+        high: Some(12000.0),
+        support: 3,
+        of: current.len(),
+        others: 0,
+    };
+    let mut days: Vec<Day> = claims.iter().map(|c| c.claimed.end).collect();
+    days.sort();
+    days.dedup();
+    let snapshots = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Snapshot {
+            day: *d,
+            range: Some(RangeSummary {
+                low: 8000.0 - 500.0 * i as f64,
+                ..range
+            }),
+            consensus: (i > 0).then_some(Consensus {
+                low: 10000.0,
+                high: Some(11000.0 + 100.0 * i as f64),
+                ..consensus
+            }),
+        })
+        .collect();
+    let view = MetricView {
+        metric: "kp_troops_kursk".into(),
+        label: "North Korean troops in Kursk region".into(),
+        unit: "troops".into(),
+        as_of,
+        pairs: pairs(&current),
+        current,
+        range: Some(range),
+        consensus: Some(consensus),
+    };
+    let history = MetricHistory {
+        metric: view.metric.clone(),
+        label: view.label.clone(),
+        unit: view.unit.clone(),
+        as_of,
+        known: claims,
+        snapshots,
+    };
+    (view, history)
+}
+
+/// The seed-like story: up to 8,000; at least 10,000; about 11,000; a
+/// range; a denial; a month-long window.
+pub fn story(names: [&str; 5]) -> (MetricView, MetricHistory) {
+    use Qualifier::*;
+    fixture(vec![
+        claim(
+            "c1",
+            "ua_gur",
+            names[0],
+            UpTo,
+            Stated::Value(8000.0),
+            (day(2024, 10, 21), day(2024, 10, 31)),
+        ),
+        claim(
+            "c2",
+            "kp_gov",
+            names[1],
+            Exact,
+            Stated::Value(0.0),
+            (day(2024, 10, 25), day(2024, 10, 25)),
+        ),
+        claim(
+            "c3",
+            "us_dod",
+            names[2],
+            AtLeast,
+            Stated::Value(10000.0),
+            (day(2024, 11, 4), day(2024, 11, 4)),
+        ),
+        claim(
+            "c4",
+            "kr_nis",
+            names[3],
+            Approx,
+            Stated::Value(11000.0),
+            (day(2024, 11, 13), day(2024, 11, 13)),
+        ),
+        claim(
+            "c5",
+            "ua_mod",
+            names[4],
+            Range,
+            Stated::Range(10000.0, 12000.0),
+            (day(2024, 12, 1), day(2024, 12, 31)),
+        ),
+        claim(
+            "c6",
+            "ua_gur",
+            names[0],
+            Exact,
+            Stated::Value(11000.0),
+            (day(2024, 12, 16), day(2024, 12, 16)),
+        ),
+    ])
+}
+
+pub const NAMES: [&str; 5] = [
+    "Ukraine military intelligence (HUR)",
+    "North Korea (foreign ministry)",
+    "Pentagon (Pat Ryder, press secretary)",
+    "South Korea NIS",
+    "Ukraine defence ministry",
+];

@@ -1,0 +1,220 @@
+//! Unit tests of the three chart kinds on hand-built views: structure and
+//! accessibility of the SVG, escaping of hostile source names, determinism,
+//! number rounding, and the size limit on a very large synthetic history.
+
+use super::fixtures::{NAMES, claim, day, fixture, story};
+use super::svg::MAX_BYTES;
+use super::*;
+use crate::analysis::{ClaimView, MetricHistory, MetricView};
+use crate::data::{Qualifier, Stated};
+
+const KINDS: [ChartKind; 3] = [ChartKind::Timeline, ChartKind::Ranges, ChartKind::Agreement];
+
+/// Renders `kind`, failing the test on an error.
+fn draw(kind: ChartKind, (view, history): &(MetricView, MetricHistory)) -> String {
+    render(kind, view, history).unwrap_or_else(|e| panic!("{kind:?}: {e}"))
+}
+
+// Every kind is well-formed XML with role="img", then <title> and <desc>
+// naming the metric and the as-of day.
+#[test]
+fn accessible_svg() {
+    let data = story(NAMES);
+    for kind in KINDS {
+        let svg = draw(kind, &data);
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.attribute("role"), Some("img"));
+        let mut children = root.children().filter(|n| n.is_element());
+        let title = children
+            .next()
+            .map(|n| (n.tag_name().name(), n.text().unwrap_or("")));
+        let desc = children
+            .next()
+            .map(|n| (n.tag_name().name(), n.text().unwrap_or("")));
+        assert!(
+            matches!(title, Some(("title", t)) if t.contains("North Korean troops") && t.contains("2024-12-31")),
+            "{kind:?}"
+        );
+        assert!(
+            matches!(desc, Some(("desc", d)) if d.contains("kp_troops_kursk") && d.contains("2024-12-31")),
+            "{kind:?}"
+        );
+    }
+}
+
+// The same input gives the same bytes.
+#[test]
+fn deterministic() {
+    for kind in KINDS {
+        assert_eq!(
+            draw(kind, &story(NAMES)),
+            draw(kind, &story(NAMES)),
+            "{kind:?}"
+        );
+    }
+}
+
+// Every number in an attribute has at most two decimals.
+#[test]
+fn attribute_numbers_rounded() {
+    let data = story(NAMES);
+    for kind in KINDS {
+        let svg = draw(kind, &data);
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}"));
+        for node in doc.descendants() {
+            for attribute in node.attributes() {
+                for token in attribute
+                    .value()
+                    .split(|c: char| !c.is_ascii_digit() && c != '.')
+                {
+                    let decimals = token.split_once('.').map_or(0, |(_, f)| f.len());
+                    assert!(
+                        decimals <= 2,
+                        "{kind:?}: {}={}",
+                        attribute.name(),
+                        attribute.value()
+                    );
+                }
+            }
+        }
+    }
+}
+
+// Markup, quotes, ampersands and right-to-left text in names are drawn as
+// text: the SVG parses, has no <script> element, and shows the text; a
+// bidi override is made visible instead of reordering the label.
+#[test]
+fn hostile_names_escaped() {
+    let names = [
+        "<script>alert(1)</script>",
+        "Tom & Jerry \"quoted\" 'single'",
+        "وزارة الدفاع",
+        "משרד הביטחון",
+        "evil\u{202E}txt.exe",
+    ];
+    let data = story(names);
+    for kind in KINDS {
+        let svg = draw(kind, &data);
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert!(
+            !doc.descendants().any(|n| n.tag_name().name() == "script"),
+            "{kind:?}"
+        );
+        assert!(!svg.contains('\u{202E}'), "{kind:?}");
+        let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+        for needle in [
+            "<script>alert(1)",
+            "Tom & Jerry \"quoted\" 'single'",
+            "وزارة الدفاع",
+            "משרד הביטחון",
+            "[U+202E]",
+        ] {
+            assert!(text.contains(needle), "{kind:?}: {needle}");
+        }
+    }
+}
+
+// 100,000 claims from 60 sources stay under 1 MB in every kind, and the
+// description says how they were aggregated.
+#[test]
+fn huge_history_aggregated() {
+    let start = day(2023, 1, 1);
+    let claims: Vec<ClaimView> = (0..100_000)
+        .map(|i| {
+            let source = format!("source_{:02}", i % 60);
+            let when = start + chrono::Days::new((i / 60 % 700) as u64);
+            let value = 5000.0 + ((i * 7919) % 10_000) as f64;
+            let qualifier = Qualifier::ALL[i % 5];
+            let stated = if qualifier == Qualifier::Range {
+                Stated::Range(value, value + 1000.0)
+            } else {
+                Stated::Value(value)
+            };
+            claim(
+                &format!("c{i}"),
+                &source,
+                &format!("Source number {}", i % 60),
+                qualifier,
+                stated,
+                (when, when),
+            )
+        })
+        .collect();
+    let data = fixture(claims);
+    for (kind, says) in [
+        (ChartKind::Timeline, "binned"),
+        (ChartKind::Ranges, "merged"),
+        (ChartKind::Agreement, "grouped"),
+    ] {
+        let svg = draw(kind, &data);
+        assert!(svg.len() < MAX_BYTES, "{kind:?}: {} bytes", svg.len());
+        assert!(svg.contains(says), "{kind:?} does not say it aggregated");
+        roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+    }
+}
+
+// The first MAX_STYLED sources all get a different colour-and-shape pair.
+#[test]
+fn styles_distinct() {
+    let ids: Vec<String> = (0..MAX_STYLED + 3).map(|i| format!("s{i:03}")).collect();
+    let styles = styles(ids.iter().map(String::as_str));
+    let mut seen: Vec<Style> = Vec::new();
+    for id in &ids[..MAX_STYLED] {
+        let style = styles[id.as_str()];
+        assert!(!seen.contains(&style), "{id}");
+        seen.push(style);
+    }
+    assert_eq!(styles[ids[MAX_STYLED].as_str()], OTHER_STYLE);
+}
+
+// Control characters are replaced and bidi controls shown as code points.
+#[test]
+fn clean_text() {
+    assert_eq!(clean("a\u{0}b\nc"), "a\u{FFFD}b\u{FFFD}c");
+    assert_eq!(clean("x\u{202E}y\u{2066}"), "x[U+202E]y[U+2066]");
+    assert_eq!(clean("שלום & <b>"), "שלום & <b>");
+}
+
+// Writes the fixture charts as SVG and PNG into $CHART_PREVIEW (when set)
+// for a person to look at; renders them either way to prove resvg reads them.
+#[test]
+fn preview() {
+    let dir = std::env::var_os("CHART_PREVIEW").map(std::path::PathBuf::from);
+    let mut options = resvg::usvg::Options::default();
+    options.fontdb_mut().load_font_data(FONT_BYTES.to_vec());
+    for (name, data) in [
+        ("story", story(NAMES)),
+        (
+            "hostile",
+            story([
+                "<script>x</script>",
+                "A & B",
+                "وزارة الدفاع",
+                "משרד הביטחון",
+                "e\u{202E}vil",
+            ]),
+        ),
+    ] {
+        for kind in KINDS {
+            let svg = draw(kind, &data);
+            let tree =
+                resvg::usvg::Tree::from_str(&svg, &options).unwrap_or_else(|e| panic!("{e}"));
+            let size = tree.size().to_int_size();
+            let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+                .unwrap_or_else(|| panic!("pixmap"));
+            resvg::render(
+                &tree,
+                resvg::tiny_skia::Transform::default(),
+                &mut pixmap.as_mut(),
+            );
+            if let Some(dir) = &dir {
+                let stem = dir.join(format!("{name}-{}", kind.as_str()));
+                std::fs::write(stem.with_extension("svg"), &svg).unwrap_or_else(|e| panic!("{e}"));
+                pixmap
+                    .save_png(stem.with_extension("png"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+}
