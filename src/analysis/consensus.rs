@@ -14,6 +14,9 @@
 //! Denials ([0, 0], see `intervals`) meet only each other: at position 0
 //! their events come first (opens, then closes), before every other
 //! interval's events, so a denial never shares a stretch with "up to v".
+//! DESIGN 2 says a denial "stays out of the consensus": a denial stretch is
+//! reported only when it beats every other stretch; on a tie the least
+//! non-denial stretch is reported (and the denial counts among the ties).
 
 use polars::prelude::*;
 
@@ -48,13 +51,24 @@ pub fn sweep(current: LazyFrame) -> Result<LazyFrame> {
             col("pos").shift(lit(-1)).alias("next"),
         ])
         .with_column(col("cover").max().over(keys())?.alias("k"));
+    // Among the stretches reaching k, non-denials (phase 2) before denials,
+    // then by position: the reported one is the first.
+    let order = || {
+        (
+            [col("phase"), col("pos")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+    };
     Ok(events
         .filter(col("delta").eq(lit(1)).and(col("cover").eq(col("k"))))
         .group_by(keys())
         .agg([
-            col("pos").min().alias("low"),
+            col("pos")
+                .sort_by(order().0, order().1)
+                .first()
+                .alias("low"),
             col("next")
-                .sort_by([col("pos"), col("phase")], SortMultipleOptions::default())
+                .sort_by(order().0, order().1)
                 .first()
                 .alias("high"),
             col("k").first().cast(DataType::UInt32).alias("support"),
@@ -90,8 +104,8 @@ mod tests {
     /// Counts coverage at every candidate point (endpoints, midpoints between
     /// consecutive endpoints, a point above them all) and reads the first
     /// maximal run of best points, and how many runs there are. Denials
-    /// ([0, 0]) are counted at a point of their own before all the others,
-    /// which no other interval covers.
+    /// ([0, 0]) are counted at a point of their own, which no other interval
+    /// covers, and reported only when no other run ties with them.
     fn brute_force(intervals: &[(f64, Option<f64>)]) -> (f64, Option<f64>, u32, u32) {
         let is_denial = |i: &&(f64, Option<f64>)| i.1 == Some(0.0);
         let denials = intervals.iter().filter(is_denial).count() as u32;
@@ -122,9 +136,6 @@ mod tests {
         let k = counts.iter().copied().chain([denials]).max().unwrap();
         // Runs as (low, high) of the first and last point of each.
         let mut runs: Vec<(f64, Option<f64>)> = Vec::new();
-        if denials == k {
-            runs.push((0.0, Some(0.0)));
-        }
         let mut at = 0;
         while at < points.len() {
             if counts[at] == k {
@@ -136,6 +147,9 @@ mod tests {
                 runs.push((points[start], high));
             }
             at += 1;
+        }
+        if denials == k {
+            runs.push((0.0, Some(0.0)));
         }
         (runs[0].0, runs[0].1, k, runs.len() as u32)
     }
@@ -168,11 +182,13 @@ mod tests {
         assert_eq!(got, (2.0, Some(2.0), 2, 1));
     }
 
-    // A denial does not meet "up to" at 0; the up-to stretch then ties with it.
+    // A denial does not meet "up to" at 0; on a tie the least non-denial
+    // stretch is reported, the denial counted among the ties; a denial
+    // stretch that beats the others is reported.
     #[test]
     fn denial_meets_only_denials() {
         let got = polars_sweep(&[(0.0, Some(0.0)), (0.0, Some(8.0)), (10.0, None)]);
-        assert_eq!(got, (0.0, Some(0.0), 1, 3));
+        assert_eq!(got, (0.0, Some(8.0), 1, 3));
         let got = polars_sweep(&[(0.0, Some(0.0)), (0.0, Some(8.0)), (5.0, None)]);
         assert_eq!(got, (5.0, Some(8.0), 2, 1));
         let got = polars_sweep(&[(0.0, Some(0.0)), (0.0, Some(0.0)), (0.0, Some(8.0))]);
