@@ -6,6 +6,7 @@
 //! current folder (the repository root, where `build` runs).
 
 mod cell;
+mod format;
 mod front;
 mod inline;
 mod parse;

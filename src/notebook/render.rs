@@ -299,3 +299,51 @@ fn alt_text(kind: ChartKind, view: &MetricView) -> String {
     let label = markdown::escape(&view.label);
     format!("{what}: {label}, as of {}", view.as_of)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Metric;
+    use crate::notebook::parse;
+
+    /// A dataset that knows metric `m` only.
+    fn dataset() -> Dataset {
+        Dataset {
+            metrics: vec![Metric {
+                id: "m".into(),
+                label: "M".into(),
+                unit: "u".into(),
+                tolerance: 0.1,
+                description: None,
+                line: 2,
+            }],
+            ..Dataset::default()
+        }
+    }
+
+    // Unknown metrics, clashing chart files and a late `since` are found
+    // together, each at its line.
+    #[test]
+    fn checks_against_the_data() {
+        let text = "+++\ntitle = \"T\"\nsince = \"2024-12-01\"\n+++\n{{ low x }}\n\
+                    ```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\n```\n\
+                    ```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\n```\n\
+                    ```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\nname = \"other\"\n```\n";
+        let (notebook, problems) = parse::parse(text);
+        assert_eq!(problems, []);
+        let as_of = Day::from_ymd_opt(2024, 11, 5).unwrap_or_default();
+        let found: Vec<String> = check(&notebook, &dataset(), as_of)
+            .iter()
+            .map(|p| format!("{}: {}", p.line, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "5: inline value `low`: unknown metric \"x\" (known: m)",
+                "10: cell: chart file \"ranges-m.svg\" is also written by the cell on line 6 \
+                 (give one of them a `name`)",
+                "3: front matter: since (2024-12-01) must be before as_of (2024-11-05)",
+            ]
+        );
+    }
+}

@@ -2,13 +2,13 @@
 //! straight from the analysis structs. Every number is traceable: claim
 //! tables give the claim id, source, document and further reports.
 
-use crate::analysis::{ClaimView, Consensus, Interval, MetricChanges, MetricHistory, MetricView};
-use crate::data::{Qualifier, Stated};
+use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricHistory, MetricView};
 use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
-/// What a missing figure reads (no claim known yet).
-const NONE: &str = "n/a";
+use super::format::{
+    NONE, consensus, further, id, interval, k_of_n, lines, qualifier, stated, stated_number,
+};
 
 /// `ranges`: one row per metric.
 pub fn ranges(views: &[&MetricView]) -> String {
@@ -247,86 +247,137 @@ pub fn sources(claims: &[&ClaimView]) -> String {
     )
 }
 
-/// A claim or row id as code (ids are slugs, so nothing to escape).
-fn id(id: &str) -> String {
-    format!("`{}`", id.replace('`', ""))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Interval, Pair, RangeSummary, Report};
+    use crate::data::{DateSpec, Day, Qualifier, Stated};
 
-/// The qualifier in words.
-fn qualifier(qualifier: Qualifier) -> &'static str {
-    match qualifier {
-        Qualifier::Exact => "exact",
-        Qualifier::Approx => "approx.",
-        Qualifier::AtLeast => "at least",
-        Qualifier::UpTo => "up to",
-        Qualifier::Range => "range",
+    /// A day from its ISO text.
+    fn day(text: &str) -> Day {
+        Day::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
     }
-}
 
-/// The stated number(s): `8,000`, `10,000–12,000`.
-fn stated_number(stated: Stated) -> String {
-    match stated {
-        Stated::Value(v) => render::number(v),
-        Stated::Range(low, high) => render::span(low, high),
+    /// A hand-built claim by `source` stating `value` with `qualifier`.
+    fn claim(id: &str, source: &str, qualifier: Qualifier, value: f64) -> ClaimView {
+        let high = match qualifier {
+            Qualifier::AtLeast => None,
+            _ => Some(value),
+        };
+        ClaimView {
+            id: id.into(),
+            metric: "m".into(),
+            source: source.into(),
+            source_name: format!("{source} | <i>name</i>"),
+            affiliation: "Ukraine".into(),
+            reliability: 'B',
+            qualifier,
+            stated: Stated::Value(value),
+            interval: Interval { low: value, high },
+            point: value,
+            claimed: DateSpec::day(day("2024-11-04")),
+            own: Report {
+                row: id.into(),
+                outlet: Some("Outlet".into()),
+                document: "https://example.com/d".into(),
+                published: None,
+            },
+            further: vec![Report {
+                row: format!("{id}_r"),
+                outlet: None,
+                document: "javascript:alert(1)".into(),
+                published: None,
+            }],
+            quote: Some("a [quote]".into()),
+            corroboration: 0,
+        }
     }
-}
 
-/// The claim as stated: `up to 8,000`, `about 11,000`, `10,000–12,000`.
-pub fn stated(claim: &ClaimView) -> String {
-    let number = stated_number(claim.stated);
-    match claim.qualifier {
-        Qualifier::Exact | Qualifier::Range => number,
-        Qualifier::Approx => format!("about {number}"),
-        Qualifier::AtLeast => format!("at least {number}"),
-        Qualifier::UpTo => format!("up to {number}"),
+    /// A view of metric `m` with the given current claims.
+    fn view(current: Vec<ClaimView>, pairs: Vec<Pair>) -> MetricView {
+        MetricView {
+            metric: "m".into(),
+            label: "Troops *here*".into(),
+            unit: "troops".into(),
+            as_of: day("2024-11-05"),
+            range: (!current.is_empty()).then_some(RangeSummary {
+                low: 10000.0,
+                high: 12000.5,
+                median: 11000.0,
+                sources: 2,
+                affiliations: 1,
+            }),
+            consensus: (!current.is_empty()).then_some(Consensus {
+                low: 10000.0,
+                high: None,
+                support: 2,
+                of: 2,
+                others: 1,
+            }),
+            current,
+            pairs,
+        }
     }
-}
 
-/// An interval: `9,900–12,100`, `10,000 or more`.
-fn interval(interval: &Interval) -> String {
-    render::interval(interval)
-}
-
-/// A consensus stretch, with the count of tied stretches.
-fn consensus(c: &Consensus) -> String {
-    let stretch = interval(&Interval {
-        low: c.low,
-        high: c.high,
-    });
-    match c.others {
-        0 => stretch,
-        1 => format!("{stretch} (1 other stretch ties)"),
-        n => format!("{stretch} ({n} other stretches tie)"),
+    // A ranges row formats every figure; a metric without claims reads n/a.
+    #[test]
+    fn ranges_rows() {
+        let full = view(vec![claim("a", "s1", Qualifier::Exact, 10000.0)], vec![]);
+        let empty = view(vec![], vec![]);
+        let text = ranges(&[&full, &empty]);
+        let lines: Vec<&str> = text.lines().skip(2).collect();
+        assert_eq!(
+            lines,
+            [
+                "| Troops \\*here\\* | 10,000–12,000.5 | 11,000 | 10,000 or more (1 other stretch \
+                 ties) | 2 of 2 | 2 | 1 |",
+                "| Troops \\*here\\* | n/a | n/a | n/a | n/a | 0 | 0 |",
+            ]
+        );
     }
-}
 
-/// "k of n": how many current claims the consensus allows.
-fn k_of_n(c: &Consensus) -> String {
-    format!("{} of {}", c.support, c.of)
-}
+    // A claim row links only web documents and lists its further reports.
+    #[test]
+    fn sources_rows_are_traceable_and_escaped() {
+        let c = claim("c1", "s1", Qualifier::AtLeast, 10000.0);
+        let text = sources(&[&c]);
+        assert_eq!(
+            text.lines().nth(2),
+            Some(
+                "| `c1` | s1 \\| &lt;i&gt;name&lt;/i&gt; | Ukraine | B | “a \\[quote\\]” | Outlet | \
+                 [example.com](https://example.com/d) | `c1_r` javascript:alert(1) |"
+            )
+        );
+        assert_eq!(stated(&c), "at least 10,000");
+    }
 
-/// Further reports of a claim, one per line: row id, outlet, document.
-fn further(claim: &ClaimView) -> String {
-    let reports: Vec<String> = claim
-        .further
-        .iter()
-        .map(|r| {
-            let outlet = r.outlet.as_deref().map(markdown::escape);
-            match outlet {
-                Some(outlet) => format!(
-                    "{} {outlet}, {}",
-                    id(&r.row),
-                    markdown::document(&r.document)
-                ),
-                None => format!("{} {}", id(&r.row), markdown::document(&r.document)),
-            }
-        })
-        .collect();
-    lines(reports)
-}
-
-/// Cell items joined by line breaks (`<br>` is the one HTML GFM tables
-/// allow for that); empty when there are none.
-fn lines(items: Vec<String>) -> String {
-    items.join("<br>")
+    // The agreement matrix shows "agree", the gap, or a dash on the diagonal.
+    #[test]
+    fn agreement_matrix() {
+        let pair = |a: &str, b: &str, agree: bool, gap: f64| Pair {
+            a: a.into(),
+            b: b.into(),
+            agree,
+            gap,
+        };
+        let v = view(
+            vec![
+                claim("a", "s1", Qualifier::Exact, 10000.0),
+                claim("b", "s2", Qualifier::Exact, 12000.0),
+            ],
+            vec![
+                pair("s1", "s2", false, 1.0 / 6.0),
+                pair("s2", "s1", true, 0.0),
+            ],
+        );
+        let text = agreement(&[&v]);
+        let rows: Vec<&str> = text.lines().skip(2).collect();
+        assert_eq!(
+            rows,
+            [
+                "| s1 \\| &lt;i&gt;name&lt;/i&gt; (`a`) | — | 0.17 |",
+                "| s2 \\| &lt;i&gt;name&lt;/i&gt; (`b`) | agree | — |",
+            ]
+        );
+    }
 }

@@ -1,0 +1,134 @@
+//! Small formatters shared by the tables: claim ids, qualifiers and stated
+//! numbers in words, consensus stretches, further reports, and cell lines.
+
+use crate::analysis::{ClaimView, Consensus, Interval};
+use crate::data::{Qualifier, Stated};
+use crate::render::{self, markdown};
+
+/// What a missing figure reads (no claim known yet).
+pub const NONE: &str = "n/a";
+
+/// A claim or row id as code (ids are slugs, so nothing to escape).
+pub fn id(id: &str) -> String {
+    format!("`{}`", id.replace('`', ""))
+}
+
+/// The qualifier in words.
+pub fn qualifier(qualifier: Qualifier) -> &'static str {
+    match qualifier {
+        Qualifier::Exact => "exact",
+        Qualifier::Approx => "approx.",
+        Qualifier::AtLeast => "at least",
+        Qualifier::UpTo => "up to",
+        Qualifier::Range => "range",
+    }
+}
+
+/// The stated number(s): `8,000`, `10,000–12,000`.
+pub fn stated_number(stated: Stated) -> String {
+    match stated {
+        Stated::Value(v) => render::number(v),
+        Stated::Range(low, high) => render::span(low, high),
+    }
+}
+
+/// The claim as stated: `up to 8,000`, `about 11,000`, `10,000–12,000`.
+pub fn stated(claim: &ClaimView) -> String {
+    let number = stated_number(claim.stated);
+    match claim.qualifier {
+        Qualifier::Exact | Qualifier::Range => number,
+        Qualifier::Approx => format!("about {number}"),
+        Qualifier::AtLeast => format!("at least {number}"),
+        Qualifier::UpTo => format!("up to {number}"),
+    }
+}
+
+/// An interval: `9,900–12,100`, `10,000 or more`.
+pub fn interval(interval: &Interval) -> String {
+    render::interval(interval)
+}
+
+/// A consensus stretch, with the count of tied stretches.
+pub fn consensus(c: &Consensus) -> String {
+    let stretch = interval(&Interval {
+        low: c.low,
+        high: c.high,
+    });
+    match c.others {
+        0 => stretch,
+        1 => format!("{stretch} (1 other stretch ties)"),
+        n => format!("{stretch} ({n} other stretches tie)"),
+    }
+}
+
+/// "k of n": how many current claims the consensus allows.
+pub fn k_of_n(c: &Consensus) -> String {
+    format!("{} of {}", c.support, c.of)
+}
+
+/// Further reports of a claim, one per line: row id, outlet, document.
+pub fn further(claim: &ClaimView) -> String {
+    let reports: Vec<String> = claim
+        .further
+        .iter()
+        .map(|r| {
+            let outlet = r.outlet.as_deref().map(markdown::escape);
+            match outlet {
+                Some(outlet) => format!(
+                    "{} {outlet}, {}",
+                    id(&r.row),
+                    markdown::document(&r.document)
+                ),
+                None => format!("{} {}", id(&r.row), markdown::document(&r.document)),
+            }
+        })
+        .collect();
+    lines(reports)
+}
+
+/// Cell items joined by line breaks (`<br>` is the one HTML GFM tables
+/// allow for that); empty when there are none.
+pub fn lines(items: Vec<String>) -> String {
+    items.join("<br>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Qualifiers read as words; a stated range uses an en dash.
+    #[test]
+    fn qualifiers_and_numbers_in_words() {
+        assert_eq!(qualifier(Qualifier::AtLeast), "at least");
+        assert_eq!(qualifier(Qualifier::Approx), "approx.");
+        assert_eq!(
+            stated_number(Stated::Range(9000.0, 12000.0)),
+            "9,000–12,000"
+        );
+        assert_eq!(stated_number(Stated::Value(112.5)), "112.5");
+    }
+
+    // A consensus names how many other stretches tie; k of n counts claims.
+    #[test]
+    fn consensus_stretches() {
+        let mut c = Consensus {
+            low: 10000.0,
+            high: Some(11000.0),
+            support: 3,
+            of: 4,
+            others: 0,
+        };
+        assert_eq!(consensus(&c), "10,000–11,000");
+        c.others = 2;
+        assert_eq!(consensus(&c), "10,000–11,000 (2 other stretches tie)");
+        assert_eq!(k_of_n(&c), "3 of 4");
+    }
+
+    // Ids are shown as code and can never close the code span.
+    #[test]
+    fn ids_as_code() {
+        assert_eq!(id("c1"), "`c1`");
+        assert_eq!(id("a`b"), "`ab`");
+        assert_eq!(lines(vec!["a".into(), "b".into()]), "a<br>b");
+    }
+}
