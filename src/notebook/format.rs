@@ -61,6 +61,21 @@ pub fn consensus(c: &Consensus) -> String {
     }
 }
 
+/// A consensus stretch with its support, for tables without an agreement
+/// column: "10,000 (2 of 4; 1 other stretch ties)".
+pub fn consensus_with_support(c: &Consensus) -> String {
+    let stretch = interval(&Interval {
+        low: c.low,
+        high: c.high,
+    });
+    let support = k_of_n(c);
+    match c.others {
+        0 => format!("{stretch} ({support})"),
+        1 => format!("{stretch} ({support}; 1 other stretch ties)"),
+        n => format!("{stretch} ({support}; {n} other stretches tie)"),
+    }
+}
+
 /// "k of n": how many current claims the consensus allows.
 pub fn k_of_n(c: &Consensus) -> String {
     format!("{} of {}", c.support, c.of)
@@ -121,6 +136,10 @@ mod tests {
         assert_eq!(consensus(&c), "10,000–11,000");
         c.others = 2;
         assert_eq!(consensus(&c), "10,000–11,000 (2 other stretches tie)");
+        assert_eq!(
+            consensus_with_support(&c),
+            "10,000–11,000 (3 of 4; 2 other stretches tie)"
+        );
         assert_eq!(k_of_n(&c), "3 of 4");
     }
 

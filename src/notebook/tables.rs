@@ -7,7 +7,8 @@ use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
 use super::format::{
-    NONE, consensus, further, id, interval, k_of_n, lines, qualifier, stated, stated_number,
+    NONE, consensus, consensus_with_support, further, id, interval, k_of_n, lines, qualifier,
+    stated, stated_number,
 };
 
 /// `ranges`: one row per metric.
@@ -127,7 +128,9 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
             let span = |r: Option<crate::analysis::RangeSummary>| {
                 r.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high))
             };
-            let agreed = |c: Option<Consensus>| c.map_or_else(|| NONE.into(), |c| consensus(&c));
+            let agreed = |c: Option<Consensus>| {
+                c.map_or_else(|| NONE.into(), |c| consensus_with_support(&c))
+            };
             vec![
                 markdown::escape(&c.label),
                 lines(new),
