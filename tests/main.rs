@@ -3,5 +3,6 @@
 
 mod harness;
 mod build;
+mod chart;
 mod check;
 mod show;

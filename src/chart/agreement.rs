@@ -18,9 +18,11 @@ use crate::error::Result;
 /// Most rows (and columns) drawn; more sources are grouped.
 pub const MAX_SOURCES: usize = 30;
 /// Width of the row label column.
-const LABELS: i32 = 250;
-/// Height of the column label strip.
-const COLUMN_LABELS: i32 = 190;
+const LABELS: i32 = 300;
+/// Most height of the column label strip (it shrinks to the longest label).
+const COLUMN_LABELS: i32 = 230;
+/// Height the colour scale needs below the top of the matrix.
+const SCALE_HEIGHT: i32 = 340;
 /// Top of the column label strip (below the heading).
 const TOP: i32 = 72;
 /// Colour of agreeing pairs (gap 0): Okabe–Ito sky blue, a hue apart from
@@ -49,7 +51,8 @@ pub fn render(view: &MetricView) -> Result<String> {
     let matrix = matrix(view);
     let n = matrix.labels.len().max(1) as i32;
     let cell = cell_size(n);
-    let height = (TOP + COLUMN_LABELS + n * cell + 24).max(TOP + COLUMN_LABELS + 260) as u32;
+    let strip = strip_height(&matrix)?;
+    let height = (TOP + strip + (n * cell + 24).max(SCALE_HEIGHT)) as u32;
     let label = super::clean(&view.label);
     let title = format!(
         "{label}: agreement between sources, as of {}",
@@ -57,8 +60,23 @@ pub fn render(view: &MetricView) -> Result<String> {
     );
     let desc = describe(view, &matrix);
     draw_svg(height, &title, &desc, |root| {
-        draw(root, view, &matrix, cell)
+        draw(root, view, &matrix, (cell, strip))
     })
+}
+
+/// Height of the column label strip: the longest label, at most
+/// [`COLUMN_LABELS`].
+fn strip_height(matrix: &Matrix) -> Result<i32> {
+    let font = (super::FONT, 12).into_font();
+    let mut longest = 0;
+    for label in &matrix.labels {
+        let width = font
+            .box_size(&super::clean(label))
+            .map_err(|e| crate::error::Error::Other(anyhow::anyhow!("drawing chart: {e:?}")))?
+            .0;
+        longest = longest.max(width as i32);
+    }
+    Ok((longest + 20).clamp(60, COLUMN_LABELS))
 }
 
 /// Side of one cell in pixels.
@@ -172,13 +190,14 @@ fn percent(gap: f64) -> String {
     format!("{}%", crate::render::number((gap * 100.0).round()))
 }
 
-/// The fill of a cell.
+/// The fill of a cell. The ramp follows the square root of the gap, so
+/// the small gaps common between estimates (10–30%) still differ visibly.
 fn fill(gap: Option<f64>) -> RGBColor {
     match gap {
         None => SELF,
         Some(g) if g <= 0.0 => AGREE,
         Some(g) => {
-            let t = g.clamp(0.0, 1.0);
+            let t = g.clamp(0.0, 1.0).sqrt();
             let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
             RGBColor(
                 mix(GAP_LOW.0, GAP_HIGH.0),
@@ -190,7 +209,7 @@ fn fill(gap: Option<f64>) -> RGBColor {
 }
 
 /// Draws heading, labels, cells and the colour scale.
-fn draw(root: &Area, view: &MetricView, matrix: &Matrix, cell: i32) -> Result<()> {
+fn draw(root: &Area, view: &MetricView, matrix: &Matrix, (cell, strip): (i32, i32)) -> Result<()> {
     let label = super::clean(&view.label);
     let agree = view.pairs.iter().filter(|p| p.agree).count();
     heading(
@@ -204,7 +223,7 @@ fn draw(root: &Area, view: &MetricView, matrix: &Matrix, cell: i32) -> Result<()
             view.pairs.len()
         ),
     )?;
-    let (x0, y0) = (LABELS, TOP + COLUMN_LABELS);
+    let (x0, y0) = (LABELS, TOP + strip);
     let row_style = anchored(12, INK, HPos::Right, VPos::Center);
     let column_style =
         anchored(12, INK, HPos::Left, VPos::Center).transform(FontTransform::Rotate270);
@@ -215,7 +234,7 @@ fn draw(root: &Area, view: &MetricView, matrix: &Matrix, cell: i32) -> Result<()
         if let Some(Some(style)) = matrix.styles.get(i) {
             marker(root, (x0 - 12, y0 + middle), 5, *style)?;
         }
-        let text = fit(root, name, &column_style, (COLUMN_LABELS - 12) as u32)?;
+        let text = fit(root, name, &column_style, (strip - 12) as u32)?;
         drawn(root.draw(&Text::new(
             text,
             (x0 + middle, y0 - 8),
@@ -271,21 +290,24 @@ fn scale(root: &Area, x: i32, y: i32) -> Result<()> {
     )))?;
     let agree = fit(root, "0: intervals overlap (agree)", &text, width - 26)?;
     drawn(root.draw(&Text::new(agree, (x + 26, y + 33), text.clone())))?;
-    let (top, steps, step) = (y + 60, 20, 8);
+    let (top, steps, step) = (y + 60, 25, 8);
     for k in 0..steps {
-        let t = (k as f64 + 0.5) / steps as f64;
+        let s = (k as f64 + 0.5) / steps as f64;
+        let t = s * s;
         let y = top + k * step;
         drawn(root.draw(&Rectangle::new(
             [(x, y), (x + 18, y + step)],
             fill(Some(t)).filled(),
         )))?;
     }
-    for (k, label) in [
-        (0, "> 0%: apart"),
-        (steps / 2, "50%"),
-        (steps, "100% of the larger point"),
+    for (gap, label) in [
+        (0.0, "> 0%: apart"),
+        (0.1, "10%"),
+        (0.25, "25%"),
+        (0.5, "50%"),
+        (1.0, "100% of the larger point"),
     ] {
-        let y = top + k * step;
+        let y = top + (f64::sqrt(gap) * f64::from(steps * step)).round() as i32;
         drawn(root.draw(&PathElement::new(
             vec![(x + 18, y), (x + 23, y)],
             INK.stroke_width(1),

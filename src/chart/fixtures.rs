@@ -235,3 +235,31 @@ pub const NAMES: [&str; 5] = [
     "South Korea NIS",
     "Ukraine defence ministry",
 ];
+
+/// `claims` synthetic claims from `sources` sources over 700 days, every
+/// qualifier in turn: more than any chart can draw one by one.
+pub fn synthetic(claims: usize, sources: usize) -> (MetricView, MetricHistory) {
+    let start = day(2023, 1, 1);
+    let all: Vec<ClaimView> = (0..claims)
+        .map(|i| {
+            let source = format!("source_{:02}", i % sources);
+            let when = start + chrono::Days::new((i / sources % 700) as u64);
+            let value = 5000.0 + ((i * 7919) % 10_000) as f64;
+            let qualifier = Qualifier::ALL[i % 5];
+            let stated = if qualifier == Qualifier::Range {
+                Stated::Range(value, value + 1000.0)
+            } else {
+                Stated::Value(value)
+            };
+            claim(
+                &format!("c{i}"),
+                &source,
+                &format!("Source number {}", i % sources),
+                qualifier,
+                stated,
+                (when, when),
+            )
+        })
+        .collect();
+    fixture(all)
+}

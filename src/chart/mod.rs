@@ -4,6 +4,7 @@
 
 mod agreement;
 mod bands;
+mod marks;
 mod ranges;
 mod svg;
 mod timeline;
@@ -25,6 +26,8 @@ use crate::cli::ChartKind;
 use crate::data::Day;
 use crate::error::{Error, Result};
 
+pub use marks::{arrow, legend_row, legend_swatch, marker};
+
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 960;
 
@@ -37,7 +40,7 @@ pub static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf
 
 /// How many sources get their own colour and marker; the rest share a grey
 /// "other sources" style (named in the legend, never dropped).
-pub const MAX_STYLED: usize = 24;
+pub const MAX_STYLED: usize = 16;
 
 /// Okabe–Ito colours, ordered so neighbours differ most (yellow, the
 /// weakest on white, last).
@@ -216,6 +219,89 @@ pub fn fit(area: &Area, text: &str, style: &TextStyle, max: u32) -> Result<Strin
     Ok(chars[..low].iter().chain(['…'].iter()).collect())
 }
 
+/// `text` cleaned and broken at spaces into at most `lines` lines of at
+/// most `max` pixels; the last line is cut with an ellipsis if need be.
+pub fn wrap(
+    area: &Area,
+    text: &str,
+    style: &TextStyle,
+    max: u32,
+    lines: usize,
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = clean(text);
+    while out.len() + 1 < lines && drawn(area.estimate_text_size(&rest, style))?.0 > max {
+        // The longest run of whole words that fits.
+        let mut cut = None;
+        for (i, _) in rest.match_indices(' ') {
+            if drawn(area.estimate_text_size(&rest[..i], style))?.0 > max {
+                break;
+            }
+            cut = Some(i);
+        }
+        let Some(i) = cut else { break };
+        out.push(rest[..i].to_string());
+        rest = rest[i + 1..].to_string();
+    }
+    out.push(fit(area, &rest, style, max)?);
+    Ok(out)
+}
+
+/// A consensus as text: `10,000–12,000`, `11,000`, or `10,000 or more`.
+pub fn consensus_text(low: f64, high: Option<f64>) -> String {
+    high.map_or_else(
+        || format!("{} or more", crate::render::number(low)),
+        |h| crate::render::span(low, h),
+    )
+}
+
+/// ", 1 other stretch ties" when other stretches tie with the consensus.
+pub fn ties(others: usize) -> String {
+    match others {
+        0 => String::new(),
+        1 => "; 1 other stretch ties".into(),
+        n => format!("; {n} other stretches tie"),
+    }
+}
+
+/// Tick positions and ISO labels for a day axis from `x0` to `x1`: the
+/// first of every k-th month for spans over two months, else every k-th
+/// day; at most about eight ticks.
+pub fn date_ticks(x0: f64, x1: f64) -> Vec<(f64, String)> {
+    use chrono::Datelike;
+    let (Some(first), Some(last)) = (
+        Day::from_num_days_from_ce_opt(x0.ceil() as i32),
+        Day::from_num_days_from_ce_opt(x1.floor() as i32),
+    ) else {
+        return Vec::new();
+    };
+    let span = (x1 - x0).max(1.0);
+    let mut ticks = Vec::new();
+    if span > 62.0 {
+        let months = (span / 30.4).ceil() as u32;
+        let step = months.div_ceil(7).max(1);
+        let mut at = Day::from_ymd_opt(first.year(), first.month(), 1);
+        while let Some(day) = at {
+            if day > last {
+                break;
+            }
+            let index = day.year() as i64 * 12 + i64::from(day.month0());
+            if day >= first && index % i64::from(step) == 0 {
+                ticks.push((day_x(day), iso(day)));
+            }
+            at = day.checked_add_months(chrono::Months::new(1));
+        }
+    } else {
+        let step = ((span / 7.0).ceil() as u64).max(1);
+        let mut at = Some(first);
+        while let Some(day) = at.filter(|d| *d <= last) {
+            ticks.push((day_x(day), iso(day)));
+            at = day.checked_add_days(chrono::Days::new(step));
+        }
+    }
+    ticks
+}
+
 /// An ISO day.
 pub fn iso(day: Day) -> String {
     day.format("%Y-%m-%d").to_string()
@@ -224,118 +310,6 @@ pub fn iso(day: Day) -> String {
 /// A day as an x coordinate (days since the common era).
 pub fn day_x(day: Day) -> f64 {
     f64::from(chrono::Datelike::num_days_from_ce(&day))
-}
-
-/// The ISO day of an x coordinate (rounded to the nearest day).
-pub fn x_day(x: f64) -> String {
-    let days = x.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32;
-    Day::from_num_days_from_ce_opt(days).map_or_else(String::new, iso)
-}
-
-/// Draws a marker of `style` centred on the pixel `at`, `r` pixels in
-/// radius, with a dark outline so light colours stay visible.
-pub fn marker(area: &Area, at: (i32, i32), r: i32, style: Style) -> Result<()> {
-    let (x, y) = at;
-    let fill = style.colour.filled();
-    let edge = ShapeStyle::from(&INK).stroke_width(1);
-    if style.shape == Shape::Circle {
-        drawn(area.draw(&Circle::new(at, r as u32, fill)))?;
-        return drawn(area.draw(&Circle::new(at, r as u32, edge)));
-    }
-    let t = (r / 3).max(1);
-    let points: Vec<(i32, i32)> = match style.shape {
-        Shape::Circle | Shape::Square => vec![(-r, -r), (r, -r), (r, r), (-r, r)],
-        Shape::Up => vec![(0, -r - 1), (r + 1, r), (-r - 1, r)],
-        Shape::Down => vec![(0, r + 1), (r + 1, -r), (-r - 1, -r)],
-        Shape::Diamond => vec![(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
-        Shape::Plus => vec![
-            (-t, -r),
-            (t, -r),
-            (t, -t),
-            (r, -t),
-            (r, t),
-            (t, t),
-            (t, r),
-            (-t, r),
-            (-t, t),
-            (-r, t),
-            (-r, -t),
-            (-t, -t),
-        ],
-        Shape::Cross => vec![
-            (-r, -r + t),
-            (-r + t, -r),
-            (0, -t),
-            (r - t, -r),
-            (r, -r + t),
-            (t, 0),
-            (r, r - t),
-            (r - t, r),
-            (0, t),
-            (-r + t, r),
-            (-r, r - t),
-            (-t, 0),
-        ],
-    };
-    let absolute: Vec<(i32, i32)> = points.iter().map(|(dx, dy)| (x + dx, y + dy)).collect();
-    drawn(area.draw(&Polygon::new(absolute.clone(), fill)))?;
-    let mut ring = absolute;
-    if let Some(&first) = ring.first() {
-        ring.push(first);
-    }
-    drawn(area.draw(&PathElement::new(ring, edge)))
-}
-
-/// Draws an arrow from pixel `from` to pixel `to` with a head at `to`.
-pub fn arrow(area: &Area, from: (i32, i32), to: (i32, i32), colour: RGBColor) -> Result<()> {
-    drawn(area.draw(&PathElement::new(vec![from, to], colour.stroke_width(2))))?;
-    let (dx, dy) = (f64::from(to.0 - from.0), f64::from(to.1 - from.1));
-    let length = (dx * dx + dy * dy).sqrt().max(1.0);
-    let (ux, uy) = (dx / length, dy / length);
-    let head = 7.0;
-    let base = (f64::from(to.0) - ux * head, f64::from(to.1) - uy * head);
-    let wing = |sign: f64| {
-        (
-            (base.0 - uy * head * 0.55 * sign).round() as i32,
-            (base.1 + ux * head * 0.55 * sign).round() as i32,
-        )
-    };
-    drawn(area.draw(&Polygon::new(
-        vec![to, wing(1.0), wing(-1.0)],
-        colour.filled(),
-    )))
-}
-
-/// Draws a legend row: a marker (or swatch) then the label, left-aligned at
-/// pixel `at` within `width` pixels.
-pub fn legend_row(
-    area: &Area,
-    at: (i32, i32),
-    width: u32,
-    style: Style,
-    label: &str,
-) -> Result<()> {
-    marker(area, (at.0 + 7, at.1), 5, style)?;
-    let text_style = anchored(13, INK, HPos::Left, VPos::Center);
-    let text = fit(area, label, &text_style, width.saturating_sub(22))?;
-    drawn(area.draw(&Text::new(text, (at.0 + 20, at.1), text_style)))
-}
-
-/// Draws a legend swatch (a filled box) then the label.
-pub fn legend_swatch(
-    area: &Area,
-    at: (i32, i32),
-    width: u32,
-    colour: RGBAColor,
-    label: &str,
-) -> Result<()> {
-    drawn(area.draw(&Rectangle::new(
-        [(at.0, at.1 - 6), (at.0 + 14, at.1 + 6)],
-        colour.filled(),
-    )))?;
-    let text_style = anchored(13, INK, HPos::Left, VPos::Center);
-    let text = fit(area, label, &text_style, width.saturating_sub(22))?;
-    drawn(area.draw(&Text::new(text, (at.0 + 20, at.1), text_style)))
 }
 
 /// Draws the chart heading: a title line and a muted subtitle line.

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{
-    Area, INK, MUTED, OTHER_STYLE, Style, anchored, arrow, draw_svg, drawn, fit, font, heading,
-    iso, marker, styles,
+    Area, INK, MUTED, OTHER_STYLE, Style, anchored, arrow, consensus_text, draw_svg, drawn, fit,
+    font, heading, iso, marker, styles, wrap,
 };
 use crate::analysis::{ClaimView, MetricView};
 use crate::data::{DateSpec, Qualifier, Stated};
@@ -18,9 +18,9 @@ use crate::render::{number, span};
 /// Most rows drawn; more claims are merged into groups of neighbours.
 pub const MAX_ROWS: usize = 30;
 /// Height of one row.
-const ROW: u32 = 40;
+const ROW: u32 = 46;
 /// Width of the label column.
-const LABELS: u32 = 300;
+const LABELS: u32 = 340;
 /// Fill of the consensus band.
 const CONSENSUS_FILL: RGBAColor = RGBAColor(0, 0, 0, 0.12);
 
@@ -147,14 +147,12 @@ fn describe(view: &MetricView, rows: &[Row]) -> String {
         view.current.len()
     );
     if let Some(c) = &view.consensus {
-        let high = c
-            .high
-            .map_or_else(|| "or more".into(), |h| format!("to {}", number(h)));
         desc.push_str(&format!(
-            " Consensus {} {high}, {} of {} claims.",
-            number(c.low),
+            " Consensus {}, {} of {} claims{}.",
+            consensus_text(c.low, c.high),
             c.support,
-            c.of
+            c.of,
+            super::ties(c.others)
         ));
     }
     if rows.len() < view.current.len() {
@@ -175,12 +173,13 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
     let label = super::clean(&view.label);
     let subtitle = match &view.consensus {
         Some(c) => format!(
-            "As of {}: {} sources; consensus {} ({} of {} claims overlap)",
+            "As of {}: {} sources; consensus {} ({} of {} claims overlap{})",
             iso(view.as_of),
             view.current.len(),
             consensus_text(c.low, c.high),
             c.support,
-            c.of
+            c.of,
+            super::ties(c.others)
         ),
         None => format!("As of {}: no claims known yet", iso(view.as_of)),
     };
@@ -218,11 +217,22 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
     )?;
     if let Some(c) = &view.consensus {
         let high = c.high.unwrap_or(x1).min(x1);
-        drawn(chart.draw_series(std::iter::once(Rectangle::new(
-            [(c.low, -0.5), (high, n - 0.5)],
+        let (top, bottom) = (
+            chart.backend_coord(&(c.low, n - 0.5)),
+            chart.backend_coord(&(high, -0.5)),
+        );
+        // A consensus on one number is a stretch of zero width: draw it at
+        // least 4 pixels wide so it shows.
+        let (mut left, mut right) = (top.0, bottom.0);
+        if right - left < 4 {
+            let middle = (left + right) / 2;
+            (left, right) = (middle - 2, middle + 2);
+        }
+        drawn(root.draw(&Rectangle::new(
+            [(left, top.1), (right, bottom.1)],
             CONSENSUS_FILL.filled(),
-        ))))?;
-        let top = chart.backend_coord(&((c.low + high) / 2.0, n - 0.5));
+        )))?;
+        let top = ((left + right) / 2, top.1);
         let text = format!("consensus {}", consensus_text(c.low, c.high));
         drawn(root.draw(&Text::new(
             text,
@@ -238,18 +248,17 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
         let left = label_area.get_base_pixel();
         let py = at(0.0).1;
         let name_style = anchored(13, INK, HPos::Left, VPos::Bottom);
-        let name = fit(root, &row.name, &name_style, LABELS - 16)?;
-        drawn(root.draw(&Text::new(name, (left.0 + 8, py - 1), name_style)))?;
+        let lines = wrap(root, &row.name, &name_style, LABELS - 16, 2)?;
+        let count = lines.len() as i32;
+        for (k, line) in lines.into_iter().enumerate() {
+            let y = py - 1 - 15 * (count - 1 - k as i32);
+            drawn(root.draw(&Text::new(line, (left.0 + 8, y), name_style.clone())))?;
+        }
         let detail_style = anchored(11, MUTED, HPos::Left, VPos::Top);
         let detail = fit(root, &row.detail, &detail_style, LABELS - 16)?;
         drawn(root.draw(&Text::new(detail, (left.0 + 8, py + 2), detail_style)))?;
     }
     Ok(())
-}
-
-/// The consensus as text: `10,000–12,000` or `10,000 or more`.
-fn consensus_text(low: f64, high: Option<f64>) -> String {
-    high.map_or_else(|| format!("{} or more", number(low)), |h| span(low, h))
 }
 
 /// The right end of the x axis, with room past every finite number.

@@ -2,11 +2,10 @@
 //! accessibility of the SVG, escaping of hostile source names, determinism,
 //! number rounding, and the size limit on a very large synthetic history.
 
-use super::fixtures::{NAMES, claim, day, fixture, story};
+use super::fixtures::{NAMES, story, synthetic};
 use super::svg::MAX_BYTES;
 use super::*;
-use crate::analysis::{ClaimView, MetricHistory, MetricView};
-use crate::data::{Qualifier, Stated};
+use crate::analysis::{MetricHistory, MetricView};
 
 const KINDS: [ChartKind; 3] = [ChartKind::Timeline, ChartKind::Ranges, ChartKind::Agreement];
 
@@ -119,29 +118,7 @@ fn hostile_names_escaped() {
 // description says how they were aggregated.
 #[test]
 fn huge_history_aggregated() {
-    let start = day(2023, 1, 1);
-    let claims: Vec<ClaimView> = (0..100_000)
-        .map(|i| {
-            let source = format!("source_{:02}", i % 60);
-            let when = start + chrono::Days::new((i / 60 % 700) as u64);
-            let value = 5000.0 + ((i * 7919) % 10_000) as f64;
-            let qualifier = Qualifier::ALL[i % 5];
-            let stated = if qualifier == Qualifier::Range {
-                Stated::Range(value, value + 1000.0)
-            } else {
-                Stated::Value(value)
-            };
-            claim(
-                &format!("c{i}"),
-                &source,
-                &format!("Source number {}", i % 60),
-                qualifier,
-                stated,
-                (when, when),
-            )
-        })
-        .collect();
-    let data = fixture(claims);
+    let data = synthetic(100_000, 60);
     for (kind, says) in [
         (ChartKind::Timeline, "binned"),
         (ChartKind::Ranges, "merged"),
@@ -185,6 +162,7 @@ fn preview() {
     options.fontdb_mut().load_font_data(FONT_BYTES.to_vec());
     for (name, data) in [
         ("story", story(NAMES)),
+        ("dense", synthetic(3_000, 30)),
         (
             "hostile",
             story([

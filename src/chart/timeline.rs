@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::bands::{Pick, bands, consensus_of, range_of};
 use super::{
     Area, INK, MUTED, Style, WIDTH, anchored, arrow, day_x, draw_svg, drawn, font, heading, iso,
-    legend_row, legend_swatch, marker, styles, x_day,
+    legend_row, legend_swatch, marker, styles,
 };
 use crate::analysis::{ClaimView, MetricHistory};
 use crate::data::Qualifier;
@@ -22,11 +22,11 @@ use crate::render::number;
 /// Height of the timeline.
 const HEIGHT: u32 = 600;
 /// Width of the legend panel on the right (outside the plot).
-const LEGEND: u32 = 250;
+const LEGEND: u32 = 270;
 /// With more claims than this, claims are binned by source and date.
 pub const MAX_POINTS: usize = 400;
 /// Upper bound on drawn bins (sources × date bins) when aggregating.
-const MAX_BINS: usize = 1200;
+const MAX_BINS: usize = 600;
 /// Fill of the range band.
 const RANGE_FILL: RGBAColor = RGBAColor(0, 0, 0, 0.08);
 /// Fill of the consensus band (drawn over the range band).
@@ -72,14 +72,12 @@ fn describe(history: &MetricHistory, sources: usize, bins: Option<usize>) -> Str
             ));
         }
         if let Some(c) = &last.consensus {
-            let high = c
-                .high
-                .map_or_else(|| "or more".to_string(), |h| format!("to {}", number(h)));
             desc.push_str(&format!(
-                " Consensus {} {high}, {} of {} sources.",
-                number(c.low),
+                " Consensus {}, {} of {} sources{}.",
+                super::consensus_text(c.low, c.high),
                 c.support,
-                c.of
+                c.of,
+                super::ties(c.others)
             ));
         }
     }
@@ -129,15 +127,16 @@ fn draw(
             .y_label_area_size(72)
             .build_cartesian_2d(x0..x1, 0.0..y1),
     )?;
-    let x_format = |x: &f64| x_day(*x);
     let y_format = |y: &f64| number(*y);
+    // plotters would put day ticks on round day numbers (2024-11-10); the
+    // ticks are drawn below on month starts instead.
     drawn(
         chart
             .configure_mesh()
-            .x_labels(6)
+            .disable_x_mesh()
+            .x_labels(0)
             .y_labels(8)
             .max_light_lines(2)
-            .x_label_formatter(&x_format)
             .y_label_formatter(&y_format)
             .label_style(font(12, INK))
             .axis_desc_style(font(13, MUTED))
@@ -147,17 +146,40 @@ fn draw(
             .bold_line_style(RGBAColor(0, 0, 0, 0.1))
             .draw(),
     )?;
+    let bottom = chart.plotting_area().get_pixel_range().1.end - 1;
+    for (x, label) in super::date_ticks(x0, x1) {
+        let grid = RGBAColor(0, 0, 0, 0.1).stroke_width(1);
+        drawn(chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x, 0.0), (x, y1)],
+            grid,
+        ))))?;
+        let at = chart.backend_coord(&(x, 0.0));
+        drawn(root.draw(&PathElement::new(
+            vec![(at.0, bottom), (at.0, bottom + 5)],
+            INK.stroke_width(1),
+        )))?;
+        let style = anchored(12, INK, HPos::Center, VPos::Top);
+        drawn(root.draw(&Text::new(label, (at.0, bottom + 8), style)))?;
+    }
     let end = day_x(history.as_of) + 0.5;
-    for (fill, pick) in [
-        (RANGE_FILL, range_of as Pick),
-        (CONSENSUS_FILL, consensus_of),
+    // The consensus edge is thick and dark so a consensus on one number
+    // (a band of zero height) stands out from the range's edges.
+    let range_edge = RGBAColor(0, 0, 0, 0.2).stroke_width(1);
+    let consensus_edge = RGBAColor(0, 0, 0, 0.45).stroke_width(3);
+    for (fill, pick, edge) in [
+        (RANGE_FILL, range_of as Pick, range_edge),
+        (CONSENSUS_FILL, consensus_of, consensus_edge),
     ] {
         for polygon in bands(&history.snapshots, end, y1, pick) {
+            // The outline keeps a band on one number (zero height) visible.
+            let mut outline = polygon.clone();
+            outline.extend(polygon.first().copied());
             drawn(chart.draw_series(std::iter::once(Polygon::new(polygon, fill.filled()))))?;
+
+            drawn(chart.draw_series(std::iter::once(PathElement::new(outline, edge))))?;
         }
     }
     let to_px = |x: f64, y: f64| chart.backend_coord(&(x, y));
-    let bottom = chart.plotting_area().get_pixel_range().1.end - 1;
     match bins {
         None => {
             for claim in &history.known {
@@ -289,12 +311,16 @@ fn draw_bins(
             .1
             .push(claim.point);
     }
-    for ((_, bin), (style, mut points)) in groups {
+    // Within a bin, each source style gets its own slot so markers of
+    // different sources do not hide one another.
+    let slots = (index.len().min(super::MAX_STYLED + 1)) as f64;
+    for ((slot, bin), (style, mut points)) in groups {
         points.sort_by(f64::total_cmp);
-        let x = x0 + (bin as f64 + 0.5) * width;
+        let x = x0 + (bin as f64 + (slot as f64 + 0.5) / slots) * width;
         let median = points[points.len() / 2];
         let (low, high) = (points[0], points[points.len() - 1]);
-        let line = style.colour.stroke_width(2);
+        // Thin, faint spread bars so the medians (markers) carry the eye.
+        let line = style.colour.mix(0.5).stroke_width(1);
         drawn(root.draw(&PathElement::new(vec![to_px(x, low), to_px(x, high)], line)))?;
         marker(root, to_px(x, median), 4, style)?;
     }
@@ -315,32 +341,23 @@ fn legend(area: &Area, history: &MetricHistory, style_of: &BTreeMap<&str, Style>
         (8, y),
         anchored(13, MUTED, HPos::Left, VPos::Center),
     )))?;
+    // Two lines per name while they fit; one line for many sources.
+    let lines = if style_of.len() <= 12 { 2 } else { 1 };
     let mut others = 0;
+    y += 19;
     for (id, style) in style_of {
         if *style == super::OTHER_STYLE && style_of.len() > super::MAX_STYLED {
             others += 1;
             continue;
         }
-        y += 19;
-        legend_row(
-            area,
-            (8, y),
-            width,
-            *style,
-            names.get(id).copied().unwrap_or(id),
-        )?;
+        let name = names.get(id).copied().unwrap_or(id);
+        y += legend_row(area, (8, y), width, *style, name, lines)? + 4;
     }
     if others > 0 {
-        y += 19;
-        legend_row(
-            area,
-            (8, y),
-            width,
-            super::OTHER_STYLE,
-            &format!("{others} other sources"),
-        )?;
+        let label = format!("{others} other sources");
+        y += legend_row(area, (8, y), width, super::OTHER_STYLE, &label, 1)? + 4;
     }
-    y += 32;
+    y += 14;
     legend_swatch(area, (8, y), width, RANGE_FILL, "range of current claims")?;
     y += 19;
     // The consensus band lies over the range band: show the two combined.

@@ -1,0 +1,192 @@
+//! `rangefinder chart`: golden SVGs of every kind on the seed data (byte
+//! compared, identical across runs), the same SVGs rendered to pixels with
+//! resvg and the shipped font (plot not blank, at least two sources' markers
+//! drawn), and hostile CSV text drawn escaped.
+
+use std::path::PathBuf;
+
+use crate::harness::{Test, golden, repo};
+
+/// The chart kinds.
+const KINDS: [&str; 3] = ["timeline", "ranges", "agreement"];
+/// Seed metrics with several sources.
+const METRICS: [&str; 2] = ["kp_troops_kursk", "kp_troops_russia"];
+
+/// Okabe–Ito colours the charts give sources (yellow excluded: it is the
+/// ninth-and-later fallback and too light to count on).
+const PALETTE: [(u8, u8, u8); 7] = [
+    (0x00, 0x72, 0xB2),
+    (0xD5, 0x5E, 0x00),
+    (0x00, 0x9E, 0x73),
+    (0xCC, 0x79, 0xA7),
+    (0xE6, 0x9F, 0x00),
+    (0x56, 0xB4, 0xE9),
+    (0x00, 0x00, 0x00),
+];
+
+/// Runs `rangefinder chart KIND METRIC` on a fresh copy of `fixture` and
+/// returns the SVG it wrote.
+fn chart(fixture: fn() -> Test, kind: &str, metric: &str) -> Vec<u8> {
+    let test = fixture().args(["chart", kind, metric, "-o", "out.svg"]);
+    let run = test.run().code(0);
+    assert_eq!(run.stdout, "", "chart prints nothing");
+    test.read("out.svg")
+}
+
+/// The shipped seed data.
+fn seed() -> Test {
+    Test::new().seed_data()
+}
+
+// Every kind on the seed metrics matches its golden file, and a second run
+// writes the same bytes.
+#[test]
+fn seed_goldens() {
+    for metric in METRICS {
+        for kind in KINDS {
+            let first = chart(seed, kind, metric);
+            let second = chart(seed, kind, metric);
+            assert!(first == second, "{kind} {metric}: two runs differ");
+            golden(&format!("chart/{kind}-{metric}.svg"), &first);
+        }
+    }
+}
+
+/// The golden SVG files.
+fn golden_files() -> Vec<PathBuf> {
+    let dir = repo().join("tests/cases/chart");
+    let mut files = Vec::new();
+    for metric in METRICS {
+        for kind in KINDS {
+            files.push(dir.join(format!("{kind}-{metric}.svg")));
+        }
+    }
+    files
+}
+
+/// Renders an SVG to RGBA pixels with resvg and the shipped font only.
+fn pixels(svg: &[u8]) -> resvg::tiny_skia::Pixmap {
+    let font = std::fs::read(repo().join("assets/fonts/DejaVuSans.ttf")).expect("shipped font");
+    let mut options = resvg::usvg::Options::default();
+    options.fontdb_mut().load_font_data(font);
+    let tree = resvg::usvg::Tree::from_data(svg, &options).expect("resvg parses the SVG");
+    let size = tree.size().to_int_size();
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("pixmap size");
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+}
+
+// Each golden SVG, drawn by resvg with the shipped font: the plot area (below
+// the heading) is not blank and markers of at least two sources show, found
+// as solid pixels of two different Okabe–Ito colours. With CHART_PREVIEW set,
+// the PNGs are written there for a person to look at.
+#[test]
+fn goldens_draw_pixels() {
+    let preview = std::env::var_os("CHART_PREVIEW").map(PathBuf::from);
+    for path in golden_files() {
+        let svg = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let pixmap = pixels(&svg);
+        let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
+        let data = pixmap.data();
+        let at = |x: usize, y: usize| {
+            let i = (y * width + x) * 4;
+            (data[i], data[i + 1], data[i + 2])
+        };
+        let mut inked = 0;
+        let mut found = [0usize; PALETTE.len()];
+        for y in 70..height {
+            for x in 0..width {
+                let pixel = at(x, y);
+                if pixel != (255, 255, 255) {
+                    inked += 1;
+                }
+                if let Some(i) = PALETTE.iter().position(|c| *c == pixel) {
+                    found[i] += 1;
+                }
+            }
+        }
+        let name = path.display();
+        assert!(
+            inked > width * height / 50,
+            "{name}: plot nearly blank ({inked} inked pixels)"
+        );
+        let colours = found.iter().filter(|n| **n >= 12).count();
+        assert!(
+            colours >= 2,
+            "{name}: markers of fewer than two sources ({found:?})"
+        );
+        if let Some(dir) = &preview {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            pixmap
+                .save_png(dir.join(format!("{stem}.png")))
+                .expect("write preview PNG");
+        }
+    }
+}
+
+/// CSV fixtures whose source names and metric label carry markup, quotes,
+/// ampersands and right-to-left text.
+fn hostile() -> Test {
+    Test::new()
+        .file(
+            "data/metrics.csv",
+            "id,label,unit\nm,\"Troops <b>bold</b> & \"\"more\"\"\",troops\n",
+        )
+        .file(
+            "data/sources.csv",
+            "id,name,affiliation\n\
+             a,<script>alert('x')</script>,A\n\
+             b,\"Tom & Jerry \"\"quoted\"\" 'single'\",B\n\
+             c,وزارة الدفاع,C\n\
+             d,משרד הביטחון,D\n\
+             e,evil\u{202E}txt.exe,E\n",
+        )
+        .file(
+            "data/claims.csv",
+            "id,metric,claimed,source,qualifier,value,low,high,document,quote\n\
+             c1,m,2024-10-21/2024-10-31,a,up_to,8000,,,doc,q\n\
+             c2,m,2024-11-04,b,at_least,10000,,,doc,q\n\
+             c3,m,2024-11-13,c,approx,11000,,,doc,q\n\
+             c4,m,2024-12,d,range,,10000,12000,doc,q\n\
+             c5,m,2024-12-16,e,exact,0,,,doc,q\n",
+        )
+}
+
+// Hostile names and labels: every chart parses as XML, has no <script>
+// element, shows the text itself, and makes the bidi override visible.
+#[test]
+fn hostile_text_escaped() {
+    for kind in KINDS {
+        let svg = String::from_utf8(chart(hostile, kind, "m")).expect("UTF-8 SVG");
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert!(
+            !doc.descendants().any(|n| n.has_tag_name("script")),
+            "{kind}: <script>"
+        );
+        assert!(
+            !doc.descendants().any(|n| n.has_tag_name("b")),
+            "{kind}: <b>"
+        );
+        assert!(!svg.contains('\u{202E}'), "{kind}: raw U+202E");
+        let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+        for needle in [
+            "Troops <b>bold</b> & \"more\"",
+            "<script>alert('x')",
+            "Tom & Jerry \"quoted\" 'single'",
+            "وزارة الدفاع",
+            "משרד הביטחון",
+            "evil[U+202E]txt.exe",
+        ] {
+            assert!(text.contains(needle), "{kind}: {needle} not shown");
+        }
+    }
+}
