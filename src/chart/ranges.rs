@@ -222,15 +222,17 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
             chart.backend_coord(&(high, -0.5)),
         );
         // A consensus on one number is a stretch of zero width: draw it at
-        // least 4 pixels wide so it shows.
+        // least 4 pixels wide, and darker, so it shows.
         let (mut left, mut right) = (top.0, bottom.0);
+        let mut fill = CONSENSUS_FILL;
         if right - left < 4 {
             let middle = (left + right) / 2;
             (left, right) = (middle - 2, middle + 2);
+            fill = fill.mix(2.5);
         }
         drawn(root.draw(&Rectangle::new(
             [(left, top.1), (right, bottom.1)],
-            CONSENSUS_FILL.filled(),
+            fill.filled(),
         )))?;
         let top = ((left + right) / 2, top.1);
         let text = format!("consensus {}", consensus_text(c.low, c.high));

@@ -196,3 +196,31 @@ fn preview() {
         }
     }
 }
+
+// A metric with nothing known yet, or with one source, still draws every
+// kind (empty plot, a one-cell matrix) instead of failing.
+#[test]
+fn empty_and_single() {
+    let (mut view, mut history) = story(NAMES);
+    view.current.clear();
+    view.pairs.clear();
+    view.range = None;
+    view.consensus = None;
+    history.known.clear();
+    history.snapshots.clear();
+    let single = story(NAMES);
+    let one = (
+        MetricView {
+            current: single.0.current[..1].to_vec(),
+            pairs: Vec::new(),
+            ..single.0.clone()
+        },
+        single.1,
+    );
+    for kind in KINDS {
+        for data in [&(view.clone(), history.clone()), &one] {
+            let svg = draw(kind, data);
+            roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        }
+    }
+}
