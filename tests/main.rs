@@ -1,8 +1,8 @@
 //! The one integration-test binary: each module tests one feature by running
 //! the real `rangefinder` binary on fixtures in a temporary folder.
 
-mod harness;
 mod build;
 mod chart;
 mod check;
+mod harness;
 mod show;

@@ -111,17 +111,6 @@ pub struct Consensus {
     pub others: usize,
 }
 
-impl Consensus {
-    /// support / of.
-    pub fn agreement(&self) -> f64 {
-        if self.of == 0 {
-            0.0
-        } else {
-            self.support as f64 / self.of as f64
-        }
-    }
-}
-
 /// Agreement between two sources' current claims.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pair {

@@ -65,6 +65,7 @@ impl DateSpec {
     }
 
     /// A single day.
+    #[cfg(test)]
     pub fn day(day: Day) -> DateSpec {
         DateSpec {
             start: day,

@@ -30,16 +30,6 @@ impl Dataset {
         self.metrics.iter().find(|m| m.id == id)
     }
 
-    /// The source with this id.
-    pub fn source(&self, id: &str) -> Option<&Source> {
-        self.sources.iter().find(|s| s.id == id)
-    }
-
-    /// The claim row with this id.
-    pub fn claim(&self, id: &str) -> Option<&Claim> {
-        self.claims.iter().find(|c| c.id == id)
-    }
-
     /// For every claim row (by index), the index of the origin claim it
     /// reports: itself when it has no `origin`, else the end of its `origin`
     /// chain. Iterative (chains may be very long); a chain that loops or
