@@ -116,16 +116,7 @@ fn fixture(notebook: &str) -> Test {
 /// Runs the binary in the test's folder with `args` (a fresh argument list,
 /// so one folder can see several runs).
 fn rf(test: &Test, args: &[&str]) -> Run {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rangefinder"))
-        .args(args)
-        .current_dir(test.path())
-        .output()
-        .expect("run rangefinder");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    test.run_with(args)
 }
 
 /// The names of the files in a report folder, sorted.

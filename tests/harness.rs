@@ -65,10 +65,16 @@ impl Test {
         self
     }
 
-    /// Runs the binary in the working folder.
+    /// Runs the binary in the working folder with the arguments added.
     pub fn run(&self) -> Run {
+        self.run_with(&self.args)
+    }
+
+    /// Runs the binary in the working folder with `args` instead, so one
+    /// folder can see several runs.
+    pub fn run_with<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Run {
         let output: Output = Command::new(env!("CARGO_BIN_EXE_rangefinder"))
-            .args(&self.args)
+            .args(args)
             .current_dir(self.dir.path())
             .output()
             .expect("run rangefinder");
