@@ -3,37 +3,37 @@
 //! args -> Config -> load (csv + validate) -> analyse (polars)
 //! -> render (markdown, svg) -> write (atomic).
 
-mod analysis;
-mod chart;
-mod cli;
-mod data;
-mod error;
-mod notebook;
-mod render;
-mod write;
-
 use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::analysis::Analysis;
-use crate::cli::{Args, Config};
-use crate::data::{Dataset, Day};
-use crate::error::{Error, Result};
+use rangefinder::analysis::{self, Analysis};
+use rangefinder::cli::{Args, Config};
+use rangefinder::data::{self, Dataset, Day};
+use rangefinder::error::{Error, Result};
+use rangefinder::{chart, notebook, render, write};
 
 fn main() -> ExitCode {
-    let outcome = Config::from_args(Args::parse()).and_then(|config| run(&config));
+    // A panic is a bug, but it must still end as DESIGN's exit codes say
+    // (1, never Rust's 101) with one line saying what happened.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error, please report it: {info}");
+    }));
+    let outcome = std::panic::catch_unwind(|| {
+        Config::from_args(Args::parse()).and_then(|config| run(&config))
+    });
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(error)) => {
             let mut stderr = std::io::stderr().lock();
             for line in error.lines() {
                 let _ = writeln!(stderr, "{line}");
             }
             ExitCode::from(error.exit_code())
         }
+        Err(_) => ExitCode::FAILURE,
     }
 }
 
