@@ -21,7 +21,10 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
         return Err(format!("empty ({EXPECTED})"));
     }
     let not_a_number = || format!("\"{text}\" is not a number ({EXPECTED})");
+    // One `-` before a number is named as negative. A second `-` is not
+    // looked at: recursing once per `-` overflowed the stack on a long run.
     if let Some(rest) = text.strip_prefix('-')
+        && !rest.trim_start().starts_with('-')
         && parse_number(rest).is_ok()
     {
         return Err(format!("\"{text}\" is negative ({EXPECTED})"));
@@ -151,6 +154,16 @@ mod tests {
             parse_number(" ").unwrap_err(),
             format!("empty ({EXPECTED})")
         );
+    }
+
+    // Found by review for the fuzz targets: a cell of 200,000 `-` overflowed
+    // the stack (one recursive call per leading `-`); it is now an error.
+    #[test]
+    fn many_minus_signs() {
+        let dashes = "-".repeat(200_000);
+        assert!(parse_number(&dashes).is_err());
+        assert!(parse_number(&format!("{dashes}5")).is_err());
+        assert!(parse_number("--5").unwrap_err().contains("is not a number"));
     }
 
     // Digits beyond f64's range are too large rather than infinite.
