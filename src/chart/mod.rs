@@ -178,13 +178,22 @@ pub fn anchored(size: u32, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'sta
     font(size, colour).pos(Pos::new(h, v))
 }
 
+/// The most characters of one text from the data that a chart draws.
+pub const MAX_TEXT: usize = 300;
+
 /// Text from the CSVs made safe to draw: control characters (invalid in
 /// XML or able to break a line) become U+FFFD, and bidirectional controls
 /// (which could reorder what a reader sees, e.g. U+202E) are shown as
-/// `[U+202E]`. plotters escapes `< > & " '` itself.
+/// `[U+202E]`. plotters escapes `< > & " '` itself. Text past
+/// [`MAX_TEXT`] characters is cut with an ellipsis: no chart can show more,
+/// and measuring a 20 MB cell glyph by glyph would take minutes.
 pub fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut out = String::with_capacity(text.len().min(4 * MAX_TEXT));
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_TEXT {
+            out.push('…');
+            break;
+        }
         match c {
             '\u{200E}'
             | '\u{200F}'

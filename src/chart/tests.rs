@@ -151,6 +151,10 @@ fn clean_text() {
     assert_eq!(clean("a\u{0}b\nc"), "a\u{FFFD}b\u{FFFD}c");
     assert_eq!(clean("x\u{202E}y\u{2066}"), "x[U+202E]y[U+2066]");
     assert_eq!(clean("שלום & <b>"), "שלום & <b>");
+    // A huge cell is cut to MAX_TEXT characters plus an ellipsis.
+    let long = clean(&"é".repeat(MAX_TEXT + 5));
+    assert_eq!(long.chars().count(), MAX_TEXT + 1);
+    assert!(long.ends_with("é…"));
 }
 
 // Writes the fixture charts as SVG and PNG into $CHART_PREVIEW (when set)
