@@ -136,7 +136,7 @@ pub struct Context<'a> {
     pub as_of: Day,
     /// The front matter's `since` (checked to be set when used).
     pub since: Option<Day>,
-    /// The front matter's title.
+    /// The front matter's title (plain text: escaped like the data).
     pub title: &'a str,
 }
 
@@ -149,7 +149,7 @@ pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> 
     match inline.key {
         Key::AsOf => context.as_of.to_string(),
         Key::Since => context.since.map_or_else(|| NONE.into(), |d| d.to_string()),
-        Key::Title => context.title.to_string(),
+        Key::Title => markdown::escape(context.title),
         Key::Label => view.map_or_else(|| NONE.into(), |v| markdown::escape(&v.label)),
         Key::Low => range.map_or_else(|| NONE.into(), |r| render::number(r.low)),
         Key::High => range.map_or_else(|| NONE.into(), |r| render::number(r.high)),

@@ -175,7 +175,10 @@ pub fn render(
                 let (body, chart) = render_cell(cell, &mut figures, &cited)?;
                 readme.push_str(&body);
                 if let Some(caption) = &cell.caption {
+                    // A caption is plain text, escaped like the data, so a
+                    // `*` or a tag in it cannot break out of the italics.
                     let caption = caption.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let caption = markdown::escape(&caption);
                     readme.push_str(&format!("\n*{caption}*\n"));
                 }
                 if let Some((file, svg)) = chart {
@@ -296,7 +299,9 @@ fn alt_text(kind: ChartKind, view: &MetricView) -> String {
         ChartKind::Ranges => "Each source's latest claim",
         ChartKind::Agreement => "Agreement between sources",
     };
-    let label = markdown::escape(&view.label);
+    // GitHub shows an image's description as plain text, where the comment
+    // that stops e-mail links would show up literally.
+    let label = markdown::escape(&view.label).replace(markdown::EMAIL_BREAK, "");
     format!("{what}: {label}, as of {}", view.as_of)
 }
 

@@ -6,10 +6,22 @@
 /// punctuation is backslash-escaped, `<>&` become entities, line breaks and
 /// tabs become spaces, and control characters and bidi overrides are
 /// dropped (they could make a cell read differently from what it holds).
+///
+/// GitHub also turns bare text into links, so those are broken too: `:`
+/// before `/` (`http://…`) and the `.` after `www` are escaped, and an
+/// [`EMAIL_BREAK`] goes before an `@` that follows a character of an
+/// address (GitHub finds addresses after merging text, so a backslash
+/// would not stop it). Text that would start a block when it begins a line
+/// (`- `, `+ `, `=`, `1. `, `1) `) gets its marker escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
+    // The last character written from `text` (None at the start).
+    let mut previous: Option<char> = None;
+    // Whether only digits were written so far (a possible list number).
+    let mut leading_digits = true;
     while let Some(c) = chars.next() {
+        let at_start = previous.is_none();
         match c {
             '\r' => {
                 // A CRLF pair is one line break.
@@ -26,11 +38,46 @@ pub fn escape(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if is_hidden(c) => {}
+            '-' | '+' | '=' if at_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')'
+                if leading_digits
+                    && !at_start
+                    && chars.peek().is_none_or(|n| n.is_whitespace()) =>
+            {
+                out.push('\\');
+                out.push(c);
+            }
+            ':' if chars.peek() == Some(&'/') => out.push_str("\\:"),
+            '.' if ends_with_www(&out) => out.push_str("\\."),
+            '@' if previous.is_some_and(in_address) => {
+                out.push_str(EMAIL_BREAK);
+                out.push('@');
+            }
+            c if is_hidden(c) => continue,
             c => out.push(c),
         }
+        leading_digits = leading_digits && c.is_ascii_digit();
+        previous = Some(c);
     }
     out
+}
+
+/// An empty HTML comment: invisible, and it splits GitHub's text so that
+/// `name@example.com` from the data does not become a `mailto:` link.
+pub const EMAIL_BREAK: &str = "<!-- -->";
+
+/// True when `out` ends in `www` in any case (GitHub links `www.` text).
+fn ends_with_www(out: &str) -> bool {
+    let bytes = out.as_bytes();
+    bytes.len() >= 3 && bytes[bytes.len() - 3..].eq_ignore_ascii_case(b"www")
+}
+
+/// Characters GitHub accepts just before the `@` of an e-mail address.
+fn in_address(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_')
 }
 
 /// Characters that must not reach a report: C0/C1 controls, DEL, and the
@@ -159,6 +206,35 @@ mod tests {
         assert_eq!(escape("one\r\ntwo\nthree\tfour"), "one two three four");
         assert_eq!(escape("ab\u{202E}cd\u{2066}e\u{0007}f\u{7F}"), "abcdef");
         assert_eq!(escape("Seoul — 서울"), "Seoul — 서울");
+    }
+
+    // Bare URLs, `www.` and e-mail addresses in data cannot become links.
+    #[test]
+    fn breaks_autolinks() {
+        assert_eq!(escape("see https://x.org/a"), "see https\\://x.org/a");
+        assert_eq!(escape("WWW.evil.com and www."), "WWW\\.evil.com and www\\.");
+        assert_eq!(escape("a.b@x.org"), "a.b<!-- -->@x.org");
+        assert_eq!(escape("@x and a @ b"), "@x and a @ b");
+        assert_eq!(escape("time 10:30, a:b"), "time 10:30, a:b");
+    }
+
+    // A value that begins a line cannot start a list, rule or heading.
+    #[test]
+    fn escapes_block_markers_at_the_start() {
+        assert_eq!(escape("- item"), "\\- item");
+        assert_eq!(escape("+1"), "\\+1");
+        assert_eq!(escape("==="), "\\===");
+        assert_eq!(escape("1. first"), "1\\. first");
+        assert_eq!(escape("12)"), "12\\)");
+        assert_eq!(escape("1.5 and 2024-11"), "1.5 and 2024-11");
+        assert_eq!(escape("a - b. 1. c"), "a - b. 1. c");
+    }
+
+    // Entities typed in the data stay text: `&lt;` never becomes `<`.
+    #[test]
+    fn entities_stay_text() {
+        assert_eq!(escape("&lt;script&gt;"), "&amp;lt;script&amp;gt;");
+        assert_eq!(escape("&#60;b&#x3E;"), "&amp;\\#60;b&amp;\\#x3E;");
     }
 
     // Only http and https URLs with a host become links.
