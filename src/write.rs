@@ -49,10 +49,19 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Writes every report atomically, file by file, then removes the generated
 /// files (`*.svg`) in each report folder that the build no longer produces.
+///
+/// Each report folder is locked while it is written, so two builds of the
+/// same report take turns instead of interleaving; under the lock, hidden
+/// temporary files left by a killed build are removed first.
 pub fn apply(reports: &[Report]) -> Result<()> {
     for report in reports {
         fs::create_dir_all(&report.dir)
             .with_context(|| format!("creating {}", report.dir.display()))?;
+        let lock = lock(&report.dir)?;
+        for name in leftovers(&report.dir)? {
+            let path = report.dir.join(&name);
+            fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
         for (name, bytes) in &report.files {
             write_file(&report.dir.join(name), bytes)?;
         }
@@ -60,8 +69,63 @@ pub fn apply(reports: &[Report]) -> Result<()> {
             let path = report.dir.join(&name);
             fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
+        // Best effort: on Unix the lock is the folder itself, and syncing it
+        // makes the renames durable; elsewhere this syncs the lock file.
+        let _ = lock.sync_all();
     }
     Ok(())
+}
+
+/// Name of the lock file, only where a folder cannot be opened to lock it.
+const LOCK_FILE: &str = ".rangefinder.lock";
+
+/// Takes an exclusive lock on the report folder, waiting for any other
+/// build that holds it; released when the returned file is dropped. Where
+/// a folder can be opened (Unix) the folder itself is locked, so no file is
+/// added; elsewhere a hidden lock file in it.
+fn lock(dir: &Path) -> Result<fs::File> {
+    let file = match fs::File::open(dir) {
+        Ok(file) => file,
+        Err(_) => {
+            let path = dir.join(LOCK_FILE);
+            fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("opening {}", path.display()))?
+        }
+    };
+    file.lock()
+        .with_context(|| format!("locking {}", dir.display()))?;
+    Ok(file)
+}
+
+/// True for the name of a temporary file [`write_file`] makes:
+/// `.<name>.tmp-<pid>`.
+fn is_temporary(name: &str) -> bool {
+    name.starts_with('.')
+        && name.rsplit_once(".tmp-").is_some_and(|(stem, pid)| {
+            stem.len() > 1 && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Temporary files in `dir` left by a build that was killed, sorted. Only
+/// called under the folder's lock, so no live build is writing them.
+fn leftovers(dir: &Path) -> Result<Vec<String>> {
+    let entries = fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if is_temporary(&name) && entry.file_type().is_ok_and(|t| t.is_file()) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
 /// Compares every report with the disk and writes nothing;
@@ -182,6 +246,47 @@ mod tests {
             fs::read(dir.path().join("keep.svg")).map_err(anyhow::Error::new)?,
             b"k"
         );
+        Ok(())
+    }
+
+    // A build removes the temporary files a killed build left, and only those.
+    #[test]
+    fn apply_removes_leftover_temporary_files() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        for name in [
+            ".README.md.tmp-123",
+            ".a.svg.tmp-9",
+            ".keep.tmp-x",
+            ".tmp-1",
+        ] {
+            fs::write(dir.path().join(name), "half").map_err(anyhow::Error::new)?;
+        }
+        apply(&[report(dir.path(), &[("README.md", "r")])])?;
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .map_err(anyhow::Error::new)?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".keep.tmp-x", ".tmp-1", "README.md"]);
+        Ok(())
+    }
+
+    // The report folder is locked while a build writes it: a second lock
+    // waits until the first is released.
+    #[test]
+    fn report_folder_lock_is_exclusive() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        let held = lock(dir.path())?;
+        let other = fs::File::open(dir.path())
+            .or_else(|_| fs::File::open(dir.path().join(LOCK_FILE)))
+            .map_err(anyhow::Error::new)?;
+        assert!(matches!(
+            other.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        drop(held);
+        assert!(other.try_lock().is_ok());
         Ok(())
     }
 
