@@ -4,5 +4,6 @@
 mod build;
 mod chart;
 mod check;
+mod hardening;
 mod harness;
 mod show;

@@ -1,0 +1,272 @@
+//! Extreme inputs through the binary: huge cells, a 200,000-row `origin`
+//! chain, numbers no analyst means, years 0000 and 9999, ragged rows, a
+//! missing data folder, and odd notebooks. Each ends in a clear error or a
+//! report (DESIGN 1 and 3), never a panic (101) or a hang.
+
+use std::time::Duration;
+
+use super::run_within;
+use crate::harness::Test;
+
+/// Every run here must end well before this.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Two sources and one metric `m`.
+fn base() -> Test {
+    Test::new()
+        .file("data/metrics.csv", "id,label,unit\nm,M,troops\n")
+        .file(
+            "data/sources.csv",
+            "id,name,affiliation\ns,S,Ukraine\nt,T,United States\n",
+        )
+}
+
+/// `base` with these claim rows after a fixed header.
+fn claims(rows: &str) -> Test {
+    base().file(
+        "data/claims.csv",
+        format!("id,metric,claimed,source,qualifier,value,document,quote,origin\n{rows}"),
+    )
+}
+
+// NaN, infinities, 1e309, full-width digits and other spellings are errors
+// naming the cell; 20 digits (beyond f64's ~17) are accepted, rounded to the
+// nearest f64 (README: "Numbers").
+#[test]
+fn odd_numbers() {
+    let rows = [
+        "NaN",
+        "inf",
+        "-inf",
+        "1e309",
+        "１２３",
+        "1e5",
+        "+5",
+        "0x10",
+        "-5",
+        "1_000",
+    ];
+    let text: String = rows
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("c{i},m,2024-11-04,s,exact,{v},doc,q,\n"))
+        .collect();
+    let test = claims(&text);
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    let expected = "(expected a number ≥ 0 like 11000, 11000.5, 11,000 or 11 000)";
+    let lines: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let what = if *v == "-5" {
+                "is negative"
+            } else {
+                "is not a number"
+            };
+            format!(
+                "data/claims.csv:{}: value: \"{v}\" {what} {expected}",
+                i + 2
+            )
+        })
+        .chain(["data/sources.csv:3: warning: id: source \"t\" has no claims".into()])
+        .collect();
+    assert_eq!(run.stderr.lines().collect::<Vec<_>>(), lines);
+
+    let precise = claims("c1,m,2024-11-04,s,exact,12345678901234567890,doc,q,\n");
+    let run = run_within(precise.path(), &["show", "m"], LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("range:     12,345,678,901,234,567,168, median 12,345,678,901,234,567,168"),
+        "{}",
+        run.stdout
+    );
+}
+
+// A 20 MB quote is accepted; a 20 MB number is one error on its line.
+#[test]
+fn twenty_megabyte_cells() {
+    let big = "x".repeat(20 << 20);
+    let test = claims(&format!(
+        "c1,m,2024-11-04,s,exact,5,doc,\"{big}\",\nc2,m,2024-11-04,t,exact,{big},doc,q,\n"
+    ));
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one problem");
+    assert!(lines[0].starts_with("data/claims.csv:3: value: \"xxxx"));
+    assert!(lines[0].ends_with(
+        "x\" is not a number (expected a number ≥ 0 like 11000, 11000.5, 11,000 or 11 000)"
+    ));
+}
+
+/// 200,000 claims, each repeating the next (the last is the original), so
+/// following origins from the first row walks the whole chain; with
+/// `looped`, the last points back to the first.
+fn chain(looped: bool) -> Test {
+    const N: usize = 200_000;
+    let mut rows = String::with_capacity(N * 48);
+    for i in 0..N - 1 {
+        rows.push_str(&format!("c{i},m,2024-11-04,s,exact,5,doc,q,c{}\n", i + 1));
+    }
+    let last = if looped { "c0" } else { "" };
+    rows.push_str(&format!("c{},m,2024-11-05,t,exact,5,doc,q,{last}\n", N - 1));
+    claims(&rows)
+}
+
+// A 200,000-row origin chain validates and analyses without recursion:
+// one claim, reported 199,999 times.
+#[test]
+fn long_origin_chain() {
+    let test = chain(false);
+    let run = run_within(test.path(), &["show", "m", "--format", "json"], LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\"id\": \"c199999\""), "{}", run.stdout);
+    assert!(run.stdout.contains("\"sources\": 1"), "{}", run.stdout);
+}
+
+// The same chain closed into a loop is one error per row, not a stack
+// overflow.
+#[test]
+fn long_origin_loop() {
+    let test = chain(true);
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 200_000, "a loop line per row");
+    assert_eq!(
+        lines[1],
+        "data/claims.csv:3: origin: \"c2\" leads back to this claim (a loop of 200000 \
+         claims; one must be the original, without origin)"
+    );
+}
+
+// Years 0000 and 9999 are days like any other: check, show and a build
+// with every chart kind work across ten millennia.
+#[test]
+fn years_0000_and_9999() {
+    let test = claims(
+        "a,m,0000,s,exact,5,doc,q,\nb,m,9999-12-31,t,at_least,7,doc,q,\n\
+         c,m,0000-01-01/9999-12-31~,t,up_to,9,doc,q,\n",
+    )
+    .file(
+        "reports/r/brief.md",
+        "+++\ntitle = \"Ages\"\nsince = \"0000-06-01\"\n+++\n{{ range m }}\n\n\
+         ```rangefinder\nchart = \"timeline\"\nmetric = \"m\"\n```\n\n\
+         ```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\n```\n\n\
+         ```rangefinder\nchart = \"agreement\"\nmetric = \"m\"\n```\n\n\
+         ```rangefinder\ntable = \"changes\"\nmetric = \"m\"\n```\n",
+    );
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "ok: 3 claims, 2 sources, 1 metrics, 0 warnings\n"
+    );
+    let run = run_within(test.path(), &["show", "m", "--as-of", "0000-01-01"], LIMIT);
+    assert_eq!(
+        run.stdout,
+        "m: M (troops), as of 0000-01-01\nno claim known as of 0000-01-01\n"
+    );
+    let run = run_within(test.path(), &["build"], LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let readme = String::from_utf8(test.read("reports/r/README.md")).expect("utf-8");
+    assert!(readme.contains("\n5–7\n"), "{readme}");
+    assert!(readme.contains("| n/a | 5–7 | n/a | 5 (1 of 2; 1 other stretch ties) |"));
+    for svg in ["timeline-m.svg", "ranges-m.svg", "agreement-m.svg"] {
+        let text = String::from_utf8(test.read(&format!("reports/r/{svg}"))).expect("utf-8");
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{svg}: {e}"));
+    }
+}
+
+// Rows shorter or longer than the header are errors on their lines, with
+// the other problems of the short row.
+#[test]
+fn ragged_rows() {
+    let test = claims(
+        "c1,m,2024-11-04,s,exact,5,doc,q,\nc2,m,2024-11-04,t\nc3,m,2024-11-04,t,exact,5,doc,q,,x,y\n",
+    );
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "data/claims.csv:3: 4 cells, but the header has 9\n\
+         data/claims.csv:3: document: missing value (required)\n\
+         data/claims.csv:3: qualifier: missing value (required)\n\
+         data/claims.csv:3: warning: quote: no quote (give the words that carry the claim)\n\
+         data/claims.csv:4: 11 cells, but the header has 9\n"
+    );
+}
+
+// A missing data folder names each file it looked for, one line each.
+#[test]
+fn missing_data_folder() {
+    let test = Test::new();
+    for args in [
+        &["check"][..],
+        &["show", "m"],
+        &["build", "--data", "data", "x.md"],
+    ] {
+        let run = run_within(test.path(), args, LIMIT);
+        assert_eq!(run.code, 1, "{args:?}");
+    }
+    let run = run_within(test.path(), &["check", "--data", "nowhere"], LIMIT);
+    assert_eq!(
+        run.stderr,
+        "nowhere/claims.csv: file not found\nnowhere/metrics.csv: file not found\n\
+         nowhere/sources.csv: file not found\n"
+    );
+}
+
+// Through build: a 2 MB caption is rendered (escaped, on one line), a
+// cell of 1 MB of junk is one error at its line, a NUL inside a cell is an
+// error, and cells in another language (or fenced with ~~~) are kept as text.
+#[test]
+fn odd_notebook_cells() {
+    let data = claims("a,m,2024-11-04,s,exact,5,doc,q,\n");
+    let caption = "<b>*x*</b> ".repeat(200_000);
+    let notebook = format!(
+        "+++\ntitle = \"Odd\"\n+++\n\n```python\nprint(1)\n```\n\n\
+         ```rangefinder python\nchart = 1\n```\n\n~~~rangefinder\nbogus\n~~~\n\n\
+         ```rangefinder\ntable = \"ranges\"\nmetric = \"m\"\ncaption = \"{caption}\"\n```\n"
+    );
+    let test = data.file("reports/r/brief.md", &notebook);
+    let run = run_within(test.path(), &["build"], LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let readme = String::from_utf8(test.read("reports/r/README.md")).expect("utf-8");
+    assert!(readme.contains("```python\nprint(1)\n```\n"));
+    assert!(readme.contains("```rangefinder python\nchart = 1\n```\n"));
+    assert!(readme.contains("~~~rangefinder\nbogus\n~~~\n"));
+    let expected = "&lt;b&gt;\\*x\\*&lt;/b&gt; ".repeat(200_000);
+    assert!(readme.contains(&format!("\n*{}*\n", expected.trim_end())));
+
+    let junk = format!(
+        "+++\ntitle = \"J\"\n+++\n```rangefinder\n{}\n```\n",
+        "#\u{1}".repeat(500_000)
+    );
+    let test = claims("a,m,2024-11-04,s,exact,5,doc,q,\n").file("reports/r/brief.md", junk);
+    let run = run_within(test.path(), &["build"], LIMIT);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("reports/r/brief.md:5: cell: invalid TOML"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+
+    let nul = "+++\ntitle = \"N\"\n+++\n```rangefinder\ntable = \"ranges\\u0000\"\nmetric = \"m\u{0}\"\n```\n";
+    let test = claims("a,m,2024-11-04,s,exact,5,doc,q,\n").file("reports/r/brief.md", nul);
+    let run = run_within(test.path(), &["build"], LIMIT);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "reports/r/brief.md:6: cell: invalid TOML: invalid basic string, expected \
+         non-double-quote visible characters, `\\`\n"
+    );
+    assert!(
+        !test.path().join("reports/r/README.md").exists(),
+        "nothing written"
+    );
+}
