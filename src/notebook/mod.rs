@@ -69,6 +69,15 @@ pub fn select(named: &[PathBuf], root: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// Every problem of a notebook's text that `render_all` would report, without
+/// rendering: the parse (front matter, cells, inline values), then the checks
+/// against `dataset` as of `as_of`. Public for the fuzz targets (`fuzz/`).
+pub fn problems(text: &str, dataset: &Dataset, as_of: Day) -> Vec<Problem> {
+    let (notebook, mut found) = parse::parse(text);
+    found.extend(render::check(&notebook, dataset, as_of));
+    found
+}
+
 /// Renders every notebook in memory; any error in any notebook fails the
 /// whole build (all errors of all notebooks reported), so nothing is written.
 pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report>> {
@@ -106,12 +115,16 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
         }
         let key = (data_dir.clone(), as_of);
         if !analyses.contains_key(&key) {
+            let t = std::time::Instant::now();
             analyses.insert(key.clone(), analysis::analyse(dataset, as_of)?);
+            eprintln!("TIMING analyse {:?}", t.elapsed());
         }
         let Some(analysis) = analyses.get(&key) else {
             continue;
         };
+        let t = std::time::Instant::now();
         let files = render::render(&notebook, dataset, analysis)?;
+        eprintln!("TIMING render {:?}", t.elapsed());
         reports.push(Report { dir, files });
     }
     if problems.is_empty() {
