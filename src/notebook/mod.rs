@@ -33,6 +33,29 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// The problem with control characters in its message escaped (`\n`), so
+    /// a key, value or inline text quoted from the notebook (TOML keys and
+    /// strings may hold a newline) keeps it on one line.
+    fn one_line(self) -> Problem {
+        if !self.message.contains(char::is_control) {
+            return self;
+        }
+        let message = self
+            .message
+            .chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        Problem { message, ..self }
+    }
+}
+
 /// Command-line overrides for every notebook of a build.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -75,7 +98,7 @@ pub fn select(named: &[PathBuf], root: &Path) -> Result<Vec<PathBuf>> {
 pub fn problems(text: &str, dataset: &Dataset, as_of: Day) -> Vec<Problem> {
     let (notebook, mut found) = parse::parse(text);
     found.extend(render::check(&notebook, dataset, as_of));
-    found
+    found.into_iter().map(Problem::one_line).collect()
 }
 
 /// Renders every notebook in memory; any error in any notebook fails the
@@ -110,7 +133,7 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
             .ok_or_else(|| anyhow::anyhow!("{}: no claims", data_dir.display()))?;
         found.extend(render::check(&notebook, dataset, as_of));
         if !found.is_empty() {
-            problems.extend(found.into_iter().map(|p| (file.clone(), p)));
+            problems.extend(found.into_iter().map(|p| (file.clone(), p.one_line())));
             continue;
         }
         let key = (data_dir.clone(), as_of);
@@ -180,6 +203,41 @@ mod tests {
         assert_eq!(normalize(Path::new("../data")), Path::new("../data"));
         assert_eq!(normalize(Path::new("/a/b/../c")), Path::new("/a/c"));
         assert_eq!(normalize(Path::new("a/..")), Path::new("."));
+    }
+
+    // Fuzz finding (notebook target): a quoted TOML key, a string value and
+    // inline text holding `\n` or `\r` made multi-line problems; escaped now.
+    #[test]
+    fn problems_are_one_line() {
+        let metric = data::Metric {
+            id: "m".into(),
+            label: "M".into(),
+            unit: "u".into(),
+            tolerance: 0.1,
+            description: None,
+            line: 2,
+        };
+        let dataset = Dataset {
+            metrics: vec![metric],
+            ..Dataset::default()
+        };
+        let as_of = Day::from_ymd_opt(2024, 11, 5).unwrap_or_default();
+        let text = "+++\ntitle = \"T\"\n\"a\\nb\" = 1\n+++\n{{ a\rb }}\n\
+                    ```rangefinder\nchart = \"timeline\"\nmetric = \"x\\ny\"\n```\n";
+        let found: Vec<String> = problems(text, &dataset, as_of)
+            .into_iter()
+            .map(|p| format!("{}: {}", p.line, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "3: front matter: unknown key \"a\\nb\" (expected title, as_of, since, data)",
+                "5: inline value `{{ a\\rb }}`: unknown key \"a\" (expected as_of, since, \
+                 title, low, high, median, range, consensus, sources, affiliations, agreement, \
+                 label)",
+                "8: cell: metric: unknown metric \"x\\ny\" (known: m)",
+            ]
+        );
     }
 
     // Without names, select finds every folder's brief.md, sorted.
