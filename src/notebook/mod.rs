@@ -138,16 +138,12 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
         }
         let key = (data_dir.clone(), as_of);
         if !analyses.contains_key(&key) {
-            let t = std::time::Instant::now();
             analyses.insert(key.clone(), analysis::analyse(dataset, as_of)?);
-            eprintln!("TIMING analyse {:?}", t.elapsed());
         }
         let Some(analysis) = analyses.get(&key) else {
             continue;
         };
-        let t = std::time::Instant::now();
         let files = render::render(&notebook, dataset, analysis)?;
-        eprintln!("TIMING render {:?}", t.elapsed());
         reports.push(Report { dir, files });
     }
     if problems.is_empty() {
