@@ -43,17 +43,26 @@ const CURRENT: [&str; 12] = [
 ];
 
 /// Each source's current claim per (metric, day): the known claim with the
-/// latest `claimed` window, comparing end, then start, then id. Sorting
-/// first and taking the last row of each group works because polars keeps
-/// the row order within a group.
-pub fn current(known: LazyFrame) -> LazyFrame {
-    known
+/// latest `claimed` window, comparing end, then start, then id. Only the
+/// claims with the group's greatest (end, start) can win, so they are
+/// picked first with a window maximum over integers (no sort of every
+/// known claim); sorting those few by id and taking the last row of each
+/// group then works because polars keeps the row order within a group.
+pub fn current(known: LazyFrame) -> PolarsResult<LazyFrame> {
+    // (end, start) as one integer that orders like the pair.
+    let window = (col("end").cast(DataType::Int64) * lit(1i64 << 32))
+        + (col("start").cast(DataType::Int64) - lit(i64::from(i32::MIN)));
+    let group = [col("metric"), col("day"), col("source")];
+    let latest = col("window").max().over(group.clone())?;
+    Ok(known
+        .with_column(window.alias("window"))
+        .filter(col("window").eq(latest))
         .sort_by_exprs(
             [col("end"), col("start"), col("id")],
             SortMultipleOptions::default(),
         )
-        .group_by([col("metric"), col("day"), col("source")])
-        .agg(CURRENT.map(|c| col(c).last()))
+        .group_by(group)
+        .agg(CURRENT.map(|c| col(c).last())))
 }
 
 /// Range per (metric, day) over current claims: least and greatest stated
@@ -99,6 +108,7 @@ mod tests {
         }
         .unwrap();
         let out = current(df.lazy())
+            .unwrap()
             .sort(["source"], SortMultipleOptions::default())
             .collect()
             .unwrap();
@@ -176,6 +186,7 @@ mod tests {
             }
             .unwrap();
             let out = current(df.lazy())
+                .unwrap()
                 .sort(["source"], SortMultipleOptions::default())
                 .collect()
                 .unwrap();

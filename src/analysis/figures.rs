@@ -50,7 +50,7 @@ pub struct Group {
 /// Current claims, range, consensus and (when `with_pairs`) pairs and
 /// corroboration for every (metric, day) present in `known`.
 pub fn figures(known: LazyFrame, with_pairs: bool) -> Result<BTreeMap<Key, Group>> {
-    let current = asof::current(known).collect()?;
+    let current = asof::current(known)?.collect()?;
     let lazy = current.clone().lazy();
     let range = asof::range(lazy.clone()).collect()?;
     let sweep = consensus::sweep(lazy.clone())?.collect()?;

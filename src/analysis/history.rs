@@ -1,7 +1,14 @@
 //! One metric through time: every claim known as of a day, and the range and
 //! consensus as of each distinct `claimed` end day (the timeline's bands).
+//!
+//! A source's current claim changes only on the days its own claims end, so
+//! the snapshots are built by one walk over the metric's claims in claimed
+//! order, keeping each source's latest claim: at every snapshot day the
+//! current claims are exactly the kept ones (one row per source), and the
+//! as-of figures are computed by the same polars queries as everywhere
+//! else, over days × sources rows rather than days × claims.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
@@ -13,9 +20,7 @@ use crate::data::{Dataset, Day};
 use crate::error::{Error, Result};
 
 /// Every origin claim of `metric` known as of `as_of`, and a snapshot at
-/// each distinct claimed-end day among them. The snapshots come from one
-/// query: each snapshot day is joined with the claims known by then, and the
-/// as-of figures are grouped by (metric, day).
+/// each distinct claimed-end day among them.
 pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHistory> {
     let code = dataset
         .metrics
@@ -23,19 +28,25 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
         .position(|m| m.id == metric)
         .ok_or_else(|| unknown_metric(dataset, metric))?;
     let info = &dataset.metrics[code];
-    let frames = frames::build(dataset)?;
-    let known = asof::origins(frames.claims.lazy())
-        .filter(
-            col("metric")
-                .eq(lit(code as u32))
-                .and(col("end").lt_eq(lit(day_number(as_of)))),
-        )
-        .collect()?;
+    let claims = &dataset.claims;
+    let rows: Vec<usize> = claims
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|&(row, record)| {
+            record.metric == code as u32
+                && record.root as usize == row
+                && claims.claimed_window(row).end <= as_of
+        })
+        .map(|(row, _)| row)
+        .collect();
+    let frames = frames::build_rows(dataset, &rows)?;
+    let known = asof::origins(frames.claims.lazy()).collect()?;
     let catalog = Catalog::new(dataset);
     let rows = u32s(&known, "row")?;
     let (low, high) = (f64s(&known, "low")?, optional_f64s(&known, "high")?);
     let point = f64s(&known, "point")?;
-    let mut claims: Vec<_> = (0..known.height())
+    let mut views: Vec<_> = (0..known.height())
         .map(|i| {
             let interval = Interval {
                 low: low[i],
@@ -44,18 +55,32 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
             catalog.claim(rows[i] as usize, interval, point[i], 0)
         })
         .collect();
-    sort_by_claimed(&mut claims);
+    sort_by_claimed(&mut views);
 
-    let days: BTreeSet<i32> = known.column("end")?.i32()?.iter().flatten().collect();
-    let days = DataFrame::new_infer_height(vec![Column::new(
-        "day".into(),
-        days.into_iter().collect::<Vec<i32>>(),
-    )])?;
-    let expanded = days
-        .lazy()
-        .cross_join(known.lazy(), None)
-        .filter(col("end").lt_eq(col("day")));
-    let snapshots = figures::figures(expanded, false)?
+    // Frame rows in claimed order (end, start, id), then the walk.
+    let mut order: Vec<usize> = (0..known.height()).collect();
+    let key = |i: usize| {
+        let row = rows[i] as usize;
+        let window = claims.claimed_window(row);
+        (window.end, window.start, claims.id(row))
+    };
+    order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+    let sources = u32s(&known, "source")?;
+    let mut kept: BTreeMap<u32, u32> = BTreeMap::new();
+    let (mut take, mut days) = (Vec::new(), Vec::new());
+    let mut at = 0;
+    while at < order.len() {
+        let day = key(order[at]).0;
+        while at < order.len() && key(order[at]).0 == day {
+            kept.insert(sources[order[at]], order[at] as u32);
+            at += 1;
+        }
+        take.extend(kept.values().copied());
+        days.extend(std::iter::repeat_n(day_number(day), kept.len()));
+    }
+    let mut expanded = known.take(&IdxCa::from_vec("take".into(), take))?;
+    expanded.with_column(Column::new("day".into(), days))?;
+    let snapshots = figures::figures(expanded.lazy(), false)?
         .into_iter()
         .map(|((_, day), group)| {
             let day = day_from_number(day)
@@ -72,7 +97,7 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
         label: info.label.clone(),
         unit: info.unit.clone(),
         as_of,
-        known: claims,
+        known: views,
         snapshots,
     })
 }

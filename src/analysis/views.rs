@@ -2,39 +2,21 @@
 //! claim views with their further reports, and one [`MetricView`] per
 //! metric.
 
-use std::collections::HashMap;
-
 use super::figures::{Current, Group};
 use super::{ClaimView, Interval, MetricView, Pair, Report};
-use crate::data::{Dataset, Day, Metric, Source};
+use crate::data::claims::Cell;
+use crate::data::{Dataset, Day, Metric};
 
 /// Lookups shared by every claim view of one dataset.
 pub struct Catalog<'a> {
     dataset: &'a Dataset,
-    sources: HashMap<&'a str, &'a Source>,
-    /// Origin row → the rows that repeat it, sorted by row id.
-    further: HashMap<usize, Vec<usize>>,
 }
 
 impl<'a> Catalog<'a> {
-    /// Indexes sources and repeats (a repeat's outlet and document become
+    /// The claim views of `dataset` (a repeat's outlet and document become
     /// further reports of its origin claim).
     pub fn new(dataset: &'a Dataset) -> Catalog<'a> {
-        let sources = dataset.sources.iter().map(|s| (s.id.as_str(), s)).collect();
-        let mut further: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (row, root) in dataset.root_index().into_iter().enumerate() {
-            if row != root {
-                further.entry(root).or_default().push(row);
-            }
-        }
-        for rows in further.values_mut() {
-            rows.sort_by(|&a, &b| dataset.claims[a].id.cmp(&dataset.claims[b].id));
-        }
-        Catalog {
-            dataset,
-            sources,
-            further,
-        }
+        Catalog { dataset }
     }
 
     /// The source id of a source code.
@@ -47,12 +29,12 @@ impl<'a> Catalog<'a> {
 
     /// The report a claims.csv row is.
     fn report(&self, row: usize) -> Report {
-        let claim = &self.dataset.claims[row];
+        let claims = &self.dataset.claims;
         Report {
-            row: claim.id.clone(),
-            outlet: claim.outlet.clone(),
-            document: claim.document.clone(),
-            published: claim.published.clone(),
+            row: claims.id(row).to_owned(),
+            outlet: claims.optional(row, Cell::Outlet).map(str::to_owned),
+            document: claims.cell(row, Cell::Document).to_owned(),
+            published: claims.published(row),
         }
     }
 
@@ -64,27 +46,29 @@ impl<'a> Catalog<'a> {
         point: f64,
         corroboration: usize,
     ) -> ClaimView {
-        let claim = &self.dataset.claims[row];
-        let source = self.sources.get(claim.source.as_str());
+        let claims = &self.dataset.claims;
+        let record = claims.record(row);
+        let source = self.dataset.sources.get(record.source as usize);
+        let metric = self.dataset.metrics.get(record.metric as usize);
         ClaimView {
-            id: claim.id.clone(),
-            metric: claim.metric.clone(),
-            source: claim.source.clone(),
-            source_name: source.map_or_else(|| claim.source.clone(), |s| s.name.clone()),
+            id: claims.id(row).to_owned(),
+            metric: metric.map_or_else(String::new, |m| m.id.clone()),
+            source: source.map_or_else(String::new, |s| s.id.clone()),
+            source_name: source.map_or_else(String::new, |s| s.name.clone()),
             affiliation: source.map_or_else(String::new, |s| s.affiliation.clone()),
             reliability: source.map_or('F', |s| s.reliability),
-            qualifier: claim.qualifier,
-            stated: claim.stated,
+            qualifier: claims.qualifier(row),
+            stated: claims.stated(row),
             interval,
             point,
-            claimed: claim.claimed.clone(),
+            claimed: claims.claimed(row),
             own: self.report(row),
-            further: self
-                .further
-                .get(&row)
-                .map(|rows| rows.iter().map(|&r| self.report(r)).collect())
-                .unwrap_or_default(),
-            quote: claim.quote.clone(),
+            further: claims
+                .further(row)
+                .iter()
+                .map(|&r| self.report(r as usize))
+                .collect(),
+            quote: claims.optional(row, Cell::Quote).map(str::to_owned),
             corroboration,
         }
     }

@@ -39,16 +39,20 @@ pub fn day_from_number(number: i32) -> Option<Day> {
 /// Builds the frames from a validated dataset. A claim naming an unknown
 /// metric or source (which validation rejects) is an error, not a panic.
 pub fn build(dataset: &Dataset) -> Result<Frames> {
-    let metric_code: HashMap<&str, u32> = codes(dataset.metrics.iter().map(|m| m.id.as_str()));
-    let source_code: HashMap<&str, u32> = codes(dataset.sources.iter().map(|s| s.id.as_str()));
-    let affiliations: Vec<String> = dataset
+    let rows: Vec<usize> = (0..dataset.claims.len()).collect();
+    build_rows(dataset, &rows)
+}
+
+/// The claims frame of the claim rows `rows` only.
+pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
+    let affiliations: Vec<&str> = dataset
         .sources
         .iter()
-        .map(|s| s.affiliation.clone())
+        .map(|s| s.affiliation.as_str())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let affiliation_code: HashMap<&str, u32> = codes(affiliations.iter().map(String::as_str));
+    let affiliation_code: HashMap<&str, u32> = codes(affiliations.into_iter());
     let source_affiliation: Vec<u32> = dataset
         .sources
         .iter()
@@ -60,74 +64,60 @@ pub fn build(dataset: &Dataset) -> Result<Frames> {
         })
         .collect();
 
-    let n = dataset.claims.len();
+    let claims = &dataset.claims;
+    let n = rows.len();
     let mut metric = Vec::with_capacity(n);
     let mut source = Vec::with_capacity(n);
     let mut affiliation = Vec::with_capacity(n);
     let mut tolerance = Vec::with_capacity(n);
     let mut stated_low = Vec::with_capacity(n);
     let mut stated_high = Vec::with_capacity(n);
-    for claim in &dataset.claims {
-        let m = *metric_code
-            .get(claim.metric.as_str())
-            .ok_or_else(|| unknown(&claim.id, "metric", &claim.metric))?;
-        let s = *source_code
-            .get(claim.source.as_str())
-            .ok_or_else(|| unknown(&claim.id, "source", &claim.source))?;
+    let mut qualifier = Vec::with_capacity(n);
+    let mut start = Vec::with_capacity(n);
+    let mut end = Vec::with_capacity(n);
+    let mut ids = Vec::with_capacity(n);
+    let mut roots = Vec::with_capacity(n);
+    for &row in rows {
+        let record = claims.record(row);
+        let m = record.metric;
+        let s = record.source;
+        let Some(tol) = dataset.metrics.get(m as usize).map(|m| m.tolerance) else {
+            return Err(unknown(claims.id(row), "metric"));
+        };
+        let Some(&aff) = source_affiliation.get(s as usize) else {
+            return Err(unknown(claims.id(row), "source"));
+        };
         metric.push(m);
         source.push(s);
-        affiliation.push(source_affiliation[s as usize]);
-        tolerance.push(dataset.metrics[m as usize].tolerance);
-        let (low, high) = match claim.stated {
+        affiliation.push(aff);
+        tolerance.push(tol);
+        let (low, high) = match claims.stated(row) {
             Stated::Value(v) => (v, v),
             Stated::Range(l, h) => (l, h),
         };
         stated_low.push(low);
         stated_high.push(high);
+        qualifier.push(claims.qualifier(row).as_str());
+        let window = claims.claimed_window(row);
+        start.push(day_number(window.start));
+        end.push(day_number(window.end));
+        ids.push(claims.id(row));
+        roots.push(record.root);
     }
-    let row: Vec<u32> = (0..n as u32).collect();
-    let root: Vec<u32> = dataset.root_index().into_iter().map(|r| r as u32).collect();
+    let row: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
     let claims = DataFrame::new_infer_height(vec![
         Column::new("row".into(), row),
-        Column::new(
-            "id".into(),
-            dataset
-                .claims
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>(),
-        ),
+        Column::new("id".into(), ids),
         Column::new("metric".into(), metric),
         Column::new("source".into(), source),
         Column::new("affiliation".into(), affiliation),
-        Column::new(
-            "qualifier".into(),
-            dataset
-                .claims
-                .iter()
-                .map(|c| c.qualifier.as_str())
-                .collect::<Vec<_>>(),
-        ),
+        Column::new("qualifier".into(), qualifier),
         Column::new("stated_low".into(), stated_low),
         Column::new("stated_high".into(), stated_high),
         Column::new("tolerance".into(), tolerance),
-        Column::new(
-            "start".into(),
-            dataset
-                .claims
-                .iter()
-                .map(|c| day_number(c.claimed.start))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "end".into(),
-            dataset
-                .claims
-                .iter()
-                .map(|c| day_number(c.claimed.end))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new("root".into(), root),
+        Column::new("start".into(), start),
+        Column::new("end".into(), end),
+        Column::new("root".into(), roots),
     ])?;
     Ok(Frames { claims })
 }
@@ -138,15 +128,17 @@ fn codes<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
 }
 
 /// The error for a reference validation should have caught.
-fn unknown(claim: &str, column: &str, value: &str) -> Error {
+fn unknown(claim: &str, column: &str) -> Error {
     Error::Other(anyhow::anyhow!(
-        "claim {claim}: unknown {column} \"{value}\" (run `rangefinder check`)"
+        "claim {claim}: unknown {column} (run `rangefinder check`)"
     ))
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 pub(crate) mod tests {
+    use std::path::PathBuf;
+
     use super::*;
     use crate::data::{Claim, DateSpec, Metric, Qualifier, Source};
 
@@ -218,22 +210,24 @@ pub(crate) mod tests {
             "2024-01-02",
         );
         repeat.origin = Some("a".into());
-        let dataset = Dataset {
-            claims: vec![
-                claim(
-                    "a",
-                    "m2",
-                    "s2",
-                    Qualifier::Range,
-                    Stated::Range(1.0, 3.0),
-                    "2024-01-01",
-                ),
-                repeat,
-            ],
-            sources: vec![source("s1", "Zed"), source("s2", "Alpha")],
-            metrics: vec![metric("m1", 0.1), metric("m2", 0.2)],
-            ..Dataset::default()
-        };
+        let claims = [
+            claim(
+                "a",
+                "m2",
+                "s2",
+                Qualifier::Range,
+                Stated::Range(1.0, 3.0),
+                "2024-01-01",
+            ),
+            repeat,
+        ];
+        let dataset = Dataset::new(
+            PathBuf::new(),
+            &claims,
+            vec![source("s1", "Zed"), source("s2", "Alpha")],
+            vec![metric("m1", 0.1), metric("m2", 0.2)],
+        )
+        .unwrap();
         let frames = build(&dataset).unwrap();
         let df = &frames.claims;
         let get = |name: &str| df.column(name).unwrap().u32().unwrap().to_vec();
@@ -247,21 +241,23 @@ pub(crate) mod tests {
         assert_eq!(day_from_number(end), Some(day("2024-01-01")));
     }
 
-    // A reference validation should have caught is an error, not a panic.
+    // A reference validation should have caught is an error, not a panic:
+    // when the dataset is made, and when its frames are built.
     #[test]
     fn unknown_metric_is_an_error() {
-        let dataset = Dataset {
-            claims: vec![claim(
-                "a",
-                "nope",
-                "s1",
-                Qualifier::Exact,
-                Stated::Value(1.0),
-                "2024-01-01",
-            )],
-            sources: vec![source("s1", "X")],
-            ..Dataset::default()
-        };
+        let claims = [claim(
+            "a",
+            "nope",
+            "s1",
+            Qualifier::Exact,
+            Stated::Value(1.0),
+            "2024-01-01",
+        )];
+        let sources = vec![source("s1", "X")];
+        assert!(Dataset::new(PathBuf::new(), &claims, sources.clone(), vec![]).is_err());
+        let metrics = vec![metric("nope", 0.1)];
+        let mut dataset = Dataset::new(PathBuf::new(), &claims, sources, metrics).unwrap();
+        dataset.metrics.clear();
         assert!(build(&dataset).is_err());
     }
 }

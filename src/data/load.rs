@@ -5,12 +5,14 @@
 //! each row on its own, `links` checks what spans rows and files. A file
 //! that cannot be read is reported once and the others are still checked.
 
+mod chunks;
 mod links;
 mod rows;
 mod table;
 
 use std::path::Path;
 
+use super::claims::Record;
 use super::{Dataset, Diagnostic, Severity};
 use table::Report;
 
@@ -28,11 +30,11 @@ pub struct Loaded {
 /// warnings, sorted by file and line.
 pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let mut report = Report::default();
-    let claims = rows::claims(dir, &mut report);
+    let mut claims = rows::claims(dir, &mut report);
     let sources = rows::sources(dir, &mut report);
     let metrics = rows::metrics(dir, &mut report);
-    links::check(
-        claims.as_ref(),
+    let (metric_codes, source_codes) = links::check(
+        claims.as_mut(),
         sources.as_ref(),
         metrics.as_ref(),
         &mut report,
@@ -45,19 +47,28 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     // No errors: every file opened and every row parsed, so each row has a
     // value; a row without one would be a bug here, reported rather than
     // silently dropped.
-    let (Some(claims), Some(sources), Some(metrics)) = (claims, sources, metrics) else {
+    let (Some(claims), Some(sources), Some(metrics), Some(metric_codes), Some(source_codes)) =
+        (claims, sources, metrics, metric_codes, source_codes)
+    else {
         return Err(internal(dir, diagnostics));
     };
-    let claims: Option<Vec<_>> = claims
-        .rows
-        .into_iter()
-        .map(rows::ClaimRow::into_claim)
-        .collect();
     let sources: Option<Vec<_>> = sources.rows.into_iter().map(|s| s.value).collect();
     let metrics: Option<Vec<_>> = metrics.rows.into_iter().map(|m| m.value).collect();
-    let (Some(claims), Some(sources), Some(metrics)) = (claims, sources, metrics) else {
+    let (Some(sources), Some(metrics)) = (sources, metrics) else {
         return Err(internal(dir, diagnostics));
     };
+    // Interned codes become indexes into metrics.csv and sources.csv.
+    let mut claims = claims.claims;
+    let recode =
+        |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(Record::NONE);
+    for record in &mut claims.records {
+        record.metric = recode(&metric_codes, record.metric);
+        record.source = recode(&source_codes, record.source);
+    }
+    claims.index();
+    if !claims.records().iter().all(Record::is_complete) {
+        return Err(internal(dir, diagnostics));
+    }
     Ok(Loaded {
         dataset: Dataset {
             dir: dir.to_path_buf(),

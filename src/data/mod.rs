@@ -1,6 +1,7 @@
 //! The data stage: the schema of the three CSV files, date specs, numbers,
 //! loading with validation, and the polars frames built from validated rows.
 
+pub mod claims;
 pub mod datespec;
 pub mod frames;
 pub mod load;
@@ -9,6 +10,7 @@ pub mod number;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use claims::Claims;
 pub use datespec::{DateSpec, Day};
 
 /// Everything read from one data folder, validated.
@@ -16,8 +18,9 @@ pub use datespec::{DateSpec, Day};
 pub struct Dataset {
     /// The folder the files were read from.
     pub dir: PathBuf,
-    /// Every row of claims.csv, repeats included, in file order.
-    pub claims: Vec<Claim>,
+    /// Every row of claims.csv, repeats included, in file order (stored
+    /// compactly; [`Claims::claim`] gives one row as a [`Claim`]).
+    pub claims: Claims,
     /// Every row of sources.csv, in file order.
     pub sources: Vec<Source>,
     /// Every row of metrics.csv, in file order.
@@ -30,56 +33,47 @@ impl Dataset {
         self.metrics.iter().find(|m| m.id == id)
     }
 
+    /// A dataset from owned rows (tests and tools); an error names a
+    /// metric, source or origin that is not there.
+    pub fn new(
+        dir: PathBuf,
+        claims: &[Claim],
+        sources: Vec<Source>,
+        metrics: Vec<Metric>,
+    ) -> Result<Dataset, String> {
+        Ok(Dataset {
+            dir,
+            claims: Claims::from_claims(claims, &metrics, &sources)?,
+            sources,
+            metrics,
+        })
+    }
+
+    /// Claim row `row` as an owned [`Claim`].
+    pub fn claim(&self, row: usize) -> Claim {
+        self.claims.claim(row, &self.metrics, &self.sources)
+    }
+
     /// For every claim row (by index), the index of the origin claim it
     /// reports: itself when it has no `origin`, else the end of its `origin`
-    /// chain. Iterative (chains may be very long); a chain that loops or
-    /// names an unknown id (which validation rejects) maps to the row itself.
+    /// chain (a chain that loops, which validation rejects, maps to the row
+    /// itself). Resolved once when the claims are loaded.
     pub fn root_index(&self) -> Vec<usize> {
-        let index: std::collections::HashMap<&str, usize> = self
-            .claims
+        self.claims
+            .records()
             .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
-        let parent: Vec<Option<usize>> = self
-            .claims
-            .iter()
-            .map(|c| c.origin.as_deref().and_then(|o| index.get(o).copied()))
-            .collect();
-        const UNKNOWN: usize = usize::MAX;
-        let mut root = vec![UNKNOWN; self.claims.len()];
-        let mut on_path = vec![false; self.claims.len()];
-        let mut path = Vec::new();
-        for start in 0..self.claims.len() {
-            let mut at = start;
-            // Walk up until a row with a known root, a row without origin, or
-            // a row already on this path (a loop).
-            let resolved = loop {
-                if root[at] != UNKNOWN {
-                    break root[at];
-                }
-                if on_path[at] {
-                    break start;
-                }
-                on_path[at] = true;
-                path.push(at);
-                match parent[at] {
-                    Some(next) => at = next,
-                    None => break at,
-                }
-            };
-            for row in path.drain(..) {
-                on_path[row] = false;
-                root[row] = resolved;
-            }
-        }
-        root
+            .map(|r| r.root as usize)
+            .collect()
     }
 
     /// The default as-of day: the latest end of any `claimed` window
     /// (never today's date). `None` when there are no claims.
     pub fn latest_claimed(&self) -> Option<Day> {
-        self.claims.iter().map(|c| c.claimed.end).max()
+        self.claims
+            .records()
+            .iter()
+            .filter_map(|r| r.claimed.map(|c| c.end))
+            .max()
     }
 }
 
@@ -140,7 +134,7 @@ pub enum Stated {
     Range(f64, f64),
 }
 
-/// One row of claims.csv.
+/// One row of claims.csv, owned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
     /// Stable slug id.

@@ -4,55 +4,63 @@
 //! nobody claims. Everything is hash lookups and one linear walk over the
 //! origin links, so millions of rows and chains 200,000 long are fine.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use polars::prelude::PlHashMap;
 
 use super::rows::{C_HIGH, C_LOW, C_VALUE};
-use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, ClaimRow, Parsed, Rows};
+use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, ClaimRows, Interner, Parsed, Rows};
 use super::table::Report;
+use crate::data::claims::{Cell, Record};
 use crate::data::{Metric, Source, Stated};
 
 /// What a repeat that differs from its origin is told.
 const SAME_AS_ORIGIN: &str = "a repeat must state what its origin states";
 
 /// An id and the index and line of the row that first has it.
-type Ids<'a> = HashMap<&'a str, (usize, usize)>;
+type Ids<'a> = PlHashMap<&'a str, (usize, usize)>;
+
+/// For each interned metric or source id, its index in metrics.csv or
+/// sources.csv; `Record::NONE` when unknown.
+pub type Codes = Vec<u32>;
 
 /// Checks every rule that links rows; files that could not be opened (or
 /// lack the linking column) are skipped rather than blamed on every row.
+/// Sets each claim's `origin`; returns the metric and source codes of the
+/// interned ids (`None` when that file could not be checked).
 pub fn check(
-    claims: Option<&Rows<ClaimRow>>,
+    claims: Option<&mut ClaimRows>,
     sources: Option<&Rows<Parsed<Source>>>,
     metrics: Option<&Rows<Parsed<Metric>>>,
     report: &mut Report,
-) {
+) -> (Option<Codes>, Option<Codes>) {
     let metric_ids = metrics.and_then(|m| parsed_ids(m, report));
     let source_ids = sources.and_then(|s| parsed_ids(s, report));
-    let Some(claims) = claims else { return };
-    let claim_ids = claims.table.has(C_ID).then(|| {
-        let rows = claims.rows.iter().map(|c| (c.line, c.id.as_deref()));
-        unique(&claims.file, rows, report)
-    });
-    references(claims, metric_ids.as_ref(), metrics, C_METRIC, report);
-    references(claims, source_ids.as_ref(), sources, C_SOURCE, report);
-    if let Some(claim_ids) = &claim_ids {
-        origins(claims, claim_ids, report);
+    let Some(claims) = claims else {
+        return (None, None);
+    };
+    let metric_codes = references(claims, metric_ids.as_ref(), metrics, C_METRIC, report);
+    let source_codes = references(claims, source_ids.as_ref(), sources, C_SOURCE, report);
+    if claims.table.has(C_ID) {
+        let parent = {
+            let rows = &claims.claims;
+            let ids = (0..rows.len()).map(|i| (rows.record(i).line, rows.optional(i, Cell::Id)));
+            let ids = unique(&claims.file, ids, report);
+            origins(claims, &ids, report)
+        };
+        for (record, parent) in claims.claims.records.iter_mut().zip(parent) {
+            record.origin = parent.map(|p| p as u32);
+        }
     }
     if let Some(metrics) = metrics.filter(|_| claims.table.has(C_METRIC)) {
-        let used: HashSet<&str> = claims
-            .rows
-            .iter()
-            .filter_map(|c| c.metric.as_deref())
-            .collect();
+        let used: HashSet<&str> = claims.metrics.names.iter().map(String::as_str).collect();
         unclaimed(metrics, &used, "metric", report);
     }
     if let Some(sources) = sources.filter(|_| claims.table.has(C_SOURCE)) {
-        let used: HashSet<&str> = claims
-            .rows
-            .iter()
-            .filter_map(|c| c.source.as_deref())
-            .collect();
+        let used: HashSet<&str> = claims.sources.names.iter().map(String::as_str).collect();
         unclaimed(sources, &used, "source", report);
     }
+    (metric_codes, source_codes)
 }
 
 /// The ids of a sources or metrics file, duplicates reported; `None` when
@@ -70,7 +78,8 @@ fn unique<'a>(
     rows: impl Iterator<Item = (usize, Option<&'a str>)>,
     report: &mut Report,
 ) -> Ids<'a> {
-    let mut ids = Ids::new();
+    let mut ids = Ids::default();
+    ids.reserve(rows.size_hint().0);
     for (index, (line, id)) in rows.enumerate() {
         let Some(id) = id else { continue };
         match ids.get(id) {
@@ -86,42 +95,58 @@ fn unique<'a>(
     ids
 }
 
-/// Reports claim cells in `column` that name no row of `target`.
+/// Reports claim cells in `column` that name no row of `target`; returns
+/// the index in `target` of each interned id.
 fn references<T>(
-    claims: &Rows<ClaimRow>,
+    claims: &ClaimRows,
     ids: Option<&Ids<'_>>,
     target: Option<&Rows<Parsed<T>>>,
     column: usize,
     report: &mut Report,
-) {
+) -> Option<Codes> {
     let (Some(ids), Some(target)) = (ids, target) else {
-        return;
+        return None;
     };
-    let name = if column == C_METRIC {
-        "metric"
+    let (name, interned): (&str, &Interner) = if column == C_METRIC {
+        ("metric", &claims.metrics)
     } else {
-        "source"
+        ("source", &claims.sources)
     };
-    for claim in &claims.rows {
-        let cell = if column == C_METRIC {
-            &claim.metric
+    let codes: Codes = interned
+        .names
+        .iter()
+        .map(|id| {
+            ids.get(id.as_str())
+                .map_or(Record::NONE, |&(i, _)| i as u32)
+        })
+        .collect();
+    if !codes.contains(&Record::NONE) {
+        return Some(codes);
+    }
+    for record in claims.claims.records() {
+        let code = if column == C_METRIC {
+            record.metric
         } else {
-            &claim.source
+            record.source
         };
-        if let Some(id) = cell.as_deref().filter(|id| !ids.contains_key(id)) {
+        if codes.get(code as usize) == Some(&Record::NONE) {
+            let id = &interned.names[code as usize];
             let message = format!("unknown {name} \"{id}\" (not an id in {})", target.file);
-            report.error(&claims.file, claim.line, name, message);
+            report.error(&claims.file, record.line, name, message);
         }
     }
+    Some(codes)
 }
 
 /// Checks every `origin`: it names a claim, of the same metric, stating the
-/// same qualifier and numbers, and no chain of origins loops.
-fn origins(claims: &Rows<ClaimRow>, ids: &Ids<'_>, report: &mut Report) {
+/// same qualifier and numbers, and no chain of origins loops. Returns each
+/// row's origin row.
+fn origins(claims: &ClaimRows, ids: &Ids<'_>, report: &mut Report) -> Vec<Option<usize>> {
     let file = &claims.file;
-    let mut parent = vec![None; claims.rows.len()];
-    for (index, claim) in claims.rows.iter().enumerate() {
-        let Some(origin) = claim.origin.as_deref() else {
+    let rows = &claims.claims;
+    let mut parent = vec![None; rows.len()];
+    for (index, claim) in rows.records().iter().enumerate() {
+        let Some(origin) = rows.optional(index, Cell::Origin) else {
             continue;
         };
         let Some(&(target, _)) = ids.get(origin) else {
@@ -131,13 +156,13 @@ fn origins(claims: &Rows<ClaimRow>, ids: &Ids<'_>, report: &mut Report) {
         };
         parent[index] = Some(target);
         if target != index {
-            compare(claim, &claims.rows[target], origin, file, report);
+            compare(claims, index, target, origin, report);
         }
     }
     for cycle in cycles(&parent) {
         for &member in &cycle {
-            let claim = &claims.rows[member];
-            let origin = claim.origin.as_deref().unwrap_or_default();
+            let line = rows.record(member).line;
+            let origin = rows.cell(member, Cell::Origin);
             let message = if cycle.len() == 1 {
                 format!(
                     "\"{origin}\" is this claim itself (a repeat needs another claim as origin)"
@@ -148,14 +173,19 @@ fn origins(claims: &Rows<ClaimRow>, ids: &Ids<'_>, report: &mut Report) {
                     cycle.len()
                 )
             };
-            report.error(file, claim.line, "origin", message);
+            report.error(file, line, "origin", message);
         }
     }
+    parent
 }
 
-/// Reports how a repeat differs from the claim it names as origin.
-fn compare(claim: &ClaimRow, origin: &ClaimRow, id: &str, file: &str, report: &mut Report) {
-    if let (Some(mine), Some(theirs)) = (&claim.metric, &origin.metric)
+/// Reports how repeat `row` differs from the claim `target` it names as
+/// origin (`id`).
+fn compare(claims: &ClaimRows, row: usize, target: usize, id: &str, report: &mut Report) {
+    let file = &claims.file;
+    let (claim, origin) = (claims.claims.record(row), claims.claims.record(target));
+    let metric = |code: u32| claims.metrics.names.get(code as usize);
+    if let (Some(mine), Some(theirs)) = (metric(claim.metric), metric(origin.metric))
         && mine != theirs
     {
         let message = format!(

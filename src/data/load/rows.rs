@@ -4,9 +4,13 @@
 
 use std::path::Path;
 
+use std::collections::HashMap;
+
+use super::chunks;
 use super::table::{Report, Row, Schema, Table};
+use crate::data::claims::{Cell, Claims, Record, Window};
 use crate::data::number::parse_number;
-use crate::data::{Claim, DateSpec, Metric, Qualifier, Source, SourceKind, Stated};
+use crate::data::{DateSpec, Metric, Qualifier, Source, SourceKind, Stated};
 
 /// Columns of claims.csv, in the docs' order (indexes are the `C_*` consts).
 pub const CLAIM_COLUMNS: &Schema = &[
@@ -90,48 +94,95 @@ pub struct Parsed<T> {
     pub value: Option<T>,
 }
 
-/// A claims.csv row with every cell that parsed; links are checked later.
-#[derive(Default)]
-pub struct ClaimRow {
-    pub line: usize,
-    pub id: Option<String>,
-    pub metric: Option<String>,
-    pub claimed: Option<DateSpec>,
-    pub source: Option<String>,
-    pub qualifier: Option<Qualifier>,
-    pub stated: Option<Stated>,
-    pub document: Option<String>,
-    pub outlet: Option<String>,
-    pub published: Option<DateSpec>,
-    pub origin: Option<String>,
-    pub quote: Option<String>,
-    pub notes: Option<String>,
+/// The distinct texts of a column, each with a code in order of first use
+/// (metric and source ids are interned while loading).
+#[derive(Debug, Default)]
+pub struct Interner {
+    codes: HashMap<String, u32>,
+    /// The texts, by code.
+    pub names: Vec<String>,
 }
 
-impl ClaimRow {
-    /// The claim, when every required cell parsed.
-    pub fn into_claim(self) -> Option<Claim> {
-        Some(Claim {
-            id: self.id?,
-            metric: self.metric?,
-            claimed: self.claimed?,
-            source: self.source?,
-            qualifier: self.qualifier?,
-            stated: self.stated?,
-            document: self.document?,
-            outlet: self.outlet,
-            published: self.published,
-            origin: self.origin,
-            quote: self.quote,
-            notes: self.notes,
-            line: self.line,
-        })
+impl Interner {
+    /// The code of `text`, new when first seen.
+    pub fn code(&mut self, text: &str) -> u32 {
+        if let Some(&code) = self.codes.get(text) {
+            return code;
+        }
+        let code = self.names.len() as u32;
+        self.names.push(text.to_owned());
+        self.codes.insert(text.to_owned(), code);
+        code
     }
 }
 
-/// Reads and checks every row of claims.csv.
-pub fn claims(dir: &Path, report: &mut Report) -> Option<Rows<ClaimRow>> {
-    read(dir, "claims.csv", CLAIM_COLUMNS, report, claim)
+/// The rows of claims.csv: each row's cells that parsed (metric and source
+/// as codes of the interners; links are checked later).
+pub struct ClaimRows {
+    /// The file as the user named it.
+    pub file: String,
+    /// The table, to ask which columns its header has.
+    pub table: Table,
+    /// The rows.
+    pub claims: Claims,
+    /// The metric cells.
+    pub metrics: Interner,
+    /// The source cells.
+    pub sources: Interner,
+}
+
+/// What one chunk of claims.csv parses into.
+#[derive(Default)]
+struct Chunk {
+    claims: Claims,
+    metrics: Interner,
+    sources: Interner,
+}
+
+/// Reads and checks every row of claims.csv, on several threads when the
+/// file is large.
+pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
+    let mut table = Table::open(dir, "claims.csv", CLAIM_COLUMNS, report)?;
+    let chunks = table.rows(report, chunks::parts(), Chunk::default, claim);
+    table.release();
+    let (text, rows) = chunks.iter().fold((0, 0), |(t, r), c| {
+        (t + c.claims.text.len(), r + c.claims.records.len())
+    });
+    let mut records = Vec::with_capacity(rows);
+    let mut metrics = Interner::default();
+    let mut sources = Interner::default();
+    let mut all = String::with_capacity(text);
+    for chunk in chunks {
+        let offset = all.len();
+        all.push_str(&chunk.claims.text);
+        let metric: Vec<u32> = chunk
+            .metrics
+            .names
+            .iter()
+            .map(|m| metrics.code(m))
+            .collect();
+        let source: Vec<u32> = chunk
+            .sources
+            .names
+            .iter()
+            .map(|s| sources.code(s))
+            .collect();
+        let recode =
+            |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(Record::NONE);
+        records.extend(chunk.claims.records.into_iter().map(|mut record| {
+            record.text += offset;
+            record.metric = recode(&metric, record.metric);
+            record.source = recode(&source, record.source);
+            record
+        }));
+    }
+    Some(ClaimRows {
+        file: table.file.clone(),
+        table,
+        claims: Claims::from_parts(all, records),
+        metrics,
+        sources,
+    })
 }
 
 /// Reads and checks every row of sources.csv.
@@ -145,7 +196,7 @@ pub fn metrics(dir: &Path, report: &mut Report) -> Option<Rows<Parsed<Metric>>> 
 }
 
 /// Opens `dir/name` and parses each row with `parse`.
-fn read<T>(
+fn read<T: Send>(
     dir: &Path,
     name: &str,
     schema: &'static Schema,
@@ -153,8 +204,13 @@ fn read<T>(
     parse: fn(&Row<'_>, &mut Report) -> T,
 ) -> Option<Rows<T>> {
     let mut table = Table::open(dir, name, schema, report)?;
-    let mut rows = Vec::new();
-    table.rows(report, |row, report| rows.push(parse(row, report)));
+    let rows = table
+        .rows(report, 1, Vec::new, |rows, row, report| {
+            rows.push(parse(row, report))
+        })
+        .into_iter()
+        .flatten()
+        .collect();
     table.release();
     Some(Rows {
         file: table.file.clone(),
@@ -163,8 +219,8 @@ fn read<T>(
     })
 }
 
-/// Checks one claims.csv row.
-fn claim(row: &Row<'_>, report: &mut Report) -> ClaimRow {
+/// Checks one claims.csv row and adds it to `chunk`.
+fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
     let claimed = row
         .required(C_CLAIMED, report)
         .and_then(|text| date(row, C_CLAIMED, text, report));
@@ -192,21 +248,32 @@ fn claim(row: &Row<'_>, report: &mut Report) -> ClaimRow {
         }
         parsed
     });
-    ClaimRow {
-        line: row.line,
-        id: slug(row, report),
-        metric: row.required(C_METRIC, report).map(str::to_owned),
-        claimed,
-        source: row.required(C_SOURCE, report).map(str::to_owned),
-        stated: qualifier.and_then(|q| stated(row, q, report)),
-        qualifier,
-        document: row.required(C_DOCUMENT, report).map(str::to_owned),
-        outlet: row.get(C_OUTLET).map(str::to_owned),
-        published,
-        origin: row.get(C_ORIGIN).map(str::to_owned),
-        quote: quote(row, report),
-        notes: row.get(C_NOTES).map(str::to_owned),
+    let claims = &mut chunk.claims;
+    let mut record = Record::new(row.line, claims.text.len());
+    record.metric = row
+        .required(C_METRIC, report)
+        .map_or(Record::NONE, |m| chunk.metrics.code(m));
+    record.source = row
+        .required(C_SOURCE, report)
+        .map_or(Record::NONE, |s| chunk.sources.code(s));
+    record.claimed = claimed.as_ref().map(Window::of);
+    record.published = published.as_ref().map(Window::of);
+    record.stated = qualifier.and_then(|q| stated(row, q, report));
+    record.qualifier = qualifier;
+    let cells = [
+        (Cell::Id, slug(row, report)),
+        (Cell::Claimed, claimed.as_ref().map(|c| c.text.as_str())),
+        (Cell::Document, row.required(C_DOCUMENT, report)),
+        (Cell::Outlet, row.get(C_OUTLET)),
+        (Cell::Published, published.as_ref().map(|p| p.text.as_str())),
+        (Cell::Origin, row.get(C_ORIGIN)),
+        (Cell::Quote, quote(row, report)),
+        (Cell::Notes, row.get(C_NOTES)),
+    ];
+    for (cell, text) in cells {
+        claims.push_text(&mut record, cell, text.unwrap_or_default());
     }
+    claims.records.push(record);
 }
 
 /// The numbers of a claim row, checked against its qualifier.
@@ -274,7 +341,7 @@ fn source(row: &Row<'_>, report: &mut Report) -> Parsed<Source> {
     };
     let value = (|| {
         Some(Source {
-            id: id.clone()?,
+            id: id?.to_owned(),
             name: name?.to_owned(),
             affiliation: affiliation?.to_owned(),
             kind: kind.ok()?,
@@ -285,7 +352,7 @@ fn source(row: &Row<'_>, report: &mut Report) -> Parsed<Source> {
     })();
     Parsed {
         line: row.line,
-        id,
+        id: id.map(str::to_owned),
         value,
     }
 }
@@ -306,7 +373,7 @@ fn metric(row: &Row<'_>, report: &mut Report) -> Parsed<Metric> {
     };
     let value = (|| {
         Some(Metric {
-            id: id.clone()?,
+            id: id?.to_owned(),
             label: label?.to_owned(),
             unit: unit?.to_owned(),
             tolerance: tolerance?,
@@ -316,13 +383,13 @@ fn metric(row: &Row<'_>, report: &mut Report) -> Parsed<Metric> {
     })();
     Parsed {
         line: row.line,
-        id,
+        id: id.map(str::to_owned),
         value,
     }
 }
 
 /// The `id` cell (column 0 in every file): required, and a slug.
-fn slug(row: &Row<'_>, report: &mut Report) -> Option<String> {
+fn slug<'a>(row: &Row<'a>, report: &mut Report) -> Option<&'a str> {
     let id = row.required(0, report)?;
     if !is_slug(id) {
         let message = format!(
@@ -330,7 +397,7 @@ fn slug(row: &Row<'_>, report: &mut Report) -> Option<String> {
         );
         row.error(0, message, report);
     }
-    Some(id.to_owned())
+    Some(id)
 }
 
 /// Whether `text` matches `[a-z0-9][a-z0-9_-]*`.
@@ -358,8 +425,8 @@ fn date(row: &Row<'_>, column: usize, text: &str, report: &mut Report) -> Option
 }
 
 /// The optional quote; warns when it is missing.
-fn quote(row: &Row<'_>, report: &mut Report) -> Option<String> {
-    let quote = row.get(C_QUOTE).map(str::to_owned);
+fn quote<'a>(row: &Row<'a>, report: &mut Report) -> Option<&'a str> {
+    let quote = row.get(C_QUOTE);
     if quote.is_none() {
         let message = "no quote (give the words that carry the claim)".to_owned();
         row.warning(C_QUOTE, message, report);

@@ -1,0 +1,363 @@
+//! The rows of claims.csv, stored compactly: one fixed-size [`Record`] per
+//! row and every text cell of every row in one shared string. A million
+//! claims would otherwise be a million structs of eight `String`s (about
+//! 500 bytes and eight allocations each); here they are about 130 bytes and
+//! no allocation. Metrics and sources are integer codes (indexes into
+//! `Dataset::metrics` and `Dataset::sources`), origins are row indexes.
+//! [`Claim`] is the owned view of one row, built on demand.
+
+use super::{Claim, DateSpec, Day, Metric, Qualifier, Source, Stated};
+
+/// The text cells a record keeps, in the order they sit in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Id,
+    Claimed,
+    Document,
+    Outlet,
+    Published,
+    Origin,
+    Quote,
+    Notes,
+}
+
+/// How many text cells a record keeps.
+const CELLS: usize = 8;
+
+/// A `claimed` or `published` window without its text (which is a text
+/// cell of the record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First day.
+    pub start: Day,
+    /// Last day.
+    pub end: Day,
+    /// A trailing `~`.
+    pub approximate: bool,
+    /// A trailing `?`.
+    pub uncertain: bool,
+}
+
+impl Window {
+    /// The window of a parsed spec.
+    pub fn of(spec: &DateSpec) -> Window {
+        Window {
+            start: spec.start,
+            end: spec.end,
+            approximate: spec.approximate,
+            uncertain: spec.uncertain,
+        }
+    }
+
+    /// The spec again, with its text as written.
+    fn spec(self, text: &str) -> DateSpec {
+        DateSpec {
+            start: self.start,
+            end: self.end,
+            approximate: self.approximate,
+            uncertain: self.uncertain,
+            text: text.to_owned(),
+        }
+    }
+}
+
+/// One claims.csv row. While loading, a field is `None` (or a code is
+/// [`Record::NONE`]) when its cell was missing or invalid; a loaded
+/// [`Dataset`](super::Dataset) has only complete records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Where the row's text cells start in [`Claims`]' text.
+    pub(crate) text: usize,
+    /// Byte length of each text cell (0 = empty = missing).
+    pub(crate) lens: [u32; CELLS],
+    /// Metric code.
+    pub metric: u32,
+    /// Source code.
+    pub source: u32,
+    /// Row index of the claim named by `origin`.
+    pub origin: Option<u32>,
+    /// Row index of the origin claim this row reports: itself without
+    /// `origin`, else the end of its `origin` chain (set by
+    /// [`Claims::index`]).
+    pub root: u32,
+    /// Physical line where the row starts in claims.csv.
+    pub line: usize,
+    /// When the claim was made.
+    pub claimed: Option<Window>,
+    /// When the document was published.
+    pub published: Option<Window>,
+    /// How the number was stated.
+    pub qualifier: Option<Qualifier>,
+    /// The stated number(s).
+    pub stated: Option<Stated>,
+}
+
+impl Record {
+    /// The code of a missing or unknown metric or source.
+    pub const NONE: u32 = u32::MAX;
+
+    /// A record with no cells, at `line`, whose text will start at `text`.
+    pub(crate) fn new(line: usize, text: usize) -> Record {
+        Record {
+            text,
+            lens: [0; CELLS],
+            metric: Record::NONE,
+            source: Record::NONE,
+            origin: None,
+            root: 0,
+            line,
+            claimed: None,
+            published: None,
+            qualifier: None,
+            stated: None,
+        }
+    }
+
+    /// Whether every required field is present.
+    pub fn is_complete(&self) -> bool {
+        self.metric != Record::NONE
+            && self.source != Record::NONE
+            && self.claimed.is_some()
+            && self.qualifier.is_some()
+            && self.stated.is_some()
+            && self.lens[Cell::Id as usize] > 0
+            && self.lens[Cell::Document as usize] > 0
+    }
+}
+
+/// Every row of claims.csv, in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Claims {
+    /// The text cells of every row, row after row.
+    pub(crate) text: String,
+    /// One record per row.
+    pub(crate) records: Vec<Record>,
+    /// The rows that repeat another claim, sorted by (root, id): the
+    /// further reports of each origin claim (set by [`Claims::index`]).
+    further: Vec<u32>,
+}
+
+impl Claims {
+    /// Claims from their parts (the loader's output).
+    pub(crate) fn from_parts(text: String, records: Vec<Record>) -> Claims {
+        Claims {
+            text,
+            records,
+            further: Vec::new(),
+        }
+    }
+
+    /// Resolves every row's root and indexes the further reports of each
+    /// origin claim; call once the origins are set. Iterative (chains may
+    /// be very long); a chain that loops (which validation rejects) maps to
+    /// the row itself.
+    pub(crate) fn index(&mut self) {
+        const UNKNOWN: u32 = u32::MAX;
+        let n = self.records.len();
+        let mut root = vec![UNKNOWN; n];
+        let mut on_path = vec![false; n];
+        let mut path = Vec::new();
+        for start in 0..n {
+            let mut at = start;
+            // Walk up until a row with a known root, a row without origin,
+            // or a row already on this path (a loop).
+            let resolved = loop {
+                if root[at] != UNKNOWN {
+                    break root[at];
+                }
+                if on_path[at] {
+                    break start as u32;
+                }
+                on_path[at] = true;
+                path.push(at);
+                match self.records[at].origin.filter(|&o| (o as usize) < n) {
+                    Some(next) => at = next as usize,
+                    None => break at as u32,
+                }
+            };
+            for row in path.drain(..) {
+                on_path[row] = false;
+                root[row] = resolved;
+            }
+        }
+        for (record, root) in self.records.iter_mut().zip(root) {
+            record.root = root;
+        }
+        let mut further: Vec<u32> = (0..n as u32)
+            .filter(|&row| self.records[row as usize].root != row)
+            .collect();
+        further.sort_by(|&a, &b| {
+            let key = |row: u32| (self.records[row as usize].root, self.id(row as usize));
+            key(a).cmp(&key(b))
+        });
+        self.further = further;
+    }
+
+    /// The rows that repeat origin claim `row` (their root), sorted by id.
+    pub fn further(&self, row: usize) -> &[u32] {
+        let root = |r: &u32| self.records[*r as usize].root as usize;
+        let from = self.further.partition_point(|r| root(r) < row);
+        let to = self.further.partition_point(|r| root(r) <= row);
+        &self.further[from..to]
+    }
+
+    /// Builds claims from owned rows; `None` names a metric, source or
+    /// origin that is not in `metrics`, `sources` or `claims`.
+    pub fn from_claims(
+        claims: &[Claim],
+        metrics: &[Metric],
+        sources: &[Source],
+    ) -> Result<Claims, String> {
+        let mut out = Claims::default();
+        fn code<'a>(
+            mut ids: impl Iterator<Item = &'a str>,
+            id: &str,
+            what: &str,
+        ) -> Result<u32, String> {
+            ids.position(|m| m == id)
+                .map(|i| i as u32)
+                .ok_or_else(|| format!("unknown {what} \"{id}\""))
+        }
+        for claim in claims {
+            let mut record = Record::new(claim.line, out.text.len());
+            record.metric = code(
+                metrics.iter().map(|m| m.id.as_str()),
+                &claim.metric,
+                "metric",
+            )?;
+            record.source = code(
+                sources.iter().map(|s| s.id.as_str()),
+                &claim.source,
+                "source",
+            )?;
+            if let Some(origin) = &claim.origin {
+                record.origin = Some(code(claims.iter().map(|c| c.id.as_str()), origin, "claim")?);
+            }
+            record.claimed = Some(Window::of(&claim.claimed));
+            record.published = claim.published.as_ref().map(Window::of);
+            record.qualifier = Some(claim.qualifier);
+            record.stated = Some(claim.stated);
+            let cells = [
+                (Cell::Id, Some(claim.id.as_str())),
+                (Cell::Claimed, Some(claim.claimed.text.as_str())),
+                (Cell::Document, Some(claim.document.as_str())),
+                (Cell::Outlet, claim.outlet.as_deref()),
+                (
+                    Cell::Published,
+                    claim.published.as_ref().map(|p| p.text.as_str()),
+                ),
+                (Cell::Origin, claim.origin.as_deref()),
+                (Cell::Quote, claim.quote.as_deref()),
+                (Cell::Notes, claim.notes.as_deref()),
+            ];
+            for (cell, text) in cells {
+                out.push_text(&mut record, cell, text.unwrap_or_default());
+            }
+            out.records.push(record);
+        }
+        out.index();
+        Ok(out)
+    }
+
+    /// Appends a text cell of `record` (cells must be pushed in [`Cell`]
+    /// order, each at most once).
+    pub(crate) fn push_text(&mut self, record: &mut Record, cell: Cell, text: &str) {
+        record.lens[cell as usize] = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(text);
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Every record, in file order.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The record of row `row`.
+    pub fn record(&self, row: usize) -> &Record {
+        &self.records[row]
+    }
+
+    /// A text cell of row `row` ("" when missing).
+    pub fn cell(&self, row: usize, cell: Cell) -> &str {
+        let record = &self.records[row];
+        let before: usize = record.lens[..cell as usize]
+            .iter()
+            .map(|&l| l as usize)
+            .sum();
+        let start = record.text + before;
+        self.text
+            .get(start..start + record.lens[cell as usize] as usize)
+            .unwrap_or_default()
+    }
+
+    /// An optional text cell of row `row`.
+    pub fn optional(&self, row: usize, cell: Cell) -> Option<&str> {
+        Some(self.cell(row, cell)).filter(|t| !t.is_empty())
+    }
+
+    /// The id of row `row`.
+    pub fn id(&self, row: usize) -> &str {
+        self.cell(row, Cell::Id)
+    }
+
+    /// The `claimed` window of row `row` (a loaded dataset has one on every row).
+    pub fn claimed_window(&self, row: usize) -> Window {
+        self.records[row].claimed.unwrap_or(Window {
+            start: Day::MIN,
+            end: Day::MIN,
+            approximate: false,
+            uncertain: false,
+        })
+    }
+
+    /// The `claimed` spec of row `row`, with its text.
+    pub fn claimed(&self, row: usize) -> DateSpec {
+        self.claimed_window(row).spec(self.cell(row, Cell::Claimed))
+    }
+
+    /// The `published` spec of row `row`, if any.
+    pub fn published(&self, row: usize) -> Option<DateSpec> {
+        let window = self.records[row].published?;
+        Some(window.spec(self.cell(row, Cell::Published)))
+    }
+
+    /// The qualifier of row `row` (a loaded dataset has one on every row).
+    pub fn qualifier(&self, row: usize) -> Qualifier {
+        self.records[row].qualifier.unwrap_or(Qualifier::Exact)
+    }
+
+    /// The stated numbers of row `row` (a loaded dataset has them on every row).
+    pub fn stated(&self, row: usize) -> Stated {
+        self.records[row].stated.unwrap_or(Stated::Value(0.0))
+    }
+
+    /// The owned claim of row `row`; metric and source ids are looked up.
+    pub fn claim(&self, row: usize, metrics: &[Metric], sources: &[Source]) -> Claim {
+        let record = &self.records[row];
+        let name = |id: Option<&String>| id.cloned().unwrap_or_default();
+        Claim {
+            id: self.id(row).to_owned(),
+            metric: name(metrics.get(record.metric as usize).map(|m| &m.id)),
+            claimed: self.claimed(row),
+            source: name(sources.get(record.source as usize).map(|s| &s.id)),
+            qualifier: self.qualifier(row),
+            stated: self.stated(row),
+            document: self.cell(row, Cell::Document).to_owned(),
+            outlet: self.optional(row, Cell::Outlet).map(str::to_owned),
+            published: self.published(row),
+            origin: record.origin.map(|o| self.id(o as usize).to_owned()),
+            quote: self.optional(row, Cell::Quote).map(str::to_owned),
+            notes: self.optional(row, Cell::Notes).map(str::to_owned),
+            line: record.line,
+        }
+    }
+}
