@@ -41,7 +41,10 @@ def parse_spec(spec: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def number(col: pd.Series) -> pd.Series:
-    return pd.to_numeric(col.astype("string").str.replace(",", "").str.replace(" ", ""))
+    # float64 throughout: whole numbers would otherwise become a nullable
+    # integer column that rejects the approx bounds (pandas 3).
+    text = col.astype("string").str.replace(",", "").str.replace(" ", "")
+    return pd.to_numeric(text).astype("float64")
 
 
 def consensus(intervals: pd.DataFrame) -> tuple[float, float, int]:
@@ -118,7 +121,8 @@ def main() -> None:
         )
     (out / "README.md").write_text("\n".join(lines) + "\n")
 
-    for metric in sorted(current["metric"].unique())[:5]:
+    # The first five metrics of metrics.csv, as the benchmark notebook charts.
+    for metric in metrics["id"].tolist()[:5]:
         mk = known[known["metric"] == metric]
         fig, ax = plt.subplots(figsize=(8, 4.5))
         for source, group in mk.groupby("source"):

@@ -42,26 +42,34 @@ const CURRENT: [&str; 12] = [
     "denial",
 ];
 
-/// Each source's current claim per (metric, day): the known claim with the
-/// latest `claimed` window, comparing end, then start, then id. Only the
-/// claims with the group's greatest (end, start) can win, so they are
-/// picked first with a window maximum over integers (no sort of every
-/// known claim); sorting those few by id and taking the last row of each
-/// group then works because polars keeps the row order within a group.
-pub fn current(known: LazyFrame) -> PolarsResult<LazyFrame> {
+/// The claims that can be a source's current claim per (metric, day):
+/// those with the group's latest (end, start), picked with a window maximum
+/// over one integer (no sort of every known claim, and no id needed).
+pub fn latest(known: LazyFrame) -> PolarsResult<LazyFrame> {
     // (end, start) as one integer that orders like the pair.
     let window = (col("end").cast(DataType::Int64) * lit(1i64 << 32))
         + (col("start").cast(DataType::Int64) - lit(i64::from(i32::MIN)));
-    let group = [col("metric"), col("day"), col("source")];
-    let latest = col("window").max().over(group.clone())?;
+    let latest = col("window")
+        .max()
+        .over([col("metric"), col("day"), col("source")])?;
     Ok(known
         .with_column(window.alias("window"))
-        .filter(col("window").eq(latest))
+        .filter(col("window").eq(latest)))
+}
+
+/// Each source's current claim per (metric, day): the known claim with the
+/// latest `claimed` window, comparing end, then start, then id. Only the
+/// claims [`latest`] keeps can win; sorting those few by id and taking the
+/// last row of each group then works because polars keeps the row order
+/// within a group. `known` needs an `id` column (at least on the rows
+/// [`latest`] keeps).
+pub fn current(known: LazyFrame) -> PolarsResult<LazyFrame> {
+    Ok(latest(known)?
         .sort_by_exprs(
             [col("end"), col("start"), col("id")],
             SortMultipleOptions::default(),
         )
-        .group_by(group)
+        .group_by([col("metric"), col("day"), col("source")])
         .agg(CURRENT.map(|c| col(c).last())))
 }
 

@@ -30,7 +30,7 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
         ],
         UnionArgs::default(),
     )?;
-    let mut groups = figures::figures(both, false)?;
+    let mut groups = figures::figures(both, false, &dataset.claims)?;
     let catalog = Catalog::new(dataset);
 
     let new = origins

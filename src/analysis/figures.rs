@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use super::{Consensus, Interval, RangeSummary, asof, consensus, pairs};
+use crate::data::Claims;
 use crate::error::{Error, Result};
 
 /// A (metric code, day number) group.
@@ -48,9 +49,27 @@ pub struct Group {
 }
 
 /// Current claims, range, consensus and (when `with_pairs`) pairs and
-/// corroboration for every (metric, day) present in `known`.
-pub fn figures(known: LazyFrame, with_pairs: bool) -> Result<BTreeMap<Key, Group>> {
-    let current = asof::current(known)?.collect()?;
+/// corroboration for every (metric, day) present in `known` (a claims
+/// frame without ids: the ids of the few rows that can be current are
+/// looked up in `claims`, for the tie-break).
+pub fn figures(
+    known: LazyFrame,
+    with_pairs: bool,
+    claims: &Claims,
+) -> Result<BTreeMap<Key, Group>> {
+    let mut latest = asof::latest(known)?.collect()?;
+    let ids: Vec<&str> = u32s(&latest, "row")?
+        .into_iter()
+        .map(|row| claims.id(row as usize))
+        .collect();
+    latest.with_column(Column::new("id".into(), ids))?;
+    let current = asof::current(latest.lazy())?.collect()?;
+    of_current(current, with_pairs)
+}
+
+/// [`figures`] from a frame that already holds one current claim per
+/// (metric, day, source), as the timeline's snapshots do.
+pub fn of_current(current: DataFrame, with_pairs: bool) -> Result<BTreeMap<Key, Group>> {
     let lazy = current.clone().lazy();
     let range = asof::range(lazy.clone()).collect()?;
     let sweep = consensus::sweep(lazy.clone())?.collect()?;

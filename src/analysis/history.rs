@@ -5,8 +5,8 @@
 //! the snapshots are built by one walk over the metric's claims in claimed
 //! order, keeping each source's latest claim: at every snapshot day the
 //! current claims are exactly the kept ones (one row per source), and the
-//! as-of figures are computed by the same polars queries as everywhere
-//! else, over days × sources rows rather than days × claims.
+//! range and consensus are computed by the same polars queries as
+//! everywhere else, over days × sources rows rather than days × claims.
 
 use std::collections::BTreeMap;
 
@@ -80,7 +80,7 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
     }
     let mut expanded = known.take(&IdxCa::from_vec("take".into(), take))?;
     expanded.with_column(Column::new("day".into(), days))?;
-    let snapshots = figures::figures(expanded.lazy(), false)?
+    let snapshots = figures::of_current(expanded, false)?
         .into_iter()
         .map(|((_, day), group)| {
             let day = day_from_number(day)

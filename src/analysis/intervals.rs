@@ -4,6 +4,8 @@
 
 use polars::prelude::*;
 
+use crate::data::Qualifier;
+
 /// Adds `low`, `high` (null = open above) and `point` to a claims frame.
 ///
 /// | qualifier  | interval          | point   |
@@ -21,20 +23,20 @@ use polars::prelude::*;
 /// of 0 (it does on the seed data's kp_troops_russia); "up to 12,000" claims
 /// that some troops are there, so it does not agree with "none".
 pub fn with_intervals(claims: LazyFrame) -> LazyFrame {
-    let is = |q: &str| col("qualifier").eq(lit(q.to_string()));
+    let is = |q: Qualifier| col("qualifier").eq(lit(q as u32));
     let value = || col("stated_low");
     let tolerance = || col("tolerance");
     claims
         .with_columns([
-            when(is("approx"))
+            when(is(Qualifier::Approx))
                 .then(value() * (lit(1.0) - tolerance()))
-                .when(is("up_to"))
+                .when(is(Qualifier::UpTo))
                 .then(lit(0.0))
                 .otherwise(col("stated_low"))
                 .alias("low"),
-            when(is("approx"))
+            when(is(Qualifier::Approx))
                 .then(value() * (lit(1.0) + tolerance()))
-                .when(is("at_least"))
+                .when(is(Qualifier::AtLeast))
                 .then(lit(NULL).cast(DataType::Float64))
                 .otherwise(col("stated_high"))
                 .alias("high"),
@@ -58,7 +60,7 @@ mod tests {
     #[test]
     fn table_of_design_2() {
         let df = df! {
-            "qualifier" => ["exact", "approx", "at_least", "up_to", "range"],
+            "qualifier" => Qualifier::ALL.map(|q| q as u32),
             "stated_low" => [5.0, 100.0, 7.0, 8.0, 10.0],
             "stated_high" => [5.0, 100.0, 7.0, 8.0, 20.0],
             "tolerance" => [0.1, 0.25, 0.1, 0.1, 0.1],
@@ -92,7 +94,7 @@ mod tests {
     #[test]
     fn denials() {
         let df = df! {
-            "qualifier" => ["exact", "up_to", "approx", "at_least", "range"],
+            "qualifier" => [Qualifier::Exact, Qualifier::UpTo, Qualifier::Approx, Qualifier::AtLeast, Qualifier::Range].map(|q| q as u32),
             "stated_low" => [0.0, 0.0, 0.0, 0.0, 0.0],
             "stated_high" => [0.0, 0.0, 0.0, 0.0, 5.0],
             "tolerance" => [0.1; 5],

@@ -225,10 +225,18 @@ pub struct Analysis {
 
 /// Analyses every metric of `dataset` as of `as_of`.
 pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
-    let frames = frames::build(dataset)?;
+    // Only origin claims known as of the day matter: leave the others out
+    // of the frame rather than filter them in polars after copying them.
+    let claims = &dataset.claims;
+    let rows: Vec<usize> = (0..claims.len())
+        .filter(|&row| {
+            claims.record(row).root as usize == row && claims.claimed_window(row).end <= as_of
+        })
+        .collect();
+    let frames = frames::build_rows(dataset, &rows)?;
     let day = day_number(as_of);
     let known = asof::known(asof::origins(frames.claims.lazy()), day);
-    let mut groups = figures::figures(known, true)?;
+    let mut groups = figures::figures(known, true, &dataset.claims)?;
     let catalog = views::Catalog::new(dataset);
     let metrics = dataset
         .metrics

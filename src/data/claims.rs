@@ -138,11 +138,11 @@ pub struct Claims {
 }
 
 impl Claims {
-    /// Claims from their parts (the loader's output).
-    pub(crate) fn from_parts(text: String, records: Vec<Record>) -> Claims {
+    /// Empty claims with room for `rows` rows and `text` bytes of text.
+    pub(crate) fn with_capacity(rows: usize, text: usize) -> Claims {
         Claims {
-            text,
-            records,
+            text: String::with_capacity(text),
+            records: Vec::with_capacity(rows),
             further: Vec::new(),
         }
     }

@@ -18,8 +18,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Frames {
     /// One row per claims.csv row, in file order. Columns: `row` (u32, index
-    /// into `Dataset::claims`), `id` (str), `metric`, `source`, `affiliation`
-    /// (u32 codes), `qualifier` (str, the CSV spelling), `stated_low`,
+    /// into `Dataset::claims`), `metric`, `source`, `affiliation`
+    /// (u32 codes), `qualifier` (u32, `Qualifier as u32`), `stated_low`,
     /// `stated_high` (f64; both the value unless a range), `tolerance` (f64,
     /// the metric's), `start`, `end` (i32 day numbers of the `claimed`
     /// window) and `root` (u32, the origin row, [`Dataset::root_index`]).
@@ -75,7 +75,6 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
     let mut qualifier = Vec::with_capacity(n);
     let mut start = Vec::with_capacity(n);
     let mut end = Vec::with_capacity(n);
-    let mut ids = Vec::with_capacity(n);
     let mut roots = Vec::with_capacity(n);
     for &row in rows {
         let record = claims.record(row);
@@ -97,17 +96,15 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
         };
         stated_low.push(low);
         stated_high.push(high);
-        qualifier.push(claims.qualifier(row).as_str());
+        qualifier.push(claims.qualifier(row) as u32);
         let window = claims.claimed_window(row);
         start.push(day_number(window.start));
         end.push(day_number(window.end));
-        ids.push(claims.id(row));
         roots.push(record.root);
     }
     let row: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
     let claims = DataFrame::new_infer_height(vec![
         Column::new("row".into(), row),
-        Column::new("id".into(), ids),
         Column::new("metric".into(), metric),
         Column::new("source".into(), source),
         Column::new("affiliation".into(), affiliation),

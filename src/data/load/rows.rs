@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use std::collections::HashMap;
+use polars::prelude::PlHashMap;
 
 use super::chunks;
 use super::table::{Report, Row, Schema, Table};
@@ -98,7 +98,7 @@ pub struct Parsed<T> {
 /// (metric and source ids are interned while loading).
 #[derive(Debug, Default)]
 pub struct Interner {
-    codes: HashMap<String, u32>,
+    codes: PlHashMap<String, u32>,
     /// The texts, by code.
     pub names: Vec<String>,
 }
@@ -137,24 +137,38 @@ struct Chunk {
     claims: Claims,
     metrics: Interner,
     sources: Interner,
+    dates: Dates,
+}
+
+impl Chunk {
+    /// A chunk with room for the rows of `bytes` bytes of CSV (at least
+    /// 40 bytes a row; the text cells are never longer than the row).
+    fn sized(bytes: usize) -> Chunk {
+        Chunk {
+            claims: Claims::with_capacity(bytes / 40, bytes),
+            ..Chunk::default()
+        }
+    }
 }
 
 /// Reads and checks every row of claims.csv, on several threads when the
 /// file is large.
 pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
     let mut table = Table::open(dir, "claims.csv", CLAIM_COLUMNS, report)?;
-    let chunks = table.rows(report, chunks::parts(), Chunk::default, claim);
+    let chunks = table.rows(report, chunks::parts(), Chunk::sized, claim);
     table.release();
-    let (text, rows) = chunks.iter().fold((0, 0), |(t, r), c| {
-        (t + c.claims.text.len(), r + c.claims.records.len())
-    });
-    let mut records = Vec::with_capacity(rows);
-    let mut metrics = Interner::default();
-    let mut sources = Interner::default();
-    let mut all = String::with_capacity(text);
+    // Later chunks are appended to the first, which was sized for the
+    // whole file (capacity not written to is never touched).
+    let mut chunks = chunks.into_iter();
+    let Chunk {
+        claims: mut all,
+        mut metrics,
+        mut sources,
+        ..
+    } = chunks.next().unwrap_or_default();
     for chunk in chunks {
-        let offset = all.len();
-        all.push_str(&chunk.claims.text);
+        let offset = all.text.len();
+        all.text.push_str(&chunk.claims.text);
         let metric: Vec<u32> = chunk
             .metrics
             .names
@@ -169,17 +183,18 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
             .collect();
         let recode =
             |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(Record::NONE);
-        records.extend(chunk.claims.records.into_iter().map(|mut record| {
-            record.text += offset;
-            record.metric = recode(&metric, record.metric);
-            record.source = recode(&source, record.source);
-            record
-        }));
+        all.records
+            .extend(chunk.claims.records.into_iter().map(|mut record| {
+                record.text += offset;
+                record.metric = recode(&metric, record.metric);
+                record.source = recode(&source, record.source);
+                record
+            }));
     }
     Some(ClaimRows {
         file: table.file.clone(),
         table,
-        claims: Claims::from_parts(all, records),
+        claims: all,
         metrics,
         sources,
     })
@@ -205,9 +220,12 @@ fn read<T: Send>(
 ) -> Option<Rows<T>> {
     let mut table = Table::open(dir, name, schema, report)?;
     let rows = table
-        .rows(report, 1, Vec::new, |rows, row, report| {
-            rows.push(parse(row, report))
-        })
+        .rows(
+            report,
+            1,
+            |_| Vec::new(),
+            |rows, row, report| rows.push(parse(row, report)),
+        )
         .into_iter()
         .flatten()
         .collect();
@@ -221,17 +239,18 @@ fn read<T: Send>(
 
 /// Checks one claims.csv row and adds it to `chunk`.
 fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
-    let claimed = row
-        .required(C_CLAIMED, report)
-        .and_then(|text| date(row, C_CLAIMED, text, report));
-    let published = row
-        .get(C_PUBLISHED)
-        .and_then(|text| date(row, C_PUBLISHED, text, report));
-    if let (Some(claimed), Some(published)) = (&claimed, &published)
+    let claimed_cell = row.required(C_CLAIMED, report);
+    let published_cell = row.get(C_PUBLISHED);
+    let dates = &mut chunk.dates;
+    let claimed_cell = claimed_cell.filter(|text| date(dates, row, C_CLAIMED, text, report));
+    let published_cell = published_cell.filter(|text| date(dates, row, C_PUBLISHED, text, report));
+    let claimed = claimed_cell.and_then(|text| dates.get(text));
+    let published = published_cell.and_then(|text| dates.get(text));
+    if let (Some((claimed, claimed_text)), Some((published, published_text))) = (claimed, published)
         && published.end < claimed.start
     {
         let message = format!(
-            "\"{published}\" ends before the claimed window \"{claimed}\" starts \
+            "\"{published_text}\" ends before the claimed window \"{claimed_text}\" starts \
              (a document cannot report a claim made after it was published)"
         );
         row.error(C_PUBLISHED, message, report);
@@ -256,16 +275,16 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
     record.source = row
         .required(C_SOURCE, report)
         .map_or(Record::NONE, |s| chunk.sources.code(s));
-    record.claimed = claimed.as_ref().map(Window::of);
-    record.published = published.as_ref().map(Window::of);
+    record.claimed = claimed.map(|(window, _)| *window);
+    record.published = published.map(|(window, _)| *window);
     record.stated = qualifier.and_then(|q| stated(row, q, report));
     record.qualifier = qualifier;
     let cells = [
         (Cell::Id, slug(row, report)),
-        (Cell::Claimed, claimed.as_ref().map(|c| c.text.as_str())),
+        (Cell::Claimed, claimed.map(|(_, text)| text.as_str())),
         (Cell::Document, row.required(C_DOCUMENT, report)),
         (Cell::Outlet, row.get(C_OUTLET)),
-        (Cell::Published, published.as_ref().map(|p| p.text.as_str())),
+        (Cell::Published, published.map(|(_, text)| text.as_str())),
         (Cell::Origin, row.get(C_ORIGIN)),
         (Cell::Quote, quote(row, report)),
         (Cell::Notes, row.get(C_NOTES)),
@@ -417,11 +436,27 @@ fn number(row: &Row<'_>, column: usize, report: &mut Report) -> Option<f64> {
         .ok()
 }
 
-/// A date spec cell; reports it when it does not parse.
-fn date(row: &Row<'_>, column: usize, text: &str, report: &mut Report) -> Option<DateSpec> {
-    DateSpec::parse(text)
-        .map_err(|message| row.error(column, message, report))
-        .ok()
+/// Parsed date specs by cell text, with the spec's text as written: the
+/// same few thousand days recur over a million rows, so each is parsed
+/// (and its text allocated) once per chunk.
+type Dates = PlHashMap<String, (Window, String)>;
+
+/// Whether a date spec cell parses (it is then in `dates`); reports it
+/// when it does not.
+fn date(dates: &mut Dates, row: &Row<'_>, column: usize, text: &str, report: &mut Report) -> bool {
+    if dates.contains_key(text) {
+        return true;
+    }
+    match DateSpec::parse(text) {
+        Ok(spec) => {
+            dates.insert(text.to_owned(), (Window::of(&spec), spec.text));
+            true
+        }
+        Err(message) => {
+            row.error(column, message, report);
+            false
+        }
+    }
 }
 
 /// The optional quote; warns when it is missing.

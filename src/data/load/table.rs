@@ -6,7 +6,7 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
-use csv::ByteRecord;
+use csv::{ByteRecord, StringRecord};
 
 use super::chunks::{self, CHUNK};
 use crate::data::{Diagnostic, Severity};
@@ -188,7 +188,7 @@ impl Table {
         &self,
         report: &mut Report,
         parts: usize,
-        init: impl Fn() -> S + Sync,
+        init: impl Fn(usize) -> S + Sync,
         each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
     ) -> Vec<S> {
         self.rows_in_chunks(report, parts, CHUNK, init, each)
@@ -200,12 +200,19 @@ impl Table {
         report: &mut Report,
         parts: usize,
         least: usize,
-        init: impl Fn() -> S + Sync,
+        init: impl Fn(usize) -> S + Sync,
         each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
     ) -> Vec<S> {
         let bounds = chunks::bounds(&self.data, parts, least);
         let run = |k: usize| {
-            let mut state = init();
+            // The first chunk's state is sized for the whole file: the
+            // others are appended to it, and a missed cut makes it read on.
+            let expect = if k == 0 {
+                self.data.len()
+            } else {
+                bounds[k + 1] - bounds[k]
+            };
+            let mut state = init(expect);
             let mut local = Report::default();
             let stop = (k + 2 < bounds.len()).then(|| bounds[k + 1]);
             let outcome = self.chunk(bounds[k], stop, &mut local, |row, r| {
@@ -229,7 +236,7 @@ impl Table {
         };
         if results.is_empty() {
             // A chunk thread panicked (a bug): parse the whole file here.
-            let mut state = init();
+            let mut state = init(self.data.len());
             self.chunk(0, None, report, |row, r| each(&mut state, row, r));
             return vec![state];
         }
@@ -258,11 +265,14 @@ impl Table {
         let data = self.data.get(start..).unwrap_or_default();
         let lines_before = self.data[..start].iter().filter(|&&b| b == b'\n').count();
         let mut reader = reader(data);
-        let mut record = ByteRecord::new();
+        // A StringRecord checks UTF-8 once per row (the file is known to be
+        // UTF-8, so this never fails) and then hands out &str cells without
+        // checking each again.
+        let mut record = StringRecord::new();
         let mut header = start == 0;
         let mut stop = stop;
         loop {
-            match reader.read_byte_record(&mut record) {
+            match reader.read_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
@@ -304,7 +314,7 @@ impl Table {
     /// starts, and its physical line counted from the chunk. The csv crate
     /// positions a record where the previous one ended, before any blank
     /// lines or the `\n` of a `\r\n`; skip those.
-    fn start_of(&self, chunk: usize, record: &ByteRecord) -> (usize, usize) {
+    fn start_of(&self, chunk: usize, record: &StringRecord) -> (usize, usize) {
         let Some(position) = record.position() else {
             return (usize::MAX, 0);
         };
@@ -334,7 +344,7 @@ enum Outcome {
 /// One data row of a [`Table`].
 pub struct Row<'a> {
     table: &'a Table,
-    record: &'a ByteRecord,
+    record: &'a StringRecord,
     /// The physical line the row starts on.
     pub line: usize,
 }
@@ -345,9 +355,7 @@ impl<'a> Row<'a> {
     pub fn get(&self, column: usize) -> Option<&'a str> {
         let at = self.table.index.get(column).copied().flatten()?;
         let cell = self.record.get(at)?.trim_ascii();
-        // The whole file is UTF-8 and cells are split at ASCII bytes, so
-        // this cannot fail; treat the impossible as empty rather than panic.
-        std::str::from_utf8(cell).ok().filter(|c| !c.is_empty())
+        Some(cell).filter(|c| !c.is_empty())
     }
 
     /// The cell of a required column; reports it when empty. An absent
@@ -434,10 +442,16 @@ mod tests {
         let collect = |parts: usize, least: usize| {
             let mut report = Report::default();
             let rows: Vec<(usize, String, String)> = table
-                .rows_in_chunks(&mut report, parts, least, Vec::new, |v, row, _| {
-                    let cell = |c| row.get(c).unwrap_or_default().to_string();
-                    v.push((row.line, cell(0), cell(1)));
-                })
+                .rows_in_chunks(
+                    &mut report,
+                    parts,
+                    least,
+                    |_| Vec::new(),
+                    |v, row, _| {
+                        let cell = |c| row.get(c).unwrap_or_default().to_string();
+                        v.push((row.line, cell(0), cell(1)));
+                    },
+                )
                 .into_iter()
                 .flatten()
                 .collect();
