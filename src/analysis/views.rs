@@ -10,13 +10,27 @@ use crate::data::{Dataset, Day, Metric};
 /// Lookups shared by every claim view of one dataset.
 pub struct Catalog<'a> {
     dataset: &'a Dataset,
+    /// The rank of each source code's id in id order.
+    rank: Vec<u32>,
 }
 
 impl<'a> Catalog<'a> {
     /// The claim views of `dataset` (a repeat's outlet and document become
     /// further reports of its origin claim).
     pub fn new(dataset: &'a Dataset) -> Catalog<'a> {
-        Catalog { dataset }
+        let sources = &dataset.sources;
+        let mut by_id: Vec<usize> = (0..sources.len()).collect();
+        by_id.sort_by(|&a, &b| sources[a].id.cmp(&sources[b].id));
+        let mut rank = vec![0; sources.len()];
+        for (r, &code) in by_id.iter().enumerate() {
+            rank[code] = r as u32;
+        }
+        Catalog { dataset, rank }
+    }
+
+    /// Where source `code` sorts among the sources by id (ids are unique).
+    pub fn rank(&self, code: u32) -> u32 {
+        self.rank.get(code as usize).copied().unwrap_or(u32::MAX)
     }
 
     /// The source id of a source code.
@@ -96,8 +110,11 @@ pub fn sort_by_claimed(claims: &mut [ClaimView]) {
 pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group) -> MetricView {
     let mut current: Vec<ClaimView> = group.current.iter().map(|c| catalog.current(c)).collect();
     current.sort_by(|a, b| a.source.cmp(&b.source));
-    let mut pairs: Vec<Pair> = group
-        .pairs
+    // Sorted by source id through the ids' ranks: integers, not strings
+    // (200 metrics of 50 sources are half a million pairs).
+    let mut rows = group.pairs;
+    rows.sort_unstable_by_key(|p| (catalog.rank(p.a), catalog.rank(p.b)));
+    let pairs: Vec<Pair> = rows
         .iter()
         .map(|p| Pair {
             a: catalog.source_id(p.a).to_string(),
@@ -106,7 +123,6 @@ pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group)
             gap: p.gap,
         })
         .collect();
-    pairs.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
     MetricView {
         metric: metric.id.clone(),
         label: metric.label.clone(),

@@ -6,6 +6,7 @@
 //! that cannot be read is reported once and the others are still checked.
 
 mod chunks;
+mod claim_rows;
 mod links;
 mod rows;
 mod table;
@@ -30,7 +31,7 @@ pub struct Loaded {
 /// warnings, sorted by file and line.
 pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let mut report = Report::default();
-    let mut claims = rows::claims(dir, &mut report);
+    let mut claims = claim_rows::claims(dir, &mut report);
     let sources = rows::sources(dir, &mut report);
     let metrics = rows::metrics(dir, &mut report);
     let (metric_codes, source_codes) = links::check(

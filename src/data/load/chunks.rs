@@ -1,5 +1,5 @@
-//! Where to cut a large CSV file so that its rows can be parsed on several
-//! threads.
+//! Parsing a table's rows in chunks, one thread each: where to cut a large
+//! CSV file, and [`Table::rows`], which parses the chunks and joins them.
 //!
 //! A cut is only a guess: the first byte of a line, just after a `\n`. It
 //! is wrong when that `\n` is inside a quoted cell. The guess is checked
@@ -12,8 +12,169 @@
 //! correctness. Line numbers stay exact because each chunk adds the `\n`
 //! bytes before its start (the csv crate counts lines the same way).
 
+use csv::StringRecord;
+
+use super::table::{Report, Row, Table, reader};
+
 /// The least chunk worth a thread of its own (bytes).
 pub const CHUNK: usize = 4 << 20;
+
+impl Table {
+    /// Calls `each` for every data row that has a non-empty cell, in file
+    /// order within each chunk; reports rows whose cell count differs from
+    /// the header's. Files over [`CHUNK`] bytes are cut into up to `parts`
+    /// chunks parsed on their own threads, each with a state from `init`;
+    /// the states come back in file order (see `chunks` for why the cuts
+    /// are exact).
+    pub fn rows<S: Send>(
+        &self,
+        report: &mut Report,
+        parts: usize,
+        init: impl Fn(usize) -> S + Sync,
+        each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
+    ) -> Vec<S> {
+        self.rows_in_chunks(report, parts, CHUNK, init, each)
+    }
+
+    /// [`Table::rows`] with the least chunk size given (tests cut tiny files).
+    pub fn rows_in_chunks<S: Send>(
+        &self,
+        report: &mut Report,
+        parts: usize,
+        least: usize,
+        init: impl Fn(usize) -> S + Sync,
+        each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
+    ) -> Vec<S> {
+        let bounds = bounds(&self.data, parts, least);
+        let run = |k: usize| {
+            // The first chunk's state is sized for the whole file: the
+            // others are appended to it, and a missed cut makes it read on.
+            let expect = if k == 0 {
+                self.data.len()
+            } else {
+                bounds[k + 1] - bounds[k]
+            };
+            let mut state = init(expect);
+            let mut local = Report::default();
+            let stop = (k + 2 < bounds.len()).then(|| bounds[k + 1]);
+            let outcome = self.chunk(bounds[k], stop, &mut local, |row, r| {
+                each(&mut state, row, r)
+            });
+            (state, local, outcome)
+        };
+        let results: Vec<(S, Report, Outcome)> = if bounds.len() <= 2 {
+            vec![run(0)]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (1..bounds.len() - 1)
+                    .map(|k| scope.spawn(move || run(k)))
+                    .collect();
+                let first = run(0);
+                std::iter::once(Some(first))
+                    .chain(handles.into_iter().map(|h| h.join().ok()))
+                    .collect::<Option<Vec<_>>>()
+                    .unwrap_or_default()
+            })
+        };
+        if results.is_empty() {
+            // A chunk thread panicked (a bug): parse the whole file here.
+            let mut state = init(self.data.len());
+            self.chunk(0, None, report, |row, r| each(&mut state, row, r));
+            return vec![state];
+        }
+        let mut states = Vec::with_capacity(results.len());
+        for (state, local, outcome) in results {
+            states.push(state);
+            report.list.extend(local.list);
+            // A chunk that did not end exactly at the next cut read on to
+            // the end of the file; the later chunks started mid-record.
+            if outcome == Outcome::ToTheEnd {
+                break;
+            }
+        }
+        states
+    }
+
+    /// Parses the rows that start in `start..stop` (to the end of the file
+    /// when `stop` is `None`, or when no row starts exactly at `stop`).
+    fn chunk(
+        &self,
+        start: usize,
+        stop: Option<usize>,
+        report: &mut Report,
+        mut each: impl FnMut(&Row<'_>, &mut Report),
+    ) -> Outcome {
+        let data = self.data.get(start..).unwrap_or_default();
+        let lines_before = self.data[..start].iter().filter(|&&b| b == b'\n').count();
+        let mut reader = reader(data);
+        // A StringRecord checks UTF-8 once per row (the file is known to be
+        // UTF-8, so this never fails) and then hands out &str cells without
+        // checking each again.
+        let mut record = StringRecord::new();
+        let mut header = start == 0;
+        let mut stop = stop;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize + lines_before);
+                    report.error(&self.file, line, "", format!("cannot read: {e}"));
+                    break;
+                }
+            }
+            let (at, line) = self.start_of(start, &record);
+            if let Some(end) = stop {
+                if at == end {
+                    return Outcome::AtCut;
+                }
+                if at > end {
+                    stop = None;
+                }
+            }
+            if std::mem::take(&mut header) || record.iter().all(|c| c.trim_ascii().is_empty()) {
+                continue;
+            }
+            let line = line + lines_before;
+            if record.len() != self.width {
+                let message = format!("{} cells, but the header has {}", record.len(), self.width);
+                report.error(&self.file, line, "", message);
+            }
+            each(&Row::new(self, &record, line), report);
+        }
+        Outcome::ToTheEnd
+    }
+
+    /// The byte where a record of the chunk starting at `chunk` really
+    /// starts, and its physical line counted from the chunk. The csv crate
+    /// positions a record where the previous one ended, before any blank
+    /// lines or the `\n` of a `\r\n`; skip those.
+    fn start_of(&self, chunk: usize, record: &StringRecord) -> (usize, usize) {
+        let Some(position) = record.position() else {
+            return (usize::MAX, 0);
+        };
+        let mut line = position.line() as usize;
+        let mut at = chunk.saturating_add(usize::try_from(position.byte()).unwrap_or(usize::MAX));
+        for &byte in self.data.get(at..).unwrap_or_default() {
+            match byte {
+                b'\n' => line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            at += 1;
+        }
+        (at, line)
+    }
+}
+
+/// How a chunk's parse ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// A row started exactly at the next cut: the next chunk is right.
+    AtCut,
+    /// The parse went on to the end of the file.
+    ToTheEnd,
+}
 
 /// The byte offsets where chunks start, always beginning with 0 and
 /// followed by the file's length: `[0, cut1, …, len]`. At most `parts`
@@ -55,6 +216,7 @@ pub fn parts() -> usize {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::data::load::table::Schema;
 
     // Cuts fall at line starts, skip blank lines, and small files stay whole.
     #[test]
@@ -63,5 +225,55 @@ mod tests {
         assert_eq!(bounds(data, 2, 1), [0, 12, data.len()]);
         assert_eq!(bounds(data, 4, 100), [0, data.len()]);
         assert_eq!(bounds(b"", 4, 1), [0, 0]);
+    }
+
+    // Rows parsed in chunks on threads are the rows of one sequential pass,
+    // with the same lines and problems, also when a cut falls inside a
+    // quoted cell, on a blank line or after a CRLF.
+    #[test]
+    fn chunks_match_one_pass() {
+        let mut text = String::from("id,quote\r\n");
+        for i in 0..300 {
+            let row = match i % 7 {
+                0 => format!("r{i},\"two\nlines\"\n"),
+                1 => format!("r{i},\"many\n\n\nlines, \"\"quoted\"\"\"\r\n"),
+                2 => "\n\r\n".to_string(),
+                3 => format!("r{i},x,extra\n"),
+                _ => format!("r{i},plain\n"),
+            };
+            text.push_str(&row);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.csv"), &text).unwrap();
+        const SCHEMA: &Schema = &[("id", true), ("quote", false)];
+        let table = Table::open(dir.path(), "t.csv", SCHEMA, &mut Report::default()).unwrap();
+        let collect = |parts: usize, least: usize| {
+            let mut report = Report::default();
+            let rows: Vec<(usize, String, String)> = table
+                .rows_in_chunks(
+                    &mut report,
+                    parts,
+                    least,
+                    |_| Vec::new(),
+                    |v, row, _| {
+                        let cell = |c| row.get(c).unwrap_or_default().to_string();
+                        v.push((row.line, cell(0), cell(1)));
+                    },
+                )
+                .into_iter()
+                .flatten()
+                .collect();
+            (rows, report.list)
+        };
+        let one = collect(1, usize::MAX);
+        assert_eq!(one.0.len(), 300 - 300 / 7 - 1);
+        assert_eq!(
+            one.0[1],
+            (4, "r1".into(), "many\n\n\nlines, \"quoted\"".into())
+        );
+        for parts in 2..60 {
+            assert!(bounds(&table.data, parts, 1).len() > 2);
+            assert_eq!(collect(parts, 1), one, "{parts} parts");
+        }
     }
 }

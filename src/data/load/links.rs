@@ -8,8 +8,9 @@ use std::collections::HashSet;
 
 use polars::prelude::PlHashMap;
 
+use super::claim_rows::{ClaimRows, Interner};
 use super::rows::{C_HIGH, C_LOW, C_VALUE};
-use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, ClaimRows, Interner, Parsed, Rows};
+use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, Parsed, Rows};
 use super::table::Report;
 use crate::data::claims::{Cell, Record};
 use crate::data::{Metric, Source, Stated};

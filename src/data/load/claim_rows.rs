@@ -1,0 +1,204 @@
+//! Reading claims.csv into compact [`Claims`]: each row checked on its own
+//! (the rules are in `rows.rs`), metric and source ids interned, date specs
+//! parsed once per distinct text, and the file's chunks (parsed on their
+//! own threads, see `chunks.rs`) joined in file order.
+
+use std::path::Path;
+
+use polars::prelude::PlHashMap;
+
+use super::chunks;
+use super::rows::{
+    C_CLAIMED, C_DOCUMENT, C_METRIC, C_NOTES, C_ORIGIN, C_OUTLET, C_PUBLISHED, C_QUALIFIER,
+    C_SOURCE, CLAIM_COLUMNS, quote, slug, stated,
+};
+use super::table::{Report, Row, Table};
+use crate::data::claims::{Cell, Claims, Record, Window};
+use crate::data::{DateSpec, Qualifier};
+
+/// The distinct texts of a column, each with a code in order of first use
+/// (metric and source ids are interned while loading).
+#[derive(Debug, Default)]
+pub struct Interner {
+    codes: PlHashMap<String, u32>,
+    /// The texts, by code.
+    pub names: Vec<String>,
+}
+
+impl Interner {
+    /// The code of `text`, new when first seen.
+    pub fn code(&mut self, text: &str) -> u32 {
+        if let Some(&code) = self.codes.get(text) {
+            return code;
+        }
+        let code = self.names.len() as u32;
+        self.names.push(text.to_owned());
+        self.codes.insert(text.to_owned(), code);
+        code
+    }
+}
+
+/// The rows of claims.csv: each row's cells that parsed (metric and source
+/// as codes of the interners; links are checked later).
+pub struct ClaimRows {
+    /// The file as the user named it.
+    pub file: String,
+    /// The table, to ask which columns its header has.
+    pub table: Table,
+    /// The rows.
+    pub claims: Claims,
+    /// The metric cells.
+    pub metrics: Interner,
+    /// The source cells.
+    pub sources: Interner,
+}
+
+/// What one chunk of claims.csv parses into.
+#[derive(Default)]
+struct Chunk {
+    claims: Claims,
+    metrics: Interner,
+    sources: Interner,
+    dates: Dates,
+}
+
+impl Chunk {
+    /// A chunk with room for the rows of `bytes` bytes of CSV (at least
+    /// 40 bytes a row; the text cells are never longer than the row).
+    fn sized(bytes: usize) -> Chunk {
+        Chunk {
+            claims: Claims::with_capacity(bytes / 40, bytes),
+            ..Chunk::default()
+        }
+    }
+}
+
+/// Reads and checks every row of claims.csv, on several threads when the
+/// file is large.
+pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
+    let mut table = Table::open(dir, "claims.csv", CLAIM_COLUMNS, report)?;
+    let chunks = table.rows(report, chunks::parts(), Chunk::sized, claim);
+    table.release();
+    // Later chunks are appended to the first, which was sized for the
+    // whole file (capacity not written to is never touched).
+    let mut chunks = chunks.into_iter();
+    let Chunk {
+        claims: mut all,
+        mut metrics,
+        mut sources,
+        ..
+    } = chunks.next().unwrap_or_default();
+    for chunk in chunks {
+        let offset = all.text.len();
+        all.text.push_str(&chunk.claims.text);
+        let metric: Vec<u32> = chunk
+            .metrics
+            .names
+            .iter()
+            .map(|m| metrics.code(m))
+            .collect();
+        let source: Vec<u32> = chunk
+            .sources
+            .names
+            .iter()
+            .map(|s| sources.code(s))
+            .collect();
+        let recode =
+            |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(Record::NONE);
+        all.records
+            .extend(chunk.claims.records.into_iter().map(|mut record| {
+                record.text += offset;
+                record.metric = recode(&metric, record.metric);
+                record.source = recode(&source, record.source);
+                record
+            }));
+    }
+    Some(ClaimRows {
+        file: table.file.clone(),
+        table,
+        claims: all,
+        metrics,
+        sources,
+    })
+}
+
+/// Checks one claims.csv row and adds it to `chunk`.
+fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
+    let claimed_cell = row.required(C_CLAIMED, report);
+    let published_cell = row.get(C_PUBLISHED);
+    let dates = &mut chunk.dates;
+    let claimed_cell = claimed_cell.filter(|text| date(dates, row, C_CLAIMED, text, report));
+    let published_cell = published_cell.filter(|text| date(dates, row, C_PUBLISHED, text, report));
+    let claimed = claimed_cell.and_then(|text| dates.get(text));
+    let published = published_cell.and_then(|text| dates.get(text));
+    if let (Some((claimed, claimed_text)), Some((published, published_text))) = (claimed, published)
+        && published.end < claimed.start
+    {
+        let message = format!(
+            "\"{published_text}\" ends before the claimed window \"{claimed_text}\" starts \
+             (a document cannot report a claim made after it was published)"
+        );
+        row.error(C_PUBLISHED, message, report);
+    }
+    let qualifier = row.required(C_QUALIFIER, report).and_then(|text| {
+        let parsed = Qualifier::parse(text);
+        if parsed.is_none() {
+            let expected = Qualifier::ALL.map(Qualifier::as_str).join(", ");
+            row.error(
+                C_QUALIFIER,
+                format!("unknown value \"{text}\" (expected {expected})"),
+                report,
+            );
+        }
+        parsed
+    });
+    let claims = &mut chunk.claims;
+    let mut record = Record::new(row.line, claims.text.len());
+    record.metric = row
+        .required(C_METRIC, report)
+        .map_or(Record::NONE, |m| chunk.metrics.code(m));
+    record.source = row
+        .required(C_SOURCE, report)
+        .map_or(Record::NONE, |s| chunk.sources.code(s));
+    record.claimed = claimed.map(|(window, _)| *window);
+    record.published = published.map(|(window, _)| *window);
+    record.stated = qualifier.and_then(|q| stated(row, q, report));
+    record.qualifier = qualifier;
+    let cells = [
+        (Cell::Id, slug(row, report)),
+        (Cell::Claimed, claimed.map(|(_, text)| text.as_str())),
+        (Cell::Document, row.required(C_DOCUMENT, report)),
+        (Cell::Outlet, row.get(C_OUTLET)),
+        (Cell::Published, published.map(|(_, text)| text.as_str())),
+        (Cell::Origin, row.get(C_ORIGIN)),
+        (Cell::Quote, quote(row, report)),
+        (Cell::Notes, row.get(C_NOTES)),
+    ];
+    for (cell, text) in cells {
+        claims.push_text(&mut record, cell, text.unwrap_or_default());
+    }
+    claims.records.push(record);
+}
+
+/// Parsed date specs by cell text, with the spec's text as written: the
+/// same few thousand days recur over a million rows, so each is parsed
+/// (and its text allocated) once per chunk.
+type Dates = PlHashMap<String, (Window, String)>;
+
+/// Whether a date spec cell parses (it is then in `dates`); reports it
+/// when it does not.
+fn date(dates: &mut Dates, row: &Row<'_>, column: usize, text: &str, report: &mut Report) -> bool {
+    if dates.contains_key(text) {
+        return true;
+    }
+    match DateSpec::parse(text) {
+        Ok(spec) => {
+            dates.insert(text.to_owned(), (Window::of(&spec), spec.text));
+            true
+        }
+        Err(message) => {
+            row.error(column, message, report);
+            false
+        }
+    }
+}
