@@ -186,10 +186,15 @@ impl Claims {
         let mut further: Vec<u32> = (0..n as u32)
             .filter(|&row| self.records[row as usize].root != row)
             .collect();
-        further.sort_by(|&a, &b| {
-            let key = |row: u32| (self.records[row as usize].root, self.id(row as usize));
-            key(a).cmp(&key(b))
-        });
+        // By root (integers), then by id only within a root's repeats.
+        further.sort_unstable_by_key(|&row| (self.records[row as usize].root, row));
+        for group in further
+            .chunk_by_mut(|&a, &b| self.records[a as usize].root == self.records[b as usize].root)
+        {
+            if group.len() > 1 {
+                group.sort_by(|&a, &b| self.id(a as usize).cmp(self.id(b as usize)));
+            }
+        }
         self.further = further;
     }
 

@@ -83,14 +83,12 @@ fn unique<'a>(
     ids.reserve(rows.size_hint().0);
     for (index, (line, id)) in rows.enumerate() {
         let Some(id) = id else { continue };
-        match ids.get(id) {
-            Some(&(_, first)) => {
-                let message = format!("duplicate id \"{id}\" (first used on line {first})");
-                report.error(file, line, "id", message);
-            }
-            None => {
-                ids.insert(id, (index, line));
-            }
+        // One hash per id: a million ids make this the loader's costliest
+        // single-threaded step.
+        let (first_index, first_line) = *ids.entry(id).or_insert((index, line));
+        if first_index != index {
+            let message = format!("duplicate id \"{id}\" (first used on line {first_line})");
+            report.error(file, line, "id", message);
         }
     }
     ids
