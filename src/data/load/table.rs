@@ -33,7 +33,7 @@ impl Report {
             file: file.to_owned(),
             line,
             column: one_line(column),
-            message: one_line(&message),
+            message: shorten(&one_line(&message)),
             severity: s,
         });
     }
@@ -55,6 +55,32 @@ fn one_line(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Messages longer than this many bytes are cut in the middle.
+const LONGEST_MESSAGE: usize = 480;
+
+/// `text` cut in the middle when it is longer than [`LONGEST_MESSAGE`], so a
+/// 20 MB cell quoted in a message gives a readable line that still ends with
+/// what was expected: `"aaaa…[19999500 bytes cut]…aaaa" is not a number (…)`.
+fn shorten(text: &str) -> String {
+    if text.len() <= LONGEST_MESSAGE {
+        return text.to_owned();
+    }
+    let floor = |mut at: usize| {
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let head = floor(LONGEST_MESSAGE * 2 / 3);
+    let tail = floor(text.len() - LONGEST_MESSAGE / 3);
+    format!(
+        "{}…[{} bytes cut]…{}",
+        &text[..head],
+        tail - head,
+        &text[tail..]
+    )
 }
 
 /// A file's columns: name and whether it is required, in the docs' order.
@@ -250,6 +276,21 @@ fn line_and_column(data: &[u8], at: usize) -> (usize, usize) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    // A huge quoted cell is cut in the middle; the start and the expectation stay.
+    #[test]
+    fn long_messages_are_cut_in_the_middle() {
+        let long = format!(
+            "\"{}\" is not a number (expected 11000)",
+            "9é".repeat(10_000)
+        );
+        let short = shorten(&long);
+        assert!(short.len() < 520, "{}", short.len());
+        assert!(short.starts_with("\"9é9é"));
+        assert!(short.ends_with("9é\" is not a number (expected 11000)"));
+        assert!(short.contains("…[29"), "{short}");
+        assert_eq!(shorten("short"), "short");
+    }
 
     // Control characters from cells are escaped; other text is kept as is.
     #[test]
