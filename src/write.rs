@@ -227,6 +227,17 @@ mod tests {
         Ok(())
     }
 
+    /// The file names in `dir`, sorted.
+    fn names(dir: &Path) -> Result<Vec<String>> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .map_err(anyhow::Error::new)?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     // apply removes stale charts but never the notebook or other files.
     #[test]
     fn apply_removes_only_stale_charts() -> Result<()> {
@@ -235,12 +246,7 @@ mod tests {
             fs::write(dir.path().join(name), "x").map_err(anyhow::Error::new)?;
         }
         apply(&[report(dir.path(), &[("README.md", "r"), ("keep.svg", "k")])])?;
-        let mut names: Vec<_> = fs::read_dir(dir.path())
-            .map_err(anyhow::Error::new)?
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect();
-        names.sort();
+        let names = names(dir.path())?;
         assert_eq!(names, ["README.md", "brief.md", "keep.svg", "notes.txt"]);
         assert_eq!(
             fs::read(dir.path().join("keep.svg")).map_err(anyhow::Error::new)?,
@@ -262,12 +268,7 @@ mod tests {
             fs::write(dir.path().join(name), "half").map_err(anyhow::Error::new)?;
         }
         apply(&[report(dir.path(), &[("README.md", "r")])])?;
-        let mut names: Vec<_> = fs::read_dir(dir.path())
-            .map_err(anyhow::Error::new)?
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect();
-        names.sort();
+        let names = names(dir.path())?;
         assert_eq!(names, [".keep.tmp-x", ".tmp-1", "README.md"]);
         Ok(())
     }

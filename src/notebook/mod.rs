@@ -208,18 +208,7 @@ mod tests {
     // print on several lines; escaped now.
     #[test]
     fn problems_are_one_line() {
-        let metric = data::Metric {
-            id: "m".into(),
-            label: "M".into(),
-            unit: "u".into(),
-            tolerance: 0.1,
-            description: None,
-            line: 2,
-        };
-        let dataset = Dataset {
-            metrics: vec![metric],
-            ..Dataset::default()
-        };
+        let dataset = render::tests::dataset();
         let as_of = Day::from_ymd_opt(2024, 11, 5).unwrap_or_default();
         let text = "+++\ntitle = \"T\"\n\"a\\nb\" = 1\n+++\n{{ a\rb }}\n\
                     ```rangefinder\nchart = \"timeline\"\nmetric = \"x\\ny\"\n```\n{{\r}}\n";

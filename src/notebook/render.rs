@@ -306,13 +306,13 @@ fn alt_text(kind: ChartKind, view: &MetricView) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::data::Metric;
     use crate::notebook::parse;
 
     /// A dataset that knows metric `m` only.
-    fn dataset() -> Dataset {
+    pub(in crate::notebook) fn dataset() -> Dataset {
         Dataset {
             metrics: vec![Metric {
                 id: "m".into(),
