@@ -101,3 +101,89 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
         snapshots,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::analysis::{Consensus, RangeSummary};
+    use crate::data::load::load;
+
+    fn day(text: &str) -> Day {
+        Day::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    // On the seed data, Kursk's history has a snapshot at each claimed-end
+    // day, with the figures worked out by hand from data/claims.csv:
+    // - 2024-10-31: only Blinken's "up to 8,000" (0–8,000) is known.
+    // - 2024-11-04: + Zelensky 11,000 and Ryder "at least 10,000"; points
+    //   8,000, 10,000, 11,000 → median 10,000; 11,000 lies in Zelensky's
+    //   and Ryder's intervals, not Blinken's → 2 of 3.
+    // - 2025-03-07: + "about 11,000" (9,900–12,100) and "about 8,000"
+    //   (7,200–8,800); points 8,000, 8,000, 10,000, 11,000, 11,000 →
+    //   median 10,000; 11,000 is in three intervals → 3 of 5; the 8,000
+    //   stretch (Blinken and the unnamed sources) has only 2.
+    #[test]
+    fn seed_kursk_history() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let dataset = load(&dir).unwrap().dataset;
+        let history = history(&dataset, "kp_troops_kursk", day("2025-03-07")).unwrap();
+        let known: Vec<&str> = history.known.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            known,
+            [
+                "blinken_kursk_2024_10",
+                "ryder_kursk_2024_11_04",
+                "zelensky_kursk_2024_11_04",
+                "kr_agency_kursk_2025_03",
+                "unnamed_kursk_2025_03",
+            ]
+        );
+        let range = |low, high, median, sources, affiliations| {
+            Some(RangeSummary {
+                low,
+                high,
+                median,
+                sources,
+                affiliations,
+            })
+        };
+        let consensus = |low, high, support, of| {
+            Some(Consensus {
+                low,
+                high: Some(high),
+                support,
+                of,
+                others: 0,
+            })
+        };
+        let expected = [
+            (
+                "2024-10-31",
+                range(8000.0, 8000.0, 8000.0, 1, 1),
+                consensus(0.0, 8000.0, 1, 1),
+            ),
+            (
+                "2024-11-04",
+                range(8000.0, 11000.0, 10000.0, 3, 2),
+                consensus(11000.0, 11000.0, 2, 3),
+            ),
+            (
+                "2025-03-07",
+                range(8000.0, 11000.0, 10000.0, 5, 4),
+                consensus(11000.0, 11000.0, 3, 5),
+            ),
+        ];
+        let got: Vec<_> = history
+            .snapshots
+            .iter()
+            .map(|s| (s.day, s.range, s.consensus))
+            .collect();
+        let expected: Vec<_> = expected
+            .into_iter()
+            .map(|(d, r, c)| (day(d), r, c))
+            .collect();
+        assert_eq!(got, expected);
+    }
+}
