@@ -111,13 +111,16 @@ pub struct Consensus {
     pub others: usize,
 }
 
-/// Agreement between two sources' current claims.
-#[derive(Debug, Clone, PartialEq)]
+/// Agreement between two sources' current claims. The sources are named by
+/// their current claims' positions in [`MetricView::current`] (one claim per
+/// source, sorted by source id), not by cloned ids: 200 metrics of 50
+/// sources are half a million pairs.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pair {
-    /// Source id (row).
-    pub a: String,
-    /// Source id (column).
-    pub b: String,
+    /// Index into `current` of the row source's claim.
+    pub a: usize,
+    /// Index into `current` of the column source's claim.
+    pub b: usize,
     /// Their intervals intersect.
     pub agree: bool,
     /// 0 when they agree, else distance between the intervals divided by the
@@ -154,8 +157,16 @@ pub struct MetricView {
     /// Consensus over the current claims; `None` when no claim is known yet.
     pub consensus: Option<Consensus>,
     /// Every ordered pair of current-claim sources (a, b), a ≠ b, sorted by
-    /// (a, b).
+    /// (a, b), that is by source ids.
     pub pairs: Vec<Pair>,
+}
+
+impl MetricView {
+    /// The current claims of a pair's two sources (row, column); `None` for
+    /// a pair not from this view.
+    pub fn pair_claims(&self, pair: &Pair) -> Option<(&ClaimView, &ClaimView)> {
+        Some((self.current.get(pair.a)?, self.current.get(pair.b)?))
+    }
 }
 
 /// Every claim of one metric known as of a day, with the range and consensus

@@ -41,6 +41,11 @@ impl<'a> Catalog<'a> {
             .map_or("", |s| s.id.as_str())
     }
 
+    /// How many sources the dataset has.
+    pub fn sources(&self) -> usize {
+        self.dataset.sources.len()
+    }
+
     /// The report a claims.csv row is.
     fn report(&self, row: usize) -> Report {
         let claims = &self.dataset.claims;
@@ -108,21 +113,29 @@ pub fn sort_by_claimed(claims: &mut [ClaimView]) {
 /// The view of one metric from its group's figures (an empty group when no
 /// claim is known: no current claims, no range, no consensus).
 pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group) -> MetricView {
-    let mut current: Vec<ClaimView> = group.current.iter().map(|c| catalog.current(c)).collect();
-    current.sort_by(|a, b| a.source.cmp(&b.source));
-    // Sorted by source id through the ids' ranks: integers, not strings
-    // (200 metrics of 50 sources are half a million pairs).
-    let mut rows = group.pairs;
-    rows.sort_unstable_by_key(|p| (catalog.rank(p.a), catalog.rank(p.b)));
-    let pairs: Vec<Pair> = rows
+    // Sorted by source id through the ids' ranks (ids are unique, one
+    // current claim per source), so a pair can name its sources by position.
+    let mut sorted = group.current;
+    sorted.sort_by_key(|c| catalog.rank(c.source));
+    let current: Vec<ClaimView> = sorted.iter().map(|c| catalog.current(c)).collect();
+    let mut position = vec![usize::MAX; catalog.sources()];
+    for (i, c) in sorted.iter().enumerate() {
+        if let Some(slot) = position.get_mut(c.source as usize) {
+            *slot = i;
+        }
+    }
+    let at = |code: u32| position.get(code as usize).copied().unwrap_or(usize::MAX);
+    let mut pairs: Vec<Pair> = group
+        .pairs
         .iter()
         .map(|p| Pair {
-            a: catalog.source_id(p.a).to_string(),
-            b: catalog.source_id(p.b).to_string(),
+            a: at(p.a),
+            b: at(p.b),
             agree: p.agree,
             gap: p.gap,
         })
         .collect();
+    pairs.sort_unstable_by_key(|p| (p.a, p.b));
     MetricView {
         metric: metric.id.clone(),
         label: metric.label.clone(),

@@ -99,7 +99,10 @@ fn matrix(view: &MetricView) -> Matrix {
     let gaps: BTreeMap<(&str, &str), f64> = view
         .pairs
         .iter()
-        .map(|p| ((p.a.as_str(), p.b.as_str()), p.gap))
+        .filter_map(|p| {
+            let (a, b) = view.pair_claims(p)?;
+            Some(((a.source.as_str(), b.source.as_str()), p.gap))
+        })
         .collect();
     let size = sources.len().div_ceil(MAX_SOURCES).max(1);
     let groups: Vec<&[(&str, &str)]> = sources.chunks(size).collect();
@@ -156,23 +159,18 @@ fn describe(view: &MetricView, matrix: &Matrix) -> String {
         agree,
         view.pairs.len()
     ));
-    let names: BTreeMap<&str, &str> = view
-        .current
-        .iter()
-        .map(|c| (c.source.as_str(), c.source_name.as_str()))
-        .collect();
-    if let Some(worst) = view
+    if let Some((worst, (a, b))) = view
         .pairs
         .iter()
         .filter(|p| !p.agree)
         .max_by(|x, y| x.gap.total_cmp(&y.gap))
+        .and_then(|p| Some((p, view.pair_claims(p)?)))
     {
-        let name = |id: &str| super::clean(names.get(id).copied().unwrap_or(id));
         desc.push_str(&format!(
             " Largest gap {} between {} and {}.",
             percent(worst.gap),
-            name(&worst.a),
-            name(&worst.b)
+            super::clean(&a.source_name),
+            super::clean(&b.source_name)
         ));
     }
     if matrix.grouped {

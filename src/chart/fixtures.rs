@@ -83,8 +83,8 @@ pub fn claim(
 /// Every ordered pair of `claims` with its gap per DESIGN 2.
 fn pairs(claims: &[ClaimView]) -> Vec<Pair> {
     let mut out = Vec::new();
-    for a in claims {
-        for b in claims {
+    for (i, a) in claims.iter().enumerate() {
+        for (j, b) in claims.iter().enumerate() {
             if a.source == b.source {
                 continue;
             }
@@ -94,14 +94,15 @@ fn pairs(claims: &[ClaimView]) -> Vec<Pair> {
             );
             let distance = (a.interval.low - bh).max(b.interval.low - ah).max(0.0);
             out.push(Pair {
-                a: a.source.clone(),
-                b: b.source.clone(),
+                a: i,
+                b: j,
                 agree: distance == 0.0,
                 gap: distance / a.point.max(b.point),
             });
         }
     }
-    out.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+    // Positions in `claims`, which the caller passes sorted by source id.
+    out.sort_by_key(|p| (p.a, p.b));
     out
 }
 

@@ -188,13 +188,11 @@ pub fn agreement(views: &[&MetricView]) -> String {
             .current
             .iter()
             .zip(&names)
-            .map(|(a, name)| {
+            .enumerate()
+            .map(|(i, (a, name))| {
                 let mut row = vec![format!("{name} ({})", id(&a.id))];
-                for b in &view.current {
-                    let pair = view
-                        .pairs
-                        .iter()
-                        .find(|p| p.a == a.source && p.b == b.source);
+                for (j, b) in view.current.iter().enumerate() {
+                    let pair = view.pairs.iter().find(|p| p.a == i && p.b == j);
                     row.push(match pair {
                         _ if a.source == b.source => "—".into(),
                         Some(p) if p.agree => "agree".into(),
@@ -357,21 +355,13 @@ mod tests {
     // The agreement matrix shows "agree", the gap, or a dash on the diagonal.
     #[test]
     fn agreement_matrix() {
-        let pair = |a: &str, b: &str, agree: bool, gap: f64| Pair {
-            a: a.into(),
-            b: b.into(),
-            agree,
-            gap,
-        };
+        let pair = |a: usize, b: usize, agree: bool, gap: f64| Pair { a, b, agree, gap };
         let v = view(
             vec![
                 claim("a", "s1", Qualifier::Exact, 10000.0),
                 claim("b", "s2", Qualifier::Exact, 12000.0),
             ],
-            vec![
-                pair("s1", "s2", false, 1.0 / 6.0),
-                pair("s2", "s1", true, 0.0),
-            ],
+            vec![pair(0, 1, false, 1.0 / 6.0), pair(1, 0, true, 0.0)],
         );
         let text = agreement(&[&v]);
         let rows: Vec<&str> = text.lines().skip(2).collect();
