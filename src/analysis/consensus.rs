@@ -82,6 +82,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::analysis::snapshot;
 
     /// Runs the polars sweep on one group: (low, high, support, stretches).
     fn polars_sweep(intervals: &[(f64, Option<f64>)]) -> (f64, Option<f64>, u32, u32) {
@@ -172,6 +173,26 @@ mod tests {
         #[test]
         fn sweep_matches_brute_force(intervals in prop::collection::vec(interval(), 1..9)) {
             prop_assert_eq!(polars_sweep(&intervals), brute_force(&intervals));
+        }
+
+        // The plain-Rust sweep of the timeline snapshots agrees too.
+        #[test]
+        fn snapshot_sweep_matches_brute_force(intervals in prop::collection::vec(interval(), 1..9)) {
+            let claims: Vec<snapshot::Claim> = intervals
+                .iter()
+                .map(|&(low, high)| snapshot::Claim {
+                    stated_low: low,
+                    stated_high: high.unwrap_or(low),
+                    point: low,
+                    affiliation: 0,
+                    low,
+                    high,
+                    denial: high == Some(0.0),
+                })
+                .collect();
+            let got = snapshot::consensus(&claims).unwrap();
+            let got = (got.low, got.high, got.support as u32, got.others as u32 + 1);
+            prop_assert_eq!(got, brute_force(&intervals));
         }
     }
 

@@ -177,7 +177,7 @@ pub fn optional_f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
 }
 
 /// A boolean column without nulls.
-fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
     df.column(name)?
         .bool()?
         .iter()

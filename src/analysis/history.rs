@@ -4,20 +4,21 @@
 //! A source's current claim changes only on the days its own claims end, so
 //! the snapshots are built by one walk over the metric's claims in claimed
 //! order, keeping each source's latest claim: at every snapshot day the
-//! current claims are exactly the kept ones (one row per source), and the
-//! range and consensus are computed by the same polars queries as
-//! everywhere else, over days × sources rows rather than days × claims.
+//! current claims are exactly the kept ones (one per source). Their range
+//! and consensus are computed in plain Rust (`snapshot`, held to the polars
+//! queries' results by a property test): a polars query over all days ×
+//! sources rows cost more than the figures themselves.
 
 use std::collections::BTreeMap;
 
-use polars::prelude::*;
+use polars::prelude::IntoLazy;
 
-use super::figures::{self, f64s, optional_f64s, u32s};
+use super::figures::{bools, f64s, optional_f64s, u32s};
 use super::views::{Catalog, sort_by_claimed};
-use super::{Interval, MetricHistory, Snapshot, asof, unknown_metric};
-use crate::data::frames::{self, day_from_number, day_number};
+use super::{Interval, MetricHistory, Snapshot, asof, snapshot, unknown_metric};
+use crate::data::frames;
 use crate::data::{Dataset, Day};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Every origin claim of `metric` known as of `as_of`, and a snapshot at
 /// each distinct claimed-end day among them.
@@ -66,32 +67,36 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
     };
     order.sort_by(|&a, &b| key(a).cmp(&key(b)));
     let sources = u32s(&known, "source")?;
-    let mut kept: BTreeMap<u32, u32> = BTreeMap::new();
-    let (mut take, mut days) = (Vec::new(), Vec::new());
+    let (stated_low, stated_high) = (f64s(&known, "stated_low")?, f64s(&known, "stated_high")?);
+    let affiliation = u32s(&known, "affiliation")?;
+    let denial = bools(&known, "denial")?;
+    let figures = |i: usize| snapshot::Claim {
+        stated_low: stated_low[i],
+        stated_high: stated_high[i],
+        point: point[i],
+        affiliation: affiliation[i],
+        low: low[i],
+        high: high[i],
+        denial: denial[i],
+    };
+    let mut kept: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut snapshots = Vec::new();
+    let mut current = Vec::new();
     let mut at = 0;
     while at < order.len() {
         let day = key(order[at]).0;
         while at < order.len() && key(order[at]).0 == day {
-            kept.insert(sources[order[at]], order[at] as u32);
+            kept.insert(sources[order[at]], order[at]);
             at += 1;
         }
-        take.extend(kept.values().copied());
-        days.extend(std::iter::repeat_n(day_number(day), kept.len()));
+        current.clear();
+        current.extend(kept.values().map(|&i| figures(i)));
+        snapshots.push(Snapshot {
+            day,
+            range: snapshot::range(&current),
+            consensus: snapshot::consensus(&current),
+        });
     }
-    let mut expanded = known.take(&IdxCa::from_vec("take".into(), take))?;
-    expanded.with_column(Column::new("day".into(), days))?;
-    let snapshots = figures::of_current(expanded, false)?
-        .into_iter()
-        .map(|((_, day), group)| {
-            let day = day_from_number(day)
-                .ok_or_else(|| Error::Other(anyhow::anyhow!("day {day} out of range")))?;
-            Ok(Snapshot {
-                day,
-                range: group.range,
-                consensus: group.consensus,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     Ok(MetricHistory {
         metric: info.id.clone(),
         label: info.label.clone(),

@@ -10,6 +10,7 @@ mod figures;
 mod history;
 mod intervals;
 mod pairs;
+mod snapshot;
 mod views;
 
 use std::collections::BTreeMap;
