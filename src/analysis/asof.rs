@@ -94,6 +94,15 @@ pub fn range(current: LazyFrame) -> LazyFrame {
 mod tests {
     use super::*;
 
+    /// The current claims of a test frame, sorted by source.
+    fn current_by_source(df: DataFrame) -> DataFrame {
+        current(df.lazy())
+            .unwrap()
+            .sort(["source"], SortMultipleOptions::default())
+            .collect()
+            .unwrap()
+    }
+
     // The latest window wins: end first, then start, then id; per source.
     #[test]
     fn current_compares_end_start_id() {
@@ -115,11 +124,7 @@ mod tests {
             "denial" => [false; 5],
         }
         .unwrap();
-        let out = current(df.lazy())
-            .unwrap()
-            .sort(["source"], SortMultipleOptions::default())
-            .collect()
-            .unwrap();
+        let out = current_by_source(df);
         let rows = out.column("row").unwrap().u32().unwrap().to_vec();
         // Source 1: rows 0-3 end on 4; row 1 starts latest (3).
         assert_eq!(rows, [Some(1), Some(4)]);
@@ -193,11 +198,7 @@ mod tests {
                 "denial" => vec![false; n],
             }
             .unwrap();
-            let out = current(df.lazy())
-                .unwrap()
-                .sort(["source"], SortMultipleOptions::default())
-                .collect()
-                .unwrap();
+            let out = current_by_source(df);
             let sources = out.column("source").unwrap().u32().unwrap().to_vec();
             let rows = out.column("row").unwrap().u32().unwrap().to_vec();
             let got: Vec<(u32, u32)> = sources.into_iter().zip(rows).map(|(s, r)| (s.unwrap(), r.unwrap())).collect();

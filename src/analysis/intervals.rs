@@ -55,6 +55,7 @@ pub fn with_intervals(claims: LazyFrame) -> LazyFrame {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::analysis::test_util::bools;
 
     // Each qualifier gets the interval and point of the DESIGN 2 table.
     #[test]
@@ -80,13 +81,7 @@ mod tests {
             get("point"),
             [Some(5.0), Some(100.0), Some(7.0), Some(8.0), Some(15.0)]
         );
-        let denial: Vec<_> = out
-            .column("denial")
-            .unwrap()
-            .bool()
-            .unwrap()
-            .iter()
-            .collect();
+        let denial = bools(&out, "denial");
         assert_eq!(denial, [Some(false); 5]);
     }
 
@@ -101,13 +96,7 @@ mod tests {
         }
         .unwrap();
         let out = with_intervals(df.lazy()).collect().unwrap();
-        let denial: Vec<_> = out
-            .column("denial")
-            .unwrap()
-            .bool()
-            .unwrap()
-            .iter()
-            .collect();
+        let denial = bools(&out, "denial");
         let (t, f) = (Some(true), Some(false));
         assert_eq!(denial, [t, t, t, f, f]);
     }

@@ -295,3 +295,14 @@ fn unknown_metric(dataset: &Dataset, metric: &str) -> Error {
 pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricChanges>> {
     changes::changes(dataset, since, as_of)
 }
+
+/// Helpers for the analysis unit tests.
+#[cfg(test)]
+pub(crate) mod test_util {
+    use polars::prelude::DataFrame;
+
+    /// A boolean column of a test frame, nulls kept.
+    pub fn bools(frame: &DataFrame, name: &str) -> Vec<Option<bool>> {
+        frame.column(name).unwrap().bool().unwrap().iter().collect()
+    }
+}

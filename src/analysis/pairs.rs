@@ -71,6 +71,7 @@ pub fn corroboration(pairs: LazyFrame) -> LazyFrame {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::analysis::test_util::bools;
 
     /// Three current claims: [10, 12] and [11, ∞) by two affiliations, and
     /// [0, 8] by a third affiliation's source.
@@ -97,13 +98,7 @@ mod tests {
             .sort(["source_a", "source_b"], SortMultipleOptions::default())
             .collect()
             .unwrap();
-        let agree: Vec<_> = out
-            .column("agree")
-            .unwrap()
-            .bool()
-            .unwrap()
-            .iter()
-            .collect();
+        let agree = bools(&out, "agree");
         let gap = out.column("gap").unwrap().f64().unwrap().to_vec();
         // (0,1) (0,2) (1,0) (1,2) (2,0) (2,1)
         let t = Some(true);
@@ -133,13 +128,7 @@ mod tests {
         .unwrap()
         .lazy();
         let out = pairs(&current).collect().unwrap();
-        let agree: Vec<_> = out
-            .column("agree")
-            .unwrap()
-            .bool()
-            .unwrap()
-            .iter()
-            .collect();
+        let agree = bools(&out, "agree");
         let gap = out.column("gap").unwrap().f64().unwrap().to_vec();
         assert_eq!(agree, [Some(false), Some(false)]);
         assert_eq!(gap, [Some(1.0), Some(1.0)]);
