@@ -14,7 +14,7 @@ use super::rows::{
 };
 use super::table::{Report, Row, Table};
 use crate::data::claims::{Cell, Claims, Record, Window};
-use crate::data::{DateSpec, Qualifier};
+use crate::data::{DateSpec, Day, Qualifier};
 
 /// The distinct texts of a column, each with a code in order of first use
 /// (metric and source ids are interned while loading).
@@ -88,31 +88,39 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
         mut sources,
         ..
     } = chunks.next().unwrap_or_default();
-    for chunk in chunks {
-        let offset = all.text.len();
-        all.text.push_str(&chunk.claims.text);
-        let metric: Vec<u32> = chunk
-            .metrics
-            .names
-            .iter()
-            .map(|m| metrics.code(m))
-            .collect();
-        let source: Vec<u32> = chunk
-            .sources
-            .names
-            .iter()
-            .map(|s| sources.code(s))
-            .collect();
-        let recode =
-            |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(Record::NONE);
-        all.records
-            .extend(chunk.claims.records.into_iter().map(|mut record| {
-                record.text += offset;
-                record.metric = recode(&metric, record.metric);
-                record.source = recode(&source, record.source);
-                record
+    let rest: Vec<Chunk> = chunks.collect();
+    // Each later chunk's text offset and its interned codes in the first's.
+    let mut offset = all.text.len();
+    let recodes: Vec<(usize, Vec<u32>, Vec<u32>)> = rest
+        .iter()
+        .map(|chunk| {
+            let metric = chunk.metrics.names.iter().map(|m| metrics.code(m));
+            let source = chunk.sources.names.iter().map(|s| sources.code(s));
+            let recode = (offset, metric.collect(), source.collect());
+            offset += chunk.claims.text.len();
+            recode
+        })
+        .collect();
+    // The text and the records are copied at once, on two threads.
+    let Claims { text, records, .. } = &mut all;
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for chunk in &rest {
+                text.push_str(&chunk.claims.text);
+            }
+        });
+        for (chunk, (offset, metric, source)) in rest.iter().zip(&recodes) {
+            let recode = |codes: &[u32], code: u32| {
+                codes.get(code as usize).copied().unwrap_or(Record::NONE)
+            };
+            records.extend(chunk.claims.records.iter().map(|record| Record {
+                text: record.text + offset,
+                metric: recode(metric, record.metric),
+                source: recode(source, record.source),
+                ..record.clone()
             }));
-    }
+        }
+    });
     Some(ClaimRows {
         file: table.file.clone(),
         table,
@@ -124,13 +132,13 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
 
 /// Checks one claims.csv row and adds it to `chunk`.
 fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
-    let claimed_cell = row.required(C_CLAIMED, report);
-    let published_cell = row.get(C_PUBLISHED);
     let dates = &mut chunk.dates;
-    let claimed_cell = claimed_cell.filter(|text| date(dates, row, C_CLAIMED, text, report));
-    let published_cell = published_cell.filter(|text| date(dates, row, C_PUBLISHED, text, report));
-    let claimed = claimed_cell.and_then(|text| dates.get(text));
-    let published = published_cell.and_then(|text| dates.get(text));
+    let claimed = row
+        .required(C_CLAIMED, report)
+        .and_then(|text| date(dates, row, C_CLAIMED, text, report));
+    let published = row
+        .get(C_PUBLISHED)
+        .and_then(|text| date(dates, row, C_PUBLISHED, text, report));
     if let (Some((claimed, claimed_text)), Some((published, published_text))) = (claimed, published)
         && published.end < claimed.start
     {
@@ -160,16 +168,16 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
     record.source = row
         .required(C_SOURCE, report)
         .map_or(Record::NONE, |s| chunk.sources.code(s));
-    record.claimed = claimed.map(|(window, _)| *window);
-    record.published = published.map(|(window, _)| *window);
+    record.claimed = claimed.map(|(window, _)| window);
+    record.published = published.map(|(window, _)| window);
     record.stated = qualifier.and_then(|q| stated(row, q, report));
     record.qualifier = qualifier;
     let cells = [
         (Cell::Id, slug(row, report)),
-        (Cell::Claimed, claimed.map(|(_, text)| text.as_str())),
+        (Cell::Claimed, claimed.map(|(_, text)| text)),
         (Cell::Document, row.required(C_DOCUMENT, report)),
         (Cell::Outlet, row.get(C_OUTLET)),
-        (Cell::Published, published.map(|(_, text)| text.as_str())),
+        (Cell::Published, published.map(|(_, text)| text)),
         (Cell::Origin, row.get(C_ORIGIN)),
         (Cell::Quote, quote(row, report)),
         (Cell::Notes, row.get(C_NOTES)),
@@ -180,25 +188,97 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
     claims.records.push(record);
 }
 
-/// Parsed date specs by cell text, with the spec's text as written: the
-/// same few thousand days recur over a million rows, so each is parsed
-/// (and its text allocated) once per chunk.
-type Dates = PlHashMap<String, (Window, String)>;
+/// Parsed date spec windows by cell text: the same few thousand specs
+/// recur over a million rows, so each is parsed once per chunk.
+type Dates = PlHashMap<String, Window>;
 
-/// Whether a date spec cell parses (it is then in `dates`); reports it
-/// when it does not.
-fn date(dates: &mut Dates, row: &Row<'_>, column: usize, text: &str, report: &mut Report) -> bool {
-    if dates.contains_key(text) {
-        return true;
+/// The window of a date spec cell and the spec as written (the cell
+/// trimmed, as [`DateSpec::parse`] keeps it); reports the cell when it does
+/// not parse. A plain day, the common case, is computed without the cache.
+fn date<'a>(
+    dates: &mut Dates,
+    row: &Row<'_>,
+    column: usize,
+    text: &'a str,
+    report: &mut Report,
+) -> Option<(Window, &'a str)> {
+    let text = text.trim();
+    if let Some(window) = plain_day(text).or_else(|| dates.get(text).copied()) {
+        return Some((window, text));
     }
     match DateSpec::parse(text) {
         Ok(spec) => {
-            dates.insert(text.to_owned(), (Window::of(&spec), spec.text));
-            true
+            let window = Window::of(&spec);
+            dates.insert(text.to_owned(), window);
+            Some((window, text))
         }
         Err(message) => {
             row.error(column, message, report);
-            false
+            None
         }
+    }
+}
+
+/// The window of `text` when it is exactly a valid `YYYY-MM-DD` day (what
+/// [`DateSpec::parse`] would give), else `None` (the parser decides).
+fn plain_day(text: &str) -> Option<Window> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&bytes[..4])?).ok()?;
+    let day = Day::from_ymd_opt(year, number(&bytes[5..7])?, number(&bytes[8..])?)?;
+    Some(Window {
+        start: day,
+        end: day,
+        approximate: false,
+        uncertain: false,
+    })
+}
+
+// Tests unwrap literals: a panic is how a test reports failure.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        // The shortcut agrees with the parser on every text it accepts,
+        // and accepts every valid plain day.
+        #[test]
+        fn plain_days_match_the_parser(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9-]{10}|.{0,12}") {
+            let parsed = DateSpec::parse(&text).ok().map(|spec| Window::of(&spec));
+            let trimmed = text.trim();
+            match plain_day(trimmed) {
+                Some(window) => prop_assert_eq!(Some(window), parsed),
+                None => prop_assert!(
+                    parsed.is_none() || trimmed.len() != 10 || trimmed.contains(['/', '~', '?']),
+                    "{} parses but was not taken", text
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn plain_days() {
+        assert_eq!(
+            plain_day("2024-02-29").map(|w| w.start.to_string()),
+            Some("2024-02-29".into())
+        );
+        assert_eq!(plain_day("2023-02-29"), None);
+        assert_eq!(plain_day("2024-13-01"), None);
+        assert_eq!(plain_day("2024-10"), None);
+        assert_eq!(plain_day("+024-10-01"), None);
+        assert_eq!(
+            plain_day("0000-01-01").map(|w| w.end.to_string()),
+            Some("0000-01-01".into())
+        );
     }
 }
