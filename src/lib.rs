@@ -8,4 +8,5 @@ pub mod data;
 pub mod error;
 pub mod notebook;
 pub mod render;
+pub mod timing;
 pub mod write;

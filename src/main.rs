@@ -13,7 +13,7 @@ use rangefinder::analysis::{self, Analysis};
 use rangefinder::cli::{Args, Config};
 use rangefinder::data::{self, Dataset, Day};
 use rangefinder::error::{Error, Result};
-use rangefinder::{chart, notebook, render, write};
+use rangefinder::{chart, notebook, render, timing, write};
 
 fn main() -> ExitCode {
     // A panic is a bug, but it must still end as DESIGN's exit codes say
@@ -93,6 +93,7 @@ fn run(config: &Config) -> Result<()> {
                 as_of: *as_of,
             };
             let reports = notebook::render_all(&notebooks, &options)?;
+            let _write = timing::phase("write");
             if *check {
                 write::check(&reports)
             } else {

@@ -17,6 +17,8 @@ use super::claims::Record;
 use super::{Dataset, Diagnostic, Severity};
 use table::Report;
 
+use crate::timing;
+
 /// A data folder that loaded: the dataset and any warnings.
 #[derive(Debug)]
 pub struct Loaded {
@@ -34,12 +36,14 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let mut claims = claim_rows::claims(dir, &mut report);
     let sources = rows::sources(dir, &mut report);
     let metrics = rows::metrics(dir, &mut report);
+    let links = timing::phase("links");
     let (metric_codes, source_codes) = links::check(
         claims.as_mut(),
         sources.as_ref(),
         metrics.as_ref(),
         &mut report,
     );
+    drop(links);
     let mut diagnostics = report.list;
     diagnostics.sort();
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -66,7 +70,9 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         record.metric = recode(&metric_codes, record.metric);
         record.source = recode(&source_codes, record.source);
     }
+    let index = timing::phase("index");
     claims.index();
+    drop(index);
     if !claims.records().iter().all(Record::is_complete) {
         return Err(internal(dir, diagnostics));
     }

@@ -22,6 +22,7 @@ use anyhow::Context as _;
 use crate::analysis::{self, Analysis};
 use crate::data::{self, Dataset, Day};
 use crate::error::{Error, Result};
+use crate::timing;
 use crate::write::Report;
 
 /// One problem in a notebook, at a line of the notebook file.
@@ -122,6 +123,7 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
             (None, None) => PathBuf::from("data"),
         };
         if !datasets.contains_key(&data_dir) {
+            let _load = timing::phase("load");
             let loaded = data::load::load(&data_dir).map_err(Error::Data)?;
             datasets.insert(data_dir.clone(), loaded.dataset);
         }
@@ -140,12 +142,15 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
         }
         let key = (data_dir.clone(), as_of);
         if !analyses.contains_key(&key) {
+            let _analyse = timing::phase("analyse");
             analyses.insert(key.clone(), analysis::analyse(dataset, as_of)?);
         }
         let Some(analysis) = analyses.get(&key) else {
             continue;
         };
+        let render = timing::phase("render");
         let files = render::render(&notebook, dataset, analysis)?;
+        drop(render);
         reports.push(Report { dir, files });
     }
     if problems.is_empty() {

@@ -15,6 +15,7 @@ use super::rows::{
 use super::table::{Report, Row, Table};
 use crate::data::claims::{Cell, Claims, Record, Window};
 use crate::data::{DateSpec, Day, Qualifier};
+use crate::timing;
 
 /// The distinct texts of a column, each with a code in order of first use
 /// (metric and source ids are interned while loading).
@@ -76,8 +77,13 @@ impl Chunk {
 /// Reads and checks every row of claims.csv, on several threads when the
 /// file is large.
 pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
+    let read = timing::phase("read claims.csv");
     let mut table = Table::open(dir, "claims.csv", CLAIM_COLUMNS, report)?;
+    drop(read);
+    let parse = timing::phase("parse claims.csv");
     let chunks = table.rows(report, chunks::parts(), Chunk::sized, claim);
+    drop(parse);
+    let _merge = timing::phase("merge chunks");
     table.release();
     // Later chunks are appended to the first, which was sized for the
     // whole file (capacity not written to is never touched).
