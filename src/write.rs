@@ -62,9 +62,7 @@ pub fn apply(reports: &[Report]) -> Result<()> {
             let path = report.dir.join(&name);
             fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
-        for (name, bytes) in &report.files {
-            write_file(&report.dir.join(name), bytes)?;
-        }
+        write_all(&report.dir, &report.files)?;
         for name in stale(report)? {
             let path = report.dir.join(&name);
             fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
@@ -72,6 +70,42 @@ pub fn apply(reports: &[Report]) -> Result<()> {
         // Best effort: on Unix the lock is the folder itself, and syncing it
         // makes the renames durable; elsewhere this syncs the lock file.
         let _ = lock.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes `files` into `dir` with [`write_file`], several at once: each
+/// waits for its own sync to the disk, and waiting for them one after
+/// another made the wait most of a build's writing. Files that already
+/// hold exactly their bytes are left alone. The first error is returned
+/// (in file order); the other files are still written or left as they were.
+fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    const AT_ONCE: usize = 8;
+    let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
+    for batch in files.chunks(AT_ONCE) {
+        let written: Vec<Result<()>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|&(name, bytes)| {
+                    let path = dir.join(name);
+                    scope.spawn(move || {
+                        if fs::read(&path).is_ok_and(|disk| disk == *bytes) {
+                            return Ok(());
+                        }
+                        write_file(&path, bytes)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(anyhow::anyhow!("internal error: a writer thread panicked").into())
+                    })
+                })
+                .collect()
+        });
+        written.into_iter().collect::<Result<Vec<()>>>()?;
     }
     Ok(())
 }
@@ -208,6 +242,45 @@ mod tests {
                 .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
                 .collect(),
         }
+    }
+
+    // apply writes every file of a report (more than one batch of them),
+    // replaces the files that changed and leaves identical ones untouched.
+    #[test]
+    fn apply_rewrites_only_changed_files() -> Result<()> {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        let names: Vec<String> = (0..20).map(|i| format!("c{i:02}.svg")).collect();
+        let files = |changed: &str| -> Vec<(&str, String)> {
+            names
+                .iter()
+                .map(|n| (n.as_str(), if n == changed { "new" } else { n }.to_string()))
+                .collect()
+        };
+        let first = files("");
+        let first: Vec<(&str, &str)> = first.iter().map(|(n, b)| (*n, b.as_str())).collect();
+        apply(&[report(dir.path(), &first)])?;
+        let inode = |name: &str| fs::metadata(dir.path().join(name)).map(|m| m.ino());
+        let before: Vec<u64> = names
+            .iter()
+            .map(|n| inode(n))
+            .collect::<std::io::Result<_>>()
+            .map_err(anyhow::Error::new)?;
+        let second = files("c07.svg");
+        let second: Vec<(&str, &str)> = second.iter().map(|(n, b)| (*n, b.as_str())).collect();
+        apply(&[report(dir.path(), &second)])?;
+        for (name, old) in names.iter().zip(before) {
+            let disk = fs::read_to_string(dir.path().join(name)).map_err(anyhow::Error::new)?;
+            let now = inode(name).map_err(anyhow::Error::new)?;
+            if name == "c07.svg" {
+                assert_eq!(disk, "new");
+                assert_ne!(now, old, "{name} was not replaced");
+            } else {
+                assert_eq!(disk, *name);
+                assert_eq!(now, old, "{name} was rewritten");
+            }
+        }
+        Ok(())
     }
 
     // write_file replaces the content and leaves no temporary file behind.
