@@ -64,9 +64,12 @@ def notebook(folder: Path):
     (folder / "reports" / "bench" / "brief.md").write_text(text)
 
 
-def timed(args, cwd) -> tuple[float, int]:
+def timed(args, cwd, before=None) -> tuple[float, int]:
     """Wall seconds (perf_counter around the process, /usr/bin/time's %e has
-    only 10 ms resolution) and peak RSS (KiB, from /usr/bin/time) of one run."""
+    only 10 ms resolution) and peak RSS (KiB, from /usr/bin/time) of one run;
+    `before` (untimed) runs first."""
+    if before:
+        before()
     start = time.perf_counter()
     out = subprocess.run(
         ["/usr/bin/time", "-f", "%M", *args],
@@ -82,9 +85,31 @@ def timed(args, cwd) -> tuple[float, int]:
     return wall, int(rss)
 
 
-def median_of(args, cwd) -> tuple[float, int]:
-    runs = [timed(args, cwd) for _ in range(RUNS)]
+def median_of(args, cwd, before=None) -> tuple[float, int]:
+    runs = [timed(args, cwd, before) for _ in range(RUNS)]
     return statistics.median(r[0] for r in runs), int(statistics.median(r[1] for r in runs))
+
+
+def clear_report(folder: Path):
+    """Removes the generated report, so every timed build writes all of it
+    (a build leaves files that already hold their bytes alone)."""
+    for path in (folder / "reports" / "bench").iterdir():
+        if path.name != "brief.md":
+            path.unlink()
+
+
+def phases(folder: Path) -> dict:
+    """Median time per phase of `build` (RANGEFINDER_TIMINGS=1), in ms."""
+    seen = {}
+    for _ in range(RUNS):
+        clear_report(folder)
+        env = dict(os.environ, RANGEFINDER_TIMINGS="1")
+        out = subprocess.run([str(BIN), "build"], cwd=folder, env=env, capture_output=True, text=True, check=True)
+        for line in out.stderr.splitlines():
+            if line.startswith("timing: ") and line.endswith(" ms"):
+                name, ms = line[len("timing: ") : -len(" ms")].rsplit(" ", 1)
+                seen.setdefault(name, []).append(float(ms))
+    return {name: statistics.median(ms) for name, ms in seen.items()}
 
 
 def bench(n: int) -> dict:
@@ -104,7 +129,8 @@ def bench(n: int) -> dict:
     row = {"claims": n, "mb": size / 1e6}
     row["check"] = median_of([str(BIN), "check", "--data", "data"], folder)
     row["show"] = median_of([str(BIN), "show", "m0", "--data", "data"], folder)
-    row["build"] = median_of([str(BIN), "build"], folder)
+    row["build"] = median_of([str(BIN), "build"], folder, lambda: clear_report(folder))
+    row["phases"] = phases(folder)
     row["floor"] = median_of(floor, folder)
     if n <= PEER_MAX:
         peer = [sys.executable, str(ROOT / "bench" / "peer" / "peer.py"), "data", "peer-out"]
@@ -216,6 +242,18 @@ def write(rows, seed, load):
         )
     lines += ["", BEFORE, "", f"Seed-data build (`rangefinder build --check` on the shipped report, which renders everything and compares): {seed[0] * 1000:.0f} ms, {seed[1] / 1024:.0f} MiB.", ""]
     lines += targets(rows, seed)
+    lines += [
+        "## Where the build's time goes",
+        "",
+        "Median over RUNS builds with `RANGEFINDER_TIMINGS=1` (each phase prints its wall time; "
+        "`load` includes the phases above it, and `read`, `parse`, `merge`, `links` and `index` are parts of `load`).",
+        "",
+        "| claims | " + " | ".join(rows[0]["phases"]) + " |",
+        "|---|" + "---|" * len(rows[0]["phases"]),
+    ]
+    for r in rows:
+        lines.append(f"| {r['claims']:,} | " + " | ".join(f"{r['phases'].get(k, 0):.0f} ms" for k in rows[0]["phases"]) + " |")
+    lines += [""]
     lines += [
         "## Reproduce",
         "",
