@@ -132,7 +132,8 @@ impl Table {
                     stop = None;
                 }
             }
-            if std::mem::take(&mut header) || record.iter().all(|c| c.trim_ascii().is_empty()) {
+            // All cells blank: their bytes, run together, are all blank.
+            if std::mem::take(&mut header) || record.as_slice().trim_ascii().is_empty() {
                 continue;
             }
             let line = line + lines_before;
