@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use polars::prelude::IntoLazy;
 
 use super::figures::{bools, f64s, optional_f64s, u32s};
-use super::views::{Catalog, sort_by_claimed};
+use super::scan::{self, Further};
+use super::views::Catalog;
 use super::{Interval, MetricHistory, Snapshot, asof, snapshot, unknown_metric};
 use crate::data::frames;
 use crate::data::{Dataset, Day};
@@ -23,32 +24,66 @@ use crate::error::Result;
 /// Every origin claim of `metric` known as of `as_of`, and a snapshot at
 /// each distinct claimed-end day among them.
 pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHistory> {
-    let code = dataset
-        .metrics
+    let mut one = histories(dataset, &[metric], as_of)?;
+    one.pop()
+        .ok_or_else(|| anyhow::anyhow!("history of {metric} missing").into())
+}
+
+/// [`history`] of each of `metrics`, in order: one pass over the records
+/// finds every metric's claims, then the metrics are spread over the cores.
+pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<MetricHistory>> {
+    let codes = metrics
         .iter()
-        .position(|m| m.id == metric)
-        .ok_or_else(|| unknown_metric(dataset, metric))?;
+        .map(|&metric| {
+            dataset
+                .metrics
+                .iter()
+                .position(|m| m.id == metric)
+                .map(|code| code as u32)
+                .ok_or_else(|| unknown_metric(dataset, metric))
+        })
+        .collect::<Result<Vec<u32>>>()?;
+    let found = scan::by_metric(&dataset.claims, &codes, as_of);
+    let further = Further::new(&dataset.claims, found.further);
+    let catalog = Catalog::new(dataset, &further);
+    let jobs: Vec<(u32, Vec<usize>)> = codes.into_iter().zip(found.rows).collect();
+    scan::each(&jobs, |(code, rows)| {
+        of_rows(dataset, &catalog, *code as usize, rows, as_of)
+    })
+    .into_iter()
+    .collect()
+}
+
+/// The history of metric `code` from its origin claims known as of `as_of`.
+fn of_rows(
+    dataset: &Dataset,
+    catalog: &Catalog,
+    code: usize,
+    rows: &[usize],
+    as_of: Day,
+) -> Result<MetricHistory> {
     let info = &dataset.metrics[code];
     let claims = &dataset.claims;
-    let rows: Vec<usize> = claims
-        .records()
-        .iter()
-        .enumerate()
-        .filter(|&(row, record)| {
-            record.metric == code as u32
-                && record.root as usize == row
-                && claims.claimed_window(row).end <= as_of
-        })
-        .map(|(row, _)| row)
-        .collect();
-    let frames = frames::build_rows(dataset, &rows)?;
+    let frames = frames::build_rows(dataset, rows)?;
     let known = asof::origins(frames.claims.lazy()).collect()?;
-    let catalog = Catalog::new(dataset);
     let rows = u32s(&known, "row")?;
     let (low, high) = (f64s(&known, "low")?, optional_f64s(&known, "high")?);
     let point = f64s(&known, "point")?;
-    let mut views: Vec<_> = (0..known.height())
-        .map(|i| {
+
+    // Frame rows in claimed order (end, start, id): the order of the known
+    // claims, and of the walk.
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|&row| {
+            let window = claims.claimed_window(row as usize);
+            (window.end, window.start, claims.id(row as usize))
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..known.height()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let views: Vec<_> = order
+        .iter()
+        .map(|&i| {
             let interval = Interval {
                 low: low[i],
                 high: high[i],
@@ -56,16 +91,7 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
             catalog.claim(rows[i] as usize, interval, point[i], 0)
         })
         .collect();
-    sort_by_claimed(&mut views);
 
-    // Frame rows in claimed order (end, start, id), then the walk.
-    let mut order: Vec<usize> = (0..known.height()).collect();
-    let key = |i: usize| {
-        let row = rows[i] as usize;
-        let window = claims.claimed_window(row);
-        (window.end, window.start, claims.id(row))
-    };
-    order.sort_by(|&a, &b| key(a).cmp(&key(b)));
     let sources = u32s(&known, "source")?;
     let (stated_low, stated_high) = (f64s(&known, "stated_low")?, f64s(&known, "stated_high")?);
     let affiliation = u32s(&known, "affiliation")?;
@@ -84,8 +110,8 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
     let mut current = Vec::new();
     let mut at = 0;
     while at < order.len() {
-        let day = key(order[at]).0;
-        while at < order.len() && key(order[at]).0 == day {
+        let day = keys[order[at]].0;
+        while at < order.len() && keys[order[at]].0 == day {
             kept.insert(sources[order[at]], order[at]);
             at += 1;
         }
