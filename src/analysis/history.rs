@@ -16,7 +16,7 @@ use polars::prelude::IntoLazy;
 use super::figures::{bools, f64s, optional_f64s, u32s};
 use super::scan::{self, Further};
 use super::views::Catalog;
-use super::{Interval, MetricHistory, Snapshot, asof, snapshot, unknown_metric};
+use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, snapshot, unknown_metric};
 use crate::data::frames;
 use crate::data::{Dataset, Day};
 use crate::error::Result;
@@ -46,91 +46,148 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
     let found = scan::by_metric(&dataset.claims, &codes, as_of);
     let further = Further::new(&dataset.claims, found.further);
     let catalog = Catalog::new(dataset, &further);
-    let jobs: Vec<(u32, Vec<usize>)> = codes.into_iter().zip(found.rows).collect();
-    scan::each(&jobs, |(code, rows)| {
-        of_rows(dataset, &catalog, *code as usize, rows, as_of)
-    })
-    .into_iter()
-    .collect()
-}
-
-/// The history of metric `code` from its origin claims known as of `as_of`.
-fn of_rows(
-    dataset: &Dataset,
-    catalog: &Catalog,
-    code: usize,
-    rows: &[usize],
-    as_of: Day,
-) -> Result<MetricHistory> {
-    let info = &dataset.metrics[code];
-    let claims = &dataset.claims;
-    let frames = frames::build_rows(dataset, rows)?;
-    let known = asof::origins(frames.claims.lazy()).collect()?;
-    let rows = u32s(&known, "row")?;
-    let (low, high) = (f64s(&known, "low")?, optional_f64s(&known, "high")?);
-    let point = f64s(&known, "point")?;
-
-    // Frame rows in claimed order (end, start, id): the order of the known
-    // claims, and of the walk.
-    let keys: Vec<_> = rows
-        .iter()
-        .map(|&row| {
-            let window = claims.claimed_window(row as usize);
-            (window.end, window.start, claims.id(row as usize))
-        })
+    let jobs: Vec<(usize, Vec<usize>)> = codes
+        .into_iter()
+        .map(|code| code as usize)
+        .zip(found.rows)
         .collect();
-    let mut order: Vec<usize> = (0..known.height()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    let views: Vec<_> = order
-        .iter()
-        .map(|&i| {
-            let interval = Interval {
-                low: low[i],
-                high: high[i],
-            };
-            catalog.claim(rows[i] as usize, interval, point[i], 0)
-        })
+    let known = scan::each(&jobs, |(_, rows)| Known::of(dataset, rows));
+    let known = known.into_iter().collect::<Result<Vec<Known>>>()?;
+    // The claim views and the snapshots of a metric are separate tasks, so
+    // a few metrics still share out evenly over the cores.
+    let tasks: Vec<(usize, bool)> = (0..known.len())
+        .flat_map(|k| [(k, false), (k, true)])
         .collect();
-
-    let sources = u32s(&known, "source")?;
-    let (stated_low, stated_high) = (f64s(&known, "stated_low")?, f64s(&known, "stated_high")?);
-    let affiliation = u32s(&known, "affiliation")?;
-    let denial = bools(&known, "denial")?;
-    let figures = |i: usize| snapshot::Claim {
-        stated_low: stated_low[i],
-        stated_high: stated_high[i],
-        point: point[i],
-        affiliation: affiliation[i],
-        low: low[i],
-        high: high[i],
-        denial: denial[i],
-    };
-    let mut kept: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut snapshots = Vec::new();
-    let mut current = Vec::new();
-    let mut at = 0;
-    while at < order.len() {
-        let day = keys[order[at]].0;
-        while at < order.len() && keys[order[at]].0 == day {
-            kept.insert(sources[order[at]], order[at]);
-            at += 1;
+    let mut done = scan::each(&tasks, |&(k, walk)| {
+        if walk {
+            Part::Snapshots(known[k].snapshots())
+        } else {
+            Part::Views(known[k].views(&catalog))
         }
-        current.clear();
-        current.extend(kept.values().map(|&i| figures(i)));
-        snapshots.push(Snapshot {
-            day,
-            range: snapshot::range(&current),
-            consensus: snapshot::consensus(&current),
+    })
+    .into_iter();
+    let mut out = Vec::with_capacity(known.len());
+    for (k, (code, _)) in jobs.iter().enumerate() {
+        let (Some(Part::Views(views)), Some(Part::Snapshots(snapshots))) =
+            (done.next(), done.next())
+        else {
+            return Err(anyhow::anyhow!("history of metric {k} missing").into());
+        };
+        let info = &dataset.metrics[*code];
+        out.push(MetricHistory {
+            metric: info.id.clone(),
+            label: info.label.clone(),
+            unit: info.unit.clone(),
+            as_of,
+            known: views,
+            snapshots,
         });
     }
-    Ok(MetricHistory {
-        metric: info.id.clone(),
-        label: info.label.clone(),
-        unit: info.unit.clone(),
-        as_of,
-        known: views,
-        snapshots,
-    })
+    Ok(out)
+}
+
+/// One half of a history.
+enum Part {
+    Views(Vec<ClaimView>),
+    Snapshots(Vec<Snapshot>),
+}
+
+/// A metric's known origin claims as the frame gives them, and their
+/// claimed order (end, start, id).
+struct Known {
+    rows: Vec<u32>,
+    low: Vec<f64>,
+    high: Vec<Option<f64>>,
+    point: Vec<f64>,
+    sources: Vec<u32>,
+    stated_low: Vec<f64>,
+    stated_high: Vec<f64>,
+    affiliation: Vec<u32>,
+    denial: Vec<bool>,
+    /// The claimed end of each frame row.
+    end: Vec<Day>,
+    /// Frame rows in claimed order.
+    order: Vec<usize>,
+}
+
+impl Known {
+    /// The known claims of a metric, from its origin claims known as of
+    /// the day (`rows`).
+    fn of(dataset: &Dataset, rows: &[usize]) -> Result<Known> {
+        let claims = &dataset.claims;
+        let frames = frames::build_rows(dataset, rows)?;
+        let known = asof::origins(frames.claims.lazy()).collect()?;
+        let rows = u32s(&known, "row")?;
+        let keys: Vec<_> = rows
+            .iter()
+            .map(|&row| {
+                let window = claims.claimed_window(row as usize);
+                (window.end, window.start, claims.id(row as usize))
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..known.height()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        Ok(Known {
+            end: keys.iter().map(|k| k.0).collect(),
+            rows,
+            low: f64s(&known, "low")?,
+            high: optional_f64s(&known, "high")?,
+            point: f64s(&known, "point")?,
+            sources: u32s(&known, "source")?,
+            stated_low: f64s(&known, "stated_low")?,
+            stated_high: f64s(&known, "stated_high")?,
+            affiliation: u32s(&known, "affiliation")?,
+            denial: bools(&known, "denial")?,
+            order,
+        })
+    }
+
+    /// The claim views, in claimed order.
+    fn views(&self, catalog: &Catalog) -> Vec<ClaimView> {
+        self.order
+            .iter()
+            .map(|&i| {
+                let interval = Interval {
+                    low: self.low[i],
+                    high: self.high[i],
+                };
+                catalog.claim(self.rows[i] as usize, interval, self.point[i], 0)
+            })
+            .collect()
+    }
+
+    /// The walk: a snapshot at each distinct claimed-end day.
+    fn snapshots(&self) -> Vec<Snapshot> {
+        let figures = |i: usize| snapshot::Claim {
+            stated_low: self.stated_low[i],
+            stated_high: self.stated_high[i],
+            point: self.point[i],
+            affiliation: self.affiliation[i],
+            low: self.low[i],
+            high: self.high[i],
+            denial: self.denial[i],
+        };
+        let order = &self.order;
+        let mut kept: BTreeMap<u32, usize> = BTreeMap::new();
+        let mut snapshots = Vec::new();
+        let mut current = Vec::new();
+        let mut at = 0;
+        while at < order.len() {
+            let day = self.end[order[at]];
+            while at < order.len() && self.end[order[at]] == day {
+                kept.insert(self.sources[order[at]], order[at]);
+                at += 1;
+            }
+            current.clear();
+            current.extend(kept.values().map(|&i| figures(i)));
+            snapshots.push(Snapshot {
+                day,
+                range: snapshot::range(&current),
+                consensus: snapshot::consensus(&current),
+            });
+        }
+        snapshots
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+pub(crate) use scan::each;
+
 use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, DateSpec, Day, Qualifier, Stated};
 use crate::error::{Error, Result};

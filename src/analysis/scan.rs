@@ -7,6 +7,7 @@
 //! never depends on the split), and hands polars only the rows that matter.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use crate::data::{Claims, Day};
@@ -40,31 +41,40 @@ pub fn in_parts<T: Send>(n: usize, min: usize, f: impl Fn(Range<usize>) -> T + S
     })
 }
 
-/// Runs `f` on every item, spread over the cores; results in item order.
+/// Runs `f` on every item, spread over the cores (each thread takes the
+/// next item not yet taken, so uneven items still share out); results in
+/// item order.
 pub fn each<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
     let threads = thread::available_parallelism().map_or(1, |p| p.get());
-    if items.len() < 2 || threads < 2 {
+    let threads = threads.min(items.len());
+    if threads < 2 {
         return items.iter().map(f).collect();
     }
-    // Item i goes to thread i mod t; the results are put back in order.
-    let t = threads.min(items.len());
-    let f = &f;
-    let mut parts: Vec<std::vec::IntoIter<T>> = thread::scope(|s| {
-        let handles: Vec<_> = (0..t)
-            .map(|k| s.spawn(move || items.iter().skip(k).step_by(t).map(f).collect::<Vec<T>>()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
-                    .into_iter()
-            })
-            .collect()
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut done: Vec<(usize, T)> = thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        done
     });
-    (0..items.len())
-        .filter_map(|i| parts[i % t].next())
-        .collect()
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// The further reports of every origin claim: the rows that repeat another
@@ -424,7 +434,7 @@ mod tests {
     // Items come back in order, however they were spread.
     #[test]
     fn each_keeps_order() {
-        for n in [0, 1, 2, 3, 7] {
+        for n in [0, 1, 2, 3, 7, 100] {
             let items: Vec<usize> = (0..n).collect();
             assert_eq!(
                 each(&items, |&i| i * 10),

@@ -191,6 +191,18 @@ pub fn render(
         since: front.since,
         title: front.title.as_deref().unwrap_or(""),
     };
+    // Cells (charts mostly) are rendered in parallel, then put in order;
+    // the first error in notebook order is the one reported.
+    let cells: Vec<&Cell> = notebook
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Cell(cell) => Some(cell),
+            _ => None,
+        })
+        .collect();
+    let mut rendered =
+        analysis::each(&cells, |cell| render_cell(cell, &figures, &cited)).into_iter();
     let mut files = BTreeMap::new();
     let mut readme = String::from(GENERATED);
     for block in &notebook.blocks {
@@ -204,7 +216,9 @@ pub fn render(
                 readme.push_str(&inline::render(value, &context, view));
             }
             Block::Cell(cell) => {
-                let (body, chart) = render_cell(cell, &figures, &cited)?;
+                let (body, chart) = rendered
+                    .next()
+                    .ok_or_else(|| anyhow::anyhow!("cell on line {} not rendered", cell.line))??;
                 readme.push_str(&body);
                 if let Some(caption) = &cell.caption {
                     // A caption is plain text, escaped like the data, so a
