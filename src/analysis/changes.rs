@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use super::figures::{self, Group, f64s, optional_f64s, u32s};
+use super::scan::{self, Further};
 use super::views::{Catalog, sort_by_claimed};
 use super::{ClaimView, Interval, MetricChanges, Revision, asof};
 use crate::data::frames::{self, day_number};
@@ -30,8 +31,10 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
         ],
         UnionArgs::default(),
     )?;
-    let mut groups = figures::figures(both, false, &dataset.claims)?;
-    let catalog = Catalog::new(dataset);
+    let mut groups = figures::figures(both, &dataset.claims)?;
+    let further = scan::by_metric(&dataset.claims, &[], as_of).further;
+    let further = Further::new(&dataset.claims, further);
+    let catalog = Catalog::new(dataset, &further);
 
     let new = origins
         .filter(col("end").gt(lit(s)).and(col("end").lt_eq(lit(d))))
@@ -85,8 +88,8 @@ fn revisions(catalog: &Catalog, before: &Group, after: &Group) -> Vec<Revision> 
         if let Some(old) = old.get(&new.source).filter(|old| old.row != new.row) {
             let revision = Revision {
                 source: catalog.source_id(new.source).to_string(),
-                old: catalog.current(old),
-                new: catalog.current(new),
+                old: catalog.current(old, 0),
+                new: catalog.current(new, 0),
             };
             out.insert(revision.source.clone(), revision);
         }

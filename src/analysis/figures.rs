@@ -2,11 +2,11 @@
 //! and `day`) and reads the collected frames back into plain Rust, one
 //! [`Group`] per (metric, day).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Consensus, Interval, RangeSummary, asof, consensus, pairs};
+use super::{Consensus, Interval, RangeSummary, asof, consensus};
 use crate::data::Claims;
 use crate::error::{Error, Result};
 
@@ -20,21 +20,12 @@ pub struct Current {
     pub row: usize,
     /// Source code (index into `Dataset::sources`).
     pub source: u32,
+    /// Affiliation code (as in the frames).
+    pub affiliation: u32,
     /// The claim's interval.
     pub interval: Interval,
     /// The claim's point.
     pub point: f64,
-    /// Other affiliations whose current claim agrees (0 without pairs).
-    pub corroboration: usize,
-}
-
-/// Agreement of two sources (codes), as the frames give it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PairRow {
-    pub a: u32,
-    pub b: u32,
-    pub agree: bool,
-    pub gap: f64,
 }
 
 /// Every figure of one (metric, day).
@@ -44,19 +35,13 @@ pub struct Group {
     pub current: Vec<Current>,
     pub range: Option<RangeSummary>,
     pub consensus: Option<Consensus>,
-    /// Ordered pairs (empty unless asked for).
-    pub pairs: Vec<PairRow>,
 }
 
-/// Current claims, range, consensus and (when `with_pairs`) pairs and
-/// corroboration for every (metric, day) present in `known` (a claims
-/// frame without ids: the ids of the few rows that can be current are
-/// looked up in `claims`, for the tie-break).
-pub fn figures(
-    known: LazyFrame,
-    with_pairs: bool,
-    claims: &Claims,
-) -> Result<BTreeMap<Key, Group>> {
+/// Current claims, range and consensus for every (metric, day) present in
+/// `known` (a claims frame without ids: the ids of the few rows that can be
+/// current are looked up in `claims`, for the tie-break). Pairwise
+/// agreement is computed from the current claims (`pairs`).
+pub fn figures(known: LazyFrame, claims: &Claims) -> Result<BTreeMap<Key, Group>> {
     let mut latest = asof::latest(known)?.collect()?;
     let ids: Vec<&str> = u32s(&latest, "row")?
         .into_iter()
@@ -64,53 +49,31 @@ pub fn figures(
         .collect();
     latest.with_column(Column::new("id".into(), ids))?;
     let current = asof::current(latest.lazy())?.collect()?;
-    of_current(current, with_pairs)
+    of_current(current)
 }
 
 /// [`figures`] from a frame that already holds one current claim per
 /// (metric, day, source), as the timeline's snapshots do.
-pub fn of_current(current: DataFrame, with_pairs: bool) -> Result<BTreeMap<Key, Group>> {
+pub fn of_current(current: DataFrame) -> Result<BTreeMap<Key, Group>> {
     let lazy = current.clone().lazy();
     let range = asof::range(lazy.clone()).collect()?;
-    let sweep = consensus::sweep(lazy.clone())?.collect()?;
+    let sweep = consensus::sweep(lazy)?.collect()?;
     let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
-    let mut corroborated: HashMap<(Key, usize), usize> = HashMap::new();
-    if with_pairs {
-        let pairs = pairs::pairs(&lazy).collect()?;
-        let keys = group_keys(&pairs)?;
-        let (a, b) = (u32s(&pairs, "source_a")?, u32s(&pairs, "source_b")?);
-        let (agree, gap) = (bools(&pairs, "agree")?, f64s(&pairs, "gap")?);
-        for i in 0..pairs.height() {
-            groups.entry(keys[i]).or_default().pairs.push(PairRow {
-                a: a[i],
-                b: b[i],
-                agree: agree[i],
-                gap: gap[i],
-            });
-        }
-        let counts = pairs::corroboration(pairs.lazy()).collect()?;
-        let keys = group_keys(&counts)?;
-        let rows = u32s(&counts, "row_a")?;
-        let n = u32s(&counts, "corroboration")?;
-        for i in 0..counts.height() {
-            corroborated.insert((keys[i], rows[i] as usize), n[i] as usize);
-        }
-    }
     let keys = group_keys(&current)?;
     let (rows, sources) = (u32s(&current, "row")?, u32s(&current, "source")?);
+    let affiliation = u32s(&current, "affiliation")?;
     let (low, high) = (f64s(&current, "low")?, optional_f64s(&current, "high")?);
     let point = f64s(&current, "point")?;
     for i in 0..current.height() {
-        let row = rows[i] as usize;
         groups.entry(keys[i]).or_default().current.push(Current {
-            row,
+            row: rows[i] as usize,
             source: sources[i],
+            affiliation: affiliation[i],
             interval: Interval {
                 low: low[i],
                 high: high[i],
             },
             point: point[i],
-            corroboration: corroborated.get(&(keys[i], row)).copied().unwrap_or(0),
         });
     }
     let keys = group_keys(&range)?;

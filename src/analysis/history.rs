@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use polars::prelude::IntoLazy;
 
 use super::figures::{bools, f64s, optional_f64s, u32s};
-use super::views::{Catalog, sort_by_claimed};
-use super::{Interval, MetricHistory, Snapshot, asof, snapshot, unknown_metric};
+use super::scan::{self, Further};
+use super::views::Catalog;
+use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, snapshot, unknown_metric};
 use crate::data::frames;
 use crate::data::{Dataset, Day};
 use crate::error::Result;
@@ -23,88 +24,170 @@ use crate::error::Result;
 /// Every origin claim of `metric` known as of `as_of`, and a snapshot at
 /// each distinct claimed-end day among them.
 pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHistory> {
-    let code = dataset
-        .metrics
-        .iter()
-        .position(|m| m.id == metric)
-        .ok_or_else(|| unknown_metric(dataset, metric))?;
-    let info = &dataset.metrics[code];
-    let claims = &dataset.claims;
-    let rows: Vec<usize> = claims
-        .records()
-        .iter()
-        .enumerate()
-        .filter(|&(row, record)| {
-            record.metric == code as u32
-                && record.root as usize == row
-                && claims.claimed_window(row).end <= as_of
-        })
-        .map(|(row, _)| row)
-        .collect();
-    let frames = frames::build_rows(dataset, &rows)?;
-    let known = asof::origins(frames.claims.lazy()).collect()?;
-    let catalog = Catalog::new(dataset);
-    let rows = u32s(&known, "row")?;
-    let (low, high) = (f64s(&known, "low")?, optional_f64s(&known, "high")?);
-    let point = f64s(&known, "point")?;
-    let mut views: Vec<_> = (0..known.height())
-        .map(|i| {
-            let interval = Interval {
-                low: low[i],
-                high: high[i],
-            };
-            catalog.claim(rows[i] as usize, interval, point[i], 0)
-        })
-        .collect();
-    sort_by_claimed(&mut views);
+    let mut one = histories(dataset, &[metric], as_of)?;
+    one.pop()
+        .ok_or_else(|| anyhow::anyhow!("history of {metric} missing").into())
+}
 
-    // Frame rows in claimed order (end, start, id), then the walk.
-    let mut order: Vec<usize> = (0..known.height()).collect();
-    let key = |i: usize| {
-        let row = rows[i] as usize;
-        let window = claims.claimed_window(row);
-        (window.end, window.start, claims.id(row))
-    };
-    order.sort_by(|&a, &b| key(a).cmp(&key(b)));
-    let sources = u32s(&known, "source")?;
-    let (stated_low, stated_high) = (f64s(&known, "stated_low")?, f64s(&known, "stated_high")?);
-    let affiliation = u32s(&known, "affiliation")?;
-    let denial = bools(&known, "denial")?;
-    let figures = |i: usize| snapshot::Claim {
-        stated_low: stated_low[i],
-        stated_high: stated_high[i],
-        point: point[i],
-        affiliation: affiliation[i],
-        low: low[i],
-        high: high[i],
-        denial: denial[i],
-    };
-    let mut kept: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut snapshots = Vec::new();
-    let mut current = Vec::new();
-    let mut at = 0;
-    while at < order.len() {
-        let day = key(order[at]).0;
-        while at < order.len() && key(order[at]).0 == day {
-            kept.insert(sources[order[at]], order[at]);
-            at += 1;
+/// [`history`] of each of `metrics`, in order: one pass over the records
+/// finds every metric's claims, then the metrics are spread over the cores.
+pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<MetricHistory>> {
+    let codes = metrics
+        .iter()
+        .map(|&metric| {
+            dataset
+                .metrics
+                .iter()
+                .position(|m| m.id == metric)
+                .map(|code| code as u32)
+                .ok_or_else(|| unknown_metric(dataset, metric))
+        })
+        .collect::<Result<Vec<u32>>>()?;
+    let found = scan::by_metric(&dataset.claims, &codes, as_of);
+    let further = Further::new(&dataset.claims, found.further);
+    let catalog = Catalog::new(dataset, &further);
+    let jobs: Vec<(usize, Vec<usize>)> = codes
+        .into_iter()
+        .map(|code| code as usize)
+        .zip(found.rows)
+        .collect();
+    let known = scan::each(&jobs, |(_, rows)| Known::of(dataset, rows));
+    let known = known.into_iter().collect::<Result<Vec<Known>>>()?;
+    // The claim views and the snapshots of a metric are separate tasks, so
+    // a few metrics still share out evenly over the cores.
+    let tasks: Vec<(usize, bool)> = (0..known.len())
+        .flat_map(|k| [(k, false), (k, true)])
+        .collect();
+    let mut done = scan::each(&tasks, |&(k, walk)| {
+        if walk {
+            Part::Snapshots(known[k].snapshots())
+        } else {
+            Part::Views(known[k].views(&catalog))
         }
-        current.clear();
-        current.extend(kept.values().map(|&i| figures(i)));
-        snapshots.push(Snapshot {
-            day,
-            range: snapshot::range(&current),
-            consensus: snapshot::consensus(&current),
+    })
+    .into_iter();
+    let mut out = Vec::with_capacity(known.len());
+    for (k, (code, _)) in jobs.iter().enumerate() {
+        let (Some(Part::Views(views)), Some(Part::Snapshots(snapshots))) =
+            (done.next(), done.next())
+        else {
+            return Err(anyhow::anyhow!("history of metric {k} missing").into());
+        };
+        let info = &dataset.metrics[*code];
+        out.push(MetricHistory {
+            metric: info.id.clone(),
+            label: info.label.clone(),
+            unit: info.unit.clone(),
+            as_of,
+            known: views,
+            snapshots,
         });
     }
-    Ok(MetricHistory {
-        metric: info.id.clone(),
-        label: info.label.clone(),
-        unit: info.unit.clone(),
-        as_of,
-        known: views,
-        snapshots,
-    })
+    Ok(out)
+}
+
+/// One half of a history.
+enum Part {
+    Views(Vec<ClaimView>),
+    Snapshots(Vec<Snapshot>),
+}
+
+/// A metric's known origin claims as the frame gives them, and their
+/// claimed order (end, start, id).
+struct Known {
+    rows: Vec<u32>,
+    low: Vec<f64>,
+    high: Vec<Option<f64>>,
+    point: Vec<f64>,
+    sources: Vec<u32>,
+    stated_low: Vec<f64>,
+    stated_high: Vec<f64>,
+    affiliation: Vec<u32>,
+    denial: Vec<bool>,
+    /// The claimed end of each frame row.
+    end: Vec<Day>,
+    /// Frame rows in claimed order.
+    order: Vec<usize>,
+}
+
+impl Known {
+    /// The known claims of a metric, from its origin claims known as of
+    /// the day (`rows`).
+    fn of(dataset: &Dataset, rows: &[usize]) -> Result<Known> {
+        let claims = &dataset.claims;
+        let frames = frames::build_rows(dataset, rows)?;
+        let known = asof::origins(frames.claims.lazy()).collect()?;
+        let rows = u32s(&known, "row")?;
+        let keys: Vec<_> = rows
+            .iter()
+            .map(|&row| {
+                let window = claims.claimed_window(row as usize);
+                (window.end, window.start, claims.id(row as usize))
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..known.height()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        Ok(Known {
+            end: keys.iter().map(|k| k.0).collect(),
+            rows,
+            low: f64s(&known, "low")?,
+            high: optional_f64s(&known, "high")?,
+            point: f64s(&known, "point")?,
+            sources: u32s(&known, "source")?,
+            stated_low: f64s(&known, "stated_low")?,
+            stated_high: f64s(&known, "stated_high")?,
+            affiliation: u32s(&known, "affiliation")?,
+            denial: bools(&known, "denial")?,
+            order,
+        })
+    }
+
+    /// The claim views, in claimed order.
+    fn views(&self, catalog: &Catalog) -> Vec<ClaimView> {
+        self.order
+            .iter()
+            .map(|&i| {
+                let interval = Interval {
+                    low: self.low[i],
+                    high: self.high[i],
+                };
+                catalog.claim(self.rows[i] as usize, interval, self.point[i], 0)
+            })
+            .collect()
+    }
+
+    /// The walk: a snapshot at each distinct claimed-end day.
+    fn snapshots(&self) -> Vec<Snapshot> {
+        let figures = |i: usize| snapshot::Claim {
+            stated_low: self.stated_low[i],
+            stated_high: self.stated_high[i],
+            point: self.point[i],
+            affiliation: self.affiliation[i],
+            low: self.low[i],
+            high: self.high[i],
+            denial: self.denial[i],
+        };
+        let order = &self.order;
+        let mut kept: BTreeMap<u32, usize> = BTreeMap::new();
+        let mut snapshots = Vec::new();
+        let mut current = Vec::new();
+        let mut at = 0;
+        while at < order.len() {
+            let day = self.end[order[at]];
+            while at < order.len() && self.end[order[at]] == day {
+                kept.insert(self.sources[order[at]], order[at]);
+                at += 1;
+            }
+            current.clear();
+            current.extend(kept.values().map(|&i| figures(i)));
+            snapshots.push(Snapshot {
+                day,
+                range: snapshot::range(&current),
+                consensus: snapshot::consensus(&current),
+            });
+        }
+        snapshots
+    }
 }
 
 #[cfg(test)]

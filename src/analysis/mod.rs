@@ -10,12 +10,15 @@ mod figures;
 mod history;
 mod intervals;
 mod pairs;
+mod scan;
 mod snapshot;
 mod views;
 
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
+
+pub(crate) use scan::each;
 
 use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, DateSpec, Day, Qualifier, Stated};
@@ -237,19 +240,18 @@ pub struct Analysis {
 
 /// Analyses every metric of `dataset` as of `as_of`.
 pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
-    // Only origin claims known as of the day matter: leave the others out
-    // of the frame rather than filter them in polars after copying them.
+    // Only origin claims known as of the day matter, and of those only the
+    // ones with a source's latest `claimed` window can be its current claim:
+    // one pass over the records finds them (a few per metric and source),
+    // and the polars queries run on those rather than on every claim.
     let claims = &dataset.claims;
-    let rows: Vec<usize> = (0..claims.len())
-        .filter(|&row| {
-            claims.record(row).root as usize == row && claims.claimed_window(row).end <= as_of
-        })
-        .collect();
-    let frames = frames::build_rows(dataset, &rows)?;
+    let found = scan::latest(claims, dataset.metrics.len(), dataset.sources.len(), as_of);
+    let frames = frames::build_rows(dataset, &found.rows)?;
     let day = day_number(as_of);
     let known = asof::known(asof::origins(frames.claims.lazy()), day);
-    let mut groups = figures::figures(known, true, &dataset.claims)?;
-    let catalog = views::Catalog::new(dataset);
+    let mut groups = figures::figures(known, claims)?;
+    let further = scan::Further::new(claims, found.further);
+    let catalog = views::Catalog::new(dataset, &further);
     let metrics = dataset
         .metrics
         .iter()
@@ -279,6 +281,12 @@ pub fn view<'a>(analysis: &'a Analysis, metric: &str) -> Result<&'a MetricView> 
 /// through time; an unknown metric is a usage error.
 pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHistory> {
     history::history(dataset, metric, as_of)
+}
+
+/// The histories of `metrics` (in that order) as [`history`] gives them,
+/// from one pass over the claims, computed in parallel.
+pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<MetricHistory>> {
+    history::histories(dataset, metrics, as_of)
 }
 
 /// The usage error for a metric id not in metrics.csv, listing the known ones.

@@ -138,7 +138,7 @@ mod tests {
             "denial" => claims.iter().map(|c| c.denial).collect::<Vec<_>>(),
         }
         .unwrap();
-        let groups = of_current(df, false).unwrap();
+        let groups = of_current(df).unwrap();
         let group = groups.get(&(0, 0)).cloned().unwrap_or_default();
         (group.range, group.consensus)
     }

@@ -3,21 +3,25 @@
 //! metric.
 
 use super::figures::{Current, Group};
-use super::{ClaimView, Interval, MetricView, Pair, Report};
+use super::pairs::{self, Side};
+use super::scan::Further;
+use super::{ClaimView, Interval, MetricView, Report};
 use crate::data::claims::Cell;
 use crate::data::{Dataset, Day, Metric};
 
 /// Lookups shared by every claim view of one dataset.
 pub struct Catalog<'a> {
     dataset: &'a Dataset,
+    /// The further reports of every origin claim.
+    further: &'a Further,
     /// The rank of each source code's id in id order.
     rank: Vec<u32>,
 }
 
 impl<'a> Catalog<'a> {
     /// The claim views of `dataset` (a repeat's outlet and document become
-    /// further reports of its origin claim).
-    pub fn new(dataset: &'a Dataset) -> Catalog<'a> {
+    /// further reports of its origin claim, as `further` lists them).
+    pub fn new(dataset: &'a Dataset, further: &'a Further) -> Catalog<'a> {
         let sources = &dataset.sources;
         let mut by_id: Vec<usize> = (0..sources.len()).collect();
         by_id.sort_by(|&a, &b| sources[a].id.cmp(&sources[b].id));
@@ -25,7 +29,11 @@ impl<'a> Catalog<'a> {
         for (r, &code) in by_id.iter().enumerate() {
             rank[code] = r as u32;
         }
-        Catalog { dataset, rank }
+        Catalog {
+            dataset,
+            further,
+            rank,
+        }
     }
 
     /// Where source `code` sorts among the sources by id (ids are unique).
@@ -39,11 +47,6 @@ impl<'a> Catalog<'a> {
             .sources
             .get(code as usize)
             .map_or("", |s| s.id.as_str())
-    }
-
-    /// How many sources the dataset has.
-    pub fn sources(&self) -> usize {
-        self.dataset.sources.len()
     }
 
     /// The report a claims.csv row is.
@@ -82,24 +85,15 @@ impl<'a> Catalog<'a> {
             point,
             claimed: claims.claimed(row),
             own: self.report(row),
-            further: claims
-                .further(row)
-                .iter()
-                .map(|&r| self.report(r as usize))
-                .collect(),
+            further: self.further.of(row).map(|r| self.report(r)).collect(),
             quote: claims.optional(row, Cell::Quote).map(str::to_owned),
             corroboration,
         }
     }
 
-    /// The view of a current claim.
-    pub fn current(&self, current: &Current) -> ClaimView {
-        self.claim(
-            current.row,
-            current.interval,
-            current.point,
-            current.corroboration,
-        )
+    /// The view of a current claim, with its corroboration.
+    pub fn current(&self, current: &Current, corroboration: usize) -> ClaimView {
+        self.claim(current.row, current.interval, current.point, corroboration)
     }
 }
 
@@ -111,31 +105,23 @@ pub fn sort_by_claimed(claims: &mut [ClaimView]) {
 }
 
 /// The view of one metric from its group's figures (an empty group when no
-/// claim is known: no current claims, no range, no consensus).
+/// claim is known: no current claims, no range, no consensus), with the
+/// pairwise agreement of its current claims.
 pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group) -> MetricView {
     // Sorted by source id through the ids' ranks (ids are unique, one
     // current claim per source), so a pair can name its sources by position.
     let mut sorted = group.current;
     sorted.sort_by_key(|c| catalog.rank(c.source));
-    let current: Vec<ClaimView> = sorted.iter().map(|c| catalog.current(c)).collect();
-    let mut position = vec![usize::MAX; catalog.sources()];
-    for (i, c) in sorted.iter().enumerate() {
-        if let Some(slot) = position.get_mut(c.source as usize) {
-            *slot = i;
-        }
-    }
-    let at = |code: u32| position.get(code as usize).copied().unwrap_or(usize::MAX);
-    let mut pairs: Vec<Pair> = group
-        .pairs
+    let sides: Vec<Side> = sorted
         .iter()
-        .map(|p| Pair {
-            a: at(p.a),
-            b: at(p.b),
-            agree: p.agree,
-            gap: p.gap,
-        })
+        .map(|c| Side::new(c.interval.low, c.interval.high, c.point, c.affiliation))
         .collect();
-    pairs.sort_unstable_by_key(|p| (p.a, p.b));
+    let (pairs, corroboration) = pairs::pairs(&sides);
+    let current: Vec<ClaimView> = sorted
+        .iter()
+        .zip(corroboration)
+        .map(|(c, k)| catalog.current(c, k))
+        .collect();
     MetricView {
         metric: metric.id.clone(),
         label: metric.label.clone(),

@@ -108,7 +108,6 @@ fn chart_file(cell: &Cell) -> Option<String> {
 
 /// Everything the cells read, computed once per metric.
 struct Figures<'a> {
-    dataset: &'a Dataset,
     analysis: &'a Analysis,
     histories: BTreeMap<String, MetricHistory>,
     changes: Vec<MetricChanges>,
@@ -120,16 +119,34 @@ impl Figures<'_> {
         analysis::view(self.analysis, metric)
     }
 
-    /// The history of a metric, computed on first use.
-    fn history(&mut self, metric: &str) -> Result<&MetricHistory> {
-        if !self.histories.contains_key(metric) {
-            let history = analysis::history(self.dataset, metric, self.analysis.as_of)?;
-            self.histories.insert(metric.to_string(), history);
-        }
+    /// The history of a metric (computed up front for every cell that
+    /// reads one).
+    fn history(&self, metric: &str) -> Result<&MetricHistory> {
         self.histories
             .get(metric)
             .ok_or_else(|| anyhow::anyhow!("history of {metric} missing").into())
     }
+}
+
+/// The metrics whose history a cell reads (timeline charts and claim
+/// tables), each once, in order of first use.
+fn history_metrics(notebook: &Notebook) -> Vec<&str> {
+    let mut metrics: Vec<&str> = Vec::new();
+    for block in &notebook.blocks {
+        if let Block::Cell(cell) = block
+            && matches!(
+                cell.what,
+                What::Chart(ChartKind::Timeline) | What::Table(TableKind::Claims)
+            )
+        {
+            for (metric, _) in &cell.metrics {
+                if !metrics.contains(&metric.as_str()) {
+                    metrics.push(metric);
+                }
+            }
+        }
+    }
+    metrics
 }
 
 /// Renders a checked notebook into its files (README.md and the charts).
@@ -147,18 +164,45 @@ pub fn render(
         Some(since) if needs_changes => analysis::changes(dataset, since, analysis.as_of)?,
         _ => Vec::new(),
     };
-    let mut figures = Figures {
-        dataset,
+    // Every history at once: one pass over the claims, metrics in parallel.
+    let wanted = history_metrics(notebook);
+    let histories = analysis::histories(dataset, &wanted, analysis.as_of)?;
+    let figures = Figures {
         analysis,
-        histories: BTreeMap::new(),
+        histories: wanted
+            .iter()
+            .map(|m| m.to_string())
+            .zip(histories)
+            .collect(),
         changes,
     };
-    let cited = cited(notebook, &mut figures)?;
+    // Only a sources table reads the cited claims.
+    let needs_cited = notebook
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Cell(c) if c.what == What::Table(TableKind::Sources)));
+    let cited = if needs_cited {
+        cited(notebook, &figures)?
+    } else {
+        BTreeMap::new()
+    };
     let context = inline::Context {
         as_of: analysis.as_of,
         since: front.since,
         title: front.title.as_deref().unwrap_or(""),
     };
+    // Cells (charts mostly) are rendered in parallel, then put in order;
+    // the first error in notebook order is the one reported.
+    let cells: Vec<&Cell> = notebook
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Cell(cell) => Some(cell),
+            _ => None,
+        })
+        .collect();
+    let mut rendered =
+        analysis::each(&cells, |cell| render_cell(cell, &figures, &cited)).into_iter();
     let mut files = BTreeMap::new();
     let mut readme = String::from(GENERATED);
     for block in &notebook.blocks {
@@ -172,7 +216,9 @@ pub fn render(
                 readme.push_str(&inline::render(value, &context, view));
             }
             Block::Cell(cell) => {
-                let (body, chart) = render_cell(cell, &mut figures, &cited)?;
+                let (body, chart) = rendered
+                    .next()
+                    .ok_or_else(|| anyhow::anyhow!("cell on line {} not rendered", cell.line))??;
                 readme.push_str(&body);
                 if let Some(caption) = &cell.caption {
                     // A caption is plain text, escaped like the data, so a
@@ -193,13 +239,14 @@ pub fn render(
 
 /// Every claim the report cites, by claim id: the claims each table, chart
 /// and inline value is computed from.
-fn cited(notebook: &Notebook, figures: &mut Figures) -> Result<BTreeMap<String, ClaimView>> {
+fn cited<'f>(
+    notebook: &Notebook,
+    figures: &'f Figures,
+) -> Result<BTreeMap<&'f str, &'f ClaimView>> {
     let mut cited = BTreeMap::new();
-    let mut add = |claims: &[ClaimView]| {
+    let mut add = |claims: &'f [ClaimView]| {
         for claim in claims {
-            cited
-                .entry(claim.id.clone())
-                .or_insert_with(|| claim.clone());
+            cited.entry(claim.id.as_str()).or_insert(claim);
         }
     };
     for block in &notebook.blocks {
@@ -237,30 +284,27 @@ fn cited(notebook: &Notebook, figures: &mut Figures) -> Result<BTreeMap<String, 
 /// A cell's Markdown (without caption) and, for a chart, its file.
 fn render_cell(
     cell: &Cell,
-    figures: &mut Figures,
-    cited: &BTreeMap<String, ClaimView>,
+    figures: &Figures,
+    cited: &BTreeMap<&str, &ClaimView>,
 ) -> Result<(String, Option<(String, String)>)> {
     let metrics: Vec<&str> = cell.metrics.iter().map(|(m, _)| m.as_str()).collect();
     Ok(match cell.what {
         What::Chart(kind) => {
             let metric = metrics.first().copied().unwrap_or_default();
             let file = chart_file(cell).unwrap_or_default();
-            let history = figures.history(metric)?.clone();
+            let history = figures.history(metric)?;
             let view = figures.view(metric)?;
-            let svg = chart::render(kind, view, &history)?;
+            let svg = chart::render(kind, view, history)?;
             let alt = alt_text(kind, view);
             (format!("![{alt}]({file})\n"), Some((file, svg)))
         }
         What::Table(TableKind::Ranges) => (tables::ranges(&views(figures, &metrics)?), None),
         What::Table(TableKind::Agreement) => (tables::agreement(&views(figures, &metrics)?), None),
         What::Table(TableKind::Claims) => {
-            for metric in &metrics {
-                figures.history(metric)?;
-            }
-            let histories: Vec<&MetricHistory> = metrics
+            let histories = metrics
                 .iter()
-                .filter_map(|m| figures.histories.get(*m))
-                .collect();
+                .map(|m| figures.history(m))
+                .collect::<Result<Vec<&MetricHistory>>>()?;
             (tables::claims(&histories), None)
         }
         What::Table(TableKind::Changes) => {
@@ -273,6 +317,7 @@ fn render_cell(
         What::Table(TableKind::Sources) => {
             let mut claims: Vec<&ClaimView> = cited
                 .values()
+                .copied()
                 .filter(|c| metrics.is_empty() || metrics.contains(&c.metric.as_str()))
                 .collect();
             claims.sort_by(|a, b| {
