@@ -200,7 +200,8 @@ type Dates = PlHashMap<String, Window>;
 
 /// The window of a date spec cell and the spec as written (the cell
 /// trimmed, as [`DateSpec::parse`] keeps it); reports the cell when it does
-/// not parse. A plain day, the common case, is computed without the cache.
+/// not parse. A plain day or window of days, the common cases, is computed
+/// without the cache.
 fn date<'a>(
     dates: &mut Dates,
     row: &Row<'_>,
@@ -225,9 +226,24 @@ fn date<'a>(
     }
 }
 
-/// The window of `text` when it is exactly a valid `YYYY-MM-DD` day (what
+/// The window of `text` when it is exactly a valid `YYYY-MM-DD` day or a
+/// window `YYYY-MM-DD/YYYY-MM-DD` of two such days in order (what
 /// [`DateSpec::parse`] would give), else `None` (the parser decides).
 fn plain_day(text: &str) -> Option<Window> {
+    let (start, end) = match text.split_once('/') {
+        Some((start, end)) => (day(start)?, day(end)?),
+        None => (day(text)?, day(text)?),
+    };
+    (start <= end).then_some(Window {
+        start,
+        end,
+        approximate: false,
+        uncertain: false,
+    })
+}
+
+/// The day `text` names when it is exactly a valid `YYYY-MM-DD`.
+fn day(text: &str) -> Option<Day> {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
@@ -238,13 +254,7 @@ fn plain_day(text: &str) -> Option<Window> {
         })
     };
     let year = i32::try_from(number(&bytes[..4])?).ok()?;
-    let day = Day::from_ymd_opt(year, number(&bytes[5..7])?, number(&bytes[8..])?)?;
-    Some(Window {
-        start: day,
-        end: day,
-        approximate: false,
-        uncertain: false,
-    })
+    Day::from_ymd_opt(year, number(&bytes[5..7])?, number(&bytes[8..])?)
 }
 
 // Tests unwrap literals: a panic is how a test reports failure.
@@ -259,13 +269,19 @@ mod tests {
         // The shortcut agrees with the parser on every text it accepts,
         // and accepts every valid plain day.
         #[test]
-        fn plain_days_match_the_parser(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9-]{10}|.{0,12}") {
+        fn plain_days_match_the_parser(
+            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}(/[0-9]{4}-[0-9]{2}-[0-9]{2})?|[0-9/-]{10,21}|.{0,12}"
+        ) {
             let parsed = DateSpec::parse(&text).ok().map(|spec| Window::of(&spec));
             let trimmed = text.trim();
+            let sides: Vec<&str> = trimmed.split('/').collect();
             match plain_day(trimmed) {
                 Some(window) => prop_assert_eq!(Some(window), parsed),
                 None => prop_assert!(
-                    parsed.is_none() || trimmed.len() != 10 || trimmed.contains(['/', '~', '?']),
+                    parsed.is_none()
+                        || sides.len() > 2
+                        || sides.iter().any(|side| side.len() != 10)
+                        || trimmed.contains(['~', '?']),
                     "{} parses but was not taken", text
                 ),
             }
@@ -279,6 +295,13 @@ mod tests {
             Some("2024-02-29".into())
         );
         assert_eq!(plain_day("2023-02-29"), None);
+        let window = plain_day("2024-10-21/2024-10-31").unwrap();
+        assert_eq!(
+            (window.start.to_string(), window.end.to_string()),
+            ("2024-10-21".into(), "2024-10-31".into())
+        );
+        assert_eq!(plain_day("2024-10-31/2024-10-21"), None);
+        assert_eq!(plain_day("2024-10-21/2024-10"), None);
         assert_eq!(plain_day("2024-13-01"), None);
         assert_eq!(plain_day("2024-10"), None);
         assert_eq!(plain_day("+024-10-01"), None);
