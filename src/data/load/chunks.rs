@@ -105,7 +105,7 @@ impl Table {
         mut each: impl FnMut(&Row<'_>, &mut Report),
     ) -> Outcome {
         let data = self.data.get(start..).unwrap_or_default();
-        let lines_before = self.data[..start].iter().filter(|&&b| b == b'\n').count();
+        let lines_before = newlines(&self.data[..start]);
         let mut reader = reader(data);
         // A StringRecord checks UTF-8 once per row (the file is known to be
         // UTF-8, so this never fails) and then hands out &str cells without
@@ -196,6 +196,18 @@ pub fn bounds(data: &[u8], parts: usize, least: usize) -> Vec<usize> {
     bounds
 }
 
+/// How many `\n` bytes `data` holds. Counted in blocks of 255 into a byte,
+/// which the compiler turns into vector instructions: a plain filter and
+/// count took a 58 MB chunk's thread ~30 ms before it could start parsing.
+fn newlines(data: &[u8]) -> usize {
+    data.chunks(255)
+        .map(|block| {
+            let count = block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'));
+            usize::from(count)
+        })
+        .sum()
+}
+
 /// The first byte at or after `at` that starts a non-blank line.
 fn line_start_after(data: &[u8], at: usize) -> Option<usize> {
     let newline = at + data.get(at..)?.iter().position(|&b| b == b'\n')?;
@@ -218,6 +230,18 @@ pub fn parts() -> usize {
 mod tests {
     use super::*;
     use crate::data::load::table::Schema;
+
+    // Newlines are counted across block edges, whatever the length.
+    #[test]
+    fn counts_newlines() {
+        for len in [0usize, 1, 254, 255, 256, 1000, 70_000] {
+            let data: Vec<u8> = (0..len)
+                .map(|i| if i % 3 == 0 { b'\n' } else { b'x' })
+                .collect();
+            assert_eq!(newlines(&data), len.div_ceil(3), "{len}");
+        }
+        assert_eq!(newlines(&[b'\n'; 1000]), 1000);
+    }
 
     // Cuts fall at line starts, skip blank lines, and small files stay whole.
     #[test]
