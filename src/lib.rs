@@ -10,3 +10,10 @@ pub mod notebook;
 pub mod render;
 pub mod timing;
 pub mod write;
+
+/// Drops `value` on a thread of its own. Returning a few hundred megabytes
+/// of pages to the system takes milliseconds the caller need not wait for;
+/// if the process ends first, the system takes them back anyway.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
+}

@@ -196,7 +196,7 @@ impl Table {
     /// Frees the file's bytes once its rows have been read (files may be
     /// hundreds of megabytes); the header map stays for [`Table::has`].
     pub fn release(&mut self) {
-        self.data = Vec::new();
+        crate::drop_in_background(std::mem::take(&mut self.data));
     }
 
     /// Whether the header has schema column `column`.
