@@ -7,6 +7,7 @@
 
 mod chunks;
 mod claim_rows;
+mod ids;
 mod links;
 mod rows;
 mod table;
@@ -91,4 +92,25 @@ fn internal(dir: &Path, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         severity: Severity::Error,
     });
     diagnostics
+}
+
+/// `f` of each input, each on its own thread (the first on this one), in
+/// input order.
+fn on_threads<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
+    let mut inputs = inputs.into_iter();
+    let Some(first) = inputs.next() else {
+        return Vec::new();
+    };
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs.map(|input| scope.spawn(move || f(input))).collect();
+        let first = f(first);
+        let rest = handles.into_iter().map(|handle| {
+            // A panic on a thread is a bug: pass it on as it is.
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        std::iter::once(first).chain(rest).collect()
+    })
 }
