@@ -152,23 +152,32 @@ impl Claims {
     /// be very long); a chain that loops (which validation rejects) maps to
     /// the row itself.
     pub(crate) fn index(&mut self) {
-        const UNKNOWN: u32 = u32::MAX;
+        // A row without origin is its own root (set by `roots_to_self`);
+        // only the repeats have a chain to walk.
+        const ORIGINAL: u8 = 0;
+        const NEW: u8 = 1;
+        const ON_PATH: u8 = 2;
+        const DONE: u8 = 3;
         let n = self.records.len();
-        let mut root = vec![UNKNOWN; n];
-        let mut on_path = vec![false; n];
+        let repeats = roots_to_self(&mut self.records);
+        let mut state = vec![ORIGINAL; n];
+        for &row in &repeats {
+            state[row as usize] = NEW;
+        }
         let mut path = Vec::new();
-        for start in 0..n {
+        for &start in &repeats {
+            let start = start as usize;
             let mut at = start;
             // Walk up until a row with a known root, a row without origin,
             // or a row already on this path (a loop).
             let resolved = loop {
-                if root[at] != UNKNOWN {
-                    break root[at];
+                match state[at] {
+                    ORIGINAL => break at as u32,
+                    DONE => break self.records[at].root,
+                    ON_PATH => break start as u32,
+                    _ => {}
                 }
-                if on_path[at] {
-                    break start as u32;
-                }
-                on_path[at] = true;
+                state[at] = ON_PATH;
                 path.push(at);
                 match self.records[at].origin.filter(|&o| (o as usize) < n) {
                     Some(next) => at = next as usize,
@@ -176,24 +185,25 @@ impl Claims {
                 }
             };
             for row in path.drain(..) {
-                on_path[row] = false;
-                root[row] = resolved;
+                state[row] = DONE;
+                self.records[row].root = resolved;
             }
         }
-        for (record, root) in self.records.iter_mut().zip(root) {
-            record.root = root;
-        }
-        let mut further: Vec<u32> = (0..n as u32)
-            .filter(|&row| self.records[row as usize].root != row)
-            .collect();
         // By root (integers), then by id only within a root's repeats.
-        further.sort_unstable_by_key(|&row| (self.records[row as usize].root, row));
-        for group in further
-            .chunk_by_mut(|&a, &b| self.records[a as usize].root == self.records[b as usize].root)
-        {
-            if group.len() > 1 {
-                group.sort_by(|&a, &b| self.id(a as usize).cmp(self.id(b as usize)));
+        let mut keys: Vec<u64> = repeats
+            .iter()
+            .map(|&row| (u64::from(self.records[row as usize].root) << 32) | u64::from(row))
+            .filter(|&key| key >> 32 != key & u64::from(u32::MAX))
+            .collect();
+        keys.sort_unstable();
+        let mut further: Vec<u32> = keys.iter().map(|&key| key as u32).collect();
+        let mut from = 0;
+        for group in keys.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let rows = &mut further[from..from + group.len()];
+            if rows.len() > 1 {
+                rows.sort_by(|&a, &b| self.id(a as usize).cmp(self.id(b as usize)));
             }
+            from += group.len();
         }
         self.further = further;
     }
@@ -363,6 +373,126 @@ impl Claims {
             quote: self.optional(row, Cell::Quote).map(str::to_owned),
             notes: self.optional(row, Cell::Notes).map(str::to_owned),
             line: record.line,
+        }
+    }
+}
+
+/// Sets every record's root to its own row; returns the rows whose origin
+/// is a row, in order. One pass over every record, split over the cores
+/// when there are many, which writes only roots not set so already (the
+/// loader sets them while it writes those records anyway).
+fn roots_to_self(records: &mut [Record]) -> Vec<u32> {
+    let n = records.len();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
+    let share = n.div_ceil(threads).max(1 << 16);
+    let pass = |offset: usize, records: &mut [Record]| {
+        let mut repeats = Vec::new();
+        for (row, record) in (offset..).zip(records.iter_mut()) {
+            if record.root != row as u32 {
+                record.root = row as u32;
+            }
+            if record.origin.is_some_and(|o| (o as usize) < n) {
+                repeats.push(row as u32);
+            }
+        }
+        repeats
+    };
+    let pass = &pass;
+    std::thread::scope(|scope| {
+        let mut parts = records.chunks_mut(share).enumerate();
+        let first = parts.next();
+        let handles: Vec<_> = parts
+            .map(|(k, part)| scope.spawn(move || pass(k * share, part)))
+            .collect();
+        let mut repeats = first.map(|(_, part)| pass(0, part)).unwrap_or_default();
+        for handle in handles {
+            // A panic on a thread is a bug: pass it on as it is.
+            let part = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            repeats.extend(part);
+        }
+        repeats
+    })
+}
+
+// Tests unwrap literals: a panic is how a test reports failure.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Claims with these ids and origin rows.
+    fn claims(rows: &[(&str, Option<u32>)]) -> Claims {
+        let mut claims = Claims::default();
+        for (line, &(id, origin)) in rows.iter().enumerate() {
+            let mut record = Record::new(line + 2, claims.text.len());
+            claims.push_text(&mut record, Cell::Id, id);
+            record.origin = origin;
+            claims.records.push(record);
+        }
+        claims
+    }
+
+    /// Roots and further reports as the one-walk-per-row version found
+    /// them: every row walked, a loop mapping to the row that started it.
+    fn expected(claims: &Claims) -> (Vec<u32>, Vec<u32>) {
+        let n = claims.len();
+        let mut root = vec![u32::MAX; n];
+        let mut on_path = vec![false; n];
+        let mut path = Vec::new();
+        for start in 0..n {
+            let mut at = start;
+            let resolved = loop {
+                if root[at] != u32::MAX {
+                    break root[at];
+                }
+                if on_path[at] {
+                    break start as u32;
+                }
+                on_path[at] = true;
+                path.push(at);
+                match claims.records[at].origin.filter(|&o| (o as usize) < n) {
+                    Some(next) => at = next as usize,
+                    None => break at as u32,
+                }
+            };
+            for row in path.drain(..) {
+                on_path[row] = false;
+                root[row] = resolved;
+            }
+        }
+        let mut further: Vec<u32> = (0..n as u32).filter(|&r| root[r as usize] != r).collect();
+        further.sort_by(|&a, &b| {
+            let key = |r: u32| (root[r as usize], claims.id(r as usize));
+            key(a).cmp(&key(b)).then(a.cmp(&b))
+        });
+        (root, further)
+    }
+
+    // Chains, forks, loops (also into a chain), origins out of range and
+    // stale roots: the same roots and further reports as walking every row.
+    #[test]
+    fn index_walks_only_repeats() {
+        let ids = ["b", "a", "c", "a", "d", "e", "f", "g", "h", "i", "j", "k"];
+        let mut state = 7u64;
+        for _ in 0..300 {
+            let rows: Vec<(&str, Option<u32>)> = ids
+                .iter()
+                .map(|&id| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    let pick = (state >> 33) % 20;
+                    (id, (pick < 13).then_some(pick as u32))
+                })
+                .collect();
+            let mut claims = claims(&rows);
+            claims.records[3].root = 9;
+            claims.index();
+            let (root, further) = expected(&claims);
+            let roots: Vec<u32> = claims.records.iter().map(|r| r.root).collect();
+            assert_eq!((roots, claims.further.clone()), (root, further));
         }
     }
 }

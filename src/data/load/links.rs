@@ -9,9 +9,11 @@ use std::collections::HashSet;
 use polars::prelude::PlHashMap;
 
 use super::claim_rows::{ClaimRows, Interner};
+use super::ids::{self, Target};
 use super::rows::{C_HIGH, C_LOW, C_VALUE};
 use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, Parsed, Rows};
 use super::table::Report;
+use super::{chunks, on_threads};
 use crate::data::claims::{Cell, Record};
 use crate::data::{Metric, Source, Stated};
 
@@ -43,15 +45,15 @@ pub fn check(
     let metric_codes = references(claims, metric_ids.as_ref(), metrics, C_METRIC, report);
     let source_codes = references(claims, source_ids.as_ref(), sources, C_SOURCE, report);
     if claims.table.has(C_ID) {
-        let parent = {
+        let found = ids::links(&claims.claims, chunks::parts());
+        for &(row, first) in &found.duplicates {
             let rows = &claims.claims;
-            let ids = (0..rows.len()).map(|i| (rows.record(i).line, rows.optional(i, Cell::Id)));
-            let ids = unique(&claims.file, ids, report);
-            origins(claims, &ids, report)
-        };
-        for (record, parent) in claims.claims.records.iter_mut().zip(parent) {
-            record.origin = parent.map(|p| p as u32);
+            let (id, line) = (rows.id(row as usize), rows.record(row as usize).line);
+            let first_line = rows.record(first as usize).line;
+            let message = format!("duplicate id \"{id}\" (first used on line {first_line})");
+            report.error(&claims.file, line, "id", message);
         }
+        origins(claims, &found.origins, report);
     }
     if let Some(metrics) = metrics.filter(|_| claims.table.has(C_METRIC)) {
         let used: HashSet<&str> = claims.metrics.names.iter().map(String::as_str).collect();
@@ -83,8 +85,7 @@ fn unique<'a>(
     ids.reserve(rows.size_hint().0);
     for (index, (line, id)) in rows.enumerate() {
         let Some(id) = id else { continue };
-        // One hash per id: a million ids make this the loader's costliest
-        // single-threaded step.
+        // One hash per id (claims.csv's ids go through `ids` instead).
         let (first_index, first_line) = *ids.entry(id).or_insert((index, line));
         if first_index != index {
             let message = format!("duplicate id \"{id}\" (first used on line {first_line})");
@@ -137,28 +138,54 @@ fn references<T>(
     Some(codes)
 }
 
-/// Checks every `origin`: it names a claim, of the same metric, stating the
-/// same qualifier and numbers, and no chain of origins loops. Returns each
-/// row's origin row.
-fn origins(claims: &ClaimRows, ids: &Ids<'_>, report: &mut Report) -> Vec<Option<usize>> {
-    let file = &claims.file;
-    let rows = &claims.claims;
-    let mut parent = vec![None; rows.len()];
-    for (index, claim) in rows.records().iter().enumerate() {
-        let Some(origin) = rows.optional(index, Cell::Origin) else {
-            continue;
-        };
-        let Some(&(target, _)) = ids.get(origin) else {
-            let message = format!("unknown claim \"{origin}\" (not an id in {file})");
-            report.error(file, claim.line, "origin", message);
-            continue;
-        };
-        parent[index] = Some(target);
-        if target != index {
-            compare(claims, index, target, origin, report);
+/// Checks every `origin` (`found`: each row with one, and the row it
+/// names): it names a claim, of the same metric, stating the same qualifier
+/// and numbers, and no chain of origins loops. Sets each row's origin row.
+fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report) {
+    // Unknown origins and repeats that differ, on every core (`found` is
+    // in row order, so each thread reads its own stretch of rows).
+    let share = found.len().div_ceil(chunks::parts()).max(1 << 12);
+    let checked = on_threads(found.chunks(share).collect(), |found| {
+        let mut report = Report::default();
+        let mut parents = Vec::with_capacity(found.len());
+        for &(row, target) in found {
+            let (row, origin) = (row as usize, claims.claims.cell(row as usize, Cell::Origin));
+            let target = target.row(&claims.claims, row);
+            parents.push((row, target));
+            match target {
+                None => {
+                    let file = &claims.file;
+                    let message = format!("unknown claim \"{origin}\" (not an id in {file})");
+                    report.error(file, claims.claims.record(row).line, "origin", message);
+                }
+                Some(target) if target != row => compare(claims, row, target, origin, &mut report),
+                Some(_) => {}
+            }
+        }
+        (parents, report)
+    });
+    let parents: Vec<(usize, Option<usize>)> = checked
+        .into_iter()
+        .flat_map(|(parents, part)| {
+            report.list.extend(part.list);
+            parents
+        })
+        .collect();
+    // The origin links, also as a plain array: the loop search jumps
+    // between rows and that is cheaper than a record each time.
+    let n = claims.claims.len();
+    let mut parent = vec![u32::MAX; n];
+    for &(row, target) in &parents {
+        if let Some(target) = target {
+            parent[row] = target as u32;
+            claims.claims.records[row].origin = Some(target as u32);
         }
     }
-    for cycle in cycles(&parent) {
+    let file = &claims.file;
+    let rows = &claims.claims;
+    let starts = found.iter().map(|&(row, _)| row as usize);
+    let parent = |row: usize| Some(parent[row] as usize).filter(|_| parent[row] != u32::MAX);
+    for cycle in cycles(rows.len(), starts, parent) {
         for &member in &cycle {
             let line = rows.record(member).line;
             let origin = rows.cell(member, Cell::Origin);
@@ -175,7 +202,6 @@ fn origins(claims: &ClaimRows, ids: &Ids<'_>, report: &mut Report) -> Vec<Option
             report.error(file, line, "origin", message);
         }
     }
-    parent
 }
 
 /// Reports how repeat `row` differs from the claim `target` it names as
@@ -223,25 +249,31 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, id: &str, report: &mut
     }
 }
 
-/// The cycles of a graph where each node has at most one parent, each as
-/// its member indexes. One pass: every node is walked once.
-fn cycles(parent: &[Option<usize>]) -> Vec<Vec<usize>> {
+/// The cycles of a graph of `n` nodes where each node has at most one
+/// parent, each as its member indexes; every cycle passes through a node of
+/// `starts` (the nodes with a parent will do). One pass: every node is
+/// walked once.
+fn cycles(
+    n: usize,
+    starts: impl Iterator<Item = usize>,
+    parent: impl Fn(usize) -> Option<usize>,
+) -> Vec<Vec<usize>> {
     const NEW: u8 = 0;
     const ON_PATH: u8 = 1;
     const DONE: u8 = 2;
-    let mut state = vec![NEW; parent.len()];
-    let mut position = vec![0; parent.len()];
+    let mut state = vec![NEW; n];
     let mut path = Vec::new();
     let mut found = Vec::new();
-    for start in 0..parent.len() {
+    for start in starts {
         let mut at = start;
         while state[at] == NEW {
             state[at] = ON_PATH;
-            position[at] = path.len();
             path.push(at);
-            match parent[at] {
+            match parent(at) {
                 Some(next) if state[next] == ON_PATH => {
-                    found.push(path[position[next]..].to_vec());
+                    // Found once per cycle, so the search is linear overall.
+                    let from = path.iter().rposition(|&node| node == next).unwrap_or(0);
+                    found.push(path[from..].to_vec());
                 }
                 Some(next) => at = next,
                 None => {}
@@ -283,7 +315,7 @@ mod tests {
             Some(4),
             Some(4),
         ];
-        let mut found = cycles(&parent);
+        let mut found = cycles(parent.len(), 0..parent.len(), |i| parent[i]);
         found.iter_mut().for_each(|c| c.sort_unstable());
         assert_eq!(found, vec![vec![3], vec![4, 5, 6]]);
     }
@@ -293,8 +325,8 @@ mod tests {
     fn long_chains() {
         let n: usize = 200_000;
         let mut parent: Vec<Option<usize>> = (0..n).map(|i| i.checked_sub(1)).collect();
-        assert!(cycles(&parent).is_empty());
+        assert!(cycles(n, 1..n, |i| parent[i]).is_empty());
         parent[0] = Some(n - 1);
-        assert_eq!(cycles(&parent)[0].len(), n);
+        assert_eq!(cycles(n, 0..n, |i| parent[i])[0].len(), n);
     }
 }
