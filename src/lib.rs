@@ -13,7 +13,8 @@ pub mod write;
 
 /// Drops `value` on a thread of its own. Returning a few hundred megabytes
 /// of pages to the system takes milliseconds the caller need not wait for;
-/// if the process ends first, the system takes them back anyway.
+/// if the process ends first, the system takes them back anyway. Where no
+/// thread can be started, `value` is dropped here.
 pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }

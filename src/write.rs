@@ -81,27 +81,33 @@ pub fn apply(reports: &[Report]) -> Result<()> {
 /// (in file order); the other files are still written or left as they were.
 fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     const AT_ONCE: usize = 8;
+    let write = |name: &str, bytes: &[u8]| -> Result<()> {
+        let path = dir.join(name);
+        if fs::read(&path).is_ok_and(|disk| disk == bytes) {
+            return Ok(());
+        }
+        write_file(&path, bytes)
+    };
     let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
     for batch in files.chunks(AT_ONCE) {
         let written: Vec<Result<()>> = std::thread::scope(|scope| {
             let handles: Vec<_> = batch
                 .iter()
                 .map(|&(name, bytes)| {
-                    let path = dir.join(name);
-                    scope.spawn(move || {
-                        if fs::read(&path).is_ok_and(|disk| disk == *bytes) {
-                            return Ok(());
-                        }
-                        write_file(&path, bytes)
-                    })
+                    let thread = std::thread::Builder::new();
+                    // Where no thread can be started, the file is written here.
+                    thread
+                        .spawn_scoped(scope, move || write(name, bytes))
+                        .map_err(|_| write(name, bytes))
                 })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
+                .map(|handle| match handle {
+                    Ok(handle) => handle.join().unwrap_or_else(|_| {
                         Err(anyhow::anyhow!("internal error: a writer thread panicked").into())
-                    })
+                    }),
+                    Err(written) => written,
                 })
                 .collect()
         });

@@ -279,15 +279,17 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
             .enumerate()
             .map(|(k, part)| {
                 let file = &file;
-                scope.spawn(move || file.read_exact_at(part, (k * size) as u64))
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || file.read_exact_at(part, (k * size) as u64))
             })
             .collect();
         handles
             .into_iter()
-            .all(|h| h.join().is_ok_and(|read| read.is_ok()))
+            .all(|h| h.is_ok_and(|h| h.join().is_ok_and(|read| read.is_ok())))
     });
-    // The file changed size while it was read (or a read failed): read it
-    // the plain way, which reports a real error as such.
+    // The file changed size while it was read, a read failed or no thread
+    // could be started: read it the plain way, which reports a real error
+    // as such.
     if !read_all || file.metadata()?.len() != len as u64 {
         return std::fs::read(path);
     }
