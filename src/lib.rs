@@ -7,6 +7,7 @@ pub mod cli;
 pub mod data;
 pub mod error;
 pub mod notebook;
+pub mod parallel;
 pub mod render;
 pub mod timing;
 pub mod write;

@@ -20,6 +20,7 @@ use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, snapshot, unknow
 use crate::data::frames;
 use crate::data::{Dataset, Day};
 use crate::error::Result;
+use crate::parallel;
 
 /// Every origin claim of `metric` known as of `as_of`, and a snapshot at
 /// each distinct claimed-end day among them.
@@ -51,14 +52,14 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
         .map(|code| code as usize)
         .zip(found.rows)
         .collect();
-    let known = scan::each(&jobs, |(_, rows)| Known::of(dataset, rows));
+    let known = parallel::each(&jobs, |(_, rows)| Known::of(dataset, rows));
     let known = known.into_iter().collect::<Result<Vec<Known>>>()?;
     // The claim views and the snapshots of a metric are separate tasks, so
     // a few metrics still share out evenly over the cores.
     let tasks: Vec<(usize, bool)> = (0..known.len())
         .flat_map(|k| [(k, false), (k, true)])
         .collect();
-    let mut done = scan::each(&tasks, |&(k, walk)| {
+    let mut done = parallel::each(&tasks, |&(k, walk)| {
         if walk {
             Part::Snapshots(known[k].snapshots())
         } else {

@@ -18,8 +18,6 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-pub(crate) use scan::each;
-
 use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, DateSpec, Day, Qualifier, Stated};
 use crate::error::{Error, Result};

@@ -6,76 +6,11 @@
 //! threads as there are cores (results joined in row order, so the output
 //! never depends on the split), and hands polars only the rows that matter.
 
-use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
-
 use crate::data::{Claims, Day};
+use crate::parallel::in_parts;
 
 /// Fewer rows than this per part do not pay for a thread.
 const MIN_PART: usize = 4096;
-
-/// Runs `f` over contiguous parts of `0..n` of at least `min` items, one
-/// thread per part (at most the cores, at least one part even when `n` is
-/// 0); results in part order.
-pub fn in_parts<T: Send>(n: usize, min: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
-    let threads = thread::available_parallelism().map_or(1, |p| p.get());
-    let parts = threads.min(n / min.max(1)).clamp(1, 8);
-    let size = n.div_ceil(parts).max(1);
-    let ranges: Vec<Range<usize>> = (0..parts)
-        .map(|i| (i * size).min(n)..((i + 1) * size).min(n))
-        .collect();
-    if parts == 1 {
-        return ranges.into_iter().map(f).collect();
-    }
-    let f = &f;
-    thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .into_iter()
-            .map(|range| s.spawn(move || f(range)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
-/// Runs `f` on every item, spread over the cores (each thread takes the
-/// next item not yet taken, so uneven items still share out); results in
-/// item order.
-pub fn each<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    let threads = thread::available_parallelism().map_or(1, |p| p.get());
-    let threads = threads.min(items.len());
-    if threads < 2 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
-                return done;
-            };
-            done.push((i, f(item)));
-        }
-    };
-    let mut done: Vec<(usize, T)> = thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut done = work();
-        for helper in helpers {
-            done.extend(
-                helper
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, t)| t).collect()
-}
 
 /// The further reports of every origin claim: the rows that repeat another
 /// claim, by the origin claim they report (their root), each origin's sorted
@@ -417,29 +352,6 @@ mod tests {
                 prop_assert_eq!(&found.rows, &expected);
                 prop_assert_eq!(&found.further, &repeats);
             }
-        }
-    }
-
-    // Parts cover 0..n in order, whatever n.
-    #[test]
-    fn parts_cover_in_order() {
-        for n in [0, 1, 4095, 4096, 10_000, 100_003] {
-            let parts = in_parts(n, 1000, |r| r);
-            assert!(!parts.is_empty());
-            let all: Vec<usize> = parts.into_iter().flatten().collect();
-            assert_eq!(all, (0..n).collect::<Vec<_>>());
-        }
-    }
-
-    // Items come back in order, however they were spread.
-    #[test]
-    fn each_keeps_order() {
-        for n in [0, 1, 2, 3, 7, 100] {
-            let items: Vec<usize> = (0..n).collect();
-            assert_eq!(
-                each(&items, |&i| i * 10),
-                (0..n).map(|i| i * 10).collect::<Vec<_>>()
-            );
         }
     }
 

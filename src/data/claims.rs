@@ -7,6 +7,7 @@
 //! [`Claim`] is the owned view of one row, built on demand.
 
 use super::{Claim, DateSpec, Day, Metric, Qualifier, Source, Stated};
+use crate::parallel;
 
 /// The text cells a record keeps, in the order they sit in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,11 +384,11 @@ impl Claims {
 /// loader sets them while it writes those records anyway).
 fn roots_to_self(records: &mut [Record]) -> Vec<u32> {
     let n = records.len();
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get().min(8));
-    let share = n.div_ceil(threads).max(1 << 16);
-    let pass = |offset: usize, records: &mut [Record]| {
+    let share = n.div_ceil(parallel::cores()).max(1 << 16);
+    let parts = records.chunks_mut(share).enumerate().collect();
+    parallel::map(parts, |(k, part)| {
         let mut repeats = Vec::new();
-        for (row, record) in (offset..).zip(records.iter_mut()) {
+        for (row, record) in (k * share..).zip(part.iter_mut()) {
             if record.root != row as u32 {
                 record.root = row as u32;
             }
@@ -396,24 +397,8 @@ fn roots_to_self(records: &mut [Record]) -> Vec<u32> {
             }
         }
         repeats
-    };
-    let pass = &pass;
-    std::thread::scope(|scope| {
-        let mut parts = records.chunks_mut(share).enumerate();
-        let first = parts.next();
-        let handles: Vec<_> = parts
-            .map(|(k, part)| scope.spawn(move || pass(k * share, part)))
-            .collect();
-        let mut repeats = first.map(|(_, part)| pass(0, part)).unwrap_or_default();
-        for handle in handles {
-            // A panic on a thread is a bug: pass it on as it is.
-            let part = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            repeats.extend(part);
-        }
-        repeats
     })
+    .concat()
 }
 
 // Tests unwrap literals: a panic is how a test reports failure.

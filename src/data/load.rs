@@ -18,7 +18,7 @@ use super::claims::Record;
 use super::{Dataset, Diagnostic, Severity};
 use table::Report;
 
-use crate::timing;
+use crate::{parallel, timing};
 
 /// A data folder that loaded: the dataset and any warnings.
 #[derive(Debug)]
@@ -71,9 +71,13 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     // complete on the way (`index` changes nothing that check reads), and
     // making each row its own root, which `index` then only has to read
     // (the root shares its cache line with the codes written here).
-    let share = claims.records.len().div_ceil(chunks::parts()).max(1 << 16);
+    let share = claims
+        .records
+        .len()
+        .div_ceil(parallel::cores())
+        .max(1 << 16);
     let parts = claims.records.chunks_mut(share).enumerate().collect();
-    let complete = on_threads(parts, |(part, records)| {
+    let complete = parallel::map(parts, |(part, records)| {
         for (row, record) in (part * share..).zip(records.iter_mut()) {
             record.metric = recode(&metric_codes, record.metric);
             record.source = recode(&source_codes, record.source);
@@ -108,25 +112,4 @@ fn internal(dir: &Path, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         severity: Severity::Error,
     });
     diagnostics
-}
-
-/// `f` of each input, each on its own thread (the first on this one), in
-/// input order.
-fn on_threads<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
-    let mut inputs = inputs.into_iter();
-    let Some(first) = inputs.next() else {
-        return Vec::new();
-    };
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs.map(|input| scope.spawn(move || f(input))).collect();
-        let first = f(first);
-        let rest = handles.into_iter().map(|handle| {
-            // A panic on a thread is a bug: pass it on as it is.
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
-        std::iter::once(first).chain(rest).collect()
-    })
 }

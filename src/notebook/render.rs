@@ -10,6 +10,7 @@ use crate::chart;
 use crate::cli::ChartKind;
 use crate::data::{Dataset, Day};
 use crate::error::Result;
+use crate::parallel;
 use crate::render::markdown;
 
 use super::Problem;
@@ -202,7 +203,7 @@ pub fn render(
         })
         .collect();
     let mut rendered =
-        analysis::each(&cells, |cell| render_cell(cell, &figures, &cited)).into_iter();
+        parallel::each(&cells, |cell| render_cell(cell, &figures, &cited)).into_iter();
     let mut files = BTreeMap::new();
     let mut readme = String::from(GENERATED);
     for block in &notebook.blocks {

@@ -219,11 +219,6 @@ fn line_start_after(data: &[u8], at: usize) -> Option<usize> {
     Some(start + blank)
 }
 
-/// The number of parts to cut a file into: one per core, at most 8.
-pub fn parts() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-}
-
 // Tests unwrap literals: a panic is how a test reports failure.
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

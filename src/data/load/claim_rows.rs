@@ -7,15 +7,14 @@ use std::path::Path;
 
 use polars::prelude::PlHashMap;
 
-use super::chunks;
 use super::rows::{
     C_CLAIMED, C_DOCUMENT, C_METRIC, C_NOTES, C_ORIGIN, C_OUTLET, C_PUBLISHED, C_QUALIFIER,
     C_SOURCE, CLAIM_COLUMNS, quote, slug, stated,
 };
 use super::table::{Report, Row, Table};
 use crate::data::claims::{Cell, Claims, Record, Window};
-use crate::data::{DateSpec, Day, Qualifier};
-use crate::timing;
+use crate::data::{DateSpec, Qualifier};
+use crate::{parallel, timing};
 
 /// The distinct texts of a column, each with a code in order of first use
 /// (metric and source ids are interned while loading).
@@ -81,7 +80,7 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
     let mut table = Table::open(dir, "claims.csv", CLAIM_COLUMNS, report)?;
     drop(read);
     let parse = timing::phase("parse claims.csv");
-    let chunks = table.rows(report, chunks::parts(), Chunk::sized, claim);
+    let chunks = table.rows(report, parallel::cores(), Chunk::sized, claim);
     drop(parse);
     let _merge = timing::phase("merge chunks");
     table.release();
@@ -211,7 +210,13 @@ fn date<'a>(
     report: &mut Report,
 ) -> Option<(Window, &'a str)> {
     let text = text.trim();
-    if let Some(window) = plain_day(text).or_else(|| dates.get(text).copied()) {
+    let plain = DateSpec::plain_window(text).map(|(start, end)| Window {
+        start,
+        end,
+        approximate: false,
+        uncertain: false,
+    });
+    if let Some(window) = plain.or_else(|| dates.get(text).copied()) {
         return Some((window, text));
     }
     match DateSpec::parse(text) {
@@ -224,91 +229,5 @@ fn date<'a>(
             row.error(column, message, report);
             None
         }
-    }
-}
-
-/// The window of `text` when it is exactly a valid `YYYY-MM-DD` day or a
-/// window `YYYY-MM-DD/YYYY-MM-DD` of two such days in order (what
-/// [`DateSpec::parse`] would give), else `None` (the parser decides).
-fn plain_day(text: &str) -> Option<Window> {
-    let (start, end) = match text.split_once('/') {
-        Some((start, end)) => (day(start)?, day(end)?),
-        None => (day(text)?, day(text)?),
-    };
-    (start <= end).then_some(Window {
-        start,
-        end,
-        approximate: false,
-        uncertain: false,
-    })
-}
-
-/// The day `text` names when it is exactly a valid `YYYY-MM-DD`.
-fn day(text: &str) -> Option<Day> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    let number = |digits: &[u8]| {
-        digits.iter().try_fold(0u32, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
-    let year = i32::try_from(number(&bytes[..4])?).ok()?;
-    Day::from_ymd_opt(year, number(&bytes[5..7])?, number(&bytes[8..])?)
-}
-
-// Tests unwrap literals: a panic is how a test reports failure.
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::*;
-
-    proptest! {
-        // The shortcut agrees with the parser on every text it accepts,
-        // and accepts every valid plain day.
-        #[test]
-        fn plain_days_match_the_parser(
-            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}(/[0-9]{4}-[0-9]{2}-[0-9]{2})?|[0-9/-]{10,21}|.{0,12}"
-        ) {
-            let parsed = DateSpec::parse(&text).ok().map(|spec| Window::of(&spec));
-            let trimmed = text.trim();
-            let sides: Vec<&str> = trimmed.split('/').collect();
-            match plain_day(trimmed) {
-                Some(window) => prop_assert_eq!(Some(window), parsed),
-                None => prop_assert!(
-                    parsed.is_none()
-                        || sides.len() > 2
-                        || sides.iter().any(|side| side.len() != 10)
-                        || trimmed.contains(['~', '?']),
-                    "{} parses but was not taken", text
-                ),
-            }
-        }
-    }
-
-    #[test]
-    fn plain_days() {
-        assert_eq!(
-            plain_day("2024-02-29").map(|w| w.start.to_string()),
-            Some("2024-02-29".into())
-        );
-        assert_eq!(plain_day("2023-02-29"), None);
-        let window = plain_day("2024-10-21/2024-10-31").unwrap();
-        assert_eq!(
-            (window.start.to_string(), window.end.to_string()),
-            ("2024-10-21".into(), "2024-10-31".into())
-        );
-        assert_eq!(plain_day("2024-10-31/2024-10-21"), None);
-        assert_eq!(plain_day("2024-10-21/2024-10"), None);
-        assert_eq!(plain_day("2024-13-01"), None);
-        assert_eq!(plain_day("2024-10"), None);
-        assert_eq!(plain_day("+024-10-01"), None);
-        assert_eq!(
-            plain_day("0000-01-01").map(|w| w.end.to_string()),
-            Some("0000-01-01".into())
-        );
     }
 }

@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use polars::prelude::PlFixedStateQuality;
 
-use super::on_threads;
 use crate::data::claims::{Cell, Claims};
+use crate::parallel;
 
 /// What the ids of claims.csv link.
 #[derive(Debug, Default, PartialEq)]
@@ -45,8 +45,8 @@ fn links_with(claims: &Claims, threads: usize, keys: &Keys) -> Links {
     let rows: Vec<Range<usize>> = (0..parts)
         .map(|p| n * p / parts..n * (p + 1) / parts)
         .collect();
-    let hashed = on_threads(rows, |rows| keys.of_rows(claims, rows, part_bits));
-    let found = on_threads((0..parts).collect(), |p| {
+    let hashed = parallel::map(rows, |rows| keys.of_rows(claims, rows, part_bits));
+    let found = parallel::map((0..parts).collect(), |p| {
         let ids = sort(hashed.iter().map(|h| h.ids[p].as_slice()), part_bits);
         let origins = sort(hashed.iter().map(|h| h.origins[p].as_slice()), part_bits);
         (

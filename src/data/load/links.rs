@@ -13,9 +13,9 @@ use super::ids::{self, Target};
 use super::rows::{C_HIGH, C_LOW, C_VALUE};
 use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, Parsed, Rows};
 use super::table::Report;
-use super::{chunks, on_threads};
 use crate::data::claims::{Cell, Record};
 use crate::data::{Metric, Source, Stated};
+use crate::parallel;
 
 /// What a repeat that differs from its origin is told.
 const SAME_AS_ORIGIN: &str = "a repeat must state what its origin states";
@@ -45,7 +45,7 @@ pub fn check(
     let metric_codes = references(claims, metric_ids.as_ref(), metrics, C_METRIC, report);
     let source_codes = references(claims, source_ids.as_ref(), sources, C_SOURCE, report);
     if claims.table.has(C_ID) {
-        let found = ids::links(&claims.claims, chunks::parts());
+        let found = ids::links(&claims.claims, parallel::cores());
         for &(row, first) in &found.duplicates {
             let rows = &claims.claims;
             let (id, line) = (rows.id(row as usize), rows.record(row as usize).line);
@@ -144,8 +144,8 @@ fn references<T>(
 fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report) {
     // Unknown origins and repeats that differ, on every core (`found` is
     // in row order, so each thread reads its own stretch of rows).
-    let share = found.len().div_ceil(chunks::parts()).max(1 << 12);
-    let checked = on_threads(found.chunks(share).collect(), |found| {
+    let share = found.len().div_ceil(parallel::cores()).max(1 << 12);
+    let checked = parallel::map(found.chunks(share).collect(), |found| {
         let mut report = Report::default();
         let mut parents = Vec::with_capacity(found.len());
         for &(row, target) in found {

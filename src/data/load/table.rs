@@ -10,6 +10,7 @@ use csv::{ByteRecord, StringRecord};
 
 use super::chunks;
 use crate::data::{Diagnostic, Severity};
+use crate::parallel;
 
 /// The diagnostics collected so far, across all files.
 #[derive(Debug, Default)]
@@ -264,7 +265,7 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
-    let parts = chunks::parts();
+    let parts = parallel::cores();
     let Ok(len) = usize::try_from(len) else {
         return std::fs::read(path);
     };

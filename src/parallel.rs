@@ -1,0 +1,109 @@
+//! Work spread over the cores, with results always in input order, so the
+//! output never depends on how the work was split. A panic on a worker
+//! thread is a bug and is passed on as it is.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+/// How many threads to use: one per core, at most 8.
+pub fn cores() -> usize {
+    thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// `f` of each input, each on its own thread (the first on this one), in
+/// input order.
+pub fn map<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
+    let mut inputs = inputs.into_iter();
+    let Some(first) = inputs.next() else {
+        return Vec::new();
+    };
+    let f = &f;
+    thread::scope(|scope| {
+        let handles: Vec<_> = inputs.map(|input| scope.spawn(move || f(input))).collect();
+        let first = f(first);
+        let rest = handles.into_iter().map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        std::iter::once(first).chain(rest).collect()
+    })
+}
+
+/// Runs `f` over contiguous parts of `0..n` of at least `min` items, one
+/// thread per part (at most [`cores`], at least one part even when `n` is
+/// 0); results in part order.
+pub fn in_parts<T: Send>(n: usize, min: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    let parts = cores().min(n / min.max(1)).max(1);
+    let size = n.div_ceil(parts).max(1);
+    let ranges = (0..parts)
+        .map(|i| (i * size).min(n)..((i + 1) * size).min(n))
+        .collect();
+    map(ranges, f)
+}
+
+/// Runs `f` on every item, spread over the cores (each thread takes the
+/// next item not yet taken, so uneven items still share out); results in
+/// item order.
+pub fn each<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    let threads = cores().min(items.len());
+    if threads < 2 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = |_| {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut done: Vec<(usize, T)> = map((0..threads).collect(), work)
+        .into_iter()
+        .flatten()
+        .collect();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Parts cover 0..n in order, whatever n.
+    #[test]
+    fn parts_cover_in_order() {
+        for n in [0, 1, 4095, 4096, 10_000, 100_003] {
+            let parts = in_parts(n, 1000, |r| r);
+            assert!(!parts.is_empty());
+            let all: Vec<usize> = parts.into_iter().flatten().collect();
+            assert_eq!(all, (0..n).collect::<Vec<_>>());
+        }
+    }
+
+    // Items come back in order, however they were spread.
+    #[test]
+    fn each_keeps_order() {
+        for n in [0, 1, 2, 3, 7, 100] {
+            let items: Vec<usize> = (0..n).collect();
+            assert_eq!(
+                each(&items, |&i| i * 10),
+                (0..n).map(|i| i * 10).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    // Results of map come back in input order.
+    #[test]
+    fn map_keeps_order() {
+        assert_eq!(
+            map((0..20).collect(), |i: u32| i * 2),
+            (0..20).map(|i| i * 2).collect::<Vec<_>>()
+        );
+        assert!(map(Vec::<u32>::new(), |i| i).is_empty());
+    }
+}
