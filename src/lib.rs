@@ -6,6 +6,7 @@ pub mod chart;
 pub mod cli;
 pub mod data;
 pub mod error;
+pub mod input;
 pub mod notebook;
 pub mod parallel;
 pub mod render;

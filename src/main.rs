@@ -97,7 +97,7 @@ fn run(config: &Config) -> Result<()> {
             if *check {
                 write::check(&reports)
             } else {
-                write::apply(&reports)
+                write::apply(&reports).map(drop)
             }
         }
     }

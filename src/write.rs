@@ -1,14 +1,27 @@
-//! The only code that touches output folders: atomic writes (temporary name
-//! then rename), removal of files a build no longer produces, and `--check`.
+//! The only code that touches output folders: staged writes (every new
+//! file of a build under a temporary name first, then renamed into place,
+//! each README last), removal of files a build no longer produces, and
+//! `--check`.
+//!
+//! CI builds reports on a pull request's files, so a report folder may hold
+//! whatever an outsider committed: links planted at likely temporary names,
+//! a README that is a link to a file elsewhere or a FIFO, a report folder
+//! that is a link out of the project. Temporary files are therefore created
+//! new (`O_CREAT | O_EXCL`, which never opens an existing path and never
+//! follows a link) under unguessable names; a report file that is a link is
+//! replaced, never read or written through; anything else that is not a
+//! regular file, and a report folder that leads out of the project, is
+//! refused before anything is written.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::io::{self, Write as _};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context as _;
 
 use crate::error::{Error, Result};
+use crate::{input, parallel};
 
 /// One rendered report, entirely in memory.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,139 +32,268 @@ pub struct Report {
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
-/// Writes one file atomically: the bytes go to a hidden temporary file in
-/// the same folder (`.name.tmp-<pid>`), are synced, then renamed over
-/// `path`, so a killed run never leaves a half-written file.
+/// What [`apply`] did to one report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// At least one file was written or removed.
+    Written,
+    /// Every file already held its bytes; nothing was touched.
+    Unchanged,
+}
+
+/// The file written last in a report: it links to the others, so it must
+/// never be in place before them.
+const README: &str = "README.md";
+
+/// Writes the bytes of one staged file into it; a parameter so the tests
+/// can fail a write at any file.
+type Writer = dyn Fn(&mut fs::File, &[u8]) -> io::Result<()> + Sync;
+
+/// The production [`Writer`].
+fn write_bytes(file: &mut fs::File, bytes: &[u8]) -> io::Result<()> {
+    file.write_all(bytes)
+}
+
+/// Writes one file atomically (`chart -o FILE`): the bytes go to a new
+/// temporary file in the same folder, are synced, then renamed over `path`
+/// (a link at `path` is replaced, not followed), so a killed run never
+/// leaves a half-written file.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file name", path.display()))?;
-    let temp = path.with_file_name(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| -> std::io::Result<()> {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    })();
-    if let Err(error) = written {
-        // Best effort: the temporary file is ours and useless now.
-        let _ = fs::remove_file(&temp);
-        return Err(anyhow::Error::new(error)
-            .context(format!("writing {}", path.display()))
-            .into());
+    let context = || format!("writing {}", path.display());
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() {
+        return Err(anyhow::anyhow!("{}: not a file name", path.display()).into());
     }
+    let temp = stage(dir, bytes, &write_bytes).with_context(context)?;
+    fs::rename(&temp, path)
+        .inspect_err(|_| {
+            // Best effort: the temporary file is ours and useless now.
+            let _ = fs::remove_file(&temp);
+        })
+        .with_context(context)?;
     Ok(())
 }
 
-/// Writes every report atomically, file by file, then removes the generated
-/// files (`*.svg`) in each report folder that the build no longer produces.
+/// Writes every report, each replaced whole: every file that differs from
+/// the disk is first written to a new temporary file in its folder and
+/// synced; only when all of them, in every report, are written are they
+/// renamed into place, each report's README last; then the charts a report
+/// no longer produces are removed. A failure before the renames (a full
+/// disk, a name too long, a bad file in a report folder) removes the
+/// temporary files and leaves every report exactly as it was.
 ///
 /// Each report folder is locked while it is written, so two builds of the
-/// same report take turns instead of interleaving; under the lock, hidden
+/// same report take turns instead of interleaving; under the lock,
 /// temporary files left by a killed build are removed first.
-pub fn apply(reports: &[Report]) -> Result<()> {
+pub fn apply(reports: &[Report]) -> Result<Vec<Outcome>> {
+    apply_with(reports, &write_bytes)
+}
+
+/// [`apply`] with the given [`Writer`].
+fn apply_with(reports: &[Report], writer: &Writer) -> Result<Vec<Outcome>> {
     for report in reports {
-        fs::create_dir_all(&report.dir)
-            .with_context(|| format!("creating {}", report.dir.display()))?;
-        let lock = lock(&report.dir)?;
-        for name in leftovers(&report.dir)? {
-            let path = report.dir.join(&name);
+        inside_project(&report.dir)?;
+    }
+    let mut dirs: Vec<&Path> = reports.iter().map(|r| r.dir.as_path()).collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut locks = Vec::with_capacity(dirs.len());
+    for dir in &dirs {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        locks.push(lock(dir)?);
+        for name in leftovers(dir)? {
+            let path = dir.join(&name);
             fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
-        write_all(&report.dir, &report.files)?;
-        for name in stale(report)? {
-            let path = report.dir.join(&name);
+    }
+    // What each report changes, found before anything is written, so that
+    // a FIFO or device in any report folder stops the build with no file
+    // written.
+    let mut changed: Vec<Vec<(&str, &[u8])>> = Vec::with_capacity(reports.len());
+    let mut removed: Vec<Vec<String>> = Vec::with_capacity(reports.len());
+    for report in reports {
+        let mut files = Vec::new();
+        for (name, bytes) in &report.files {
+            if on_disk(&report.dir.join(name), bytes)? != OnDisk::Same {
+                files.push((name.as_str(), bytes.as_slice()));
+            }
+        }
+        changed.push(files);
+        removed.push(stale(report)?);
+    }
+    let staged = stage_all(reports, &changed, writer)?;
+    let mut outcomes = Vec::with_capacity(reports.len());
+    let mut pending = staged.iter();
+    for ((report, files), removed) in reports.iter().zip(&changed).zip(&removed) {
+        let temps: Vec<&PathBuf> = pending.by_ref().take(files.len()).collect();
+        let mut renames: Vec<(&PathBuf, &str)> = temps.into_iter().zip(files.iter().map(|f| f.0)).collect();
+        // The README last: until it is in place, the old README's links
+        // still lead to the old charts, which are still there.
+        renames.sort_by_key(|&(_, name)| name == README);
+        for (temp, name) in renames {
+            let path = report.dir.join(name);
+            if let Err(error) = fs::rename(temp, &path) {
+                remove_all(&staged);
+                return Err(anyhow::Error::new(error)
+                    .context(format!("writing {}", path.display()))
+                    .into());
+            }
+        }
+        for name in removed {
+            let path = report.dir.join(name);
             fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         }
-        // Best effort: on Unix the lock is the folder itself, and syncing it
-        // makes the renames durable; elsewhere this syncs the lock file.
+        outcomes.push(if files.is_empty() && removed.is_empty() {
+            Outcome::Unchanged
+        } else {
+            Outcome::Written
+        });
+    }
+    // Best effort: syncing a folder makes the renames in it durable.
+    for lock in &locks {
         let _ = lock.sync_all();
     }
-    Ok(())
+    Ok(outcomes)
 }
 
-/// Writes `files` into `dir` with [`write_file`], several at once: each
-/// waits for its own sync to the disk, and waiting for them one after
-/// another made the wait most of a build's writing. Files that already
-/// hold exactly their bytes are left alone. The first error is returned
-/// (in file order); the other files are still written or left as they were.
-fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+/// Writes every changed file of every report to a temporary file in its
+/// folder, several at once (each waits for its own sync to the disk, and
+/// waiting for them one after another made the wait most of a build's
+/// writing). Returns the temporary paths in the order of `changed`; on any
+/// failure removes every temporary file and returns the first error (in
+/// file order).
+fn stage_all(
+    reports: &[Report],
+    changed: &[Vec<(&str, &[u8])>],
+    writer: &Writer,
+) -> Result<Vec<PathBuf>> {
     const AT_ONCE: usize = 8;
-    let write = |name: &str, bytes: &[u8]| -> Result<()> {
-        let path = dir.join(name);
-        if fs::read(&path).is_ok_and(|disk| disk == bytes) {
-            return Ok(());
-        }
-        write_file(&path, bytes)
-    };
-    let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
-    for batch in files.chunks(AT_ONCE) {
-        let written: Vec<Result<()>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = batch
+    let jobs: Vec<(&Path, &str, &[u8])> = reports
+        .iter()
+        .zip(changed)
+        .flat_map(|(report, files)| {
+            files
                 .iter()
-                .map(|&(name, bytes)| {
-                    let thread = std::thread::Builder::new();
-                    // Where no thread can be started, the file is written here.
-                    thread
-                        .spawn_scoped(scope, move || write(name, bytes))
-                        .map_err(|_| write(name, bytes))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| match handle {
-                    Ok(handle) => handle.join().unwrap_or_else(|_| {
-                        Err(anyhow::anyhow!("internal error: a writer thread panicked").into())
-                    }),
-                    Err(written) => written,
-                })
-                .collect()
+                .map(|&(name, bytes)| (report.dir.as_path(), name, bytes))
+        })
+        .collect();
+    let mut staged = Vec::with_capacity(jobs.len());
+    let mut failed = None;
+    for batch in jobs.chunks(AT_ONCE) {
+        let written = parallel::map(batch.to_vec(), |(dir, name, bytes)| {
+            stage(dir, bytes, writer).with_context(|| format!("writing {}", dir.join(name).display()))
         });
-        written.into_iter().collect::<Result<Vec<()>>>()?;
+        for result in written {
+            match result {
+                Ok(temp) => staged.push(temp),
+                Err(error) => {
+                    failed.get_or_insert(error);
+                }
+            }
+        }
+        if failed.is_some() {
+            break;
+        }
     }
-    Ok(())
+    match failed {
+        None => Ok(staged),
+        Some(error) => {
+            remove_all(&staged);
+            Err(error.into())
+        }
+    }
 }
 
-/// Name of the lock file, only where a folder cannot be opened to lock it.
-const LOCK_FILE: &str = ".rangefinder.lock";
+/// Best effort: removes temporary files that will not be renamed.
+fn remove_all(temps: &[PathBuf]) {
+    for temp in temps {
+        let _ = fs::remove_file(temp);
+    }
+}
 
-/// Takes an exclusive lock on the report folder, waiting for any other
-/// build that holds it; released when the returned file is dropped. Where
-/// a folder can be opened (Unix) the folder itself is locked, so no file is
-/// added; elsewhere a hidden lock file in it.
+/// Writes `bytes` to a new temporary file in `dir` and syncs it; returns
+/// its path. The file is created new (`create_new`: `O_CREAT | O_EXCL`), so
+/// an existing path, a link planted at the name included, is never opened:
+/// the name is drawn again.
+fn stage(dir: &Path, bytes: &[u8], writer: &Writer) -> io::Result<PathBuf> {
+    const TRIES: usize = 16;
+    for _ in 0..TRIES {
+        let temp = dir.join(temporary_name());
+        let mut file = match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(error),
+        };
+        let written = writer(&mut file, bytes).and_then(|()| file.sync_all());
+        return match written {
+            Ok(()) => Ok(temp),
+            Err(error) => {
+                let _ = fs::remove_file(&temp);
+                Err(error)
+            }
+        };
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("{TRIES} temporary names in a row were taken"),
+    ))
+}
+
+/// Prefix and suffix of a temporary file's name: `.rangefinder-<16 hex
+/// digits>.tmp`, short whatever the final name (a 250-byte chart name must
+/// not make a 270-byte temporary name).
+const TEMP_PREFIX: &str = ".rangefinder-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A fresh temporary name. The digits come from the standard library's
+/// randomly keyed hasher (keys drawn from the system's random source), so
+/// they cannot be guessed in advance and planted; they never reach a
+/// report, which stays deterministic.
+fn temporary_name() -> String {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static DRAWN: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(DRAWN.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    format!("{TEMP_PREFIX}{:016x}{TEMP_SUFFIX}", hasher.finish())
+}
+
+/// True for the name of a temporary file a build makes, or made before
+/// this version (`.<name>.tmp-<pid>`).
+fn is_temporary(name: &str) -> bool {
+    let current = name
+        .strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    let older = name.starts_with('.')
+        && name.rsplit_once(".tmp-").is_some_and(|(stem, pid)| {
+            stem.len() > 1 && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+        });
+    current || older
+}
+
+/// Takes an exclusive lock on the report folder itself (no lock file is
+/// added), waiting for any other build that holds it; released when the
+/// returned handle is dropped.
 fn lock(dir: &Path) -> Result<fs::File> {
-    let file = match fs::File::open(dir) {
-        Ok(file) => file,
-        Err(_) => {
-            let path = dir.join(LOCK_FILE);
-            fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .with_context(|| format!("opening {}", path.display()))?
-        }
-    };
+    let file = fs::File::open(dir).with_context(|| format!("opening {}", dir.display()))?;
     file.lock()
         .with_context(|| format!("locking {}", dir.display()))?;
     Ok(file)
 }
 
-/// True for the name of a temporary file [`write_file`] makes:
-/// `.<name>.tmp-<pid>`.
-fn is_temporary(name: &str) -> bool {
-    name.starts_with('.')
-        && name.rsplit_once(".tmp-").is_some_and(|(stem, pid)| {
-            stem.len() > 1 && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
-        })
-}
-
-/// Temporary files in `dir` left by a build that was killed, sorted. Only
-/// called under the folder's lock, so no live build is writing them.
+/// Temporary files in `dir` left by a build that was killed, and links
+/// planted at such names, sorted. Removing one removes the entry itself (a
+/// link, never what it points to). Only called under the folder's lock, so
+/// no live build is writing them.
 fn leftovers(dir: &Path) -> Result<Vec<String>> {
     let entries = fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))?;
     let mut names = Vec::new();
@@ -160,7 +302,10 @@ fn leftovers(dir: &Path) -> Result<Vec<String>> {
         let Ok(name) = entry.file_name().into_string() else {
             continue;
         };
-        if is_temporary(&name) && entry.file_type().is_ok_and(|t| t.is_file()) {
+        let removable = entry
+            .file_type()
+            .is_ok_and(|t| t.is_file() || t.is_symlink());
+        if is_temporary(&name) && removable {
             names.push(name);
         }
     }
@@ -168,29 +313,109 @@ fn leftovers(dir: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// How a report file on disk compares with what a build would write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnDisk {
+    /// A regular file holding exactly the bytes.
+    Same,
+    /// A regular file holding other bytes.
+    Differs,
+    /// No such file.
+    Missing,
+    /// A symbolic link: never read; a build replaces it with the file.
+    Link,
+}
+
+/// Compares the file at `path` with `bytes`, reading at most `bytes.len()`
+/// bytes of it. Anything but a regular file or a link (a FIFO, a device, a
+/// folder) is an error: it is never read, and a build stops before it
+/// writes anything.
+fn on_disk(path: &Path, bytes: &[u8]) -> Result<OnDisk> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        Err(error) => {
+            return Err(anyhow::Error::new(error)
+                .context(format!("reading {}", path.display()))
+                .into());
+        }
+    };
+    let file_type = meta.file_type();
+    if file_type.is_symlink() {
+        return Ok(OnDisk::Link);
+    }
+    if !file_type.is_file() {
+        return Err(anyhow::anyhow!(
+            "{}: is {}, where the build writes a report file (remove it and build again)",
+            path.display(),
+            input::kind(file_type)
+        )
+        .into());
+    }
+    if meta.len() != bytes.len() as u64 {
+        return Ok(OnDisk::Differs);
+    }
+    let disk = input::read(path, bytes.len() as u64)
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok(if disk == bytes {
+        OnDisk::Same
+    } else {
+        OnDisk::Differs
+    })
+}
+
+/// Refuses a report folder reached through a symbolic link that leads out
+/// of the project (the current folder): a pull request could otherwise
+/// commit `reports/x` as a link to any folder and have its files replaced
+/// and its charts removed. Links that stay inside the project are allowed.
+fn inside_project(dir: &Path) -> Result<()> {
+    let root = std::env::current_dir()
+        .and_then(fs::canonicalize)
+        .context("finding the current folder")?;
+    let mut prefix = PathBuf::new();
+    for component in dir.components() {
+        prefix.push(component);
+        let Component::Normal(_) = component else {
+            continue;
+        };
+        let is_link = fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            continue;
+        }
+        let outside = match fs::canonicalize(&prefix) {
+            Ok(target) => !target.starts_with(&root),
+            // A link to nothing would be followed by the first write.
+            Err(_) => true,
+        };
+        if outside {
+            return Err(anyhow::anyhow!(
+                "{}: is a symbolic link that leads out of the project ({}); a report folder \
+                 must be a folder inside it (replace the link with a folder)",
+                prefix.display(),
+                root.display()
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// Compares every report with the disk and writes nothing;
-/// `Error::Stale` names each file that differs, is missing, or would be
-/// removed, one line each, sorted.
+/// `Error::Stale` names each file that differs, is missing, is a link, or
+/// would be removed, one line each, sorted.
 pub fn check(reports: &[Report]) -> Result<()> {
     let mut problems = Vec::new();
     for report in reports {
+        inside_project(&report.dir)?;
         for (name, bytes) in &report.files {
             let path = report.dir.join(name);
-            match fs::read(&path) {
-                Ok(disk) if disk == *bytes => {}
-                Ok(_) => problems.push(format!(
-                    "{}: differs from what build would write",
-                    path.display()
-                )),
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => problems.push(
-                    format!("{}: missing (build would write it)", path.display()),
-                ),
-                Err(error) => {
-                    return Err(anyhow::Error::new(error)
-                        .context(format!("reading {}", path.display()))
-                        .into());
-                }
-            }
+            let problem = match on_disk(&path, bytes)? {
+                OnDisk::Same => continue,
+                OnDisk::Differs => "differs from what build would write",
+                OnDisk::Missing => "missing (build would write it)",
+                OnDisk::Link => "is a symbolic link (build would replace it with the file)",
+            };
+            problems.push(format!("{}: {problem}", path.display()));
         }
         for name in stale(report)? {
             problems.push(format!(
@@ -208,11 +433,12 @@ pub fn check(reports: &[Report]) -> Result<()> {
 }
 
 /// Generated files in the report folder that the report no longer holds:
-/// only `*.svg` files (charts), never the notebook or anything else, sorted.
+/// only regular `*.svg` files (charts), never the notebook, a link or
+/// anything else, sorted.
 fn stale(report: &Report) -> Result<Vec<String>> {
     let entries = match fs::read_dir(&report.dir) {
         Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(error) => {
             return Err(anyhow::Error::new(error)
                 .context(format!("listing {}", report.dir.display()))
@@ -358,9 +584,7 @@ mod tests {
     fn report_folder_lock_is_exclusive() -> Result<()> {
         let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
         let held = lock(dir.path())?;
-        let other = fs::File::open(dir.path())
-            .or_else(|_| fs::File::open(dir.path().join(LOCK_FILE)))
-            .map_err(anyhow::Error::new)?;
+        let other = fs::File::open(dir.path()).map_err(anyhow::Error::new)?;
         assert!(matches!(
             other.try_lock(),
             Err(fs::TryLockError::WouldBlock)

@@ -22,7 +22,7 @@ use anyhow::Context as _;
 use crate::analysis::{self, Analysis};
 use crate::data::{self, Dataset, Day};
 use crate::error::{Error, Result};
-use crate::timing;
+use crate::{input, timing};
 use crate::write::Report;
 
 /// One problem in a notebook, at a line of the notebook file.
@@ -112,11 +112,15 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
     let mut problems: Vec<(String, Problem)> = Vec::new();
     let mut reports = Vec::new();
     for path in notebooks {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = input::read_to_string(path, input::NOTEBOOK_LIMIT)
+            .with_context(|| format!("reading {}", path.display()))?;
         let file = path.display().to_string();
         let (notebook, mut found) = parse::parse(&text);
-        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        // `build brief.md` run inside the report folder: the folder is `.`.
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
         let data_dir = match (&options.data, &notebook.front.data) {
             (Some(data), _) => data.clone(),
             (None, Some(data)) => normalize(&dir.join(data)),

@@ -10,7 +10,7 @@ use csv::{ByteRecord, StringRecord};
 
 use super::chunks;
 use crate::data::{Diagnostic, Severity};
-use crate::parallel;
+use crate::{input, parallel};
 
 /// The diagnostics collected so far, across all files.
 #[derive(Debug, Default)]
@@ -116,6 +116,11 @@ impl Table {
             Ok(data) => data,
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 report.error(&file, 0, "", "file not found".into());
+                return None;
+            }
+            // Refused by `input` (a FIFO, a device, too large): it says why.
+            Err(e) if e.kind() == ErrorKind::InvalidInput => {
+                report.error(&file, 0, "", e.to_string());
                 return None;
             }
             Err(e) => {
@@ -257,20 +262,22 @@ impl<'a> Row<'a> {
     }
 }
 
-/// The bytes of the file at `path`. A large file is read in parts, one
-/// thread each, straight into one buffer: copying 100 MB out of the page
-/// cache (and faulting in the pages it lands on) is a good part of a
-/// million-row load, and both halves go at once.
+/// The bytes of the file at `path`: a regular file of at most
+/// [`input::DATA_LIMIT`] bytes (a FIFO or a link to `/dev/zero` is refused,
+/// never read). A large file is read in parts, one thread each, straight
+/// into one buffer: copying 100 MB out of the page cache (and faulting in
+/// the pages it lands on) is a good part of a million-row load, and both
+/// halves go at once.
 fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
-    let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
+    let (file, len) = input::open(path, input::DATA_LIMIT)?;
     let parts = parallel::cores();
+    let plain = || input::read(path, input::DATA_LIMIT);
     let Ok(len) = usize::try_from(len) else {
-        return std::fs::read(path);
+        return plain();
     };
     if parts < 2 || len < 2 * chunks::CHUNK {
-        return std::fs::read(path);
+        return plain();
     }
     let mut data = vec![0u8; len];
     let size = len.div_ceil(parts);
@@ -292,7 +299,7 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     // could be started: read it the plain way, which reports a real error
     // as such.
     if !read_all || file.metadata()?.len() != len as u64 {
-        return std::fs::read(path);
+        return plain();
     }
     Ok(data)
 }

@@ -1,0 +1,176 @@
+//! Reading files that an outsider may have written. CI builds reports on a
+//! pull request's files, so a data file, notebook or report file can be a
+//! FIFO (a read that never ends), a link to `/dev/zero` (a read that never
+//! stops growing) or simply huge. Every read of such a file goes through
+//! here: only regular files (or links to one) are opened, and never more
+//! than a limit is read.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Read as _};
+use std::os::unix::fs::FileTypeExt as _;
+use std::path::Path;
+
+/// The largest data file (`claims.csv`, …) read: 2 GiB, about 17 million
+/// claims at the shipped data's 116 bytes a row.
+pub const DATA_LIMIT: u64 = 2 << 30;
+
+/// The largest notebook read: 16 MiB, far beyond any briefing (a cell
+/// listing 100,000 metrics is about 2 MB).
+pub const NOTEBOOK_LIMIT: u64 = 16 << 20;
+
+/// Why a file was refused before it was read.
+#[derive(Debug)]
+pub enum Refused {
+    /// Not a regular file (or a link to one): what it is instead.
+    NotRegular(&'static str),
+    /// Larger than the limit: its size and the limit, in bytes.
+    TooLarge { size: u64, limit: u64 },
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refused::NotRegular(kind) => write!(
+                f,
+                "is {kind}, not a regular file (only plain files are read; replace it with one)"
+            ),
+            Refused::TooLarge { size, limit } => write!(
+                f,
+                "is {} bytes, over the limit of {} bytes",
+                grouped(*size),
+                grouped(*limit)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// `n` with thousands separators, as every number a user reads.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What a file type is, in words, for anything but a regular file.
+pub fn kind(file_type: fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Opens `path` for reading when it is a regular file (a link is followed,
+/// and must lead to one) of at most `limit` bytes; returns it with its size.
+/// The type is checked before opening, so a FIFO is never opened (opening
+/// one blocks), and again on the open file, so what is read is what was
+/// checked.
+pub fn open(path: &Path, limit: u64) -> io::Result<(fs::File, u64)> {
+    let refuse = |why: Refused| io::Error::new(io::ErrorKind::InvalidInput, why);
+    let checked = |meta: &fs::Metadata| -> io::Result<u64> {
+        if !meta.file_type().is_file() {
+            return Err(refuse(Refused::NotRegular(kind(meta.file_type()))));
+        }
+        if meta.len() > limit {
+            return Err(refuse(Refused::TooLarge {
+                size: meta.len(),
+                limit,
+            }));
+        }
+        Ok(meta.len())
+    };
+    checked(&fs::metadata(path)?)?;
+    let file = fs::File::open(path)?;
+    let len = checked(&file.metadata()?)?;
+    Ok((file, len))
+}
+
+/// The bytes of `path`, a regular file of at most `limit` bytes (see
+/// [`open`]). A file that grows while it is read is still cut at `limit`.
+pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let (file, len) = open(path, limit)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            Refused::TooLarge {
+                size: bytes.len() as u64,
+                limit,
+            },
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The text of `path` (see [`read`]); not UTF-8 is an error.
+pub fn read_to_string(path: &Path, limit: u64) -> io::Result<String> {
+    String::from_utf8(read(path, limit)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 (save it as UTF-8)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    // A FIFO, a device and a link to a device are refused without being
+    // opened (a FIFO with no writer would block the open forever).
+    #[test]
+    fn refuses_special_files() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let fifo = dir.path().join("fifo.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status()?;
+        assert!(made.success());
+        let link = dir.path().join("zero.csv");
+        std::os::unix::fs::symlink("/dev/zero", &link)?;
+        for (path, kind) in [
+            (fifo.as_path(), "a FIFO"),
+            (Path::new("/dev/zero"), "a device"),
+            (link.as_path(), "a device"),
+            (dir.path(), "a folder"),
+        ] {
+            let error = read(path, DATA_LIMIT).err().ok_or("read a special file")?;
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "is {kind}, not a regular file (only plain files are read; replace it with one)"
+                )
+            );
+        }
+        Ok(())
+    }
+
+    // A file over the limit is refused with its size; a link to a regular
+    // file is read.
+    #[test]
+    fn bounds_the_size() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("big.md");
+        fs::write(&path, vec![b'x'; 1500])?;
+        let error = read(&path, 1000).err().ok_or("read past the limit")?;
+        assert_eq!(error.to_string(), "is 1,500 bytes, over the limit of 1,000 bytes");
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&path, &link)?;
+        assert_eq!(read(&link, 1500)?.len(), 1500);
+        Ok(())
+    }
+}
