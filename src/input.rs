@@ -11,6 +11,8 @@ use std::io::{self, Read as _};
 use std::os::unix::fs::FileTypeExt as _;
 use std::path::Path;
 
+use crate::render::number;
+
 /// The largest data file (`claims.csv`, …) read: 2 GiB, about 17 million
 /// claims at the shipped data's 116 bytes a row.
 pub const DATA_LIMIT: u64 = 2 << 30;
@@ -38,27 +40,14 @@ impl fmt::Display for Refused {
             Refused::TooLarge { size, limit } => write!(
                 f,
                 "is {} bytes, over the limit of {} bytes",
-                grouped(*size),
-                grouped(*limit)
+                number(*size as f64),
+                number(*limit as f64)
             ),
         }
     }
 }
 
 impl std::error::Error for Refused {}
-
-/// `n` with thousands separators, as every number a user reads.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// What a file type is, in words, for anything but a regular file.
 pub fn kind(file_type: fs::FileType) -> &'static str {
@@ -167,7 +156,10 @@ mod tests {
         let path = dir.path().join("big.md");
         fs::write(&path, vec![b'x'; 1500])?;
         let error = read(&path, 1000).err().ok_or("read past the limit")?;
-        assert_eq!(error.to_string(), "is 1,500 bytes, over the limit of 1,000 bytes");
+        assert_eq!(
+            error.to_string(),
+            "is 1,500 bytes, over the limit of 1,000 bytes"
+        );
         let link = dir.path().join("link.md");
         std::os::unix::fs::symlink(&path, &link)?;
         assert_eq!(read(&link, 1500)?.len(), 1500);

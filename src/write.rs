@@ -129,7 +129,8 @@ fn apply_with(reports: &[Report], writer: &Writer) -> Result<Vec<Outcome>> {
     let mut pending = staged.iter();
     for ((report, files), removed) in reports.iter().zip(&changed).zip(&removed) {
         let temps: Vec<&PathBuf> = pending.by_ref().take(files.len()).collect();
-        let mut renames: Vec<(&PathBuf, &str)> = temps.into_iter().zip(files.iter().map(|f| f.0)).collect();
+        let mut renames: Vec<(&PathBuf, &str)> =
+            temps.into_iter().zip(files.iter().map(|f| f.0)).collect();
         // The README last: until it is in place, the old README's links
         // still lead to the old charts, which are still there.
         renames.sort_by_key(|&(_, name)| name == README);
@@ -184,7 +185,8 @@ fn stage_all(
     let mut failed = None;
     for batch in jobs.chunks(AT_ONCE) {
         let written = parallel::map(batch.to_vec(), |(dir, name, bytes)| {
-            stage(dir, bytes, writer).with_context(|| format!("writing {}", dir.join(name).display()))
+            stage(dir, bytes, writer)
+                .with_context(|| format!("writing {}", dir.join(name).display()))
         });
         for result in written {
             match result {
@@ -543,6 +545,102 @@ mod tests {
         Ok(names)
     }
 
+    /// Every entry of `dir` by name, hidden ones included, with its bytes.
+    fn snapshot(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+        let mut files = BTreeMap::new();
+        for name in names(dir)? {
+            let bytes = fs::read(dir.join(&name)).map_err(anyhow::Error::new)?;
+            files.insert(name, bytes);
+        }
+        Ok(files)
+    }
+
+    /// A writer that writes half of the `fail`-th file it is given (counted
+    /// from 0, across threads) and then fails as a full disk does.
+    fn failing_at(fail: usize) -> impl Fn(&mut fs::File, &[u8]) -> io::Result<()> + Sync {
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        move |file: &mut fs::File, bytes: &[u8]| {
+            if count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == fail {
+                file.write_all(&bytes[..bytes.len() / 2])?;
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "no space left"));
+            }
+            file.write_all(bytes)
+        }
+    }
+
+    // A write that fails at any one file of a build (a full disk) leaves
+    // both reports exactly as they were, with no temporary file; a first
+    // build that fails leaves no file at all, so no README links to charts
+    // that were never written.
+    #[test]
+    fn failed_writes_leave_every_report_as_it_was() -> Result<()> {
+        let root = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        let (one, two) = (root.path().join("one"), root.path().join("two"));
+        let old = [
+            report(
+                &one,
+                &[("README.md", "old 1"), ("a.svg", "a"), ("b.svg", "b")],
+            ),
+            report(&two, &[("README.md", "old 2"), ("c.svg", "c")]),
+        ];
+        apply(&old)?;
+        fs::write(one.join("brief.md"), "notebook").map_err(anyhow::Error::new)?;
+        let before = (snapshot(&one)?, snapshot(&two)?);
+        // Changed: one's README and a.svg, a new d.svg, b.svg gone; two's
+        // README. Four files to write.
+        let new = [
+            report(
+                &one,
+                &[("README.md", "new 1"), ("a.svg", "A"), ("d.svg", "d")],
+            ),
+            report(&two, &[("README.md", "new 2"), ("c.svg", "c")]),
+        ];
+        for fail in 0..4 {
+            let error = apply_with(&new, &failing_at(fail)).err();
+            assert!(error.is_some(), "write {fail} did not fail");
+            assert_eq!((snapshot(&one)?, snapshot(&two)?), before, "write {fail}");
+        }
+        apply_with(&new, &failing_at(4))?;
+        assert_eq!(names(&one)?, ["README.md", "a.svg", "brief.md", "d.svg"]);
+        let first = root.path().join("first");
+        for fail in 0..3 {
+            let new = report(
+                &first,
+                &[("README.md", "r"), ("a.svg", "a"), ("b.svg", "b")],
+            );
+            assert!(apply_with(&[new], &failing_at(fail)).is_err());
+            assert_eq!(names(&first)?, Vec::<String>::new(), "write {fail}");
+        }
+        Ok(())
+    }
+
+    // A temporary file is never opened where something already is: a link
+    // planted at the drawn name is left alone (and its target untouched),
+    // and the file is staged under another name.
+    #[test]
+    fn staging_never_opens_an_existing_path() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "precious").map_err(anyhow::Error::new)?;
+        let planted = dir.path().join(temporary_name());
+        std::os::unix::fs::symlink(&victim, &planted).map_err(anyhow::Error::new)?;
+        let opened = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&planted);
+        assert_eq!(
+            opened.err().map(|e| e.kind()),
+            Some(io::ErrorKind::AlreadyExists)
+        );
+        let temp = stage(dir.path(), b"new", &write_bytes).map_err(anyhow::Error::new)?;
+        assert_ne!(temp, planted);
+        assert!(is_temporary(
+            &temp.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        assert_eq!(fs::read(&victim).map_err(anyhow::Error::new)?, b"precious");
+        Ok(())
+    }
+
     // apply removes stale charts but never the notebook or other files.
     #[test]
     fn apply_removes_only_stale_charts() -> Result<()> {
@@ -560,7 +658,8 @@ mod tests {
         Ok(())
     }
 
-    // A build removes the temporary files a killed build left, and only those.
+    // A build removes the temporary files a killed build left (and links
+    // planted at such names), and only those.
     #[test]
     fn apply_removes_leftover_temporary_files() -> Result<()> {
         let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
@@ -569,12 +668,22 @@ mod tests {
             ".a.svg.tmp-9",
             ".keep.tmp-x",
             ".tmp-1",
+            ".rangefinder-0123456789abcdef.tmp",
         ] {
             fs::write(dir.path().join(name), "half").map_err(anyhow::Error::new)?;
+        }
+        // Links planted at temporary names go too: the link, not its target.
+        let outside = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        let victim = outside.path().join("victim");
+        fs::write(&victim, "precious").map_err(anyhow::Error::new)?;
+        for name in [".README.md.tmp-7", ".rangefinder-fedcba9876543210.tmp"] {
+            std::os::unix::fs::symlink(&victim, dir.path().join(name))
+                .map_err(anyhow::Error::new)?;
         }
         apply(&[report(dir.path(), &[("README.md", "r")])])?;
         let names = names(dir.path())?;
         assert_eq!(names, [".keep.tmp-x", ".tmp-1", "README.md"]);
+        assert_eq!(fs::read(&victim).map_err(anyhow::Error::new)?, b"precious");
         Ok(())
     }
 

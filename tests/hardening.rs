@@ -8,6 +8,7 @@ mod exit;
 mod extreme;
 mod links;
 mod text;
+mod untrusted;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -36,7 +36,17 @@ pub fn parse(text: &str, first_line: usize) -> (FrontMatter, Vec<Problem>) {
     };
     for entry in &entries {
         let outcome = match entry.key.as_str() {
-            "title" => spanned::string(entry, "front matter").map(|t| front.title = Some(t)),
+            "title" => spanned::string(entry, "front matter").and_then(|t| {
+                // An empty title would render as a bare `# ` heading.
+                if t.trim().is_empty() {
+                    return Err(Problem {
+                        line: entry.key_line,
+                        message: "front matter: title: empty (write the report's title)".into(),
+                    });
+                }
+                front.title = Some(t);
+                Ok(())
+            }),
             "data" => spanned::string(entry, "front matter").map(|d| front.data = Some(d)),
             "as_of" => day(entry).map(|d| front.as_of = Some(d)),
             "since" => day(entry).map(|d| {
@@ -135,6 +145,20 @@ mod tests {
                 "4: front matter: data: expected a string, found integer",
                 "1: front matter: missing key \"title\"",
             ]
+        );
+    }
+
+    // An empty title is a problem (it rendered as a bare `# ` heading).
+    #[test]
+    fn refuses_an_empty_title() {
+        let (_, problems) = parse("title = \" \"\n", 2);
+        let messages: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.line, p.message))
+            .collect();
+        assert_eq!(
+            messages,
+            ["2: front matter: title: empty (write the report's title)"]
         );
     }
 }

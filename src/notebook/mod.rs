@@ -22,8 +22,8 @@ use anyhow::Context as _;
 use crate::analysis::{self, Analysis};
 use crate::data::{self, Dataset, Day};
 use crate::error::{Error, Result};
-use crate::{input, timing};
 use crate::write::Report;
+use crate::{input, timing};
 
 /// One problem in a notebook, at a line of the notebook file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -71,7 +71,17 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
                     });
                 }
                 if let Some(file) = chart_file(cell) {
-                    if let Some(first) = files.get(&file) {
+                    if file.len() > LONGEST_FILE_NAME {
+                        let start: String = file.chars().take(40).collect();
+                        problems.push(Problem {
+                            line: cell.line,
+                            message: format!(
+                                "cell: chart file \"{start}…\" is {} bytes long, over the limit \
+                                 of {LONGEST_FILE_NAME} (give the cell a shorter `name`)",
+                                file.len()
+                            ),
+                        });
+                    } else if let Some(first) = files.get(&file) {
                         problems.push(Problem {
                             line: cell.line,
                             message: format!(
@@ -93,6 +103,11 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
     }
     problems
 }
+
+/// The longest chart file name, in bytes: well under the 255 that most
+/// file systems allow, so the build never fails on a name half-way through
+/// writing a report.
+const LONGEST_FILE_NAME: usize = 200;
 
 /// The SVG file a chart cell writes: `name.svg` or `<chart>-<metric>.svg`.
 fn chart_file(cell: &Cell) -> Option<String> {
@@ -224,9 +239,12 @@ pub fn render(
                 if let Some(caption) = &cell.caption {
                     // A caption is plain text, escaped like the data, so a
                     // `*` or a tag in it cannot break out of the italics.
+                    // An empty one is no caption (not a literal `**`).
                     let caption = caption.split_whitespace().collect::<Vec<_>>().join(" ");
-                    let caption = markdown::escape(&caption);
-                    readme.push_str(&format!("\n*{caption}*\n"));
+                    if !caption.is_empty() {
+                        let caption = markdown::escape(&caption);
+                        readme.push_str(&format!("\n*{caption}*\n"));
+                    }
                 }
                 if let Some((file, svg)) = chart {
                     files.insert(file, svg.into_bytes());
@@ -395,6 +413,35 @@ pub(super) mod tests {
                  (give one of them a `name`)",
                 "3: front matter: since (2024-12-01) must be before as_of (2024-11-05)",
             ]
+        );
+    }
+
+    // A chart name that makes a file name over the limit is a notebook
+    // problem, found before anything is written (it once failed the build
+    // half-way through writing a report).
+    #[test]
+    fn limits_chart_file_names() {
+        let long = "n".repeat(197);
+        let text = format!(
+            "+++\ntitle = \"T\"\n+++\n```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\n\
+             name = \"{long}\"\n```\n```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\n\
+             name = \"{}\"\n```\n",
+            &long[1..]
+        );
+        let (notebook, problems) = parse::parse(&text);
+        assert_eq!(problems, []);
+        let as_of = Day::from_ymd_opt(2024, 11, 5).unwrap_or_default();
+        let found: Vec<String> = check(&notebook, &dataset(), as_of)
+            .iter()
+            .map(|p| format!("{}: {}", p.line, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [format!(
+                "4: cell: chart file \"{}…\" is 201 bytes long, over the limit of 200 (give \
+                 the cell a shorter `name`)",
+                &long[..40]
+            )]
         );
     }
 }

@@ -127,9 +127,18 @@ pub fn link(text: &str, url: &str) -> Option<String> {
     if !is_web_url(url) {
         return None;
     }
+    // The brackets of an IPv6 host (`http://[::1]/`) are part of the host:
+    // encoded, the link leads nowhere. They stay as they are there (GFM
+    // allows brackets in a link destination); everywhere else they are
+    // encoded with the other characters that could end the destination.
+    let host_end = url.find("://").map_or(0, |at| {
+        let rest = &url[at + 3..];
+        at + 3 + rest.find(['/', '?', '#']).unwrap_or(rest.len())
+    });
     let mut target = String::with_capacity(url.len());
-    for c in url.chars() {
+    for (at, c) in url.char_indices() {
         match c {
+            '[' | ']' if at < host_end => target.push(c),
             '(' | ')' | '<' | '>' | '"' | '\'' | '\\' | '`' | '[' | ']' | '|' | '{' | '}' | '^' => {
                 target.push_str(&format!("%{:02X}", c as u32))
             }
@@ -251,6 +260,11 @@ mod tests {
         assert_eq!(
             link("x", "https://a.org/p_(1)").as_deref(),
             Some("[x](https://a.org/p_%281%29)")
+        );
+        // An IPv6 host keeps its brackets; brackets after it are encoded.
+        assert_eq!(
+            link("x", "http://[::1]/a[b]").as_deref(),
+            Some("[x](http://[::1]/a%5Bb%5D)")
         );
     }
 
