@@ -20,6 +20,7 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context as _;
 
+use crate::chart::svg;
 use crate::error::{Error, Result};
 use crate::{input, parallel};
 
@@ -435,8 +436,9 @@ pub fn check(reports: &[Report]) -> Result<()> {
 }
 
 /// Generated files in the report folder that the report no longer holds:
-/// only regular `*.svg` files (charts), never the notebook, a link or
-/// anything else, sorted.
+/// only regular `*.svg` files that start with the generator's mark (charts
+/// a build wrote), never an author's SVG, the notebook, a link or anything
+/// else, sorted.
 fn stale(report: &Report) -> Result<Vec<String>> {
     let entries = match fs::read_dir(&report.dir) {
         Ok(entries) => entries,
@@ -456,25 +458,49 @@ fn stale(report: &Report) -> Result<Vec<String>> {
         let generated = name.ends_with(".svg") && !name.starts_with('.');
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
         if generated && is_file && !report.files.contains_key(&name) {
-            names.push(name);
+            let path = report.dir.join(&name);
+            if has_mark(&path).with_context(|| format!("reading {}", path.display()))? {
+                names.push(name);
+            }
         }
     }
     names.sort();
     Ok(names)
 }
 
+/// Whether the regular file at `path` starts with the mark of a chart a
+/// build wrote; reads no more than the mark's length.
+fn has_mark(path: &Path) -> io::Result<bool> {
+    use std::io::Read as _;
+    let mark = svg::MARK.as_bytes();
+    let (file, _) = input::open(path, input::DATA_LIMIT)?;
+    let mut start = Vec::with_capacity(mark.len());
+    file.take(mark.len() as u64).read_to_end(&mut start)?;
+    Ok(start == mark)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A report in `dir` holding the given files.
+    /// A report in `dir` holding the given files; each chart (`*.svg`)
+    /// starts with the generator's mark, as the charts a build writes.
     fn report(dir: &Path, files: &[(&str, &str)]) -> Report {
         Report {
             dir: dir.to_path_buf(),
             files: files
                 .iter()
-                .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
+                .map(|(n, b)| (n.to_string(), marked(n, b).into_bytes()))
                 .collect(),
+        }
+    }
+
+    /// `body` as a build writes file `name`: with the mark when a chart.
+    fn marked(name: &str, body: &str) -> String {
+        if name.ends_with(".svg") {
+            format!("{}{body}", svg::MARK)
+        } else {
+            body.to_string()
         }
     }
 
@@ -507,10 +533,10 @@ mod tests {
             let disk = fs::read_to_string(dir.path().join(name)).map_err(anyhow::Error::new)?;
             let now = inode(name).map_err(anyhow::Error::new)?;
             if name == "c07.svg" {
-                assert_eq!(disk, "new");
+                assert_eq!(disk, marked(name, "new"));
                 assert_ne!(now, old, "{name} was not replaced");
             } else {
-                assert_eq!(disk, *name);
+                assert_eq!(disk, marked(name, name));
                 assert_eq!(now, old, "{name} was rewritten");
             }
         }
@@ -641,19 +667,29 @@ mod tests {
         Ok(())
     }
 
-    // apply removes stale charts but never the notebook or other files.
+    // apply removes stale charts it generated, but never the notebook, an
+    // author's SVG (no generator mark) or other files.
     #[test]
     fn apply_removes_only_stale_charts() -> Result<()> {
         let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
-        for name in ["brief.md", "old.svg", "notes.txt", "keep.svg"] {
-            fs::write(dir.path().join(name), "x").map_err(anyhow::Error::new)?;
+        for name in ["brief.md", "old.svg", "notes.txt", "keep.svg", "map.svg"] {
+            fs::write(dir.path().join(name), marked(name, "x")).map_err(anyhow::Error::new)?;
         }
+        // An author's chart: no generator mark.
+        fs::write(dir.path().join("map.svg"), "<svg/>").map_err(anyhow::Error::new)?;
         apply(&[report(dir.path(), &[("README.md", "r"), ("keep.svg", "k")])])?;
         let names = names(dir.path())?;
-        assert_eq!(names, ["README.md", "brief.md", "keep.svg", "notes.txt"]);
         assert_eq!(
-            fs::read(dir.path().join("keep.svg")).map_err(anyhow::Error::new)?,
-            b"k"
+            names,
+            ["README.md", "brief.md", "keep.svg", "map.svg", "notes.txt"]
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("keep.svg")).map_err(anyhow::Error::new)?,
+            marked("keep.svg", "k")
+        );
+        assert_eq!(
+            fs::read(dir.path().join("map.svg")).map_err(anyhow::Error::new)?,
+            b"<svg/>"
         );
         Ok(())
     }
@@ -708,7 +744,9 @@ mod tests {
     fn check_names_every_difference() -> Result<()> {
         let dir = tempfile::tempdir().map_err(anyhow::Error::new)?;
         fs::write(dir.path().join("README.md"), "old").map_err(anyhow::Error::new)?;
-        fs::write(dir.path().join("gone.svg"), "g").map_err(anyhow::Error::new)?;
+        fs::write(dir.path().join("gone.svg"), marked("gone.svg", "g"))
+            .map_err(anyhow::Error::new)?;
+        fs::write(dir.path().join("authored.svg"), "<svg/>").map_err(anyhow::Error::new)?;
         let wanted = report(dir.path(), &[("README.md", "new"), ("a.svg", "a")]);
         let Err(Error::Stale(lines)) = check(std::slice::from_ref(&wanted)) else {
             panic!("expected Error::Stale");

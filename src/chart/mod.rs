@@ -6,7 +6,7 @@ mod agreement;
 mod bands;
 mod marks;
 mod ranges;
-mod svg;
+pub mod svg;
 mod timeline;
 
 #[cfg(test)]
