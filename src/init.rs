@@ -45,7 +45,7 @@ pub const FILES: [(&str, &str); 6] = [
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut taken = Vec::new();
     for (name, _) in FILES {
-        let path = dir.join(name);
+        let path = under(dir, name);
         if fs::symlink_metadata(&path).is_ok() {
             taken.push(path.display().to_string());
         }
@@ -68,7 +68,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     let mut created = Vec::new();
     for (name, contents) in FILES {
-        let path = dir.join(name);
+        let path = under(dir, name);
         if let Err(error) = create(dir, name, contents) {
             // Best effort: leave the folder as it was found.
             for path in created.iter().rev() {
@@ -81,33 +81,35 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(created)
 }
 
+/// `dir/name`, written `name` when `dir` is the current folder, so that
+/// messages read `data/claims.csv`, not `./data/claims.csv`.
+fn under(dir: &Path, name: &str) -> PathBuf {
+    if dir == Path::new(".") {
+        PathBuf::from(name)
+    } else {
+        dir.join(name)
+    }
+}
+
 /// The folders between `dir` and the file `name` inside it, outermost first.
 fn folders(dir: &Path, name: &str) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut folder = dir.to_path_buf();
     let parts: Vec<&str> = name.split('/').collect();
-    for part in &parts[..parts.len() - 1] {
-        folder.push(part);
-        out.push(folder.clone());
-    }
-    out
+    (1..parts.len())
+        .map(|n| under(dir, &parts[..n].join("/")))
+        .collect()
 }
 
 /// Creates `dir/name` new with `contents`, making its folders.
 fn create(dir: &Path, name: &str, contents: &str) -> Result<()> {
-    let path = dir.join(name);
-    for folder in std::iter::once(dir.to_path_buf()).chain(folders(dir, name)) {
+    let path = under(dir, name);
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for folder in folders(dir, name) {
         match fs::create_dir(&folder) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                // The project folder may be a link the user chose; the
-                // folders init makes inside it must be real folders.
-                let real = if folder == dir {
-                    folder.is_dir()
-                } else {
-                    fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir())
-                };
-                if !real {
+                // The project folder may be a link the user chose (it is
+                // made above); the folders inside it must be real folders.
+                if !fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
                     return Err(Error::Other(anyhow::anyhow!(
                         "init writes nothing into {}: not a folder",
                         folder.display()

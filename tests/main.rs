@@ -4,6 +4,8 @@
 mod build;
 mod chart;
 mod check;
+mod cli;
 mod hardening;
 mod harness;
+mod init;
 mod show;
