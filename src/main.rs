@@ -16,7 +16,7 @@ use rangefinder::error::{Error, Result};
 use rangefinder::{chart, init, notebook, render, timing, write};
 
 fn main() -> ExitCode {
-    // A panic is a bug, but it must still end as DESIGN's exit codes say
+    // A panic is a bug, but it must still end as the documented exit codes say
     // (1, never Rust's 101) with one line saying what happened.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error, please report it: {info}");

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 
-/// No chart is larger than this (DESIGN 3); charts aggregate to stay under.
+/// No chart is larger than this; charts aggregate to stay under.
 pub const MAX_BYTES: usize = 1_000_000;
 
 /// The root element plotters opens, up to the end of its start tag.

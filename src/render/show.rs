@@ -1,5 +1,5 @@
 //! `show` and `changes` output: a terminal table, Markdown, or the JSON
-//! object of DESIGN section 4. Every figure comes from the analysis structs.
+//! object of docs/commands.md. Every figure comes from the analysis structs.
 
 mod json;
 
