@@ -1,16 +1,22 @@
 //! The command line: clap's derive [`Args`], turned into a checked
 //! [`Config`] before any work starts. Stages get `&Config`, never raw flags.
+//! Default folders are resolved against the project root ([`crate::project`]),
+//! so every command works from any folder inside a project.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::data::Day;
+use crate::data::{DateSpec, Day};
 use crate::error::{Error, Result};
 
 /// Turn curated CSVs of dated, sourced estimates into briefing reports.
+///
+/// A project holds `data/` (claims.csv, sources.csv, metrics.csv) and
+/// `reports/<name>/brief.md` notebooks; every command finds the project from
+/// any folder inside it. Start one with `rangefinder init`.
 #[derive(Debug, Parser)]
-#[command(name = "rangefinder", version, about, long_about = None)]
+#[command(name = "rangefinder", version, about, long_about)]
 pub struct Args {
     #[command(subcommand)]
     command: CommandArgs,
@@ -19,8 +25,14 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 enum CommandArgs {
     /// Render notebooks (reports/<name>/brief.md) into reports (README.md + SVGs).
+    ///
+    /// Prints one line per report: written, unchanged, or with --check
+    /// differs. Exit 1 on invalid data or notebooks, or with --check when a
+    /// report on disk differs from what build would write.
     Build {
-        /// Notebooks to build; default: every reports/*/brief.md.
+        /// Notebooks or report folders (a folder names its brief.md);
+        /// default: every reports/*/brief.md.
+        #[arg(value_name = "NOTEBOOK|DIR")]
         notebooks: Vec<PathBuf>,
         /// Data folder; overrides each notebook's `data`.
         #[arg(long, value_name = "DIR")]
@@ -28,31 +40,39 @@ enum CommandArgs {
         /// Report day (YYYY-MM-DD); overrides each notebook's `as_of`.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+        /// Earlier day of `changes` tables (YYYY-MM-DD); overrides each notebook's `since`.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
         /// Write nothing; exit 1 naming every file that differs.
         #[arg(long)]
         check: bool,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Validate the data files and report every problem, one per line.
     Check {
-        /// Data folder.
-        #[arg(long, value_name = "DIR", default_value = "data")]
-        data: PathBuf,
+        /// Data folder; default: data/ of the project.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
     },
-    /// Range, consensus and each source's current claim for one metric.
+    /// Range, consensus and each source's current claim for one metric;
+    /// without a metric, every metric with its number of claims.
     Show {
-        /// Metric id.
-        metric: String,
+        /// Metric id; omit it to list the metrics.
+        metric: Option<String>,
         /// Day to view the data as of (YYYY-MM-DD); default: latest claim.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
-        /// Data folder.
-        #[arg(long, value_name = "DIR", default_value = "data")]
-        data: PathBuf,
+        /// Data folder; default: data/ of the project.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// New claims, revisions, range and consensus between two days, per metric.
+    /// New claims, revisions, range and consensus between two days, for
+    /// each metric that changed.
     Changes {
         /// The earlier day (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
@@ -60,9 +80,13 @@ enum CommandArgs {
         /// The later day (YYYY-MM-DD); default: latest claim.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
-        /// Data folder.
-        #[arg(long, value_name = "DIR", default_value = "data")]
-        data: PathBuf,
+        /// Only this metric (repeat the flag for several); a metric named
+        /// here is shown even when it did not change.
+        #[arg(long = "metric", value_name = "METRIC")]
+        metrics: Vec<String>,
+        /// Data folder; default: data/ of the project.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -77,12 +101,19 @@ enum CommandArgs {
         /// Day to view the data as of (YYYY-MM-DD); default: latest claim.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
-        /// Data folder.
-        #[arg(long, value_name = "DIR", default_value = "data")]
-        data: PathBuf,
-        /// Output file.
-        #[arg(short, long, value_name = "FILE.svg")]
-        output: PathBuf,
+        /// Data folder; default: data/ of the project.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Output file, or - for standard output; default: KIND-METRIC.svg.
+        #[arg(short, long, value_name = "FILE|-")]
+        output: Option<PathBuf>,
+    },
+    /// Start a project in DIR: example data, a report notebook, a CI
+    /// workflow and a README. Writes nothing if any of them exists.
+    Init {
+        /// The project folder (created if missing); default: the current folder.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -93,11 +124,11 @@ pub enum Format {
     Text,
     /// GitHub-flavoured Markdown.
     Markdown,
-    /// One JSON object (DESIGN 4).
+    /// JSON: one object per metric.
     Json,
 }
 
-/// The three chart kinds (DESIGN 3).
+/// The three chart kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum)]
 pub enum ChartKind {
     /// Every claim by the date it was made.
@@ -126,20 +157,38 @@ impl ChartKind {
     }
 }
 
+/// Where `chart` writes its SVG.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Standard output (`-o -`).
+    Stdout,
+    /// A file, written atomically.
+    File(PathBuf),
+}
+
 /// A checked command, ready to run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Config {
     Build {
+        /// Notebooks or report folders named on the command line.
         notebooks: Vec<PathBuf>,
+        /// The project's `reports/` folder (searched when none is named).
+        reports: PathBuf,
+        /// `--data`: overrides each notebook's `data`.
         data: Option<PathBuf>,
+        /// A notebook's data folder when neither `--data` nor its `data` says.
+        default_data: PathBuf,
         as_of: Option<Day>,
+        since: Option<Day>,
         check: bool,
+        quiet: bool,
     },
     Check {
         data: PathBuf,
     },
     Show {
-        metric: String,
+        /// `None`: list the metrics.
+        metric: Option<String>,
         as_of: Option<Day>,
         data: PathBuf,
         format: Format,
@@ -147,6 +196,8 @@ pub enum Config {
     Changes {
         since: Day,
         as_of: Option<Day>,
+        /// Metrics asked for with `--metric`; empty: every metric that changed.
+        metrics: Vec<String>,
         data: PathBuf,
         format: Format,
     },
@@ -155,56 +206,82 @@ pub enum Config {
         metric: String,
         as_of: Option<Day>,
         data: PathBuf,
-        output: PathBuf,
+        output: Output,
+    },
+    Init {
+        dir: PathBuf,
     },
 }
 
 impl Config {
-    /// Checks the arguments clap could not: dates and their order.
+    /// Checks the arguments clap could not (dates and their order) and
+    /// resolves default folders against the project root found from the
+    /// current folder.
     pub fn from_args(args: Args) -> Result<Config> {
+        Config::resolve(args, &crate::project::root())
+    }
+
+    /// [`Config::from_args`] with the project root given (relative to the
+    /// current folder; empty when it is the current folder).
+    pub fn resolve(args: Args, root: &Path) -> Result<Config> {
+        let data = |flag: Option<PathBuf>| flag.unwrap_or_else(|| root.join("data"));
         Ok(match args.command {
             CommandArgs::Build {
                 notebooks,
                 data,
                 as_of,
+                since,
                 check,
-            } => Config::Build {
-                notebooks,
-                data,
-                as_of: parse_day("--as-of", as_of.as_deref())?,
-                check,
-            },
-            CommandArgs::Check { data } => Config::Check { data },
+                quiet,
+            } => {
+                let as_of = parse_day("--as-of", as_of.as_deref())?;
+                let since = parse_day("--since", since.as_deref())?;
+                in_order(since, as_of)?;
+                Config::Build {
+                    notebooks,
+                    reports: root.join("reports"),
+                    data,
+                    default_data: root.join("data"),
+                    as_of,
+                    since,
+                    check,
+                    quiet,
+                }
+            }
+            CommandArgs::Check { data: flag } => Config::Check { data: data(flag) },
             CommandArgs::Show {
                 metric,
                 as_of,
-                data,
+                data: flag,
                 format,
             } => Config::Show {
                 metric,
                 as_of: parse_day("--as-of", as_of.as_deref())?,
-                data,
+                data: data(flag),
                 format,
             },
             CommandArgs::Changes {
                 since,
                 as_of,
-                data,
+                metrics,
+                data: flag,
                 format,
             } => {
                 let since = parse_day("--since", Some(&since))?
                     .ok_or_else(|| Error::Usage("--since needs a date".into()))?;
                 let as_of = parse_day("--as-of", as_of.as_deref())?;
-                if as_of.is_some_and(|d| d <= since) {
-                    return Err(Error::Usage(format!(
-                        "--since {since} must be before --as-of {}",
-                        as_of.map(|d| d.to_string()).unwrap_or_default()
-                    )));
+                in_order(Some(since), as_of)?;
+                let mut unique = Vec::new();
+                for metric in metrics {
+                    if !unique.contains(&metric) {
+                        unique.push(metric);
+                    }
                 }
                 Config::Changes {
                     since,
                     as_of,
-                    data,
+                    metrics: unique,
+                    data: data(flag),
                     format,
                 }
             }
@@ -212,29 +289,46 @@ impl Config {
                 kind,
                 metric,
                 as_of,
-                data,
+                data: flag,
                 output,
-            } => Config::Chart {
-                kind,
-                metric,
-                as_of: parse_day("--as-of", as_of.as_deref())?,
-                data,
-                output,
+            } => {
+                let output = match output {
+                    Some(path) if path.as_os_str() == "-" => Output::Stdout,
+                    Some(path) => Output::File(path),
+                    None => Output::File(PathBuf::from(format!("{}-{metric}.svg", kind.as_str()))),
+                };
+                Config::Chart {
+                    kind,
+                    metric,
+                    as_of: parse_day("--as-of", as_of.as_deref())?,
+                    data: data(flag),
+                    output,
+                }
+            }
+            CommandArgs::Init { dir } => Config::Init {
+                dir: dir.unwrap_or_else(|| PathBuf::from(".")),
             },
         })
     }
 }
 
-/// Parses an ISO day given to `flag`.
+/// `--since` must come before `--as-of` when both are given.
+fn in_order(since: Option<Day>, as_of: Option<Day>) -> Result<()> {
+    match (since, as_of) {
+        (Some(since), Some(as_of)) if as_of <= since => Err(Error::Usage(format!(
+            "--since {since} must be before --as-of {as_of}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Parses the day given to `flag` with the CSV files' date parser, so it is
+/// read and its errors worded exactly as in a CSV cell.
 fn parse_day(flag: &str, text: Option<&str>) -> Result<Option<Day>> {
     let Some(text) = text else { return Ok(None) };
-    Day::parse_from_str(text.trim(), "%Y-%m-%d")
+    DateSpec::parse_day(text)
         .map(Some)
-        .map_err(|_| {
-            Error::Usage(format!(
-                "{flag}: \"{text}\" is not a day (expected YYYY-MM-DD)"
-            ))
-        })
+        .map_err(|message| Error::Usage(format!("{flag}: {message}")))
 }
 
 #[cfg(test)]
@@ -249,13 +343,62 @@ mod tests {
         Args::command().debug_assert();
     }
 
-    // A bad day is a usage error naming the flag.
+    /// The config of a command line, with the project root at `root`.
+    fn config(root: &str, line: &[&str]) -> Result<Config> {
+        let args = Args::try_parse_from(std::iter::once("rangefinder").chain(line.iter().copied()))
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        Config::resolve(args, Path::new(root))
+    }
+
+    // A bad day is a usage error naming the flag, worded as the CSV loader
+    // words it.
     #[test]
     fn bad_day_is_usage_error() {
-        let error = parse_day("--as-of", Some("2024-02-30")).unwrap_err();
+        let error = parse_day("--as-of", Some("2024-02-30")).err();
         assert_eq!(
-            error.to_string(),
-            "--as-of: \"2024-02-30\" is not a day (expected YYYY-MM-DD)"
+            error.map(|e| e.to_string()).as_deref(),
+            Some("--as-of: \"2024-02-30\": day 30 does not exist (February 2024 has 29 days)")
         );
+    }
+
+    // Default folders are the project's, seen from the current folder;
+    // flags given are kept as typed.
+    #[test]
+    fn defaults_resolve_against_the_root() -> Result<()> {
+        let Config::Check { data } = config("../..", &["check"])? else {
+            panic!("expected check");
+        };
+        assert_eq!(data, Path::new("../../data"));
+        let Config::Build {
+            reports,
+            default_data,
+            data,
+            ..
+        } = config("..", &["build", "--data", "d"])?
+        else {
+            panic!("expected build");
+        };
+        assert_eq!(reports, Path::new("../reports"));
+        assert_eq!(default_data, Path::new("../data"));
+        assert_eq!(data.as_deref(), Some(Path::new("d")));
+        Ok(())
+    }
+
+    // `-o -` is standard output; without -o the file is KIND-METRIC.svg.
+    #[test]
+    fn chart_output() -> Result<()> {
+        let output = |line: &[&str]| match config("", line) {
+            Ok(Config::Chart { output, .. }) => Some(output),
+            _ => None,
+        };
+        assert_eq!(
+            output(&["chart", "ranges", "m", "-o", "-"]),
+            Some(Output::Stdout)
+        );
+        assert_eq!(
+            output(&["chart", "ranges", "m"]),
+            Some(Output::File(PathBuf::from("ranges-m.svg")))
+        );
+        Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! The error type every stage returns; `main` is the one place that prints
-//! errors and picks the exit code (DESIGN 4: 0 ok, 1 invalid data or
+//! errors and picks the exit code (docs/commands.md: 0 ok, 1 invalid data or
 //! notebook, 2 usage error).
 
 use crate::data::Diagnostic;

@@ -10,13 +10,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use rangefinder::analysis::{self, Analysis};
-use rangefinder::cli::{Args, Config};
+use rangefinder::cli::{Args, Config, Output};
 use rangefinder::data::{self, Dataset, Day};
 use rangefinder::error::{Error, Result};
-use rangefinder::{chart, notebook, render, timing, write};
+use rangefinder::{chart, init, notebook, render, timing, write};
 
 fn main() -> ExitCode {
-    // A panic is a bug, but it must still end as DESIGN's exit codes say
+    // A panic is a bug, but it must still end as the documented exit codes say
     // (1, never Rust's 101) with one line saying what happened.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error, please report it: {info}");
@@ -46,7 +46,16 @@ fn run(config: &Config) -> Result<()> {
             print(&summary)
         }
         Config::Show {
-            metric,
+            metric: None,
+            as_of,
+            data,
+            format,
+        } => {
+            let dataset = load(data)?;
+            print(&render::metrics::render(&dataset, *as_of, *format))
+        }
+        Config::Show {
+            metric: Some(metric),
             as_of,
             data,
             format,
@@ -59,12 +68,25 @@ fn run(config: &Config) -> Result<()> {
         Config::Changes {
             since,
             as_of,
+            metrics,
             data,
             format,
         } => {
             let dataset = load(data)?;
             let as_of = resolve_as_of(&dataset, *as_of)?;
-            let changes = analysis::changes(&dataset, *since, as_of)?;
+            for metric in metrics {
+                known_metric(&dataset, "--metric", metric)?;
+            }
+            let mut changes = analysis::changes(&dataset, *since, as_of)?;
+            // Metrics asked for by name are shown as asked; otherwise only
+            // those that changed.
+            changes.retain(|c| {
+                if metrics.is_empty() {
+                    !render::show::unchanged(c)
+                } else {
+                    metrics.contains(&c.metric)
+                }
+            });
             print(&render::show::render_changes(&changes, *format))
         }
         Config::Chart {
@@ -79,28 +101,129 @@ fn run(config: &Config) -> Result<()> {
             let view = analysis::view(&analysis, metric)?;
             let history = analysis::history(&dataset, metric, analysis.as_of)?;
             let svg = chart::render(*kind, view, &history)?;
-            write::write_file(output, svg.as_bytes())
+            match output {
+                Output::Stdout => print(&svg),
+                Output::File(path) => write::write_file(path, svg.as_bytes()),
+            }
         }
         Config::Build {
             notebooks,
+            reports,
             data,
+            default_data,
             as_of,
+            since,
             check,
+            quiet,
         } => {
-            let notebooks = notebook::select(notebooks, Path::new("reports"))?;
+            let notebooks = notebook::select(notebooks, reports)?;
             let options = notebook::Options {
                 data: data.clone(),
                 as_of: *as_of,
+                since: *since,
+                default_data: default_data.clone(),
             };
             let reports = notebook::render_all(&notebooks, &options)?;
             let _write = timing::phase("write");
-            if *check {
-                write::check(&reports)
+            let lines = if *check {
+                check_reports(&reports)
             } else {
-                write::apply(&reports).map(drop)
+                write_reports(&reports)
+            };
+            if !*quiet {
+                print(&lines.status)?;
+            }
+            lines.outcome
+        }
+        Config::Init { dir } => {
+            let created = init::init(dir)?;
+            print(&init::summary(dir, &created))
+        }
+    }
+}
+
+/// What a build prints (one line per report) and how it ends.
+struct Built {
+    status: String,
+    outcome: Result<()>,
+}
+
+/// `build`: writes every report (all replaced whole or none, see
+/// [`write::apply`]), then one status line each: "written" when a file of
+/// it was written or removed, else "unchanged".
+fn write_reports(reports: &[write::Report]) -> Built {
+    let outcomes = match write::apply(reports) {
+        Ok(outcomes) => outcomes,
+        Err(error) => {
+            return Built {
+                status: String::new(),
+                outcome: Err(error),
+            };
+        }
+    };
+    let mut status = String::new();
+    for (report, outcome) in reports.iter().zip(outcomes) {
+        let line = match outcome {
+            write::Outcome::Written => "written",
+            write::Outcome::Unchanged => "unchanged",
+        };
+        status.push_str(&format!("{}: {line}\n", shown(&report.dir)));
+    }
+    Built {
+        status,
+        outcome: Ok(()),
+    }
+}
+
+/// `build --check`: one status line per report ("differs" or
+/// "unchanged"); the files that differ are the error, all of them.
+fn check_reports(reports: &[write::Report]) -> Built {
+    let mut status = String::new();
+    let mut problems = Vec::new();
+    for report in reports {
+        match write::check(std::slice::from_ref(report)) {
+            Ok(()) => status.push_str(&format!("{}: unchanged\n", shown(&report.dir))),
+            Err(Error::Stale(lines)) => {
+                status.push_str(&format!("{}: differs\n", shown(&report.dir)));
+                problems.extend(lines);
+            }
+            Err(error) => {
+                return Built {
+                    status,
+                    outcome: Err(error),
+                };
             }
         }
     }
+    problems.sort();
+    let outcome = if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Stale(problems))
+    };
+    Built { status, outcome }
+}
+
+/// A report folder as printed: `.` for the current folder.
+fn shown(dir: &Path) -> String {
+    if dir.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        dir.display().to_string()
+    }
+}
+
+/// A metric id given to `flag` must be in the data; the error names the
+/// flag and the known ids.
+fn known_metric(dataset: &Dataset, flag: &str, metric: &str) -> Result<()> {
+    if dataset.metric(metric).is_some() {
+        return Ok(());
+    }
+    let known: Vec<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();
+    Err(Error::Usage(format!(
+        "{flag}: unknown metric \"{metric}\" (known: {})",
+        known.join(", ")
+    )))
 }
 
 /// Loads a data folder; its errors become [`Error::Data`].

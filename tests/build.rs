@@ -134,7 +134,10 @@ fn listing(test: &Test, dir: &str) -> Vec<String> {
 #[test]
 fn full_notebook_matches_golden() {
     let test = fixture(FULL);
-    rf(&test, &["build"]).code(0).stdout("").stderr("");
+    rf(&test, &["build"])
+        .code(0)
+        .stdout("reports/t: written\n")
+        .stderr("");
     golden("build/full/README.md", &test.read("reports/t/README.md"));
     assert_eq!(
         listing(&test, "reports/t"),
@@ -278,7 +281,7 @@ fn check_detects_changed_data() {
     rf(&test, &["build"]).code(0);
     rf(&test, &["build", "--check"])
         .code(0)
-        .stdout("")
+        .stdout("reports/t: unchanged\n")
         .stderr("");
     let readme = test.read("reports/t/README.md");
     let changed = CLAIMS

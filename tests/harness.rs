@@ -85,6 +85,39 @@ impl Test {
         }
     }
 
+    /// Runs the binary in the subfolder `sub` of the working folder (as a
+    /// user inside a project would) with `args`.
+    pub fn run_in<S: AsRef<std::ffi::OsStr>>(&self, sub: &str, args: &[S]) -> Run {
+        let output: Output = Command::new(env!("CARGO_BIN_EXE_rangefinder"))
+            .args(args)
+            .current_dir(self.dir.path().join(sub))
+            .output()
+            .expect("run rangefinder");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Every file under the working folder with its bytes, sorted by path.
+    pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for entry in fs::read_dir(dir).expect("read folder") {
+                let path = entry.expect("folder entry").path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push((path.clone(), fs::read(&path).expect("read file")));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.dir.path(), &mut out);
+        out.sort();
+        out
+    }
+
     /// Reads a file of the working folder.
     pub fn read(&self, name: &str) -> Vec<u8> {
         fs::read(self.dir.path().join(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))

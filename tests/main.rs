@@ -4,6 +4,9 @@
 mod build;
 mod chart;
 mod check;
+mod cli;
+mod docs;
 mod hardening;
 mod harness;
+mod init;
 mod show;

@@ -14,7 +14,7 @@ pub fn day(y: i32, m: u32, d: u32) -> Day {
     Day::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// A claim with its interval and point per DESIGN 2 (tolerance 0.1).
+/// A claim with its interval and point per docs/figures.md (tolerance 0.1).
 pub fn claim(
     id: &str,
     source: &str,
@@ -80,7 +80,7 @@ pub fn claim(
     }
 }
 
-/// Every ordered pair of `claims` with its gap per DESIGN 2.
+/// Every ordered pair of `claims` with its gap per docs/figures.md.
 fn pairs(claims: &[ClaimView]) -> Vec<Pair> {
     let mut out = Vec::new();
     for (i, a) in claims.iter().enumerate() {

@@ -76,6 +76,21 @@ impl DateSpec {
         (start <= end).then_some((start, end))
     }
 
+    /// A single day `YYYY-MM-DD`, parsed by [`DateSpec::parse`] so that a
+    /// day on the command line or in front matter is read, and its errors
+    /// worded, exactly as in the CSV files; a month, a year, a window or a
+    /// `~`/`?` flag, valid in a CSV cell, is not one day and is refused.
+    pub fn parse_day(text: &str) -> Result<Day, String> {
+        let spec = DateSpec::parse(text)?;
+        if spec.start != spec.end || spec.approximate || spec.uncertain {
+            return Err(format!(
+                "\"{}\" is not a single day (expected YYYY-MM-DD)",
+                spec.text
+            ));
+        }
+        Ok(spec.start)
+    }
+
     /// A single day.
     #[cfg(test)]
     pub fn day(day: Day) -> DateSpec {
@@ -185,6 +200,36 @@ mod tests {
     fn window(text: &str) -> (Day, Day) {
         let spec = DateSpec::parse(text).unwrap();
         (spec.start, spec.end)
+    }
+
+    // One day parses as the CSV parses it: the same wording for a day that
+    // does not exist or a malformed date; months, windows and flags are
+    // not one day.
+    #[test]
+    fn single_days() {
+        assert_eq!(DateSpec::parse_day(" 2024-02-29 "), Ok(ymd(2024, 2, 29)));
+        assert_eq!(
+            DateSpec::parse_day("2024-02-30"),
+            Err("\"2024-02-30\": day 30 does not exist (February 2024 has 29 days)".into())
+        );
+        assert_eq!(
+            DateSpec::parse_day("2024-1-5"),
+            DateSpec::parse("2024-1-5").map(|s| s.start)
+        );
+        for text in [
+            "2024-10",
+            "2024",
+            "2024-10-01/2024-10-02",
+            "2024-10-01~",
+            "2024-10-01?",
+        ] {
+            assert_eq!(
+                DateSpec::parse_day(text),
+                Err(format!(
+                    "\"{text}\" is not a single day (expected YYYY-MM-DD)"
+                ))
+            );
+        }
     }
 
     // A day is a window of one day, and keeps its text.

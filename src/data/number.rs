@@ -2,8 +2,8 @@
 //!
 //! Accepted: ASCII digits, optionally grouped in threes by one kind of
 //! separator used throughout (`,`, a space, U+00A0 or U+202F), optionally
-//! followed by `.` and at least one digit. Rejected, per DESIGN 1 ("anything
-//! else is an error"): signs, scientific notation (`1e3`: no analyst types a
+//! followed by `.` and at least one digit. Anything else is an error
+//! (docs/data.md): signs, scientific notation (`1e3`: no analyst types a
 //! troop count that way, and accepting it would let `1e309` through),
 //! `NaN`/`inf`, badly grouped digits (`1,1000`), non-ASCII digits, and values
 //! too large to be finite.

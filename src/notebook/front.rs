@@ -2,7 +2,7 @@
 //! with `title` (required), `as_of`, `since` and `data`. Unknown keys are
 //! errors, so a typo (`as-of`) never silently changes a report.
 
-use crate::data::Day;
+use crate::data::{DateSpec, Day};
 
 use super::Problem;
 use super::spanned::{self, Entry, Value};
@@ -17,12 +17,33 @@ pub struct FrontMatter {
     pub title: Option<String>,
     /// The report's day; default: the latest claim in the data.
     pub as_of: Option<Day>,
+    /// Line of the `as_of` key (for "--since must be before as_of").
+    pub as_of_line: usize,
     /// The earlier day of `changes` tables and `{{ since }}`.
     pub since: Option<Day>,
     /// Line of the `since` key (for "since must be before as_of").
     pub since_line: usize,
     /// The data folder, relative to the notebook.
     pub data: Option<String>,
+    /// `as_of` was set by `--as-of`, not by the front matter.
+    pub as_of_from_flag: bool,
+    /// `since` was set by `--since`, not by the front matter.
+    pub since_from_flag: bool,
+}
+
+impl FrontMatter {
+    /// Applies a build's `--as-of` and `--since`, remembering that the
+    /// flags set them so that errors name the flag.
+    pub fn override_with(&mut self, as_of: Option<Day>, since: Option<Day>) {
+        if as_of.is_some() {
+            self.as_of = as_of;
+            self.as_of_from_flag = true;
+        }
+        if since.is_some() {
+            self.since = since;
+            self.since_from_flag = true;
+        }
+    }
 }
 
 /// Parses the front matter TOML whose first line is notebook line
@@ -48,7 +69,10 @@ pub fn parse(text: &str, first_line: usize) -> (FrontMatter, Vec<Problem>) {
                 Ok(())
             }),
             "data" => spanned::string(entry, "front matter").map(|d| front.data = Some(d)),
-            "as_of" => day(entry).map(|d| front.as_of = Some(d)),
+            "as_of" => day(entry).map(|d| {
+                front.as_of = Some(d);
+                front.as_of_line = entry.key_line;
+            }),
             "since" => day(entry).map(|d| {
                 front.since = Some(d);
                 front.since_line = entry.key_line;
@@ -71,13 +95,43 @@ pub fn parse(text: &str, first_line: usize) -> (FrontMatter, Vec<Problem>) {
     (front, problems)
 }
 
-/// "since must be before as_of", at the `since` line (checked once the
-/// as-of day is resolved from the flag, the front matter or the data).
-pub fn since_after(line: usize, since: Day, as_of: Day) -> Problem {
-    Problem {
-        line,
-        message: format!("front matter: since ({since}) must be before as_of ({as_of})"),
+/// "since must be before as_of", once the as-of day is resolved (from
+/// `--as-of`, the front matter or, by default, the data); `None` when they
+/// are in order or there is no since day. The message names the flag that
+/// set either day, not the front matter, at the line of the front matter
+/// key it conflicts with.
+pub fn check_since(front: &FrontMatter, as_of: Day) -> Option<Problem> {
+    let since = front.since?;
+    if since < as_of {
+        return None;
     }
+    let (line, message) = match (front.since_from_flag, front.as_of_from_flag) {
+        (true, false) if front.as_of.is_some() => (
+            front.as_of_line,
+            format!("--since {since} is not before this notebook's as_of ({as_of})"),
+        ),
+        (true, false) => (
+            1,
+            format!(
+                "--since {since} is not before the as-of day {as_of} (the latest claim in \
+                 the data)"
+            ),
+        ),
+        (false, true) => (
+            front.since_line,
+            format!("--as-of {as_of} is not after this notebook's since ({since})"),
+        ),
+        // Both flags: the command line checks their order before any work.
+        (true, true) => (1, format!("--since {since} must be before --as-of {as_of}")),
+        (false, false) => (
+            front.since_line,
+            format!("front matter: since ({since}) must be before as_of ({as_of})"),
+        ),
+    };
+    Some(Problem {
+        line: line.max(1),
+        message,
+    })
 }
 
 /// A day written as `"2024-11-05"` or as a bare TOML date.
@@ -95,12 +149,10 @@ fn day(entry: &Entry) -> Result<Day, Problem> {
             });
         }
     };
-    Day::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| Problem {
+    // The CSV files' parser: a day reads, and fails, as it does there.
+    DateSpec::parse_day(text).map_err(|message| Problem {
         line: entry.value_line,
-        message: format!(
-            "front matter: {}: \"{text}\" is not a day (expected YYYY-MM-DD)",
-            entry.key
-        ),
+        message: format!("front matter: {}: {message}", entry.key),
     })
 }
 
@@ -123,7 +175,7 @@ mod tests {
             front.since.map(|d| d.to_string()).as_deref(),
             Some("2024-10-25")
         );
-        assert_eq!(front.since_line, 4);
+        assert_eq!((front.as_of_line, front.since_line), (3, 4));
         assert_eq!(front.data.as_deref(), Some("d"));
     }
 
@@ -141,7 +193,8 @@ mod tests {
             messages,
             [
                 "2: front matter: unknown key \"as-of\" (expected title, as_of, since, data)",
-                "3: front matter: as_of: \"2024-11-31\" is not a day (expected YYYY-MM-DD)",
+                "3: front matter: as_of: \"2024-11-31\": day 31 does not exist (November \
+                 2024 has 30 days)",
                 "4: front matter: data: expected a string, found integer",
                 "1: front matter: missing key \"title\"",
             ]
@@ -160,5 +213,47 @@ mod tests {
             messages,
             ["2: front matter: title: empty (write the report's title)"]
         );
+    }
+
+    /// The front matter of a notebook with `as_of` on line 3 and `since` on
+    /// line 4, then the flags applied (test helper).
+    fn front(as_of: Option<&str>, since: &str, flags: (Option<&str>, Option<&str>)) -> FrontMatter {
+        let day = |t: &str| DateSpec::parse_day(t).ok();
+        let mut front = FrontMatter {
+            as_of: as_of.and_then(day),
+            as_of_line: 3,
+            since: day(since),
+            since_line: 4,
+            ..FrontMatter::default()
+        };
+        front.override_with(flags.0.and_then(day), flags.1.and_then(day));
+        front
+    }
+
+    // since ≥ as_of blames what set the days: a flag by name, at the line
+    // of the front matter key it conflicts with.
+    #[test]
+    fn since_after_as_of_names_the_flag() {
+        let message = |front: &FrontMatter, as_of: &str| {
+            let as_of = DateSpec::parse_day(as_of).unwrap_or_default();
+            check_since(front, as_of).map(|p| format!("{}: {}", p.line, p.message))
+        };
+        let flagged = front(None, "2023-09-14", (Some("2023-09-13"), None));
+        assert_eq!(
+            message(&flagged, "2023-09-13").as_deref(),
+            Some("4: --as-of 2023-09-13 is not after this notebook's since (2023-09-14)")
+        );
+        let by_data = front(None, "2023-09-14", (None, None));
+        assert_eq!(
+            message(&by_data, "2023-09-14").as_deref(),
+            Some("4: front matter: since (2023-09-14) must be before as_of (2023-09-14)")
+        );
+        let since_flag = front(Some("2023-09-13"), "2023-01-01", (None, Some("2023-09-14")));
+        assert_eq!(
+            message(&since_flag, "2023-09-13").as_deref(),
+            Some("3: --since 2023-09-14 is not before this notebook's as_of (2023-09-13)")
+        );
+        let in_order = front(Some("2023-09-15"), "2023-01-01", (None, Some("2023-09-14")));
+        assert_eq!(message(&in_order, "2023-09-15"), None);
     }
 }

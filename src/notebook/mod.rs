@@ -2,8 +2,7 @@
 //! cells and `{{ … }}` inline values, rendered into reports in memory.
 //!
 //! The data folder of a notebook is `--data` when given, else its front
-//! matter's `data` (relative to the notebook), else `data/` relative to the
-//! current folder (the repository root, where `build` runs).
+//! matter's `data` (relative to the notebook), else the project's `data/`.
 
 mod cell;
 mod format;
@@ -64,13 +63,67 @@ pub struct Options {
     pub data: Option<PathBuf>,
     /// Overrides each notebook's `as_of`.
     pub as_of: Option<Day>,
+    /// Overrides each notebook's `since`.
+    pub since: Option<Day>,
+    /// The data folder of a notebook that names none (the project's `data/`).
+    pub default_data: PathBuf,
 }
 
-/// The notebooks to build: those named, or every `root/*/brief.md`, sorted.
+/// The notebooks to build: those named (a folder names its `brief.md`), or
+/// every `root/*/brief.md`, sorted. A notebook named twice is built once;
+/// two notebooks in one folder would write one README.md, and a notebook
+/// named README.md would be overwritten by its own report: both are usage
+/// errors, found before any work.
 pub fn select(named: &[PathBuf], root: &Path) -> Result<Vec<PathBuf>> {
-    if !named.is_empty() {
-        return Ok(named.to_vec());
+    if named.is_empty() {
+        return every_brief(root);
     }
+    let mut notebooks: Vec<PathBuf> = Vec::new();
+    let mut folders: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for path in named {
+        let notebook = if path.is_dir() {
+            let brief = path.join("brief.md");
+            if !brief.is_file() {
+                return Err(Error::Usage(format!(
+                    "{}: no brief.md in this folder (a report folder holds its notebook \
+                     as brief.md)",
+                    path.display()
+                )));
+            }
+            brief
+        } else {
+            path.clone()
+        };
+        if notebook.file_name().is_some_and(|n| n == "README.md") {
+            return Err(Error::Usage(format!(
+                "{}: README.md is the report build writes, not a notebook (name the \
+                 notebook, usually brief.md)",
+                notebook.display()
+            )));
+        }
+        let folder = normalize(notebook.parent().unwrap_or(Path::new("")));
+        match folders.get(&folder) {
+            Some(first) if normalize(first) == normalize(&notebook) => continue,
+            Some(first) => {
+                return Err(Error::Usage(format!(
+                    "{} and {} are both notebooks of {}: each would write its README.md \
+                     (keep one notebook per report folder)",
+                    first.display(),
+                    notebook.display(),
+                    folder.display()
+                )));
+            }
+            None => {
+                folders.insert(folder, notebook.clone());
+                notebooks.push(notebook);
+            }
+        }
+    }
+    Ok(notebooks)
+}
+
+/// Every `root/*/brief.md`, sorted; none is an error.
+fn every_brief(root: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     if root.is_dir() {
         let entries =
@@ -115,7 +168,8 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
         let text = input::read_to_string(path, input::NOTEBOOK_LIMIT)
             .with_context(|| format!("reading {}", path.display()))?;
         let file = path.display().to_string();
-        let (notebook, mut found) = parse::parse(&text);
+        let (mut notebook, mut found) = parse::parse(&text);
+        notebook.front.override_with(options.as_of, options.since);
         // `build brief.md` run inside the report folder: the folder is `.`.
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -124,7 +178,7 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
         let data_dir = match (&options.data, &notebook.front.data) {
             (Some(data), _) => data.clone(),
             (None, Some(data)) => normalize(&dir.join(data)),
-            (None, None) => PathBuf::from("data"),
+            (None, None) => options.default_data.clone(),
         };
         if !datasets.contains_key(&data_dir) {
             let _load = timing::phase("load");
@@ -134,9 +188,9 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
         let Some(dataset) = datasets.get(&data_dir) else {
             continue;
         };
-        let as_of = options
+        let as_of = notebook
+            .front
             .as_of
-            .or(notebook.front.as_of)
             .or_else(|| dataset.latest_claimed())
             .ok_or_else(|| anyhow::anyhow!("{}: no claims", data_dir.display()))?;
         found.extend(render::check(&notebook, dataset, as_of));

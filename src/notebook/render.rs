@@ -96,11 +96,7 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
             }
         }
     }
-    if let Some(since) = front.since
-        && since >= as_of
-    {
-        problems.push(front::since_after(front.since_line, since, as_of));
-    }
+    problems.extend(front::check_since(front, as_of));
     problems
 }
 

@@ -3,6 +3,7 @@
 //! return strings; only `write.rs` decides where bytes go.
 
 pub mod markdown;
+pub mod metrics;
 pub mod show;
 
 use crate::analysis::Interval;

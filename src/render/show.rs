@@ -1,5 +1,5 @@
 //! `show` and `changes` output: a terminal table, Markdown, or the JSON
-//! object of DESIGN section 4. Every figure comes from the analysis structs.
+//! object of docs/commands.md. Every figure comes from the analysis structs.
 
 mod json;
 
@@ -17,8 +17,22 @@ pub fn render(view: &MetricView, format: Format) -> String {
     }
 }
 
-/// `changes` in the format asked for.
+/// True when nothing of a metric changed: no new claim, no revision, and
+/// the same range and consensus on both days. `changes` leaves such metrics
+/// out unless they are asked for by name.
+pub fn unchanged(changes: &MetricChanges) -> bool {
+    changes.new_claims.is_empty()
+        && changes.revisions.is_empty()
+        && changes.range_before == changes.range_after
+        && changes.consensus_before == changes.consensus_after
+}
+
+/// `changes` in the format asked for; with no metric to show, text and
+/// Markdown say so in one line and JSON is an empty list.
 pub fn render_changes(changes: &[MetricChanges], format: Format) -> String {
+    if changes.is_empty() && format != Format::Json {
+        return "no metric changed\n".to_string();
+    }
     match format {
         Format::Json => json::changes(changes),
         Format::Text => changes

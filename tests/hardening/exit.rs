@@ -29,14 +29,17 @@ fn bad_flags_exit_2() {
         &["build", "--nope"],
         &["check", "--data"],
         &["check", "extra"],
-        &["show"],
+        &["build", "--as-of", "2024-1-5"],
+        &["build", "--since", "2024-11-05", "--as-of", "2024-11-05"],
+        &["build", "reports/r/brief.md", "reports/r/other.md"],
         &["show", "kp_troops_kursk", "--format", "xml"],
         &["show", "no_such_metric"],
         &["show", "kp_troops_kursk", "--as-of", "2024-02-30"],
         &["changes"],
         &["changes", "--since", "junk"],
         &["chart", "pie", "kp_troops_kursk", "-o", "x.svg"],
-        &["chart", "timeline", "kp_troops_kursk"],
+        &["changes", "--since", "2024-11-01", "--metric", "kp_trops"],
+        &["chart", "timeline", "kp_troops_kursk", "-o"],
     ] {
         assert_eq!(code(args), 2, "{args:?}");
     }

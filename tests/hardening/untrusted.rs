@@ -284,7 +284,11 @@ fn build_inside_the_report_folder() {
 fn empty_caption_and_ipv6_links() {
     let claims = crate::harness::repo().join("data/claims.csv");
     let claims = fs::read_to_string(claims).expect("claims");
-    let claims = claims.replacen("seeds/002_dc83f891c1e4e3ee.txt", "http://[::1]/briefing", 1);
+    let claims = claims.replacen(
+        "http://m.ariseright.com/north-korean-troops-in-russia-shelled-by-ukrainians-official",
+        "http://[::1]/briefing",
+        1,
+    );
     let test = Test::new()
         .seed_data()
         .file("data/claims.csv", claims)

@@ -1,4 +1,4 @@
-//! The JSON of `show` and `changes` (DESIGN 4), built with serde_json; keys
+//! The JSON of `show` and `changes` (docs/commands.md), built with serde_json; keys
 //! come out sorted, numbers as integers when they are whole.
 
 use serde_json::{Value, json};
