@@ -368,13 +368,17 @@ fn on_disk(path: &Path, bytes: &[u8]) -> Result<OnDisk> {
 }
 
 /// Refuses a report folder reached through a symbolic link that leads out
-/// of the project (the current folder): a pull request could otherwise
+/// of the project (the folder `project::root` finds): a pull request could otherwise
 /// commit `reports/x` as a link to any folder and have its files replaced
 /// and its charts removed. Links that stay inside the project are allowed.
 fn inside_project(dir: &Path) -> Result<()> {
-    let root = std::env::current_dir()
-        .and_then(fs::canonicalize)
-        .context("finding the current folder")?;
+    let root = crate::project::root();
+    let root = if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root
+    };
+    let root = fs::canonicalize(&root).context("finding the project folder")?;
     let mut prefix = PathBuf::new();
     for component in dir.components() {
         prefix.push(component);

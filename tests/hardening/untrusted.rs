@@ -155,6 +155,9 @@ fn report_folder_linked_outside_is_refused() {
     let run = run_within(test.path(), &["build"], LIMIT);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(names(&inside), ["README.md", "brief.md"]);
+    // The project is the root found from any folder, not the current one.
+    let run = run_within(&test.path().join("data"), &["build", "--check"], LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 /// Makes a FIFO at `path`.
