@@ -7,7 +7,9 @@ use polars::prelude::*;
 
 use super::intervals::with_intervals;
 
-/// The group every as-of figure is computed per.
+/// The group every as-of figure is computed per (only the test-only
+/// queries group by it now).
+#[cfg(test)]
 pub fn keys() -> [Expr; 2] {
     [col("metric"), col("day")]
 }
@@ -75,7 +77,9 @@ pub fn current(known: LazyFrame) -> PolarsResult<LazyFrame> {
 
 /// Range per (metric, day) over current claims: least and greatest stated
 /// number (not the intervals), median of the points, how many sources and
-/// distinct affiliations.
+/// distinct affiliations. Kept only to check `summary::range`, the one
+/// production implementation.
+#[cfg(test)]
 pub fn range(current: LazyFrame) -> LazyFrame {
     current.group_by(keys()).agg([
         col("stated_low").min().alias("low"),

@@ -82,7 +82,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::analysis::snapshot;
+    use crate::analysis::summary;
 
     /// Runs the polars sweep on one group: (low, high, support, stretches).
     fn polars_sweep(intervals: &[(f64, Option<f64>)]) -> (f64, Option<f64>, u32, u32) {
@@ -178,9 +178,9 @@ mod tests {
         // The plain-Rust sweep of the timeline snapshots agrees too.
         #[test]
         fn snapshot_sweep_matches_brute_force(intervals in prop::collection::vec(interval(), 1..9)) {
-            let claims: Vec<snapshot::Claim> = intervals
+            let claims: Vec<summary::Claim> = intervals
                 .iter()
-                .map(|&(low, high)| snapshot::Claim {
+                .map(|&(low, high)| summary::Claim {
                     stated_low: low,
                     stated_high: high.unwrap_or(low),
                     point: low,
@@ -190,7 +190,7 @@ mod tests {
                     denial: high == Some(0.0),
                 })
                 .collect();
-            let got = snapshot::consensus(&claims).unwrap();
+            let got = summary::consensus(&claims).unwrap();
             let got = (got.low, got.high, got.support as u32, got.others as u32 + 1);
             prop_assert_eq!(got, brute_force(&intervals));
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Consensus, Interval, RangeSummary, asof, consensus};
+use super::{Consensus, Interval, RangeSummary, asof, summary};
 use crate::data::Claims;
 use crate::error::{Error, Result};
 
@@ -53,56 +53,50 @@ pub fn figures(known: LazyFrame, claims: &Claims) -> Result<BTreeMap<Key, Group>
 }
 
 /// [`figures`] from a frame that already holds one current claim per
-/// (metric, day, source), as the timeline's snapshots do.
+/// (metric, day, source). Range and consensus come from [`summary`], the
+/// one implementation of each (plain Rust over a metric's handful of
+/// current claims; see the crate docs).
 pub fn of_current(current: DataFrame) -> Result<BTreeMap<Key, Group>> {
-    let lazy = current.clone().lazy();
-    let range = asof::range(lazy.clone()).collect()?;
-    let sweep = consensus::sweep(lazy)?.collect()?;
-    let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
+    let mut groups: BTreeMap<Key, (Group, Vec<summary::Claim>)> = BTreeMap::new();
     let keys = group_keys(&current)?;
     let (rows, sources) = (u32s(&current, "row")?, u32s(&current, "source")?);
     let affiliation = u32s(&current, "affiliation")?;
     let (low, high) = (f64s(&current, "low")?, optional_f64s(&current, "high")?);
     let point = f64s(&current, "point")?;
+    let stated_low = f64s(&current, "stated_low")?;
+    let stated_high = f64s(&current, "stated_high")?;
+    let denial = bools(&current, "denial")?;
     for i in 0..current.height() {
-        groups.entry(keys[i]).or_default().current.push(Current {
+        let (group, claims) = groups.entry(keys[i]).or_default();
+        let interval = Interval {
+            low: low[i],
+            high: high[i],
+        };
+        group.current.push(Current {
             row: rows[i] as usize,
             source: sources[i],
             affiliation: affiliation[i],
-            interval: Interval {
-                low: low[i],
-                high: high[i],
-            },
+            interval,
             point: point[i],
         });
-    }
-    let keys = group_keys(&range)?;
-    let (low, high) = (f64s(&range, "low")?, f64s(&range, "high")?);
-    let median = f64s(&range, "median")?;
-    let (sources, affiliations) = (u32s(&range, "sources")?, u32s(&range, "affiliations")?);
-    for i in 0..range.height() {
-        groups.entry(keys[i]).or_default().range = Some(RangeSummary {
-            low: low[i],
-            high: high[i],
-            median: median[i],
-            sources: sources[i] as usize,
-            affiliations: affiliations[i] as usize,
+        claims.push(summary::Claim {
+            stated_low: stated_low[i],
+            stated_high: stated_high[i],
+            point: point[i],
+            affiliation: affiliation[i],
+            low: interval.low,
+            high: interval.high,
+            denial: denial[i],
         });
     }
-    let keys = group_keys(&sweep)?;
-    let (low, high) = (f64s(&sweep, "low")?, f64s(&sweep, "high")?);
-    let (support, stretches) = (u32s(&sweep, "support")?, u32s(&sweep, "stretches")?);
-    for i in 0..sweep.height() {
-        let group = groups.entry(keys[i]).or_default();
-        group.consensus = Some(Consensus {
-            low: low[i],
-            high: Some(high[i]).filter(|h| h.is_finite()),
-            support: support[i] as usize,
-            of: group.current.len(),
-            others: stretches[i].saturating_sub(1) as usize,
-        });
-    }
-    Ok(groups)
+    Ok(groups
+        .into_iter()
+        .map(|(key, (mut group, claims))| {
+            group.range = summary::range(&claims);
+            group.consensus = summary::consensus(&claims);
+            (key, group)
+        })
+        .collect())
 }
 
 /// The (metric, day) of every row.

@@ -16,7 +16,7 @@ use polars::prelude::IntoLazy;
 use super::figures::{bools, f64s, optional_f64s, u32s};
 use super::scan::{self, Further};
 use super::views::Catalog;
-use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, snapshot, unknown_metric};
+use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, summary, unknown_metric};
 use crate::data::frames;
 use crate::data::{Dataset, Day};
 use crate::error::Result;
@@ -159,7 +159,7 @@ impl Known {
 
     /// The walk: a snapshot at each distinct claimed-end day.
     fn snapshots(&self) -> Vec<Snapshot> {
-        let figures = |i: usize| snapshot::Claim {
+        let figures = |i: usize| summary::Claim {
             stated_low: self.stated_low[i],
             stated_high: self.stated_high[i],
             point: self.point[i],
@@ -183,8 +183,8 @@ impl Known {
             current.extend(kept.values().map(|&i| figures(i)));
             snapshots.push(Snapshot {
                 day,
-                range: snapshot::range(&current),
-                consensus: snapshot::consensus(&current),
+                range: summary::range(&current),
+                consensus: summary::consensus(&current),
             });
         }
         snapshots

@@ -5,13 +5,16 @@
 
 mod asof;
 mod changes;
+// The consensus sweep as a polars query: kept only to check
+// `summary::consensus`, the one production implementation.
+#[cfg(test)]
 mod consensus;
 mod figures;
 mod history;
 mod intervals;
 mod pairs;
 mod scan;
-mod snapshot;
+mod summary;
 mod views;
 
 use std::collections::BTreeMap;

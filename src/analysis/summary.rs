@@ -1,10 +1,11 @@
-//! Range and consensus of one small set of current claims, in plain Rust:
-//! what each timeline snapshot needs. A metric's history has a snapshot per
-//! claimed-end day (over a thousand at 1M claims), each over at most one
-//! claim per source; building a polars frame of all of them cost more than
-//! the figures. The definitions are the polars queries' (`asof::range`,
-//! `consensus::sweep`, same algorithm), and a property test holds the two
-//! to the same results.
+//! Range and consensus of one metric's current claims (at most one per
+//! source), in plain Rust: the one production implementation of each,
+//! shared by the as-of views, the changes and every timeline snapshot. A
+//! metric has a handful of current claims, and a history has a snapshot per
+//! claimed-end day (over a thousand at 1M claims): a polars query per set
+//! cost more than the figures. The polars queries they replaced
+//! (`asof::range`, `consensus::sweep`) are kept in the tests, which hold
+//! the two to the same results bit for bit.
 
 use std::collections::BTreeSet;
 
@@ -119,7 +120,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::analysis::figures::of_current;
+    use crate::analysis::figures::{f64s, u32s};
+    use crate::analysis::{asof, consensus};
 
     /// Range and consensus of `claims` by the polars queries.
     fn by_polars(claims: &[Claim]) -> (Option<RangeSummary>, Option<Consensus>) {
@@ -138,9 +140,23 @@ mod tests {
             "denial" => claims.iter().map(|c| c.denial).collect::<Vec<_>>(),
         }
         .unwrap();
-        let groups = of_current(df).unwrap();
-        let group = groups.get(&(0, 0)).cloned().unwrap_or_default();
-        (group.range, group.consensus)
+        let range = asof::range(df.clone().lazy()).collect().unwrap();
+        let range = (range.height() > 0).then(|| RangeSummary {
+            low: f64s(&range, "low").unwrap()[0],
+            high: f64s(&range, "high").unwrap()[0],
+            median: f64s(&range, "median").unwrap()[0],
+            sources: u32s(&range, "sources").unwrap()[0] as usize,
+            affiliations: u32s(&range, "affiliations").unwrap()[0] as usize,
+        });
+        let sweep = consensus::sweep(df.lazy()).unwrap().collect().unwrap();
+        let consensus = (sweep.height() > 0).then(|| Consensus {
+            low: f64s(&sweep, "low").unwrap()[0],
+            high: Some(f64s(&sweep, "high").unwrap()[0]).filter(|h| h.is_finite()),
+            support: u32s(&sweep, "support").unwrap()[0] as usize,
+            of: n,
+            others: u32s(&sweep, "stretches").unwrap()[0].saturating_sub(1) as usize,
+        });
+        (range, consensus)
     }
 
     /// Denials, closed, degenerate and open claims on a small grid, with
