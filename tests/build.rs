@@ -50,9 +50,10 @@ data = "../../data"
 
 As of {{ as_of }} (changes since {{ since }}), {{ label troops }} estimates
 range from {{ low troops }} to {{ high troops }} ({{ range troops }}, median
-{{ median troops }}); the consensus is {{ consensus troops }}, allowed by
-{{ agreement troops }} claims from {{ sources troops }} sources and
-{{ affiliations troops }} affiliations. Text stays | as *written*.
+{{ median troops }}); the consensus is {{ consensus troops }}, held by
+{{ agreement troops }}, from {{ sources troops }} sources and
+{{ affiliations troops }} affiliations; floor {{ floor troops }}, ceiling
+{{ ceiling troops }}. Text stays | as *written*. {{{{ stays literal.
 
 ```rangefinder
 chart = "timeline"
@@ -235,7 +236,7 @@ fn notebook_errors_by_line_and_nothing_written() {
         format!(
             "{f}:6: inline value `{{{{ lowest troops }}}}`: unknown key \"lowest\" (expected \
              as_of, since, title, low, high, median, range, consensus, sources, affiliations, \
-             agreement, label)"
+             agreement, floor, ceiling, label)"
         ),
         format!(
             "{f}:7: inline value `high`: unknown metric \"nosuch\" (known: troops, officers, \

@@ -29,8 +29,9 @@ fn show_json(metric: &str, as_of: Option<&str>) -> Value {
 // The March 2025 claims are not known yet. One current claim per source: 3.
 // Range over stated numbers {8000, 11000, 10000}: 8,000–11,000; median of
 // points {8000, 10000, 11000} = 10,000; 3 sources, 2 affiliations.
-// Consensus: [0,8000] is covered once; [10000,inf) and [11000,11000] overlap
-// only at 11,000 -> support 2 of 3, stretch 11,000–11,000, no ties.
+// Consensus (DESIGN 2: estimates only): the one estimate is Zelensky's
+// 11,000 -> 11,000, 1 of 1. Bounds: floor 10,000 (Ryder), which meets
+// 11,000 -> consistent; ceiling 8,000 (Blinken), below 11,000 -> 0 of 1.
 #[test]
 fn kursk_as_of_2024_11_05_by_hand() {
     let json = show_json("kp_troops_kursk", Some("2024-11-05"));
@@ -51,9 +52,22 @@ fn kursk_as_of_2024_11_05_by_hand() {
         (&consensus["low"], &consensus["high"]),
         (&Value::from(11000), &Value::from(11000))
     );
-    assert_eq!(consensus["support"], 2);
-    assert_eq!(consensus["of"], 3);
+    assert_eq!(consensus["support"], 1);
+    assert_eq!(consensus["of"], 1);
     assert_eq!(consensus["others"], 0);
+    let bounds = &json["bounds"];
+    assert_eq!(bounds["floor"], 10000);
+    assert_eq!(bounds["floor_claim"], "ryder_kursk_2024_11_04");
+    assert_eq!(
+        (&bounds["floors"], &bounds["floors_consistent"]),
+        (&Value::from(1), &Value::from(1))
+    );
+    assert_eq!(bounds["ceiling"], 8000);
+    assert_eq!(bounds["ceiling_claim"], "blinken_kursk_2024_10");
+    assert_eq!(
+        (&bounds["ceilings"], &bounds["ceilings_consistent"]),
+        (&Value::from(1), &Value::from(0))
+    );
     let claims = json["claims"].as_array().unwrap();
     let ids: Vec<&str> = claims.iter().map(|c| c["id"].as_str().unwrap()).collect();
     // Sorted by source id: ua_president, us_dod, us_state.
@@ -72,30 +86,76 @@ fn kursk_as_of_2024_11_05_by_hand() {
         (&Value::from(0), &Value::from(8000))
     );
     assert_eq!(claims[2]["claimed"], "2024-10-21/2024-10-31");
+    assert!(claims.iter().all(|c| c["stale"] == false));
+}
+
+// DESIGN 2's worked example, Kursk as of 2025-03-07: estimates 11,000
+// (exact), about 11,000 (9,900–12,100), about 8,000 (7,200–8,800) ->
+// consensus 11,000, 2 of 3 estimates; floor 10,000 (Pentagon), consistent;
+// ceiling 8,000 (Blinken), in conflict.
+#[test]
+fn kursk_worked_example() {
+    let json = show_json("kp_troops_kursk", None);
+    assert_eq!(json["as_of"], "2025-03-07");
+    let c = &json["consensus"];
+    assert_eq!(
+        (&c["low"], &c["high"], &c["support"], &c["of"], &c["others"]),
+        (
+            &Value::from(11000),
+            &Value::from(11000),
+            &Value::from(2),
+            &Value::from(3),
+            &Value::from(0)
+        )
+    );
+    let b = &json["bounds"];
+    assert_eq!(
+        (&b["floor"], &b["floor_claim"], &b["floors_consistent"]),
+        (
+            &Value::from(10000),
+            &Value::from("ryder_kursk_2024_11_04"),
+            &Value::from(1)
+        )
+    );
+    assert_eq!(
+        (
+            &b["ceiling"],
+            &b["ceiling_claim"],
+            &b["ceilings_consistent"]
+        ),
+        (
+            &Value::from(8000),
+            &Value::from("blinken_kursk_2024_10"),
+            &Value::from(0)
+        )
+    );
 }
 
 // kp_troops_russia at the default day (2025-03-07): current claims are the
 // denial [0,0], HUR approx 12,000 [10800,13200] (24 Oct beats 1–23 Oct),
 // Pentagon up_to 12,000 [0,12000] and the Western official's 10,000.
-// Range 0–12,000; median of {0, 10000, 12000, 12000} = 11,000. The denial
-// meets only denials, so the consensus is 10,000 (official + Pentagon),
-// tied with 10,800–12,000 (HUR + Pentagon): support 2 of 4, 1 other.
+// Range 0–12,000; median of {0, 10000, 12000, 12000} = 11,000. DESIGN 2's
+// worked example: the estimates 10,000, 10,800–13,200 and 0 overlap
+// nowhere -> no consensus; the ceiling 12,000 is reported beside it.
 #[test]
-fn russia_denial_stays_out_of_consensus() {
+fn russia_has_no_consensus() {
     let json = show_json("kp_troops_russia", None);
     assert_eq!(json["as_of"], "2025-03-07");
     assert_eq!(json["range"]["low"], 0);
     assert_eq!(json["range"]["high"], 12000);
     assert_eq!(json["range"]["median"], 11000);
-    let c = &json["consensus"];
+    assert_eq!(json["consensus"], Value::Null);
+    let b = &json["bounds"];
     assert_eq!(
-        (&c["low"], &c["high"]),
-        (&Value::from(10000), &Value::from(10000))
+        (&b["ceiling"], &b["ceiling_claim"], &b["ceilings"]),
+        (
+            &Value::from(12000),
+            &Value::from("ryder_russia_2024_11_04"),
+            &Value::from(1)
+        )
     );
-    assert_eq!(
-        (&c["support"], &c["of"], &c["others"]),
-        (&Value::from(2), &Value::from(4), &Value::from(1))
-    );
+    assert_eq!(b["ceilings_consistent"], Value::Null);
+    assert_eq!((&b["floor"], &b["floors"]), (&Value::Null, &Value::from(0)));
 }
 
 // Every metric of metrics.csv gives one JSON object with the DESIGN 4 keys.
@@ -123,7 +183,7 @@ fn json_keys_for_every_metric() {
         let json = show_json(&metric, None);
         assert_eq!(
             keys(&json),
-            set(&["metric", "as_of", "range", "consensus", "claims"])
+            set(&["metric", "as_of", "range", "consensus", "bounds", "claims"])
         );
         assert_eq!(json["metric"], metric.as_str());
         if !json["range"].is_null() {
@@ -131,11 +191,26 @@ fn json_keys_for_every_metric() {
                 keys(&json["range"]),
                 set(&["low", "high", "median", "sources", "affiliations"])
             );
+        }
+        if !json["consensus"].is_null() {
             assert_eq!(
                 keys(&json["consensus"]),
                 set(&["low", "high", "support", "of", "others"])
             );
         }
+        assert_eq!(
+            keys(&json["bounds"]),
+            set(&[
+                "floor",
+                "floor_claim",
+                "floors",
+                "floors_consistent",
+                "ceiling",
+                "ceiling_claim",
+                "ceilings",
+                "ceilings_consistent"
+            ])
+        );
         for claim in json["claims"].as_array().unwrap() {
             let expected = [
                 "id",
@@ -146,6 +221,8 @@ fn json_keys_for_every_metric() {
                 "high",
                 "point",
                 "claimed",
+                "stale",
+                "corroboration",
             ];
             assert_eq!(keys(claim), set(&expected));
         }

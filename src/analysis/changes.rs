@@ -31,7 +31,7 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
         ],
         UnionArgs::default(),
     )?;
-    let mut groups = figures::figures(both, &dataset.claims)?;
+    let mut groups = figures::figures(both, &dataset.claims, &super::stale_after(dataset))?;
     let further = scan::by_metric(&dataset.claims, &[], as_of).further;
     let further = Further::new(&dataset.claims, further);
     let catalog = Catalog::new(dataset, &further);
@@ -73,6 +73,8 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
                 range_after: after.range,
                 consensus_before: before.consensus,
                 consensus_after: after.consensus,
+                bounds_before: catalog.bounds(&before.bounds),
+                bounds_after: catalog.bounds(&after.bounds),
             }
         })
         .collect();

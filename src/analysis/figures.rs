@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::{Consensus, Interval, RangeSummary, asof, summary};
-use crate::data::Claims;
+use crate::data::frames::day_number;
+use crate::data::{Claims, Stated};
 use crate::error::{Error, Result};
 
 /// A (metric code, day number) group.
@@ -26,22 +27,32 @@ pub struct Current {
     pub interval: Interval,
     /// The claim's point.
     pub point: f64,
+    /// Older than the metric's `stale_after` as of the group's day: listed,
+    /// but left out of every figure (DESIGN 2).
+    pub stale: bool,
 }
 
-/// Every figure of one (metric, day).
+/// Every figure of one (metric, day), over its live (not stale) claims.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
-    /// Current claims, in no particular order.
+    /// Current claims, stale ones included, in no particular order.
     pub current: Vec<Current>,
     pub range: Option<RangeSummary>,
     pub consensus: Option<Consensus>,
+    /// The bounds, each bound named by its claims.csv row.
+    pub bounds: summary::Bounds,
 }
 
 /// Current claims, range and consensus for every (metric, day) present in
 /// `known` (a claims frame without ids: the ids of the few rows that can be
 /// current are looked up in `claims`, for the tie-break). Pairwise
 /// agreement is computed from the current claims (`pairs`).
-pub fn figures(known: LazyFrame, claims: &Claims) -> Result<BTreeMap<Key, Group>> {
+/// `stale_after` holds each metric's `stale_after`, by metric code.
+pub fn figures(
+    known: LazyFrame,
+    claims: &Claims,
+    stale_after: &[Option<u32>],
+) -> Result<BTreeMap<Key, Group>> {
     let mut latest = asof::latest(known)?.collect()?;
     let ids: Vec<&str> = u32s(&latest, "row")?
         .into_iter()
@@ -49,54 +60,82 @@ pub fn figures(known: LazyFrame, claims: &Claims) -> Result<BTreeMap<Key, Group>
         .collect();
     latest.with_column(Column::new("id".into(), ids))?;
     let current = asof::current(latest.lazy())?.collect()?;
-    of_current(current)
+    of_current(current, claims, stale_after)
 }
 
 /// [`figures`] from a frame that already holds one current claim per
-/// (metric, day, source). Range and consensus come from [`summary`], the
-/// one implementation of each (plain Rust over a metric's handful of
-/// current claims; see the crate docs).
-pub fn of_current(current: DataFrame) -> Result<BTreeMap<Key, Group>> {
-    let mut groups: BTreeMap<Key, (Group, Vec<summary::Claim>)> = BTreeMap::new();
+/// (metric, day, source). Range, consensus and bounds come from
+/// [`summary`], the one implementation of each (plain Rust over a metric's
+/// handful of current claims; see the crate docs).
+fn of_current(
+    current: DataFrame,
+    claims: &Claims,
+    stale_after: &[Option<u32>],
+) -> Result<BTreeMap<Key, Group>> {
+    let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
     let keys = group_keys(&current)?;
     let (rows, sources) = (u32s(&current, "row")?, u32s(&current, "source")?);
     let affiliation = u32s(&current, "affiliation")?;
     let (low, high) = (f64s(&current, "low")?, optional_f64s(&current, "high")?);
     let point = f64s(&current, "point")?;
-    let stated_low = f64s(&current, "stated_low")?;
-    let stated_high = f64s(&current, "stated_high")?;
-    let denial = bools(&current, "denial")?;
     for i in 0..current.height() {
-        let (group, claims) = groups.entry(keys[i]).or_default();
-        let interval = Interval {
-            low: low[i],
-            high: high[i],
-        };
-        group.current.push(Current {
-            row: rows[i] as usize,
+        let (metric, day) = keys[i];
+        let row = rows[i] as usize;
+        let days = stale_after.get(metric as usize).copied().flatten();
+        groups.entry(keys[i]).or_default().current.push(Current {
+            row,
             source: sources[i],
             affiliation: affiliation[i],
-            interval,
+            interval: Interval {
+                low: low[i],
+                high: high[i],
+            },
             point: point[i],
-        });
-        claims.push(summary::Claim {
-            stated_low: stated_low[i],
-            stated_high: stated_high[i],
-            point: point[i],
-            affiliation: affiliation[i],
-            low: interval.low,
-            high: interval.high,
-            denial: denial[i],
+            stale: is_stale(claims, row, day, days),
         });
     }
-    Ok(groups
-        .into_iter()
-        .map(|(key, (mut group, claims))| {
-            group.range = summary::range(&claims);
-            group.consensus = summary::consensus(&claims);
-            (key, group)
-        })
-        .collect())
+    for group in groups.values_mut() {
+        let live: Vec<&Current> = group.current.iter().filter(|c| !c.stale).collect();
+        let summed: Vec<summary::Claim> = live.iter().map(|c| claim(claims, c)).collect();
+        group.range = summary::range(&summed);
+        group.consensus = summary::consensus(&summed);
+        let bounds = summary::bounds(&summed, group.consensus.as_ref());
+        let row = |(value, at): (f64, usize)| live.get(at).map(|c| (value, c.row));
+        group.bounds = summary::Bounds {
+            floor: bounds.floor.and_then(row),
+            ceiling: bounds.ceiling.and_then(row),
+            ..bounds
+        };
+    }
+    Ok(groups)
+}
+
+/// Whether claim `row`, current as of day number `day`, is stale on a
+/// metric with `stale_after` = `days` (DESIGN 2: its `claimed` window ends
+/// more than that many days before the day).
+pub fn is_stale(claims: &Claims, row: usize, day: i32, days: Option<u32>) -> bool {
+    days.is_some_and(|days| {
+        let end = day_number(claims.claimed_window(row).end);
+        i64::from(day) - i64::from(end) > i64::from(days)
+    })
+}
+
+/// A current claim as range, consensus and bounds read it.
+fn claim(claims: &Claims, current: &Current) -> summary::Claim {
+    let (stated_low, stated_high) = match claims.stated(current.row) {
+        Stated::Value(v) => (v, v),
+        Stated::Range(low, high) => (low, high),
+    };
+    summary::Claim {
+        stated_low,
+        stated_high,
+        point: current.point,
+        affiliation: current.affiliation,
+        low: current.interval.low,
+        high: current.interval.high,
+        denial: current.interval.low == 0.0 && current.interval.high == Some(0.0),
+        kind: summary::Kind::of(claims.qualifier(current.row)),
+    }
 }
 
 /// The (metric, day) of every row.

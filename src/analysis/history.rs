@@ -15,9 +15,10 @@ use polars::prelude::IntoLazy;
 
 use super::figures::{bools, f64s, optional_f64s, u32s};
 use super::scan::{self, Further};
+use super::summary::{self, Kind};
 use super::views::Catalog;
-use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, summary, unknown_metric};
-use crate::data::frames;
+use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, unknown_metric};
+use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, Day};
 use crate::error::Result;
 use crate::parallel;
@@ -52,7 +53,10 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
         .map(|code| code as usize)
         .zip(found.rows)
         .collect();
-    let known = parallel::each(&jobs, |(_, rows)| Known::of(dataset, rows));
+    let known = parallel::each(&jobs, |(code, rows)| {
+        let stale_after = dataset.metrics.get(*code).and_then(|m| m.stale_after);
+        Known::of(dataset, rows, stale_after)
+    });
     let known = known.into_iter().collect::<Result<Vec<Known>>>()?;
     // The claim views and the snapshots of a metric are separate tasks, so
     // a few metrics still share out evenly over the cores.
@@ -105,6 +109,10 @@ struct Known {
     stated_high: Vec<f64>,
     affiliation: Vec<u32>,
     denial: Vec<bool>,
+    /// Estimate, floor or ceiling, per frame row.
+    kind: Vec<Kind>,
+    /// The metric's `stale_after`.
+    stale_after: Option<u32>,
     /// The claimed end of each frame row.
     end: Vec<Day>,
     /// Frame rows in claimed order.
@@ -114,7 +122,7 @@ struct Known {
 impl Known {
     /// The known claims of a metric, from its origin claims known as of
     /// the day (`rows`).
-    fn of(dataset: &Dataset, rows: &[usize]) -> Result<Known> {
+    fn of(dataset: &Dataset, rows: &[usize], stale_after: Option<u32>) -> Result<Known> {
         let claims = &dataset.claims;
         let frames = frames::build_rows(dataset, rows)?;
         let known = asof::origins(frames.claims.lazy()).collect()?;
@@ -128,6 +136,10 @@ impl Known {
             .collect();
         let mut order: Vec<usize> = (0..known.height()).collect();
         order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        let kind = rows
+            .iter()
+            .map(|&row| Kind::of(claims.qualifier(row as usize)))
+            .collect();
         Ok(Known {
             end: keys.iter().map(|k| k.0).collect(),
             rows,
@@ -139,6 +151,8 @@ impl Known {
             stated_high: f64s(&known, "stated_high")?,
             affiliation: u32s(&known, "affiliation")?,
             denial: bools(&known, "denial")?,
+            kind,
+            stale_after,
             order,
         })
     }
@@ -167,6 +181,13 @@ impl Known {
             low: self.low[i],
             high: self.high[i],
             denial: self.denial[i],
+            kind: self.kind[i],
+        };
+        // Stale as of the snapshot's day: left out of its figures.
+        let stale = |i: usize, day: Day| {
+            self.stale_after.is_some_and(|days| {
+                i64::from(day_number(day)) - i64::from(day_number(self.end[i])) > i64::from(days)
+            })
         };
         let order = &self.order;
         let mut kept: BTreeMap<u32, usize> = BTreeMap::new();
@@ -180,7 +201,11 @@ impl Known {
                 at += 1;
             }
             current.clear();
-            current.extend(kept.values().map(|&i| figures(i)));
+            current.extend(
+                kept.values()
+                    .filter(|&&i| !stale(i, day))
+                    .map(|&i| figures(i)),
+            );
             snapshots.push(Snapshot {
                 day,
                 range: summary::range(&current),
@@ -204,15 +229,17 @@ mod tests {
     }
 
     // On the seed data, Kursk's history has a snapshot at each claimed-end
-    // day, with the figures worked out by hand from data/claims.csv:
-    // - 2024-10-31: only Blinken's "up to 8,000" (0–8,000) is known.
+    // day, with the figures worked out by hand from data/claims.csv
+    // (DESIGN 2: the consensus is over estimates only):
+    // - 2024-10-31: only Blinken's "up to 8,000" is known: a ceiling, no
+    //   estimate, so no consensus.
     // - 2024-11-04: + Zelensky 11,000 and Ryder "at least 10,000"; points
-    //   8,000, 10,000, 11,000 → median 10,000; 11,000 lies in Zelensky's
-    //   and Ryder's intervals, not Blinken's → 2 of 3.
+    //   8,000, 10,000, 11,000 → median 10,000; the one estimate is
+    //   Zelensky's → consensus 11,000, 1 of 1.
     // - 2025-03-07: + "about 11,000" (9,900–12,100) and "about 8,000"
     //   (7,200–8,800); points 8,000, 8,000, 10,000, 11,000, 11,000 →
-    //   median 10,000; 11,000 is in three intervals → 3 of 5; the 8,000
-    //   stretch (Blinken and the unnamed sources) has only 2.
+    //   median 10,000; of the three estimates, 11,000 is in two → 2 of 3
+    //   (DESIGN 2's worked example).
     #[test]
     fn seed_kursk_history() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
@@ -248,20 +275,16 @@ mod tests {
             })
         };
         let expected = [
-            (
-                "2024-10-31",
-                range(8000.0, 8000.0, 8000.0, 1, 1),
-                consensus(0.0, 8000.0, 1, 1),
-            ),
+            ("2024-10-31", range(8000.0, 8000.0, 8000.0, 1, 1), None),
             (
                 "2024-11-04",
                 range(8000.0, 11000.0, 10000.0, 3, 2),
-                consensus(11000.0, 11000.0, 2, 3),
+                consensus(11000.0, 11000.0, 1, 1),
             ),
             (
                 "2025-03-07",
                 range(8000.0, 11000.0, 10000.0, 5, 4),
-                consensus(11000.0, 11000.0, 3, 5),
+                consensus(11000.0, 11000.0, 2, 3),
             ),
         ];
         let got: Vec<_> = history

@@ -5,10 +5,6 @@
 
 mod asof;
 mod changes;
-// The consensus sweep as a polars query: kept only to check
-// `summary::consensus`, the one production implementation.
-#[cfg(test)]
-mod consensus;
 mod figures;
 mod history;
 mod intervals;
@@ -81,9 +77,38 @@ pub struct ClaimView {
     pub further: Vec<Report>,
     /// The quote, if any.
     pub quote: Option<String>,
-    /// Number of other affiliations whose current claim agrees with this
-    /// one (only filled for current claims; 0 otherwise).
+    /// Number of other affiliations whose live claim agrees with this one
+    /// (only filled for live current claims; 0 otherwise).
     pub corroboration: usize,
+    /// A current claim older than the metric's `stale_after` as of the
+    /// view's day: listed, but left out of every figure (DESIGN 2).
+    pub stale: bool,
+}
+
+/// A floor or ceiling and the claim that states it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    /// The stated value.
+    pub value: f64,
+    /// The claim id.
+    pub claim: String,
+}
+
+/// The bounds beside the consensus (DESIGN 2), over the live claims.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    /// The greatest `at_least` value.
+    pub floor: Option<Bound>,
+    /// The least `up_to` value.
+    pub ceiling: Option<Bound>,
+    /// How many live floors.
+    pub floors: usize,
+    /// How many live ceilings.
+    pub ceilings: usize,
+    /// How many floors meet the consensus stretch; `None` without consensus.
+    pub floors_consistent: Option<usize>,
+    /// How many ceilings meet the consensus stretch; `None` without consensus.
+    pub ceilings_consistent: Option<usize>,
 }
 
 /// Range of the current claims (DESIGN 2).
@@ -101,7 +126,7 @@ pub struct RangeSummary {
     pub affiliations: usize,
 }
 
-/// The stretch covered by the most current-claim intervals (DESIGN 2).
+/// The stretch covered by the most live estimates' intervals (DESIGN 2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Consensus {
     /// Start of the stretch.
@@ -110,7 +135,7 @@ pub struct Consensus {
     pub high: Option<f64>,
     /// k: how many intervals cover it.
     pub support: usize,
-    /// Number of current claims.
+    /// Number of live estimates.
     pub of: usize,
     /// How many other disjoint stretches tie at k.
     pub others: usize,
@@ -159,8 +184,10 @@ pub struct MetricView {
     pub current: Vec<ClaimView>,
     /// Range over the current claims; `None` when no claim is known yet.
     pub range: Option<RangeSummary>,
-    /// Consensus over the current claims; `None` when no claim is known yet.
+    /// Consensus over the live estimates; `None` when there is none.
     pub consensus: Option<Consensus>,
+    /// Floor and ceiling beside the consensus.
+    pub bounds: Bounds,
     /// Every ordered pair of current-claim sources (a, b), a ≠ b, sorted by
     /// (a, b), that is by source ids.
     pub pairs: Vec<Pair>,
@@ -228,6 +255,10 @@ pub struct MetricChanges {
     pub consensus_before: Option<Consensus>,
     /// Consensus at D.
     pub consensus_after: Option<Consensus>,
+    /// Bounds at S.
+    pub bounds_before: Bounds,
+    /// Bounds at D.
+    pub bounds_after: Bounds,
 }
 
 /// The analysis of a whole dataset as of one day.
@@ -250,7 +281,7 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
     let frames = frames::build_rows(dataset, &found.rows)?;
     let day = day_number(as_of);
     let known = asof::known(asof::origins(frames.claims.lazy()), day);
-    let mut groups = figures::figures(known, claims)?;
+    let mut groups = figures::figures(known, claims, &stale_after(dataset))?;
     let further = scan::Further::new(claims, found.further);
     let catalog = views::Catalog::new(dataset, &further);
     let metrics = dataset
@@ -264,6 +295,11 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
         })
         .collect();
     Ok(Analysis { as_of, metrics })
+}
+
+/// Each metric's `stale_after`, by metric code.
+fn stale_after(dataset: &Dataset) -> Vec<Option<u32>> {
+    dataset.metrics.iter().map(|m| m.stale_after).collect()
 }
 
 /// The view of one metric; an unknown metric is a usage error that lists the

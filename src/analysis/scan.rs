@@ -234,7 +234,8 @@ mod tests {
     fn figures_of(dataset: &Dataset, rows: &[usize], as_of: Day) -> BTreeMap<Key, Group> {
         let frames = frames::build_rows(dataset, rows).unwrap();
         let known = asof::known(asof::origins(frames.claims.lazy()), day_number(as_of));
-        let mut groups = figures::figures(known, &dataset.claims).unwrap();
+        let stale_after = vec![None; dataset.metrics.len()];
+        let mut groups = figures::figures(known, &dataset.claims, &stale_after).unwrap();
         for group in groups.values_mut() {
             group.current.sort_by_key(|c| c.source);
         }

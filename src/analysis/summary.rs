@@ -1,17 +1,40 @@
-//! Range and consensus of one metric's current claims (at most one per
-//! source), in plain Rust: the one production implementation of each,
+//! Range, consensus and bounds of one metric's live claims (at most one
+//! per source), in plain Rust: the one production implementation of each,
 //! shared by the as-of views, the changes and every timeline snapshot. A
 //! metric has a handful of current claims, and a history has a snapshot per
 //! claimed-end day (over a thousand at 1M claims): a polars query per set
-//! cost more than the figures. The polars queries they replaced
-//! (`asof::range`, `consensus::sweep`) are kept in the tests, which hold
-//! the two to the same results bit for bit.
+//! cost more than the figures. The range is checked against the polars
+//! query it replaced (`asof::range`), and consensus and bounds against a
+//! brute force written from DESIGN's words, in the tests.
 
 use std::collections::BTreeSet;
 
 use super::{Consensus, RangeSummary};
+use crate::data::Qualifier;
 
-/// One current claim, as range and consensus read it.
+/// Whether a claim estimates the number or only bounds it (DESIGN 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// exact, approx, range: a closed interval the number is in.
+    Estimate,
+    /// at_least: a floor, open above.
+    Floor,
+    /// up_to: a ceiling, from 0.
+    Ceiling,
+}
+
+impl Kind {
+    /// The kind of a qualifier.
+    pub fn of(qualifier: Qualifier) -> Kind {
+        match qualifier {
+            Qualifier::Exact | Qualifier::Approx | Qualifier::Range => Kind::Estimate,
+            Qualifier::AtLeast => Kind::Floor,
+            Qualifier::UpTo => Kind::Ceiling,
+        }
+    }
+}
+
+/// One live claim, as range, consensus and bounds read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Claim {
     /// Least stated number.
@@ -28,6 +51,26 @@ pub struct Claim {
     pub high: Option<f64>,
     /// The claim is a denial ([0, 0]).
     pub denial: bool,
+    /// Estimate, floor or ceiling.
+    pub kind: Kind,
+}
+
+/// The strongest floor and ceiling among live claims, by their position in
+/// the slice given to [`bounds`] (the caller names the claims).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Bounds {
+    /// The greatest `at_least` value and its claim's position.
+    pub floor: Option<(f64, usize)>,
+    /// The least `up_to` value and its claim's position.
+    pub ceiling: Option<(f64, usize)>,
+    /// How many live floors.
+    pub floors: usize,
+    /// How many live ceilings.
+    pub ceilings: usize,
+    /// How many floors meet the consensus stretch; `None` without consensus.
+    pub floors_consistent: Option<usize>,
+    /// How many ceilings meet the consensus stretch; `None` without consensus.
+    pub ceilings_consistent: Option<usize>,
 }
 
 /// The range of `claims` (one per source); `None` when empty.
@@ -67,17 +110,24 @@ fn median(mut points: Vec<f64>) -> f64 {
     }
 }
 
-/// The consensus of `claims` by the sweep of `consensus::sweep`: events
-/// sorted by position, at one position denial opens, denial closes, opens,
-/// closes; the running sum after an opening event is the coverage of the
-/// stretch starting there and the next event ends it. Among the stretches
-/// reaching the most coverage k, the least non-denial one is reported.
+/// The consensus of `claims` (DESIGN 2): over the estimates only, the
+/// stretch covered by the most of their intervals, by a sweep over the
+/// endpoints. Events are sorted by position, and at one position: denial
+/// opens, denial closes, opens, closes. Opening first makes touching
+/// intervals [a,b], [b,c] share b; the denial phases first make a denial
+/// ([0,0]) meet only other denials, as in pairwise agreement. The running
+/// sum after an opening event is the coverage of the stretch starting there
+/// and the next event ends it. Among the stretches reaching the most
+/// coverage k, the one with the least start is reported and the others are
+/// counted. None when there is no estimate, or when there are two or more
+/// and no two overlap (k = 1): bounds never count.
 pub fn consensus(claims: &[Claim]) -> Option<Consensus> {
-    if claims.is_empty() {
+    let estimates: Vec<&Claim> = claims.iter().filter(|c| c.kind == Kind::Estimate).collect();
+    if estimates.is_empty() {
         return None;
     }
-    let mut events: Vec<(f64, u8)> = Vec::with_capacity(2 * claims.len());
-    for c in claims {
+    let mut events: Vec<(f64, u8)> = Vec::with_capacity(2 * estimates.len());
+    for c in &estimates {
         let phase = if c.denial { 0 } else { 2 };
         events.push((c.low, phase));
         events.push((c.high.unwrap_or(f64::INFINITY), phase + 1));
@@ -92,25 +142,73 @@ pub fn consensus(claims: &[Claim]) -> Option<Consensus> {
         })
         .collect();
     let k = covers.iter().copied().max().unwrap_or(0);
-    // (phase, low, high) of every opening event reaching k.
-    let reaching: Vec<(u8, f64, f64)> = (0..events.len())
+    if k <= 1 && estimates.len() >= 2 {
+        return None;
+    }
+    // (low, high) of every opening event reaching k, in event order: by
+    // position, so the first has the least start.
+    let reaching: Vec<(f64, f64)> = (0..events.len())
         .filter(|&i| events[i].1.is_multiple_of(2) && covers[i] == k)
         .map(|i| {
             let next = events.get(i + 1).map_or(f64::INFINITY, |e| e.0);
-            (events[i].1, events[i].0, next)
+            (events[i].0, next)
         })
         .collect();
-    // Non-denials (phase 2) before denials, then by position.
-    let best = reaching
-        .iter()
-        .min_by(|a, b| b.0.cmp(&a.0).then(a.1.total_cmp(&b.1)))?;
+    let &(low, high) = reaching.first()?;
     Some(Consensus {
-        low: best.1,
-        high: Some(best.2).filter(|h| h.is_finite()),
+        low,
+        high: Some(high).filter(|h| h.is_finite()),
         support: usize::try_from(k).unwrap_or(0),
-        of: claims.len(),
+        of: estimates.len(),
         others: reaching.len().saturating_sub(1),
     })
+}
+
+/// The bounds of `claims` (DESIGN 2): the greatest floor and the least
+/// ceiling (the first in slice order on a tie), how many of each, and —
+/// with a consensus — how many meet its stretch. A floor v meets it when
+/// v ≤ its end, a ceiling v when v ≥ its start; a denial consensus (0) is
+/// met only by a bound of 0, as a denial agrees only with denials.
+pub fn bounds(claims: &[Claim], consensus: Option<&Consensus>) -> Bounds {
+    let mut bounds = Bounds::default();
+    let denial = consensus.is_some_and(|c| c.low == 0.0 && c.high == Some(0.0));
+    let (mut floors_met, mut ceilings_met) = (0, 0);
+    for (at, claim) in claims.iter().enumerate() {
+        match claim.kind {
+            Kind::Estimate => {}
+            Kind::Floor => {
+                let value = claim.stated_low;
+                bounds.floors += 1;
+                if bounds.floor.is_none_or(|(best, _)| value > best) {
+                    bounds.floor = Some((value, at));
+                }
+                if let Some(c) = consensus {
+                    let meets = if denial {
+                        value == 0.0
+                    } else {
+                        c.high.is_none_or(|high| value <= high)
+                    };
+                    floors_met += usize::from(meets);
+                }
+            }
+            Kind::Ceiling => {
+                let value = claim.stated_high;
+                bounds.ceilings += 1;
+                if bounds.ceiling.is_none_or(|(best, _)| value < best) {
+                    bounds.ceiling = Some((value, at));
+                }
+                if let Some(c) = consensus {
+                    let meets = if denial { value == 0.0 } else { value >= c.low };
+                    ceilings_met += usize::from(meets);
+                }
+            }
+        }
+    }
+    if consensus.is_some() {
+        bounds.floors_consistent = Some(floors_met);
+        bounds.ceilings_consistent = Some(ceilings_met);
+    }
+    bounds
 }
 
 #[cfg(test)]
@@ -120,82 +218,320 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::analysis::asof;
     use crate::analysis::figures::{f64s, u32s};
-    use crate::analysis::{asof, consensus};
 
-    /// Range and consensus of `claims` by the polars queries.
-    fn by_polars(claims: &[Claim]) -> (Option<RangeSummary>, Option<Consensus>) {
+    /// The range of `claims` by the polars query it replaced.
+    fn range_by_polars(claims: &[Claim]) -> Option<RangeSummary> {
         let n = claims.len();
         let df = df! {
             "metric" => vec![0u32; n],
             "day" => vec![0i32; n],
-            "source" => (0..n as u32).collect::<Vec<_>>(),
-            "row" => (0..n as u32).collect::<Vec<_>>(),
             "affiliation" => claims.iter().map(|c| c.affiliation).collect::<Vec<_>>(),
             "stated_low" => claims.iter().map(|c| c.stated_low).collect::<Vec<_>>(),
             "stated_high" => claims.iter().map(|c| c.stated_high).collect::<Vec<_>>(),
-            "low" => claims.iter().map(|c| c.low).collect::<Vec<_>>(),
-            "high" => claims.iter().map(|c| c.high).collect::<Vec<_>>(),
             "point" => claims.iter().map(|c| c.point).collect::<Vec<_>>(),
-            "denial" => claims.iter().map(|c| c.denial).collect::<Vec<_>>(),
         }
         .unwrap();
-        let range = asof::range(df.clone().lazy()).collect().unwrap();
-        let range = (range.height() > 0).then(|| RangeSummary {
+        let range = asof::range(df.lazy()).collect().unwrap();
+        (range.height() > 0).then(|| RangeSummary {
             low: f64s(&range, "low").unwrap()[0],
             high: f64s(&range, "high").unwrap()[0],
             median: f64s(&range, "median").unwrap()[0],
             sources: u32s(&range, "sources").unwrap()[0] as usize,
             affiliations: u32s(&range, "affiliations").unwrap()[0] as usize,
-        });
-        let sweep = consensus::sweep(df.lazy()).unwrap().collect().unwrap();
-        let consensus = (sweep.height() > 0).then(|| Consensus {
-            low: f64s(&sweep, "low").unwrap()[0],
-            high: Some(f64s(&sweep, "high").unwrap()[0]).filter(|h| h.is_finite()),
-            support: u32s(&sweep, "support").unwrap()[0] as usize,
-            of: n,
-            others: u32s(&sweep, "stretches").unwrap()[0].saturating_sub(1) as usize,
-        });
-        (range, consensus)
+        })
     }
 
-    /// Denials, closed, degenerate and open claims on a small grid, with
-    /// points that are not always whole, so ties and interpolation occur.
+    /// A claim as the data states it: denials, exact, approx-like and range
+    /// estimates, floors and ceilings on a small grid (so ties, touching and
+    /// nested intervals occur), with points that are not always whole.
     fn claim() -> impl Strategy<Value = Claim> {
-        (0u8..12, 0u8..5, 0u8..5, 0u32..3, 0u8..4).prop_map(|(low, width, at, aff, kind)| {
+        (0u8..12, 0u8..5, 0u8..5, 0u32..3, 0u8..6).prop_map(|(low, width, at, aff, kind)| {
             let low = f64::from(low);
             let high = low + f64::from(width);
-            let (low, high, denial) = match kind {
-                0 => (0.0, Some(0.0), true),
-                1 => (low, None, false),
-                _ => (low, Some(high), false),
+            let point = low + f64::from(at.min(width)) / 2.0;
+            let (low, high, stated_low, stated_high, kind, denial) = match kind {
+                0 => (0.0, Some(0.0), 0.0, 0.0, Kind::Estimate, true),
+                1 => (low, None, low, low, Kind::Floor, false),
+                2 => (0.0, Some(high), high, high, Kind::Ceiling, false),
+                _ => (low, Some(high), low, high, Kind::Estimate, false),
             };
             Claim {
-                stated_low: low,
-                stated_high: high.unwrap_or(low),
-                point: low + f64::from(at) / 3.0,
+                stated_low,
+                stated_high,
+                point,
                 affiliation: aff,
                 low,
                 high,
                 denial,
+                kind,
             }
         })
     }
 
-    proptest! {
-        // The plain-Rust range and sweep give the polars queries' figures, bit for bit.
-        #[test]
-        fn matches_polars(claims in prop::collection::vec(claim(), 1..9)) {
-            let (range_p, consensus_p) = by_polars(&claims);
-            prop_assert_eq!(range(&claims), range_p);
-            prop_assert_eq!(consensus(&claims), consensus_p);
+    /// DESIGN 2's consensus, point by point: over the live estimates, the
+    /// stretch covered by the largest number k of their closed intervals
+    /// (a denial meets only denials); among disjoint stretches tying at k,
+    /// the one with the least start, with the count of the others; none
+    /// when there is no estimate, or two or more and k = 1. Coverage is
+    /// looked at on every endpoint and every midpoint between neighbouring
+    /// endpoints, which separates any two stretches.
+    fn consensus_brute(claims: &[Claim]) -> Option<Consensus> {
+        let estimates: Vec<&Claim> = claims.iter().filter(|c| c.kind == Kind::Estimate).collect();
+        if estimates.is_empty() {
+            return None;
+        }
+        let mut ends: Vec<f64> = estimates
+            .iter()
+            .flat_map(|c| [c.low, c.high.unwrap_or(c.low)])
+            .collect();
+        ends.sort_by(f64::total_cmp);
+        ends.dedup();
+        let mut points = Vec::new();
+        for (i, &e) in ends.iter().enumerate() {
+            points.push(e);
+            if let Some(&next) = ends.get(i + 1) {
+                points.push((e + next) / 2.0);
+            }
+        }
+        // Coverage of a point by denials, and by the other estimates.
+        let cover = |x: f64, denials: bool| {
+            estimates
+                .iter()
+                .filter(|c| c.denial == denials && c.low <= x && c.high.is_none_or(|h| x <= h))
+                .count()
+        };
+        let k = points
+            .iter()
+            .flat_map(|&x| [cover(x, true), cover(x, false)])
+            .max()
+            .unwrap_or(0);
+        if k <= 1 && estimates.len() >= 2 {
+            return None;
+        }
+        // Maximal runs of points covered k times, per class: (start, end).
+        let mut stretches: Vec<(f64, bool, f64)> = Vec::new();
+        for denials in [true, false] {
+            let mut run: Option<(f64, f64)> = None;
+            for &x in &points {
+                if cover(x, denials) == k {
+                    run = Some(run.map_or((x, x), |(start, _)| (start, x)));
+                } else if let Some((start, end)) = run.take() {
+                    stretches.push((start, !denials, end));
+                }
+            }
+            if let Some((start, end)) = run {
+                stretches.push((start, !denials, end));
+            }
+        }
+        stretches.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let &(low, _, high) = stretches.first()?;
+        Some(Consensus {
+            low,
+            high: Some(high),
+            support: k,
+            of: estimates.len(),
+            others: stretches.len() - 1,
+        })
+    }
+
+    /// DESIGN 2's bounds, from its words: floor = the greatest live
+    /// at_least value, ceiling = the least live up_to value, their counts,
+    /// and with a consensus how many meet its stretch.
+    fn bounds_brute(claims: &[Claim], consensus: Option<&Consensus>) -> Bounds {
+        let floors: Vec<(usize, f64)> = claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == Kind::Floor)
+            .map(|(i, c)| (i, c.stated_low))
+            .collect();
+        let ceilings: Vec<(usize, f64)> = claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == Kind::Ceiling)
+            .map(|(i, c)| (i, c.stated_high))
+            .collect();
+        let greatest = floors.iter().map(|f| f.1).fold(f64::NEG_INFINITY, f64::max);
+        let least = ceilings.iter().map(|f| f.1).fold(f64::INFINITY, f64::min);
+        let floor = floors
+            .iter()
+            .find(|f| f.1 == greatest)
+            .map(|&(i, v)| (v, i));
+        let ceiling = ceilings.iter().find(|f| f.1 == least).map(|&(i, v)| (v, i));
+        let denial = consensus.is_some_and(|c| c.low == 0.0 && c.high == Some(0.0));
+        let meets = |low: f64, high: f64| {
+            consensus.map(|c| {
+                if denial {
+                    low <= 0.0 && 0.0 <= high && (low == high)
+                } else {
+                    low <= c.high.unwrap_or(f64::INFINITY) && c.low <= high
+                }
+            })
+        };
+        let count = |items: &[(usize, f64)], floor: bool| -> Option<usize> {
+            consensus?;
+            Some(
+                items
+                    .iter()
+                    .filter(|&&(_, v)| {
+                        let (low, high) = if floor { (v, f64::INFINITY) } else { (0.0, v) };
+                        if denial {
+                            v == 0.0
+                        } else {
+                            meets(low, high).unwrap_or(false)
+                        }
+                    })
+                    .count(),
+            )
+        };
+        Bounds {
+            floor,
+            ceiling,
+            floors: floors.len(),
+            ceilings: ceilings.len(),
+            floors_consistent: count(&floors, true),
+            ceilings_consistent: count(&ceilings, false),
         }
     }
 
-    // Nothing known: no range, no consensus.
+    proptest! {
+        // The plain-Rust range gives the polars query's figures, bit for bit.
+        #[test]
+        fn range_matches_polars(claims in prop::collection::vec(claim(), 1..9)) {
+            prop_assert_eq!(range(&claims), range_by_polars(&claims));
+        }
+
+        // The sweep gives DESIGN 2's consensus, point by point.
+        #[test]
+        fn consensus_matches_brute_force(claims in prop::collection::vec(claim(), 0..9)) {
+            prop_assert_eq!(consensus(&claims), consensus_brute(&claims));
+        }
+
+        // Bounds are DESIGN 2's, with consistency against the consensus.
+        #[test]
+        fn bounds_match_brute_force(claims in prop::collection::vec(claim(), 0..9)) {
+            let c = consensus(&claims);
+            prop_assert_eq!(bounds(&claims, c.as_ref()), bounds_brute(&claims, c.as_ref()));
+        }
+
+        // Adding a floor or a ceiling never moves the consensus.
+        #[test]
+        fn bounds_never_move_the_consensus(
+            claims in prop::collection::vec(claim(), 0..8),
+            extra in claim(),
+        ) {
+            prop_assume!(extra.kind != Kind::Estimate);
+            let mut more = claims.clone();
+            more.push(extra);
+            prop_assert_eq!(consensus(&more), consensus(&claims));
+        }
+    }
+
+    /// An estimate [low, high] of affiliation 0.
+    fn estimate(low: f64, high: f64) -> Claim {
+        Claim {
+            stated_low: low,
+            stated_high: high,
+            point: (low + high) / 2.0,
+            affiliation: 0,
+            low,
+            high: Some(high),
+            denial: low == 0.0 && high == 0.0,
+            kind: Kind::Estimate,
+        }
+    }
+
+    /// A floor ("at least v").
+    fn floor(v: f64) -> Claim {
+        Claim {
+            high: None,
+            kind: Kind::Floor,
+            ..estimate(v, v)
+        }
+    }
+
+    /// A ceiling ("up to v").
+    fn ceiling(v: f64) -> Claim {
+        Claim {
+            low: 0.0,
+            kind: Kind::Ceiling,
+            ..estimate(v, v)
+        }
+    }
+
+    // DESIGN 2's worked example, Kursk: 11,000, about 11,000 and about
+    // 8,000 give 11,000 (2 of 3); the floor 10,000 is consistent, the
+    // ceiling 8,000 is not.
+    #[test]
+    fn worked_example_kursk() {
+        let claims = [
+            ceiling(8000.0),
+            estimate(11000.0, 11000.0),
+            floor(10000.0),
+            estimate(9900.0, 12100.0),
+            estimate(7200.0, 8800.0),
+        ];
+        let c = consensus(&claims).unwrap();
+        assert_eq!(
+            c,
+            Consensus {
+                low: 11000.0,
+                high: Some(11000.0),
+                support: 2,
+                of: 3,
+                others: 0
+            }
+        );
+        let b = bounds(&claims, Some(&c));
+        assert_eq!(b.floor, Some((10000.0, 2)));
+        assert_eq!(b.ceiling, Some((8000.0, 0)));
+        assert_eq!(
+            (b.floors_consistent, b.ceilings_consistent),
+            (Some(1), Some(0))
+        );
+    }
+
+    // Russia: 10,000, about 12,000 and the denial overlap nowhere: no
+    // consensus; the ceiling 12,000 is still reported.
+    #[test]
+    fn worked_example_russia() {
+        let claims = [
+            estimate(10000.0, 10000.0),
+            estimate(10800.0, 13200.0),
+            ceiling(12000.0),
+            estimate(0.0, 0.0),
+        ];
+        assert_eq!(consensus(&claims), None);
+        let b = bounds(&claims, None);
+        assert_eq!(b.ceiling, Some((12000.0, 2)));
+        assert_eq!((b.floors, b.ceilings), (0, 1));
+        assert_eq!(b.ceilings_consistent, None);
+    }
+
+    // Five floors never make a consensus (Derna: "20,000 or more" once
+    // headed the report while the official count was 4,331).
+    #[test]
+    fn floors_alone_make_no_consensus() {
+        let claims: Vec<Claim> = [2300.0, 3958.0, 7000.0, 15000.0, 20000.0]
+            .into_iter()
+            .map(floor)
+            .chain([estimate(4331.0, 4331.0)])
+            .collect();
+        let c = consensus(&claims).unwrap();
+        assert_eq!(
+            (c.low, c.high, c.support, c.of),
+            (4331.0, Some(4331.0), 1, 1)
+        );
+        assert_eq!(bounds(&claims, Some(&c)).floor, Some((20000.0, 4)));
+        assert_eq!(bounds(&claims, Some(&c)).floors_consistent, Some(2));
+    }
+
+    // Nothing known: no range, no consensus, no bounds.
     #[test]
     fn empty() {
         assert_eq!(range(&[]), None);
         assert_eq!(consensus(&[]), None);
+        assert_eq!(bounds(&[], None), Bounds::default());
     }
 }

@@ -77,6 +77,7 @@ pub fn claim(
         further: Vec::new(),
         quote: None,
         corroboration: 0,
+        stale: false,
     }
 }
 
@@ -161,6 +162,7 @@ pub fn fixture(claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
         current,
         range: Some(range),
         consensus: Some(consensus),
+        bounds: Default::default(),
     };
     let history = MetricHistory {
         metric: view.metric.clone(),

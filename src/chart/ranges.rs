@@ -13,6 +13,7 @@ use super::{
 use crate::analysis::{ClaimView, MetricView};
 use crate::data::{DateSpec, Qualifier, Stated};
 use crate::error::Result;
+use crate::render::words;
 use crate::render::{number, span};
 
 /// Most rows drawn; more claims are merged into groups of neighbours.
@@ -146,15 +147,11 @@ fn describe(view: &MetricView, rows: &[Row]) -> String {
         iso(view.as_of),
         view.current.len()
     );
-    if let Some(c) = &view.consensus {
-        desc.push_str(&format!(
-            " Consensus {}, {} of {} claims{}.",
-            consensus_text(c.low, c.high),
-            c.support,
-            c.of,
-            super::ties(c.others)
-        ));
-    }
+    desc.push_str(&format!(
+        " Consensus of the estimates: {}. Bounds: {}.",
+        words::consensus_with_agreement(view.consensus.as_ref()),
+        words::bounds(&view.bounds)
+    ));
     if rows.len() < view.current.len() {
         desc.push_str(&format!(
             " {} claims merged into {} rows of neighbours by point; each bar spans its group.",
@@ -171,17 +168,15 @@ fn describe(view: &MetricView, rows: &[Row]) -> String {
 /// Draws heading, consensus band, rows and labels.
 fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
     let label = super::clean(&view.label);
-    let subtitle = match &view.consensus {
-        Some(c) => format!(
-            "As of {}: {} sources; consensus {} ({} of {} claims overlap{})",
+    let subtitle = if view.current.is_empty() {
+        format!("As of {}: no claims known yet", iso(view.as_of))
+    } else {
+        format!(
+            "As of {}: {} sources; consensus {}",
             iso(view.as_of),
             view.current.len(),
-            consensus_text(c.low, c.high),
-            c.support,
-            c.of,
-            super::ties(c.others)
-        ),
-        None => format!("As of {}: no claims known yet", iso(view.as_of)),
+            words::consensus_with_agreement(view.consensus.as_ref()),
+        )
     };
     heading(
         root,

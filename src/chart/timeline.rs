@@ -55,7 +55,8 @@ fn describe(history: &MetricHistory, sources: usize, bins: Option<usize>) -> Str
         "Timeline of {} ({}) as of {}: {} claims from {} sources, each at the date it was made \
          (a horizontal whisker spans a date window) and its stated value in {}. Vertical bars are \
          intervals; arrows are one-sided bounds (up: at least, down: up to). Light band: range of \
-         the current claims as of each date; dark band: their consensus.",
+         the current claims as of each date; dark band: the consensus of the estimates (absent \
+         on days without one).",
         super::clean(&history.label),
         history.metric,
         iso(history.as_of),
@@ -71,15 +72,10 @@ fn describe(history: &MetricHistory, sources: usize, bins: Option<usize>) -> Str
                 number(range.median)
             ));
         }
-        if let Some(c) = &last.consensus {
-            desc.push_str(&format!(
-                " Consensus {}, {} of {} sources{}.",
-                super::consensus_text(c.low, c.high),
-                c.support,
-                c.of,
-                super::ties(c.others)
-            ));
-        }
+        desc.push_str(&format!(
+            " Consensus of the estimates: {}.",
+            crate::render::words::consensus_with_agreement(last.consensus.as_ref())
+        ));
     }
     if let Some(bins) = bins {
         desc.push_str(&format!(

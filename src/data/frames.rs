@@ -179,6 +179,8 @@ pub(crate) mod tests {
             kind: None,
             reliability: 'F',
             notes: None,
+            short: None,
+            color: None,
             line: 0,
         }
     }
@@ -191,6 +193,7 @@ pub(crate) mod tests {
             unit: "troops".into(),
             tolerance,
             description: None,
+            stale_after: None,
             line: 0,
         }
     }

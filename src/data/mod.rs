@@ -220,6 +220,10 @@ pub struct Source {
     pub reliability: char,
     /// Analyst's notes.
     pub notes: Option<String>,
+    /// Short label for chart axes and table headers; `name` when `None`.
+    pub short: Option<String>,
+    /// This source's colour in every chart (`#rrggbb`), when given.
+    pub color: Option<[u8; 3]>,
     /// Physical line where the row starts in sources.csv.
     pub line: usize,
 }
@@ -237,6 +241,9 @@ pub struct Metric {
     pub tolerance: f64,
     /// Scope and caveats.
     pub description: Option<String>,
+    /// A current claim whose `claimed` window ends more than this many days
+    /// before the as-of day is stale (DESIGN 2); `None`: never.
+    pub stale_after: Option<u32>,
     /// Physical line where the row starts in metrics.csv.
     pub line: usize,
 }

@@ -1,7 +1,7 @@
 //! Small formatters shared by the tables: claim ids, qualifiers and stated
 //! numbers in words, consensus stretches, further reports, and cell lines.
 
-use crate::analysis::{ClaimView, Consensus, Interval};
+use crate::analysis::{ClaimView, Interval};
 use crate::data::{Qualifier, Stated};
 use crate::render::{self, markdown};
 
@@ -48,39 +48,6 @@ pub fn interval(interval: &Interval) -> String {
     render::interval(interval)
 }
 
-/// A consensus stretch, with the count of tied stretches.
-pub fn consensus(c: &Consensus) -> String {
-    let stretch = interval(&Interval {
-        low: c.low,
-        high: c.high,
-    });
-    match c.others {
-        0 => stretch,
-        1 => format!("{stretch} (1 other stretch ties)"),
-        n => format!("{stretch} ({n} other stretches tie)"),
-    }
-}
-
-/// A consensus stretch with its support, for tables without an agreement
-/// column: "10,000 (2 of 4; 1 other stretch ties)".
-pub fn consensus_with_support(c: &Consensus) -> String {
-    let stretch = interval(&Interval {
-        low: c.low,
-        high: c.high,
-    });
-    let support = k_of_n(c);
-    match c.others {
-        0 => format!("{stretch} ({support})"),
-        1 => format!("{stretch} ({support}; 1 other stretch ties)"),
-        n => format!("{stretch} ({support}; {n} other stretches tie)"),
-    }
-}
-
-/// "k of n": how many current claims the consensus allows.
-pub fn k_of_n(c: &Consensus) -> String {
-    format!("{} of {}", c.support, c.of)
-}
-
 /// Further reports of a claim, one per line: row id, outlet, document.
 pub fn further(claim: &ClaimView) -> String {
     let reports: Vec<String> = claim
@@ -121,26 +88,6 @@ mod tests {
             "9,000–12,000"
         );
         assert_eq!(stated_number(Stated::Value(112.5)), "112.5");
-    }
-
-    // A consensus names how many other stretches tie; k of n counts claims.
-    #[test]
-    fn consensus_stretches() {
-        let mut c = Consensus {
-            low: 10000.0,
-            high: Some(11000.0),
-            support: 3,
-            of: 4,
-            others: 0,
-        };
-        assert_eq!(consensus(&c), "10,000–11,000");
-        c.others = 2;
-        assert_eq!(consensus(&c), "10,000–11,000 (2 other stretches tie)");
-        assert_eq!(
-            consensus_with_support(&c),
-            "10,000–11,000 (3 of 4; 2 other stretches tie)"
-        );
-        assert_eq!(k_of_n(&c), "3 of 4");
     }
 
     // Ids are shown as code and can never close the code span.

@@ -1,9 +1,9 @@
 //! Inline values, `{{ key }}` or `{{ key METRIC }}`: parsing with line
 //! numbers, and rendering from the analysis (never recomputing a figure).
 
-use crate::analysis::{Interval, MetricView};
+use crate::analysis::MetricView;
 use crate::data::Day;
-use crate::render::{self, markdown};
+use crate::render::{self, markdown, words};
 
 use super::Problem;
 
@@ -30,15 +30,19 @@ pub enum Key {
     Sources,
     /// How many distinct affiliations.
     Affiliations,
-    /// "k of n".
+    /// "k of n estimates".
     Agreement,
+    /// The strongest floor (greatest `at_least`).
+    Floor,
+    /// The strongest ceiling (least `up_to`).
+    Ceiling,
     /// The metric's label.
     Label,
 }
 
 impl Key {
     /// Every key, in the order the docs list them.
-    const ALL: [Key; 12] = [
+    const ALL: [Key; 14] = [
         Key::AsOf,
         Key::Since,
         Key::Title,
@@ -50,6 +54,8 @@ impl Key {
         Key::Sources,
         Key::Affiliations,
         Key::Agreement,
+        Key::Floor,
+        Key::Ceiling,
         Key::Label,
     ];
 
@@ -67,6 +73,8 @@ impl Key {
             Key::Sources => "sources",
             Key::Affiliations => "affiliations",
             Key::Agreement => "agreement",
+            Key::Floor => "floor",
+            Key::Ceiling => "ceiling",
             Key::Label => "label",
         }
     }
@@ -157,18 +165,10 @@ pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> 
         Key::Range => range.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high)),
         Key::Sources => range.map_or_else(|| "0".into(), |r| r.sources.to_string()),
         Key::Affiliations => range.map_or_else(|| "0".into(), |r| r.affiliations.to_string()),
-        Key::Consensus => consensus.map_or_else(
-            || NONE.into(),
-            |c| {
-                render::interval(&Interval {
-                    low: c.low,
-                    high: c.high,
-                })
-            },
-        ),
-        Key::Agreement => {
-            consensus.map_or_else(|| NONE.into(), |c| format!("{} of {}", c.support, c.of))
-        }
+        Key::Consensus => words::consensus(consensus.as_ref()),
+        Key::Agreement => words::agreement(consensus.as_ref()),
+        Key::Floor => words::bound(view.and_then(|v| v.bounds.floor.as_ref())),
+        Key::Ceiling => words::bound(view.and_then(|v| v.bounds.ceiling.as_ref())),
     }
 }
 
@@ -201,7 +201,7 @@ mod tests {
                 7,
                 "inline value `{{ lowest m }}`: unknown key \"lowest\" (expected as_of, since, \
                  title, low, high, median, range, consensus, sources, affiliations, agreement, \
-                 label)"
+                 floor, ceiling, label)"
                     .into()
             ))
         );

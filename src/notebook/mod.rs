@@ -287,7 +287,7 @@ mod tests {
                 "3: front matter: unknown key \"a\\nb\" (expected title, as_of, since, data)",
                 "5: inline value `{{ a\\rb }}`: unknown key \"a\" (expected as_of, since, \
                  title, low, high, median, range, consensus, sources, affiliations, agreement, \
-                 label)",
+                 floor, ceiling, label)",
                 "8: cell: metric: unknown metric \"x\\ny\" (known: m)",
                 "10: inline value `{{\\r}}`: empty (expected a key such as `as_of` or \
                  `low METRIC`)",

@@ -146,6 +146,12 @@ fn text_line(
     let mut rest = line;
     while let Some(open) = rest.find("{{") {
         text_run.push_str(&rest[..open]);
+        // `{{{{` writes a literal `{{`.
+        if let Some(after) = rest[open..].strip_prefix("{{{{") {
+            text_run.push_str("{{");
+            rest = after;
+            continue;
+        }
         let after = &rest[open + 2..];
         let Some(close) = after.find("}}") else {
             problems.push(Problem {
@@ -217,6 +223,18 @@ mod tests {
                 "````markdown\n```rangefinder\nbad\n```\n````\n".into()
             )]
         );
+    }
+
+    // `{{{{` is a literal `{{`, not the start of an inline value.
+    #[test]
+    fn escaped_braces() {
+        let (notebook, problems) = parse("+++\ntitle = \"T\"\n+++\na {{{{ b }} {{ as_of }}\n");
+        assert_eq!(problems, []);
+        let Some(Block::Text(text)) = notebook.blocks.first() else {
+            panic!("no text block: {:?}", notebook.blocks);
+        };
+        assert_eq!(text, "a {{ b }} ");
+        assert!(matches!(notebook.blocks.get(1), Some(Block::Value(_))));
     }
 
     // Missing front matter, an unclosed `{{` and an unclosed cell are all found.

@@ -380,6 +380,7 @@ pub(super) mod tests {
                 unit: "u".into(),
                 tolerance: 0.1,
                 description: None,
+                stale_after: None,
                 line: 2,
             }],
             ..Dataset::default()

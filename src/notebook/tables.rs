@@ -6,10 +6,8 @@ use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricHistory, Metric
 use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
-use super::format::{
-    NONE, consensus, consensus_with_support, further, id, interval, k_of_n, lines, qualifier,
-    stated, stated_number,
-};
+use super::format::{NONE, further, id, interval, lines, qualifier, stated, stated_number};
+use crate::render::words;
 
 /// `ranges`: one row per metric.
 pub fn ranges(views: &[&MetricView]) -> String {
@@ -21,8 +19,9 @@ pub fn ranges(views: &[&MetricView]) -> String {
                 Some(r) => row.extend([render::span(r.low, r.high), render::number(r.median)]),
                 None => row.extend([NONE.into(), NONE.into()]),
             }
-            row.push(v.consensus.map_or_else(|| NONE.into(), |c| consensus(&c)));
-            row.push(v.consensus.map_or_else(|| NONE.into(), |c| k_of_n(&c)));
+            row.push(words::consensus(v.consensus.as_ref()));
+            row.push(words::agreement(v.consensus.as_ref()));
+            row.push(words::bounds(&v.bounds));
             row.push(v.range.map_or(0, |r| r.sources).to_string());
             row.push(v.range.map_or(0, |r| r.affiliations).to_string());
             row
@@ -35,6 +34,7 @@ pub fn ranges(views: &[&MetricView]) -> String {
             ("Median", Align::Right),
             ("Consensus", Align::Right),
             ("Agreement", Align::Right),
+            ("Bounds", Align::Right),
             ("Sources", Align::Right),
             ("Affiliations", Align::Right),
         ],
@@ -118,8 +118,8 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
                     format!(
                         "{}: {} → {} ({} → {})",
                         markdown::escape(&r.new.source_name),
-                        render::number(r.old.point),
-                        render::number(r.new.point),
+                        stated(&r.old),
+                        stated(&r.new),
                         id(&r.old.id),
                         id(&r.new.id)
                     )
@@ -128,9 +128,7 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
             let span = |r: Option<crate::analysis::RangeSummary>| {
                 r.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high))
             };
-            let agreed = |c: Option<Consensus>| {
-                c.map_or_else(|| NONE.into(), |c| consensus_with_support(&c))
-            };
+            let agreed = |c: Option<Consensus>| words::consensus_with_agreement(c.as_ref());
             vec![
                 markdown::escape(&c.label),
                 lines(new),
@@ -139,6 +137,8 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
                 span(c.range_after),
                 agreed(c.consensus_before),
                 agreed(c.consensus_after),
+                words::bounds(&c.bounds_before),
+                words::bounds(&c.bounds_after),
             ]
         })
         .collect();
@@ -147,16 +147,20 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
         format!("Range on {as_of}"),
         format!("Consensus on {since}"),
         format!("Consensus on {as_of}"),
+        format!("Bounds on {since}"),
+        format!("Bounds on {as_of}"),
     ];
     markdown::table(
         &[
             ("Quantity", Align::Left),
             ("New claims", Align::Left),
-            ("Revisions (old → new point)", Align::Left),
+            ("Revisions (old → new claim)", Align::Left),
             (&headers[0], Align::Right),
             (&headers[1], Align::Right),
             (&headers[2], Align::Right),
             (&headers[3], Align::Right),
+            (&headers[4], Align::Right),
+            (&headers[5], Align::Right),
         ],
         &rows,
     )
@@ -291,6 +295,7 @@ mod tests {
             }],
             quote: Some("a [quote]".into()),
             corroboration: 0,
+            stale: false,
         }
     }
 
@@ -315,12 +320,14 @@ mod tests {
                 of: 2,
                 others: 1,
             }),
+            bounds: Default::default(),
             current,
             pairs,
         }
     }
 
-    // A ranges row formats every figure; a metric without claims reads n/a.
+    // A ranges row formats every figure; a metric without claims reads n/a
+    // for its range and "none" for consensus, agreement and bounds.
     #[test]
     fn ranges_rows() {
         let full = view(vec![claim("a", "s1", Qualifier::Exact, 10000.0)], vec![]);
@@ -331,8 +338,8 @@ mod tests {
             lines,
             [
                 "| Troops \\*here\\* | 10,000–12,000.5 | 11,000 | 10,000 or more (1 other stretch \
-                 ties) | 2 of 2 | 2 | 1 |",
-                "| Troops \\*here\\* | n/a | n/a | n/a | n/a | 0 | 0 |",
+                 ties) | 2 of 2 estimates | none | 2 | 1 |",
+                "| Troops \\*here\\* | n/a | n/a | none | none | none | 0 | 0 |",
             ]
         );
     }

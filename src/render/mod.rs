@@ -5,6 +5,7 @@
 pub mod markdown;
 pub mod metrics;
 pub mod show;
+pub mod words;
 
 use crate::analysis::Interval;
 use crate::data::load::Loaded;

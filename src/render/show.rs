@@ -6,7 +6,7 @@ mod json;
 use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
 use crate::cli::Format;
 use crate::render::markdown::{self, Align};
-use crate::render::{interval, number, span};
+use crate::render::{interval, number, span, words};
 
 /// `show METRIC` in the format asked for.
 pub fn render(view: &MetricView, format: Format) -> String {
@@ -18,13 +18,14 @@ pub fn render(view: &MetricView, format: Format) -> String {
 }
 
 /// True when nothing of a metric changed: no new claim, no revision, and
-/// the same range and consensus on both days. `changes` leaves such metrics
+/// the same range, consensus and bounds on both days. `changes` leaves such metrics
 /// out unless they are asked for by name.
 pub fn unchanged(changes: &MetricChanges) -> bool {
     changes.new_claims.is_empty()
         && changes.revisions.is_empty()
         && changes.range_before == changes.range_after
         && changes.consensus_before == changes.consensus_after
+        && changes.bounds_before == changes.bounds_after
 }
 
 /// `changes` in the format asked for; with no metric to show, text and
@@ -58,41 +59,17 @@ fn range_line(range: Option<&RangeSummary>) -> String {
                 span(r.low, r.high),
                 number(r.median),
                 r.sources,
-                plural(r.sources, "source", "sources"),
+                words::plural(r.sources, "source", "sources"),
                 r.affiliations,
-                plural(r.affiliations, "affiliation", "affiliations"),
+                words::plural(r.affiliations, "affiliation", "affiliations"),
             )
         },
     )
 }
 
-/// "11,000, 2 of 3 claims (1 other stretch ties)".
+/// "11,000, 2 of 3 estimates (1 other stretch ties)", or "none".
 fn consensus_line(consensus: Option<&Consensus>) -> String {
-    consensus.map_or_else(
-        || "none".to_string(),
-        |c| {
-            let stretch = crate::analysis::Interval {
-                low: c.low,
-                high: c.high,
-            };
-            let mut line = format!(
-                "{}, {} of {} {}",
-                interval(&stretch),
-                c.support,
-                c.of,
-                plural(c.of, "claim", "claims")
-            );
-            if c.others > 0 {
-                let what = plural(c.others, "other stretch ties", "other stretches tie");
-                line.push_str(&format!(" ({} {what})", c.others));
-            }
-            line
-        },
-    )
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
+    words::consensus_with_agreement(consensus)
 }
 
 /// The further reports of a claim: "Business Insider (row id)", or the
@@ -114,7 +91,11 @@ fn claim_cells(claim: &ClaimView) -> Vec<String> {
         claim.qualifier.to_string(),
         interval(&claim.interval),
         number(claim.point),
-        claim.claimed.text.clone(),
+        if claim.stale {
+            format!("{} (stale)", claim.claimed.text)
+        } else {
+            claim.claimed.text.clone()
+        },
         claim.id.clone(),
         further(claim).join("; "),
     ]
@@ -167,9 +148,10 @@ fn text(view: &MetricView) -> String {
     }
     out.push_str(&format!("range:     {}\n", range_line(view.range.as_ref())));
     out.push_str(&format!(
-        "consensus: {}\n\n",
+        "consensus: {}\n",
         consensus_line(view.consensus.as_ref())
     ));
+    out.push_str(&format!("bounds:    {}\n\n", words::bounds(&view.bounds)));
     let mut rows = vec![HEADERS.map(String::from).to_vec()];
     rows.extend(view.current.iter().map(claim_cells));
     out.push_str(&aligned(&rows));
@@ -217,9 +199,10 @@ fn markdown(view: &MetricView) -> String {
         return out;
     }
     out.push_str(&format!(
-        "- Range: {}\n- Consensus: {}\n\n",
+        "- Range: {}\n- Consensus: {}\n- Bounds: {}\n\n",
         range_line(view.range.as_ref()),
-        consensus_line(view.consensus.as_ref())
+        consensus_line(view.consensus.as_ref()),
+        words::bounds(&view.bounds)
     ));
     out.push_str(&claims_table(&view.current));
     out
@@ -242,6 +225,11 @@ fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
             "consensus: {} → {}",
             consensus_line(c.consensus_before.as_ref()),
             consensus_line(c.consensus_after.as_ref())
+        ),
+        format!(
+            "bounds: {} → {}",
+            words::bounds(&c.bounds_before),
+            words::bounds(&c.bounds_after)
         ),
     ];
     if c.new_claims.is_empty() {

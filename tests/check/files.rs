@@ -49,7 +49,7 @@ fn unknown_column() {
     let metrics = "id,label,unit,colour\nkp_kursk,Troops,troops,red\n";
     data(&claims(&[]), SOURCES, metrics).run().code(1).stderr(
         "d/metrics.csv:1: colour: unknown column (expected id, label, unit, tolerance, \
-         description, or a name starting with x_)\n",
+         description, stale_after, or a name starting with x_)\n",
     );
 }
 
@@ -115,7 +115,7 @@ fn unreadable_files() {
             "d/claims.csv:4: qualifier: unknown value \"about\" (expected exact, approx, \
              at_least, up_to, range)\n\
              d/metrics.csv: empty file (expected a header row: id, label, unit, tolerance, \
-             description)\n\
+             description, stale_after)\n\
              d/sources.csv:3: not UTF-8 (byte 0xE9 at column 9; save the file as UTF-8)\n",
         );
     Test::new()
@@ -151,7 +151,7 @@ fn broken_header() {
     .stderr(
         "d/metrics.csv:1: id: required column is missing\n\
              d/metrics.csv:1: id,label,unit\\nkp_kursk,Troops,troops: unknown column \
-             (expected id, label, unit, tolerance, description, or a name starting with x_)\n\
+             (expected id, label, unit, tolerance, description, stale_after, or a name starting with x_)\n\
              d/metrics.csv:1: label: required column is missing\n\
              d/metrics.csv:1: unit: required column is missing\n",
     );

@@ -140,7 +140,9 @@ fn hostile_text_in_markdown() {
         assert!(has(&format!("{esc} ({n})")), "{case}: prose");
         // ranges
         assert!(
-            has(&format!("| {esc} | 5 | 5 | 5 | 1 of 1 | 1 | 1 |")),
+            has(&format!(
+                "| {esc} | 5 | 5 | 5 | 1 of 1 estimate | none | 1 | 1 |"
+            )),
             "{case}: ranges"
         );
         // claims (several metrics: a Quantity column first)
@@ -153,7 +155,7 @@ fn hostile_text_in_markdown() {
         // changes
         assert!(
             has(&format!(
-                "| {esc} | `c{n}` {esc}: 5 |  | n/a | 5 | n/a | 5 (1 of 1) |"
+                "| {esc} | `c{n}` {esc}: 5 |  | n/a | 5 | none | 5 (1 of 1 estimate) | none | none |"
             )),
             "{case}: changes"
         );

@@ -48,6 +48,8 @@ const SOURCE_COLUMNS: &Schema = &[
     ("kind", false),
     ("reliability", false),
     ("notes", false),
+    ("short", false),
+    ("color", false),
 ];
 
 const S_NAME: usize = 1;
@@ -55,6 +57,8 @@ const S_AFFILIATION: usize = 2;
 const S_KIND: usize = 3;
 const S_RELIABILITY: usize = 4;
 const S_NOTES: usize = 5;
+const S_SHORT: usize = 6;
+const S_COLOR: usize = 7;
 
 /// Columns of metrics.csv.
 const METRIC_COLUMNS: &Schema = &[
@@ -63,11 +67,13 @@ const METRIC_COLUMNS: &Schema = &[
     ("unit", true),
     ("tolerance", false),
     ("description", false),
+    ("stale_after", false),
 ];
 const M_LABEL: usize = 1;
 const M_UNIT: usize = 2;
 const M_TOLERANCE: usize = 3;
 const M_DESCRIPTION: usize = 4;
+const M_STALE_AFTER: usize = 5;
 
 /// The rows of one file that could be opened.
 pub struct Rows<T> {
@@ -190,6 +196,13 @@ fn source(row: &Row<'_>, report: &mut Report) -> Parsed<Source> {
             None
         }
     };
+    let color = match row.get(S_COLOR) {
+        None => Ok(None),
+        Some(text) => parse_color(text).map(Some).ok_or_else(|| {
+            let message = format!("\"{text}\" is not a colour (expected #rrggbb, e.g. #0072b2)");
+            row.error(S_COLOR, message, report);
+        }),
+    };
     let value = (|| {
         Some(Source {
             id: id?.to_owned(),
@@ -198,6 +211,8 @@ fn source(row: &Row<'_>, report: &mut Report) -> Parsed<Source> {
             kind: kind.ok()?,
             reliability: reliability?,
             notes: row.get(S_NOTES).map(str::to_owned),
+            short: row.get(S_SHORT).map(str::to_owned),
+            color: color.ok()?,
             line: row.line,
         })
     })();
@@ -206,6 +221,16 @@ fn source(row: &Row<'_>, report: &mut Report) -> Parsed<Source> {
         id: id.map(str::to_owned),
         value,
     }
+}
+
+/// A `#rrggbb` colour (either case) as its three bytes.
+fn parse_color(text: &str) -> Option<[u8; 3]> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let byte = |at: usize| u8::from_str_radix(&hex[at..at + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
 }
 
 /// Checks one metrics.csv row.
@@ -222,6 +247,18 @@ fn metric(row: &Row<'_>, report: &mut Report) -> Parsed<Metric> {
         }
         (Some(_), t) => t,
     };
+    let stale_after = match row.get(M_STALE_AFTER) {
+        None => Some(None),
+        Some(text) => match text.parse::<u32>() {
+            Ok(days) if days >= 1 && text.bytes().all(|b| b.is_ascii_digit()) => Some(Some(days)),
+            _ => {
+                let message =
+                    format!("\"{text}\" is not a number of days (expected a whole number ≥ 1)");
+                row.error(M_STALE_AFTER, message, report);
+                None
+            }
+        },
+    };
     let value = (|| {
         Some(Metric {
             id: id?.to_owned(),
@@ -229,6 +266,7 @@ fn metric(row: &Row<'_>, report: &mut Report) -> Parsed<Metric> {
             unit: unit?.to_owned(),
             tolerance: tolerance?,
             description: row.get(M_DESCRIPTION).map(str::to_owned),
+            stale_after: stale_after?,
             line: row.line,
         })
     })();

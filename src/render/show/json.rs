@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
+use crate::analysis::{
+    Bound, Bounds, ClaimView, Consensus, MetricChanges, MetricView, RangeSummary,
+};
 
 /// A number: whole values as integers (`11000`, not `11000.0`).
 fn num(value: f64) -> Value {
@@ -40,7 +42,26 @@ fn consensus(consensus: Option<&Consensus>) -> Value {
     })
 }
 
-/// One claim: its interval (`high` null when open), point and date spec.
+/// `{"floor","floor_claim","floors","floors_consistent","ceiling",
+/// "ceiling_claim","ceilings","ceilings_consistent"}`; a missing bound and
+/// a count without consensus are null.
+fn bounds(bounds: &Bounds) -> Value {
+    let value = |b: &Option<Bound>| b.as_ref().map_or(Value::Null, |b| num(b.value));
+    let claim = |b: &Option<Bound>| b.as_ref().map_or(Value::Null, |b| json!(b.claim));
+    json!({
+        "floor": value(&bounds.floor),
+        "floor_claim": claim(&bounds.floor),
+        "floors": bounds.floors,
+        "floors_consistent": bounds.floors_consistent,
+        "ceiling": value(&bounds.ceiling),
+        "ceiling_claim": claim(&bounds.ceiling),
+        "ceilings": bounds.ceilings,
+        "ceilings_consistent": bounds.ceilings_consistent,
+    })
+}
+
+/// One claim: its interval (`high` null when open), point, date spec,
+/// whether it is stale, and its corroboration (null when stale).
 fn claim(claim: &ClaimView) -> Value {
     json!({
         "id": claim.id,
@@ -51,6 +72,8 @@ fn claim(claim: &ClaimView) -> Value {
         "high": claim.interval.high.map_or(Value::Null, num),
         "point": num(claim.point),
         "claimed": claim.claimed.text,
+        "stale": claim.stale,
+        "corroboration": (!claim.stale).then_some(claim.corroboration),
     })
 }
 
@@ -61,6 +84,7 @@ pub fn show(view: &MetricView) -> String {
         "as_of": view.as_of.to_string(),
         "range": range(view.range.as_ref()),
         "consensus": consensus(view.consensus.as_ref()),
+        "bounds": bounds(&view.bounds),
         "claims": view.current.iter().map(claim).collect::<Vec<_>>(),
     });
     format!("{value:#}\n")
@@ -85,6 +109,8 @@ pub fn changes(changes: &[MetricChanges]) -> String {
                 "range_after": range(c.range_after.as_ref()),
                 "consensus_before": consensus(c.consensus_before.as_ref()),
                 "consensus_after": consensus(c.consensus_after.as_ref()),
+                "bounds_before": bounds(&c.bounds_before),
+                "bounds_after": bounds(&c.bounds_after),
             })
         })
         .collect();
