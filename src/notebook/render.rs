@@ -320,7 +320,7 @@ fn render_cell(
                 .iter()
                 .map(|m| figures.history(m))
                 .collect::<Result<Vec<&MetricHistory>>>()?;
-            (tables::claims(&histories), None)
+            (tables::claims(&histories, &views(figures, &metrics)?), None)
         }
         What::Table(TableKind::Changes) => {
             let changes: Vec<&MetricChanges> = metrics

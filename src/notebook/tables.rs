@@ -42,13 +42,22 @@ pub fn ranges(views: &[&MetricView]) -> String {
     )
 }
 
-/// `claims`: every claim known as of the day, one row each; a Quantity
-/// column when the table covers several metrics.
-pub fn claims(histories: &[&MetricHistory]) -> String {
+/// `claims`: every claim known as of the day, one row each, with its
+/// status among its source's claims (current, stale or superseded) and, for
+/// a live current claim, its corroboration; a Quantity column when the
+/// table covers several metrics. `views` are the metrics' views, in the
+/// order of `histories`.
+pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
     let several = histories.len() > 1;
     let mut rows = Vec::new();
-    for history in histories {
+    for (history, view) in histories.iter().zip(views) {
         for claim in &history.known {
+            let current = view.current.iter().find(|c| c.id == claim.id);
+            let (status, corroboration) = match current {
+                Some(c) if c.stale => ("stale", String::new()),
+                Some(c) => ("current", c.corroboration.to_string()),
+                None => ("superseded", String::new()),
+            };
             let mut row = Vec::new();
             if several {
                 row.push(markdown::escape(&history.label));
@@ -56,10 +65,16 @@ pub fn claims(histories: &[&MetricHistory]) -> String {
             row.extend([
                 id(&claim.id),
                 markdown::escape(&claim.claimed.text),
-                markdown::escape(&claim.source_name),
+                format!(
+                    "{} ({})",
+                    markdown::escape(&claim.source_name),
+                    claim.reliability
+                ),
                 qualifier(claim.qualifier).into(),
                 stated_number(claim.stated),
-                interval(&claim.interval),
+                interval(&render::shown_interval(claim)),
+                status.into(),
+                corroboration,
                 markdown::document(&claim.own.document),
                 claim
                     .own
@@ -79,10 +94,12 @@ pub fn claims(histories: &[&MetricHistory]) -> String {
     columns.extend([
         ("Claim", Align::Left),
         ("Claimed", Align::Left),
-        ("Source", Align::Left),
+        ("Source (grade)", Align::Left),
         ("Qualifier", Align::Left),
         ("Stated", Align::Right),
         ("Interval", Align::Right),
+        ("Status", Align::Left),
+        ("Corroboration", Align::Right),
         ("Document", Align::Left),
         ("Outlet", Align::Left),
         ("Further reports", Align::Left),
@@ -220,6 +237,9 @@ pub fn sources(claims: &[&ClaimView]) -> String {
         .map(|c| {
             vec![
                 id(&c.id),
+                id(&c.metric),
+                stated(c),
+                markdown::escape(&c.claimed.text),
                 markdown::escape(&c.source_name),
                 markdown::escape(&c.affiliation),
                 markdown::escape(&c.reliability.to_string()),
@@ -240,6 +260,9 @@ pub fn sources(claims: &[&ClaimView]) -> String {
     markdown::table(
         &[
             ("Claim", Align::Left),
+            ("Metric", Align::Left),
+            ("Stated", Align::Right),
+            ("Claimed", Align::Left),
             ("Source", Align::Left),
             ("Affiliation", Align::Left),
             ("Reliability", Align::Left),
@@ -352,7 +375,7 @@ mod tests {
         assert_eq!(
             text.lines().nth(2),
             Some(
-                "| `c1` | s1 \\| &lt;i&gt;name&lt;/i&gt; | Ukraine | B | “a \\[quote\\]” | Outlet | \
+                "| `c1` | `m` | at least 10,000 | 2024-11-04 | s1 \\| &lt;i&gt;name&lt;/i&gt; | Ukraine | B | “a \\[quote\\]” | Outlet | \
                  [example.com](https://example.com/d) | `c1_r` javascript:alert(1) |"
             )
         );

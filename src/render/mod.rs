@@ -7,8 +7,9 @@ pub mod metrics;
 pub mod show;
 pub mod words;
 
-use crate::analysis::Interval;
+use crate::analysis::{ClaimView, Interval};
 use crate::data::load::Loaded;
+use crate::data::{Qualifier, Stated};
 
 /// A number with thousands separators and at most two decimals, trailing
 /// zeros dropped: `9,900`, `112.5`, `0.25`.
@@ -50,6 +51,27 @@ pub fn interval(interval: &Interval) -> String {
     match interval.high {
         Some(high) => span(interval.low, high),
         None => format!("{} or more", number(interval.low)),
+    }
+}
+
+/// A claim's interval as shown: ends derived from a tolerance (`approx`)
+/// get no more decimals than the stated number, so "about 43,421" at ±5%
+/// reads 41,250–45,592, not 41,249.95–45,592.05. The analysis keeps the
+/// exact interval; only what is shown is rounded.
+pub fn shown_interval(claim: &ClaimView) -> Interval {
+    if claim.qualifier != Qualifier::Approx {
+        return claim.interval;
+    }
+    let stated = match claim.stated {
+        Stated::Value(v) | Stated::Range(v, _) => v,
+    };
+    let shown = number(stated);
+    let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len());
+    let scale = 10f64.powi(decimals as i32);
+    let round = |v: f64| (v * scale).round() / scale;
+    Interval {
+        low: round(claim.interval.low),
+        high: claim.interval.high.map(round),
     }
 }
 

@@ -89,7 +89,7 @@ fn claim_cells(claim: &ClaimView) -> Vec<String> {
         claim.source.clone(),
         claim.affiliation.clone(),
         claim.qualifier.to_string(),
-        interval(&claim.interval),
+        interval(&crate::render::shown_interval(claim)),
         number(claim.point),
         if claim.stale {
             format!("{} (stale)", claim.claimed.text)

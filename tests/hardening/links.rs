@@ -86,8 +86,19 @@ fn documents_link_only_web_urls() {
     let lines: Vec<&str> = readme.lines().collect();
     for (i, (document, expected)) in DOCUMENTS.iter().enumerate() {
         let n = i + 1;
-        let claims = format!("| `d{n:02}` | 2024-11-04 | S | exact | 5 | 5 | {expected} |  |  |");
-        let sources = format!("| `d{n:02}` | S | Ukraine | F | “q” |  | {expected} |  |");
+        // One claim of the source is current (the last by id), the others
+        // superseded.
+        let status = if n == DOCUMENTS.len() {
+            "current | 0"
+        } else {
+            "superseded | "
+        };
+        let claims = format!(
+            "| `d{n:02}` | 2024-11-04 | S (F) | exact | 5 | 5 | {status} | {expected} |  |  |"
+        );
+        let sources = format!(
+            "| `d{n:02}` | `m` | 5 | 2024-11-04 | S | Ukraine | F | “q” |  | {expected} |  |"
+        );
         for row in [claims, sources] {
             assert!(
                 lines.contains(&row.as_str()),

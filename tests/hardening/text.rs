@@ -148,7 +148,8 @@ fn hostile_text_in_markdown() {
         // claims (several metrics: a Quantity column first)
         assert!(
             has(&format!(
-                "| {esc} | `c{n}` | 2024-11-10 | {esc} | exact | 5 | 5 | {esc} | {esc} |  |"
+                "| {esc} | `c{n}` | 2024-11-10 | {esc} (F) | exact | 5 | 5 | current | 0 | {esc} | \
+                 {esc} |  |"
             )),
             "{case}: claims"
         );
@@ -172,7 +173,7 @@ fn hostile_text_in_markdown() {
         // sources
         assert!(
             has(&format!(
-                "| `c{n}` | {esc} | {esc} | F | “{esc}” | {esc} | {esc} |  |"
+                "| `c{n}` | `m{n}` | 5 | 2024-11-10 | {esc} | {esc} | F | “{esc}” | {esc} | {esc} |  |"
             )),
             "{case}: sources"
         );

@@ -63,13 +63,14 @@ fn bounds(bounds: &Bounds) -> Value {
 /// One claim: its interval (`high` null when open), point, date spec,
 /// whether it is stale, and its corroboration (null when stale).
 fn claim(claim: &ClaimView) -> Value {
+    let interval = crate::render::shown_interval(claim);
     json!({
         "id": claim.id,
         "source": claim.source,
         "affiliation": claim.affiliation,
         "qualifier": claim.qualifier.as_str(),
-        "low": num(claim.interval.low),
-        "high": claim.interval.high.map_or(Value::Null, num),
+        "low": num(interval.low),
+        "high": interval.high.map_or(Value::Null, num),
         "point": num(claim.point),
         "claimed": claim.claimed.text,
         "stale": claim.stale,
