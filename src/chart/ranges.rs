@@ -22,6 +22,8 @@ pub const MAX_ROWS: usize = 30;
 const ROW: u32 = 46;
 /// Width of the label column.
 const LABELS: u32 = 340;
+/// Colour of a stale claim (left out of every figure).
+const STALE: RGBColor = RGBColor(0xbb, 0xbb, 0xbb);
 /// Fill of the consensus band.
 const CONSENSUS_FILL: RGBAColor = RGBAColor(0, 0, 0, 0.12);
 
@@ -94,16 +96,25 @@ fn rows(view: &MetricView) -> Vec<Row> {
     if claims.len() <= MAX_ROWS {
         return claims
             .into_iter()
-            .map(|c| Row {
-                name: c.source_name.clone(),
-                detail: format!("{} · {}", when(&c.claimed), stated(c)),
-                low: c.interval.low,
-                high: c.interval.high,
-                point: c.point,
-                style: style_of
+            .map(|c| {
+                let style = style_of
                     .get(c.source.as_str())
                     .copied()
-                    .unwrap_or(OTHER_STYLE),
+                    .unwrap_or(OTHER_STYLE);
+                // A stale claim no longer counts: greyed, and its label says so.
+                let (style, stale) = if c.stale {
+                    (Style { colour: STALE, ..style }, " · stale")
+                } else {
+                    (style, "")
+                };
+                Row {
+                    name: c.source_name.clone(),
+                    detail: format!("{} · {}{stale}", when(&c.claimed), stated(c)),
+                    low: c.interval.low,
+                    high: c.interval.high,
+                    point: c.point,
+                    style,
+                }
             })
             .collect();
     }
