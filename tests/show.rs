@@ -285,3 +285,24 @@ fn changes_json() {
     assert_eq!(kursk["range_after"]["sources"], 5);
     assert_eq!(kursk["as_of"], "2025-03-07");
 }
+
+// A further report counts as of D only when published by D (DESIGN 2):
+// Business Insider's repeat of Zelensky's 11,000 was published 5–10 Nov
+// 2024, so it is listed as of 10 Nov and not as of 5 Nov.
+#[test]
+fn further_reports_as_of_their_publication() {
+    let line = |as_of: &str| {
+        let run = Test::new()
+            .seed_data()
+            .args(["show", "kp_troops_kursk", "--as-of", as_of])
+            .run()
+            .code(0);
+        run.stdout
+            .lines()
+            .find(|l| l.contains("zelensky_kursk_2024_11_04"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!line("2024-11-05").contains("zelensky_kursk_2024_11_04_bi"));
+    assert!(line("2024-11-10").contains("Business Insider (zelensky_kursk_2024_11_04_bi)"));
+}

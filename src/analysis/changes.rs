@@ -34,7 +34,7 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
     let mut groups = figures::figures(both, &dataset.claims, &super::stale_after(dataset))?;
     let further = scan::by_metric(&dataset.claims, &[], as_of).further;
     let further = Further::new(&dataset.claims, further);
-    let catalog = Catalog::new(dataset, &further);
+    let catalog = Catalog::new(dataset, &further, as_of);
 
     let new = origins
         .filter(col("end").gt(lit(s)).and(col("end").lt_eq(lit(d))))

@@ -47,7 +47,7 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
         .collect::<Result<Vec<u32>>>()?;
     let found = scan::by_metric(&dataset.claims, &codes, as_of);
     let further = Further::new(&dataset.claims, found.further);
-    let catalog = Catalog::new(dataset, &further);
+    let catalog = Catalog::new(dataset, &further, as_of);
     let jobs: Vec<(usize, Vec<usize>)> = codes
         .into_iter()
         .map(|code| code as usize)

@@ -283,7 +283,7 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
     let known = asof::known(asof::origins(frames.claims.lazy()), day);
     let mut groups = figures::figures(known, claims, &stale_after(dataset))?;
     let further = scan::Further::new(claims, found.further);
-    let catalog = views::Catalog::new(dataset, &further);
+    let catalog = views::Catalog::new(dataset, &further, as_of);
     let metrics = dataset
         .metrics
         .iter()

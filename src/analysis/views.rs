@@ -16,12 +16,15 @@ pub struct Catalog<'a> {
     further: &'a Further,
     /// The rank of each source code's id in id order.
     rank: Vec<u32>,
+    /// The day of the views: a further report published after it is not
+    /// listed (DESIGN 2).
+    as_of: Day,
 }
 
 impl<'a> Catalog<'a> {
     /// The claim views of `dataset` (a repeat's outlet and document become
     /// further reports of its origin claim, as `further` lists them).
-    pub fn new(dataset: &'a Dataset, further: &'a Further) -> Catalog<'a> {
+    pub fn new(dataset: &'a Dataset, further: &'a Further, as_of: Day) -> Catalog<'a> {
         let sources = &dataset.sources;
         let mut by_id: Vec<usize> = (0..sources.len()).collect();
         by_id.sort_by(|&a, &b| sources[a].id.cmp(&sources[b].id));
@@ -33,6 +36,7 @@ impl<'a> Catalog<'a> {
             dataset,
             further,
             rank,
+            as_of,
         }
     }
 
@@ -85,7 +89,12 @@ impl<'a> Catalog<'a> {
             point,
             claimed: claims.claimed(row),
             own: self.report(row),
-            further: self.further.of(row).map(|r| self.report(r)).collect(),
+            further: self
+                .further
+                .of(row)
+                .filter(|&r| claims.published(r).is_none_or(|p| p.end <= self.as_of))
+                .map(|r| self.report(r))
+                .collect(),
             quote: claims.optional(row, Cell::Quote).map(str::to_owned),
             corroboration,
             stale: false,
