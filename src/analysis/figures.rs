@@ -187,3 +187,101 @@ fn null(column: &str) -> Error {
         "analysis: unexpected null in column {column}"
     ))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use crate::analysis::analyse;
+    use crate::data::frames::tests::{claim, day, metric, source};
+    use crate::data::{Claim, Dataset, DateSpec, Qualifier, Stated};
+
+    /// A claim of metric `m0`: source, start day offset, window length,
+    /// stated value.
+    type Raw = (usize, u64, u64, u8);
+
+    fn dataset(raw: &[Raw], stale_after: u32) -> Dataset {
+        let sources = ["s0", "s1", "s2", "s3"];
+        let claims: Vec<Claim> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, start, len, value))| {
+                let mut c = claim(
+                    &format!("c{i:02}"),
+                    "m0",
+                    sources[s],
+                    Qualifier::Exact,
+                    Stated::Value(f64::from(value)),
+                    "2024-01-01",
+                );
+                let start = day("2024-01-01") + chrono::Days::new(start);
+                c.claimed = DateSpec {
+                    start,
+                    end: start + chrono::Days::new(len),
+                    ..DateSpec::day(start)
+                };
+                c
+            })
+            .collect();
+        let mut m0 = metric("m0", 0.1);
+        m0.stale_after = Some(stale_after);
+        let sources = sources.iter().map(|s| source(s, s)).collect();
+        Dataset::new(PathBuf::new(), &claims, sources, vec![m0]).unwrap()
+    }
+
+    proptest! {
+        // DESIGN 2, stale, from its words: as of D, a source's current
+        // claim is its known claim with the latest claimed window (end,
+        // start, id); it is stale when D − end > stale_after. Stale claims
+        // are listed, marked, and left out of every figure: the range
+        // counts and spans the live ones only.
+        #[test]
+        fn stale_claims_are_listed_and_left_out(
+            raw in prop::collection::vec((0usize..4, 0u64..30, 0u64..3, 0u8..20), 1..12),
+            stale_after in 1u32..10,
+            as_of in 0u64..40,
+        ) {
+            let dataset = dataset(&raw, stale_after);
+            let d = day("2024-01-01") + chrono::Days::new(as_of);
+            let view = analyse(&dataset, d).unwrap().metrics.remove("m0").unwrap();
+            // The brute force: per source, the latest known claim.
+            let mut expected: Vec<(String, bool, f64)> = Vec::new();
+            for s in 0..4 {
+                let latest = raw
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.0 == s)
+                    .map(|(i, r)| {
+                        let start = day("2024-01-01") + chrono::Days::new(r.1);
+                        (start + chrono::Days::new(r.2), start, format!("c{i:02}"), r.3)
+                    })
+                    .filter(|c| c.0 <= d)
+                    .max_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+                if let Some((end, _, id, value)) = latest {
+                    let stale = (d - end).num_days() > i64::from(stale_after);
+                    expected.push((id, stale, f64::from(value)));
+                }
+            }
+            let got: Vec<(String, bool, f64)> = view
+                .current
+                .iter()
+                .map(|c| (c.id.clone(), c.stale, c.point))
+                .collect();
+            prop_assert_eq!(&got, &expected);
+            let live: Vec<f64> = expected.iter().filter(|e| !e.1).map(|e| e.2).collect();
+            let range = view.range.map(|r| (r.low, r.high, r.sources));
+            let brute = (!live.is_empty()).then(|| {
+                let low = live.iter().copied().fold(f64::INFINITY, f64::min);
+                let high = live.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (low, high, live.len())
+            });
+            prop_assert_eq!(range, brute);
+            if live.is_empty() {
+                prop_assert_eq!(view.consensus, None);
+            }
+        }
+    }
+}

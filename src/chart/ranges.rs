@@ -103,7 +103,13 @@ fn rows(view: &MetricView) -> Vec<Row> {
                     .unwrap_or(OTHER_STYLE);
                 // A stale claim no longer counts: greyed, and its label says so.
                 let (style, stale) = if c.stale {
-                    (Style { colour: STALE, ..style }, " · stale")
+                    (
+                        Style {
+                            colour: STALE,
+                            ..style
+                        },
+                        " · stale",
+                    )
                 } else {
                     (style, "")
                 };
