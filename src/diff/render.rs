@@ -280,16 +280,13 @@ fn url_path(path: &str) -> String {
         .collect()
 }
 
-/// The image of `path` at `version`'s commit, from the template.
-fn image(template: &str, version: &Version, path: &str) -> String {
+/// The image of `path` at `version`'s commit, from the template; `alt`
+/// is "before" or "after" (the path is in the row's first cell).
+fn image(template: &str, version: &Version, path: &str, alt: &str) -> String {
     let url = template
         .replace("{rev}", version.commit.as_deref().unwrap_or(""))
         .replace("{path}", &url_path(path));
-    format!(
-        "![{}]({})",
-        markdown::escape(path),
-        url.replace(['(', ')', ' '], "")
-    )
+    format!("![{alt}]({})", url.replace(['(', ')', ' ', '<', '>'], ""))
 }
 
 /// The charts section: before and after side by side, or the list.
@@ -316,11 +313,14 @@ fn charts_markdown(diff: &Diff, image_url: Option<&str>) -> String {
         .map(|chart| {
             let path = chart.path();
             let (x, y) = match chart {
-                ChartChange::Added(_) => ("—".to_owned(), image(template, diff.b, path)),
-                ChartChange::Removed(_) => (image(template, diff.a, path), "—".to_owned()),
-                ChartChange::Modified(_) => {
-                    (image(template, diff.a, path), image(template, diff.b, path))
+                ChartChange::Added(_) => ("—".to_owned(), image(template, diff.b, path, "after")),
+                ChartChange::Removed(_) => {
+                    (image(template, diff.a, path, "before"), "—".to_owned())
                 }
+                ChartChange::Modified(_) => (
+                    image(template, diff.a, path, "before"),
+                    image(template, diff.b, path, "after"),
+                ),
             };
             vec![markdown::escape(path), x, y]
         })
