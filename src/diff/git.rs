@@ -161,7 +161,7 @@ impl Repo {
             format!("{data}/")
         };
         let listing = self
-            .git(&["ls-tree", "-z", "-l", &rev.commit, "--", &folder])
+            .git(&["ls-tree", "-z", "-l", &rev.commit, "--", pathspec(&folder)])
             .map_err(|message| Error::Usage(format!("git ls-tree failed: {message}")))?;
         let entries = parse_tree(&listing);
         if entries.is_empty() && !data.is_empty() {
@@ -248,7 +248,7 @@ impl Repo {
         if let Some(b) = b {
             args.push(&b.commit);
         }
-        args.extend(["--", &folder]);
+        args.extend(["--", pathspec(&folder)]);
         let failed = |message: String| Error::Usage(format!("git diff failed: {message}"));
         let listing = self.git(&args).map_err(failed)?;
         let fields: Vec<String> = listing
@@ -274,7 +274,7 @@ impl Repo {
                     "--others",
                     "--exclude-standard",
                     "--",
-                    &folder,
+                    pathspec(&folder),
                 ])
                 .map_err(failed)?;
             for path in others.split(|&b| b == 0).filter(|f| !f.is_empty()) {
@@ -287,6 +287,12 @@ impl Repo {
         changes.sort();
         Ok(changes)
     }
+}
+
+/// A folder as a git pathspec: `.` for the top folder (git refuses an
+/// empty pathspec).
+fn pathspec(folder: &str) -> &str {
+    if folder.is_empty() { "." } else { folder }
 }
 
 /// `<folder><report>/<file>.svg`, one level below the reports folder.
