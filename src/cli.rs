@@ -91,6 +91,39 @@ enum CommandArgs {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Compare the figures of two versions of the data in git, and the
+    /// claims that moved them (like `git diff` and `dvc metrics diff`).
+    ///
+    /// A_REV defaults to HEAD, B_REV to the working tree. Per metric that
+    /// changed: range, median, consensus before and after, the claims
+    /// added, removed and edited, and which sources' current claims moved.
+    /// Exit 1 when a version's data fail check, 2 outside a git repository
+    /// or for an unknown revision.
+    Diff {
+        /// The earlier revision; default: HEAD.
+        #[arg(value_name = "A_REV")]
+        a: Option<String>,
+        /// The later revision; default: the working tree.
+        #[arg(value_name = "B_REV")]
+        b: Option<String>,
+        /// Data folder; default: data/ of the project (the same path at both revisions).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Day to view both versions as of (YYYY-MM-DD); default: each its latest claim.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// List unchanged metrics too.
+        #[arg(long)]
+        all: bool,
+        /// Output format (markdown: a pull-request comment).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Markdown: show changed charts before and after from this URL,
+        /// `{rev}` (a commit) and `{path}` filled in, e.g.
+        /// https://github.com/OWNER/REPO/raw/{rev}/{path}
+        #[arg(long, value_name = "TEMPLATE")]
+        image_url: Option<String>,
+    },
     /// Draw one chart as SVG, outside a notebook.
     Chart {
         /// Chart kind.
@@ -208,6 +241,7 @@ pub enum Config {
         data: PathBuf,
         output: Output,
     },
+    Diff(crate::diff::Options),
     Init {
         dir: PathBuf,
     },
@@ -304,6 +338,33 @@ impl Config {
                     data: data(flag),
                     output,
                 }
+            }
+            CommandArgs::Diff {
+                a,
+                b,
+                data: flag,
+                as_of,
+                all,
+                format,
+                image_url,
+            } => {
+                if let Some(template) = &image_url
+                    && !(template.contains("{rev}") && template.contains("{path}"))
+                {
+                    return Err(Error::Usage(format!(
+                        "--image-url: \"{template}\" needs both {{rev}} and {{path}}"
+                    )));
+                }
+                Config::Diff(crate::diff::Options {
+                    a: a.unwrap_or_else(|| "HEAD".to_owned()),
+                    b,
+                    data: data(flag),
+                    reports: root.join("reports"),
+                    as_of: parse_day("--as-of", as_of.as_deref())?,
+                    all,
+                    format,
+                    image_url,
+                })
             }
             CommandArgs::Init { dir } => Config::Init {
                 dir: dir.unwrap_or_else(|| PathBuf::from(".")),

@@ -20,6 +20,10 @@ pub enum Error {
     /// `path: what differs` (written by `write::check`).
     #[error("reports out of date ({} files)", .0.len())]
     Stale(Vec<String>),
+    /// `diff`: a version whose data fail `check`: a line naming it, then
+    /// each of its diagnostics (exit 1).
+    #[error("a version of the data fails check")]
+    Version(Vec<String>),
     /// I/O and everything else, with context (exit 1).
     #[error(transparent)]
     Other(#[from] anyhow::Error),
@@ -40,6 +44,7 @@ impl Error {
             Error::Data(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
             Error::Notebook(lines) => lines.clone(),
             Error::Stale(files) => files.clone(),
+            Error::Version(lines) => lines.clone(),
             Error::Usage(message) => vec![format!("error: {message}")],
             Error::Other(error) => vec![format!("error: {error:#}")],
         }

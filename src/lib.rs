@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod chart;
 pub mod cli;
 pub mod data;
+pub mod diff;
 pub mod error;
 pub mod init;
 pub mod input;

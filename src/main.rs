@@ -13,7 +13,7 @@ use rangefinder::analysis::{self, Analysis};
 use rangefinder::cli::{Args, Config, Output};
 use rangefinder::data::{self, Dataset, Day};
 use rangefinder::error::{Error, Result};
-use rangefinder::{chart, init, notebook, render, timing, write};
+use rangefinder::{chart, diff, init, notebook, render, timing, write};
 
 fn main() -> ExitCode {
     // A panic is a bug, but it must still end as the documented exit codes say
@@ -135,6 +135,7 @@ fn run(config: &Config) -> Result<()> {
             }
             lines.outcome
         }
+        Config::Diff(options) => print(&diff::run(options)?),
         Config::Init { dir } => {
             let created = init::init(dir)?;
             print(&init::summary(dir, &created))

@@ -5,6 +5,7 @@ mod build;
 mod chart;
 mod check;
 mod cli;
+mod diff;
 mod docs;
 mod hardening;
 mod harness;

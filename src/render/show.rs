@@ -1,7 +1,7 @@
 //! `show` and `changes` output: a terminal table, Markdown, or the JSON
 //! object of docs/commands.md. Every figure comes from the analysis structs.
 
-mod json;
+pub mod json;
 
 use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
 use crate::cli::Format;
@@ -50,7 +50,7 @@ pub fn render_changes(changes: &[MetricChanges], format: Format) -> String {
 }
 
 /// "8,000–11,000, median 10,000 (3 sources, 2 affiliations)".
-fn range_line(range: Option<&RangeSummary>) -> String {
+pub(crate) fn range_line(range: Option<&RangeSummary>) -> String {
     range.map_or_else(
         || "none".to_string(),
         |r| {
@@ -67,8 +67,8 @@ fn range_line(range: Option<&RangeSummary>) -> String {
     )
 }
 
-/// "11,000, 2 of 3 estimates (1 other stretch ties)", or "none".
-fn consensus_line(consensus: Option<&Consensus>) -> String {
+/// "11,000 (2 of 3 estimates; 1 other stretch ties)", or "none".
+pub(crate) fn consensus_line(consensus: Option<&Consensus>) -> String {
     words::consensus_with_agreement(consensus)
 }
 

@@ -80,15 +80,20 @@ fn claim(claim: &ClaimView) -> Value {
 
 /// `show --format json`: one object, one claim per source's current claim.
 pub fn show(view: &MetricView) -> String {
-    let value = json!({
+    format!("{:#}\n", show_value(view))
+}
+
+/// The object `show --format json` prints, as a value (`diff` embeds it
+/// as a metric's figures before and after, so they are shown one way).
+pub fn show_value(view: &MetricView) -> Value {
+    json!({
         "metric": view.metric,
         "as_of": view.as_of.to_string(),
         "range": range(view.range.as_ref()),
         "consensus": consensus(view.consensus.as_ref()),
         "bounds": bounds(&view.bounds),
         "claims": view.current.iter().map(claim).collect::<Vec<_>>(),
-    });
-    format!("{value:#}\n")
+    })
 }
 
 /// `changes --format json`: an array with one object per metric.

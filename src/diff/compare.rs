@@ -1,0 +1,336 @@
+//! The rows that differ between two versions of the data, by id: claims
+//! added, removed and edited (field by field), and sources and metrics
+//! added, removed or changed. Only rows are compared here; every figure
+//! comes from the analysis of each version.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::data::claims::Cell;
+use crate::data::{Dataset, Qualifier, Stated};
+use crate::render::{number, span};
+
+/// The longest text shown for one side of an edited text field.
+const TEXT_LIMIT: usize = 80;
+
+/// A claims.csv row as a diff names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimRef {
+    /// Claim id.
+    pub id: String,
+    /// Metric id.
+    pub metric: String,
+    /// Source id.
+    pub source: String,
+    /// The stated claim: "approx 11,000", "range 10,000–12,000".
+    pub stated: String,
+    /// The `claimed` spec as written.
+    pub claimed: String,
+    /// The id of the claim it repeats, if any.
+    pub origin: Option<String>,
+}
+
+/// One field of a row that differs: its name and the text on each side
+/// (`None`: empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Column name (`value`, `claimed`, `origin`, …).
+    pub name: &'static str,
+    /// Before.
+    pub before: Option<String>,
+    /// After.
+    pub after: Option<String>,
+}
+
+/// A row in both versions with fields that differ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit<T> {
+    /// The row before.
+    pub before: T,
+    /// The row after.
+    pub after: T,
+    /// The fields that differ, in column order.
+    pub fields: Vec<Field>,
+}
+
+/// Rows added, removed and edited between two versions, each sorted by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowDiff<T> {
+    pub added: Vec<T>,
+    pub removed: Vec<T>,
+    pub edited: Vec<Edit<T>>,
+}
+
+impl<T> Default for RowDiff<T> {
+    fn default() -> Self {
+        RowDiff {
+            added: Vec::new(),
+            removed: Vec::new(),
+            edited: Vec::new(),
+        }
+    }
+}
+
+impl<T> RowDiff<T> {
+    /// Nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.edited.is_empty()
+    }
+}
+
+/// "approx 11,000", "range 10,000–12,000": a claim as it was stated.
+pub fn stated(qualifier: Qualifier, numbers: Stated) -> String {
+    match numbers {
+        Stated::Value(v) => format!("{qualifier} {}", number(v)),
+        Stated::Range(low, high) => format!("{qualifier} {}", span(low, high)),
+    }
+}
+
+/// Text of an edited field, bounded.
+fn bounded(text: &str) -> String {
+    if text.chars().count() > TEXT_LIMIT {
+        let cut: String = text.chars().take(TEXT_LIMIT).collect();
+        format!("{cut}…")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The fields of one claim row that a diff compares, borrowed from the data.
+struct Row<'a> {
+    metric: &'a str,
+    source: &'a str,
+    qualifier: Qualifier,
+    stated: Stated,
+    origin: Option<&'a str>,
+    /// `claimed`, `document`, `outlet`, `published`, `quote`, `notes`.
+    cells: [&'a str; 6],
+}
+
+const CELLS: [(&str, Cell); 6] = [
+    ("claimed", Cell::Claimed),
+    ("document", Cell::Document),
+    ("outlet", Cell::Outlet),
+    ("published", Cell::Published),
+    ("quote", Cell::Quote),
+    ("notes", Cell::Notes),
+];
+
+fn row<'a>(data: &'a Dataset, r: usize) -> Row<'a> {
+    let claims = &data.claims;
+    let record = claims.record(r);
+    let id = |list: Option<&'a String>| list.map_or("", String::as_str);
+    Row {
+        metric: id(data.metrics.get(record.metric as usize).map(|m| &m.id)),
+        source: id(data.sources.get(record.source as usize).map(|s| &s.id)),
+        qualifier: claims.qualifier(r),
+        stated: claims.stated(r),
+        origin: record.origin.map(|o| claims.id(o as usize)),
+        cells: CELLS.map(|(_, cell)| claims.cell(r, cell)),
+    }
+}
+
+fn claim_ref(data: &Dataset, r: usize) -> ClaimRef {
+    let x = row(data, r);
+    ClaimRef {
+        id: data.claims.id(r).to_owned(),
+        metric: x.metric.to_owned(),
+        source: x.source.to_owned(),
+        stated: stated(x.qualifier, x.stated),
+        claimed: x.cells[0].to_owned(),
+        origin: x.origin.map(str::to_owned),
+    }
+}
+
+/// A field that differs, or nothing.
+fn field(name: &'static str, before: &str, after: &str) -> Option<Field> {
+    let side = |t: &str| Some(bounded(t)).filter(|t| !t.is_empty());
+    (before != after).then(|| Field {
+        name,
+        before: side(before),
+        after: side(after),
+    })
+}
+
+/// The numbers of a claim, field by field: `value`, or `low` and `high`.
+fn numbers(stated: Stated) -> [(&'static str, Option<f64>); 3] {
+    match stated {
+        Stated::Value(v) => [("value", Some(v)), ("low", None), ("high", None)],
+        Stated::Range(l, h) => [("value", None), ("low", Some(l)), ("high", Some(h))],
+    }
+}
+
+/// The fields that differ between two rows, in the column order of
+/// DESIGN's claims.csv table.
+fn fields(a: &Row, b: &Row) -> Vec<Field> {
+    let mut out = Vec::new();
+    out.extend(field("metric", a.metric, b.metric));
+    out.extend(field("claimed", a.cells[0], b.cells[0]));
+    out.extend(field("source", a.source, b.source));
+    out.extend(field(
+        "qualifier",
+        a.qualifier.as_str(),
+        b.qualifier.as_str(),
+    ));
+    for ((name, x), (_, y)) in numbers(a.stated).into_iter().zip(numbers(b.stated)) {
+        if x != y {
+            out.push(Field {
+                name,
+                before: x.map(number),
+                after: y.map(number),
+            });
+        }
+    }
+    for (i, (name, _)) in CELLS.iter().enumerate().skip(1) {
+        if *name == "quote" {
+            out.extend(field(
+                "origin",
+                a.origin.unwrap_or(""),
+                b.origin.unwrap_or(""),
+            ));
+        }
+        out.extend(field(name, a.cells[i], b.cells[i]));
+    }
+    out
+}
+
+/// The claims that differ between `a` and `b`, by id.
+pub fn claims(a: &Dataset, b: &Dataset) -> RowDiff<ClaimRef> {
+    let by_id: HashMap<&str, usize> = (0..a.claims.len()).map(|r| (a.claims.id(r), r)).collect();
+    let mut seen = vec![false; a.claims.len()];
+    let mut diff = RowDiff::default();
+    for r in 0..b.claims.len() {
+        let id = b.claims.id(r);
+        let Some(&old) = by_id.get(id) else {
+            diff.added.push(claim_ref(b, r));
+            continue;
+        };
+        seen[old] = true;
+        let changed = fields(&row(a, old), &row(b, r));
+        if !changed.is_empty() {
+            diff.edited.push(Edit {
+                before: claim_ref(a, old),
+                after: claim_ref(b, r),
+                fields: changed,
+            });
+        }
+    }
+    for (r, seen) in seen.iter().enumerate() {
+        if !seen {
+            diff.removed.push(claim_ref(a, r));
+        }
+    }
+    diff.added.sort_by(|x, y| x.id.cmp(&y.id));
+    diff.removed.sort_by(|x, y| x.id.cmp(&y.id));
+    diff.edited.sort_by(|x, y| x.after.id.cmp(&y.after.id));
+    diff
+}
+
+/// Rows of sources.csv or metrics.csv as named fields, by id.
+pub type Table = BTreeMap<String, Vec<(&'static str, String)>>;
+
+/// sources.csv by id, the fields a diff compares.
+pub fn sources(data: &Dataset) -> Table {
+    data.sources
+        .iter()
+        .map(|s| {
+            let fields = vec![
+                ("name", s.name.clone()),
+                ("affiliation", s.affiliation.clone()),
+                ("kind", s.kind.map_or("", |k| k.as_str()).to_owned()),
+                ("reliability", s.reliability.to_string()),
+                ("notes", s.notes.clone().unwrap_or_default()),
+            ];
+            (s.id.clone(), fields)
+        })
+        .collect()
+}
+
+/// metrics.csv by id, the fields a diff compares.
+pub fn metrics(data: &Dataset) -> Table {
+    data.metrics
+        .iter()
+        .map(|m| {
+            let fields = vec![
+                ("label", m.label.clone()),
+                ("unit", m.unit.clone()),
+                ("tolerance", number(m.tolerance)),
+                ("description", m.description.clone().unwrap_or_default()),
+            ];
+            (m.id.clone(), fields)
+        })
+        .collect()
+}
+
+/// The ids added, removed and edited between two tables (an absent
+/// version is an empty table).
+pub fn table(a: &Table, b: &Table) -> RowDiff<String> {
+    let mut diff = RowDiff::default();
+    for (id, after) in b {
+        match a.get(id) {
+            None => diff.added.push(id.clone()),
+            Some(before) => {
+                let changed: Vec<Field> = before
+                    .iter()
+                    .zip(after)
+                    .filter_map(|((name, x), (_, y))| field(name, x, y))
+                    .collect();
+                if !changed.is_empty() {
+                    diff.edited.push(Edit {
+                        before: id.clone(),
+                        after: id.clone(),
+                        fields: changed,
+                    });
+                }
+            }
+        }
+    }
+    diff.removed = a
+        .keys()
+        .filter(|id| !b.contains_key(*id))
+        .cloned()
+        .collect();
+    diff
+}
+
+/// An edit in words: `value 11,000 → 12,000`, `origin set to x`,
+/// `outlet removed (was BBC)`.
+pub fn describe(field: &Field) -> String {
+    match (&field.before, &field.after) {
+        (Some(x), Some(y)) => format!("{} {x} → {y}", field.name),
+        (None, Some(y)) => format!("{} set to {y}", field.name),
+        (Some(x), None) => format!("{} removed (was {x})", field.name),
+        (None, None) => field.name.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Edits read as the issue words them.
+    #[test]
+    fn describes_edits() {
+        let f = |before: Option<&str>, after: Option<&str>| Field {
+            name: "value",
+            before: before.map(str::to_owned),
+            after: after.map(str::to_owned),
+        };
+        assert_eq!(
+            describe(&f(Some("11,000"), Some("12,000"))),
+            "value 11,000 → 12,000"
+        );
+        assert_eq!(describe(&f(None, Some("x"))), "value set to x");
+        assert_eq!(describe(&f(Some("x"), None)), "value removed (was x)");
+    }
+
+    // A long text field is cut, so a diff line stays short.
+    #[test]
+    fn long_text_is_bounded() {
+        let long = "a".repeat(500);
+        let edit = field("quote", "", &long).map(|f| f.after);
+        assert_eq!(
+            edit.flatten().map(|t| t.chars().count()),
+            Some(TEXT_LIMIT + 1)
+        );
+    }
+}

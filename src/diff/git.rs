@@ -1,0 +1,385 @@
+//! Reading a data folder and the committed charts at a revision through the
+//! `git` command line. Nothing here parses CSV: a revision's three data files
+//! are copied into a temporary folder (bounded by the loader's own size
+//! limit) and loaded from there exactly as the working tree is.
+
+use std::fs;
+use std::io::{self, Read as _, Write as _};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::data::{Diagnostic, Severity};
+use crate::error::{Error, Result};
+use crate::input::DATA_LIMIT;
+
+/// The data files a version is made of.
+pub const FILES: [&str; 3] = ["claims.csv", "sources.csv", "metrics.csv"];
+
+/// The longest excerpt of git's own message quoted in an error.
+const MESSAGE_LIMIT: usize = 300;
+
+/// The repository a folder is in.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    /// The repository's top folder (absolute).
+    top: PathBuf,
+}
+
+/// A resolved revision: what the user typed and the commit it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rev {
+    /// As typed (`HEAD~1`, `origin/main`).
+    pub name: String,
+    /// The full commit hash.
+    pub commit: String,
+}
+
+/// What git says changed about one committed chart between two versions.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChartChange {
+    /// Only in the later version.
+    Added(String),
+    /// Only in the earlier version.
+    Removed(String),
+    /// In both, with other bytes.
+    Modified(String),
+}
+
+impl ChartChange {
+    /// The chart's path from the repository's top folder.
+    pub fn path(&self) -> &str {
+        match self {
+            ChartChange::Added(p) | ChartChange::Removed(p) | ChartChange::Modified(p) => p,
+        }
+    }
+}
+
+/// git's message, on one line and cut to a bounded length.
+fn excerpt(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > MESSAGE_LIMIT {
+        let cut: String = line.chars().take(MESSAGE_LIMIT).collect();
+        format!("{cut}…")
+    } else {
+        line
+    }
+}
+
+impl Repo {
+    /// The repository holding `path` (which need not exist: its nearest
+    /// existing folder is asked); outside one, a usage error quoting git.
+    pub fn find(path: &Path) -> Result<Repo> {
+        let (base, _) = existing(path)?;
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&base)
+            .args(["rev-parse", "--show-toplevel"])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| Error::Usage(format!("diff needs the git command line: {e}")))?;
+        if !output.status.success() {
+            return Err(Error::Usage(format!(
+                "diff compares versions in git, and {} is not in a git repository (git: {})",
+                path.display(),
+                excerpt(&output.stderr)
+            )));
+        }
+        let top = String::from_utf8_lossy(&output.stdout)
+            .trim_end()
+            .to_owned();
+        let top = fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(top));
+        Ok(Repo { top })
+    }
+
+    /// Runs git in the top folder; stdout on success, git's message on failure.
+    fn git(&self, args: &[&str]) -> std::result::Result<Vec<u8>, String> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&self.top)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| e.to_string())?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(excerpt(&output.stderr))
+        }
+    }
+
+    /// `path` (a folder in the working tree, existing or not) as a path from
+    /// the top folder with `/` separators; "" for the top folder itself.
+    pub fn relative(&self, path: &Path) -> Result<String> {
+        let (base, rest) = existing(path)?;
+        let base = fs::canonicalize(&base).map_err(|e| io_error(&base, e))?;
+        let inside = base.strip_prefix(&self.top).map_err(|_| {
+            Error::Usage(format!(
+                "{} is not inside the repository at {}",
+                path.display(),
+                self.top.display()
+            ))
+        })?;
+        let parts: Vec<String> = inside
+            .join(rest)
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        Ok(parts.join("/"))
+    }
+
+    /// The commit `name` names; an unknown one is a usage error quoting git.
+    pub fn resolve(&self, name: &str) -> Result<Rev> {
+        if name.starts_with('-') || name.is_empty() {
+            return Err(Error::Usage(format!(
+                "\"{name}\" is not a revision (a revision does not start with -)"
+            )));
+        }
+        let spec = format!("{name}^{{commit}}");
+        match self.git(&["rev-parse", "--verify", "--end-of-options", &spec]) {
+            Ok(out) => Ok(Rev {
+                name: name.to_owned(),
+                commit: String::from_utf8_lossy(&out).trim().to_owned(),
+            }),
+            Err(message) => Err(Error::Usage(format!(
+                "unknown revision \"{name}\" (git: {message})"
+            ))),
+        }
+    }
+
+    /// Copies the data files of folder `data` (from the top folder) at `rev`
+    /// into `into`. Returns diagnostics for files git holds as something
+    /// other than a plain file or over the size limit; a revision without
+    /// the folder is a usage error naming both.
+    pub fn export(&self, rev: &Rev, data: &str, into: &Path) -> Result<Vec<Diagnostic>> {
+        let folder = if data.is_empty() {
+            String::new()
+        } else {
+            format!("{data}/")
+        };
+        let listing = self
+            .git(&["ls-tree", "-z", "-l", &rev.commit, "--", pathspec(&folder)])
+            .map_err(|message| Error::Usage(format!("git ls-tree failed: {message}")))?;
+        let entries = parse_tree(&listing);
+        if entries.is_empty() && !data.is_empty() {
+            return Err(Error::Usage(format!(
+                "revision {} has no data folder {data}/ (nothing to compare; check --data)",
+                rev.name
+            )));
+        }
+        let mut problems = Vec::new();
+        for entry in entries {
+            let Some(name) = FILES.iter().find(|f| entry.path == format!("{folder}{f}")) else {
+                continue;
+            };
+            let shown = format!("{}:{}", rev.name, entry.path);
+            let refuse = |message: String| Diagnostic {
+                file: shown.clone(),
+                line: 0,
+                column: String::new(),
+                message,
+                severity: Severity::Error,
+            };
+            if entry.kind != "blob" || !(entry.mode == "100644" || entry.mode == "100755") {
+                problems.push(refuse(format!(
+                    "is not a plain file in git (mode {}); only plain files are read",
+                    entry.mode
+                )));
+            } else if entry.size > DATA_LIMIT {
+                problems.push(refuse(format!(
+                    "is {} bytes, over the limit of {DATA_LIMIT} bytes",
+                    entry.size
+                )));
+            } else {
+                self.copy_blob(&entry.object, &into.join(name), &shown)?;
+            }
+        }
+        Ok(problems)
+    }
+
+    /// Streams blob `object` into a new file at `path` (never more than the
+    /// data limit).
+    fn copy_blob(&self, object: &str, path: &Path, shown: &str) -> Result<()> {
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.top)
+            .args(["cat-file", "blob", object])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| Error::Usage(format!("diff needs the git command line: {e}")))?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| io_error(path, e))?;
+        let copied = match child.stdout.take() {
+            Some(stdout) => io::copy(&mut stdout.take(DATA_LIMIT + 1), &mut file),
+            None => Ok(0),
+        };
+        let status = child.wait().map_err(|e| io_error(path, e))?;
+        let copied = copied.and_then(|n| file.flush().map(|()| n));
+        match copied {
+            Ok(_) if status.success() => Ok(()),
+            Ok(_) => Err(Error::Other(anyhow::anyhow!("git could not read {shown}"))),
+            Err(e) => Err(io_error(path, e)),
+        }
+    }
+
+    /// The committed charts (`<reports>/<name>/<chart>.svg`) that differ
+    /// between `a` and `b` (`None`: the working tree, untracked charts
+    /// included), sorted by path.
+    pub fn changed_charts(
+        &self,
+        a: &Rev,
+        b: Option<&Rev>,
+        reports: &str,
+    ) -> Result<Vec<ChartChange>> {
+        let folder = if reports.is_empty() {
+            String::new()
+        } else {
+            format!("{reports}/")
+        };
+        let mut args = vec!["diff", "--name-status", "-z", "--no-renames", &a.commit];
+        if let Some(b) = b {
+            args.push(&b.commit);
+        }
+        args.extend(["--", pathspec(&folder)]);
+        let failed = |message: String| Error::Usage(format!("git diff failed: {message}"));
+        let listing = self.git(&args).map_err(failed)?;
+        let fields: Vec<String> = listing
+            .split(|&b| b == 0)
+            .filter(|f| !f.is_empty())
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
+        let mut changes = Vec::new();
+        for pair in fields.chunks(2) {
+            let [status, path] = pair else { continue };
+            let change = match status.chars().next() {
+                Some('A') => ChartChange::Added(path.clone()),
+                Some('D') => ChartChange::Removed(path.clone()),
+                _ => ChartChange::Modified(path.clone()),
+            };
+            changes.push(change);
+        }
+        if b.is_none() {
+            let others = self
+                .git(&[
+                    "ls-files",
+                    "-z",
+                    "--others",
+                    "--exclude-standard",
+                    "--",
+                    pathspec(&folder),
+                ])
+                .map_err(failed)?;
+            for path in others.split(|&b| b == 0).filter(|f| !f.is_empty()) {
+                changes.push(ChartChange::Added(
+                    String::from_utf8_lossy(path).into_owned(),
+                ));
+            }
+        }
+        changes.retain(|c| is_chart(c.path(), &folder));
+        changes.sort();
+        Ok(changes)
+    }
+}
+
+/// A folder as a git pathspec: `.` for the top folder (git refuses an
+/// empty pathspec).
+fn pathspec(folder: &str) -> &str {
+    if folder.is_empty() { "." } else { folder }
+}
+
+/// `<folder><report>/<file>.svg`, one level below the reports folder.
+fn is_chart(path: &str, folder: &str) -> bool {
+    path.strip_prefix(folder)
+        .is_some_and(|rest| rest.split('/').count() == 2 && rest.ends_with(".svg"))
+}
+
+/// One entry of `git ls-tree -l -z`.
+struct Entry {
+    mode: String,
+    kind: String,
+    object: String,
+    size: u64,
+    path: String,
+}
+
+/// Parses `<mode> <type> <object> <size>\t<path>\0` entries.
+fn parse_tree(listing: &[u8]) -> Vec<Entry> {
+    listing
+        .split(|&b| b == 0)
+        .filter_map(|raw| {
+            let text = String::from_utf8_lossy(raw);
+            let (meta, path) = text.split_once('\t')?;
+            let mut meta = meta.split_whitespace();
+            Some(Entry {
+                mode: meta.next()?.to_owned(),
+                kind: meta.next()?.to_owned(),
+                object: meta.next()?.to_owned(),
+                size: meta.next()?.parse().unwrap_or(u64::MAX),
+                path: path.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The nearest existing folder at or above `path` (made absolute), and the
+/// rest of `path` below it.
+fn existing(path: &Path) -> Result<(PathBuf, PathBuf)> {
+    let absolute = std::path::absolute(path).map_err(|e| io_error(path, e))?;
+    let mut base = absolute.as_path();
+    while !base.is_dir() {
+        match base.parent() {
+            Some(parent) => base = parent,
+            None => break,
+        }
+    }
+    let rest = absolute.strip_prefix(base).unwrap_or(Path::new(""));
+    Ok((base.to_path_buf(), rest.to_path_buf()))
+}
+
+/// An I/O error with the path it happened on.
+fn io_error(path: &Path, error: io::Error) -> Error {
+    Error::Other(anyhow::Error::new(error).context(path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ls-tree's long format is read field by field; a path may hold spaces.
+    #[test]
+    fn parses_ls_tree() {
+        let listing =
+            b"100644 blob abc     120\tdata/claims.csv\x00120000 blob def 9\tdata/a b.csv\x00";
+        let entries = parse_tree(listing);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].size, 120);
+        assert_eq!(entries[1].path, "data/a b.csv");
+        assert_eq!(entries[1].mode, "120000");
+    }
+
+    // Only SVGs directly inside a report folder are charts.
+    #[test]
+    fn charts_are_one_level_down() {
+        assert!(is_chart("reports/x/ranges-m.svg", "reports/"));
+        assert!(!is_chart("reports/x/deep/ranges-m.svg", "reports/"));
+        assert!(!is_chart("reports/x/README.md", "reports/"));
+        assert!(!is_chart("other/x/a.svg", "reports/"));
+    }
+
+    // git's message is one line and bounded.
+    #[test]
+    fn excerpt_is_bounded() {
+        let long = "fatal: x\n".repeat(100);
+        let cut = excerpt(long.as_bytes());
+        assert!(!cut.contains('\n'));
+        assert_eq!(cut.chars().count(), MESSAGE_LIMIT + 1);
+    }
+}
