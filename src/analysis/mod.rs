@@ -79,7 +79,8 @@ pub struct ClaimView {
     /// The quote, if any.
     pub quote: Option<String>,
     /// Number of other affiliations whose current claim agrees with this
-    /// one (only filled for current claims; 0 otherwise).
+    /// one (only filled for current claims of a metric whose pairs were
+    /// asked for, see [`add_pairs`]; 0 otherwise).
     pub corroboration: usize,
 }
 
@@ -159,11 +160,35 @@ pub struct MetricView {
     /// Consensus over the current claims; `None` when no claim is known yet.
     pub consensus: Option<Consensus>,
     /// Every ordered pair of current-claim sources (a, b), a ≠ b, sorted by
-    /// (a, b), that is by source ids.
-    pub pairs: Vec<Pair>,
+    /// (a, b), that is by source ids; `None` until asked for with
+    /// [`add_pairs`] (n sources are n² pairs: only an agreement view pays
+    /// for them).
+    pub pairs: Option<Vec<Pair>>,
 }
 
 impl MetricView {
+    /// The pairs of the current claims; an error when they were not asked
+    /// for (a caller that shows agreement must call [`add_pairs`] first).
+    pub fn pairs(&self) -> Result<&[Pair]> {
+        self.pairs.as_deref().ok_or_else(|| {
+            Error::Other(anyhow::anyhow!(
+                "internal error: source pairs of {} were not computed",
+                self.metric
+            ))
+        })
+    }
+
+    /// The pair of current claims `a` (row) and `b` (column), found by
+    /// binary search in the sorted pairs: an n × n table looks up every
+    /// cell, and a scan per cell made 800 sources take minutes. `None` on
+    /// the diagonal, for positions out of range or when pairs were not
+    /// asked for.
+    pub fn pair(&self, a: usize, b: usize) -> Option<&Pair> {
+        let pairs = self.pairs.as_deref()?;
+        let at = pairs.binary_search_by_key(&(a, b), |p| (p.a, p.b)).ok()?;
+        pairs.get(at)
+    }
+
     /// The current claims of a pair's two sources (row, column); `None` for
     /// a pair not from this view.
     pub fn pair_claims(&self, pair: &Pair) -> Option<(&ClaimView, &ClaimView)> {
@@ -236,7 +261,8 @@ pub struct Analysis {
     pub metrics: BTreeMap<String, MetricView>,
 }
 
-/// Analyses every metric of `dataset` as of `as_of`.
+/// Analyses every metric of `dataset` as of `as_of`, without source pairs
+/// (see [`add_pairs`]).
 pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
     // Only origin claims known as of the day matter, and of those only the
     // ones with a source's latest `claimed` window can be its current claim:
@@ -261,6 +287,18 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
         })
         .collect();
     Ok(Analysis { as_of, metrics })
+}
+
+/// Fills in the source pairs and corroboration of each metric in `metrics`
+/// that does not have them yet (unknown ids are skipped: looking the view
+/// up reports them). Only the metrics an agreement table or chart shows
+/// need them: DESIGN 5 lets only an n × n view that is asked for cost n².
+pub fn add_pairs(analysis: &mut Analysis, metrics: &[&str]) {
+    for metric in metrics {
+        if let Some(view) = analysis.metrics.get_mut(*metric) {
+            views::add_pairs(view);
+        }
+    }
 }
 
 /// The view of one metric; an unknown metric is a usage error that lists the
@@ -300,6 +338,57 @@ fn unknown_metric(dataset: &Dataset, metric: &str) -> Error {
 /// by id); `since` must be before `as_of`.
 pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricChanges>> {
     changes::changes(dataset, since, as_of)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A view of `n` current claims with every ordered pair, gap a·n + b.
+    fn view(n: usize) -> MetricView {
+        let pairs = (0..n)
+            .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
+            .map(|(a, b)| Pair {
+                a,
+                b,
+                agree: false,
+                gap: (a * n + b) as f64,
+            })
+            .collect();
+        MetricView {
+            metric: "m".into(),
+            label: "M".into(),
+            unit: "u".into(),
+            as_of: Day::default(),
+            current: Vec::new(),
+            range: None,
+            consensus: None,
+            pairs: Some(pairs),
+        }
+    }
+
+    // A cell's pair is found without a scan of the list (the agreement
+    // table looks up n² cells): every off-diagonal cell finds its own pair,
+    // the diagonal, positions past the end and uncomputed pairs find none.
+    #[test]
+    fn pair_lookup() {
+        let n = 7;
+        let mut v = view(n);
+        for a in 0..n + 1 {
+            for b in 0..n + 1 {
+                let found = v.pair(a, b).map(|p| (p.a, p.b, p.gap));
+                let expected = (a != b && a < n && b < n).then(|| (a, b, (a * n + b) as f64));
+                assert_eq!(found, expected, "({a}, {b})");
+            }
+        }
+        v.pairs = None;
+        assert_eq!(v.pair(0, 1), None);
+        assert_eq!(
+            v.pairs().err().map(|e| e.to_string()),
+            Some("internal error: source pairs of m were not computed".into())
+        );
+    }
 }
 
 /// Helpers for the analysis unit tests.

@@ -145,9 +145,12 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
             let _analyse = timing::phase("analyse");
             analyses.insert(key.clone(), analysis::analyse(dataset, as_of)?);
         }
-        let Some(analysis) = analyses.get(&key) else {
+        let Some(analysis) = analyses.get_mut(&key) else {
             continue;
         };
+        // Source pairs are n² per metric: only the agreement views ask.
+        analysis::add_pairs(analysis, &render::paired_metrics(&notebook));
+        let analysis = &*analysis;
         let render = timing::phase("render");
         let files = render::render(&notebook, dataset, analysis)?;
         drop(render);

@@ -3,7 +3,7 @@
 //! chart cell. Problems that need the data (unknown metrics, `since`,
 //! clashing chart files) are found first, all of them, before any rendering.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::{self, Analysis, ClaimView, MetricChanges, MetricHistory, MetricView};
 use crate::chart;
@@ -132,16 +132,37 @@ impl Figures<'_> {
 /// The metrics whose history a cell reads (timeline charts and claim
 /// tables), each once, in order of first use.
 fn history_metrics(notebook: &Notebook) -> Vec<&str> {
+    cell_metrics(notebook, |what| {
+        matches!(
+            what,
+            What::Chart(ChartKind::Timeline) | What::Table(TableKind::Claims)
+        )
+    })
+}
+
+/// The metrics whose source pairs a cell shows (agreement tables and
+/// charts), each once, in order of first use: the only ones
+/// `analysis::add_pairs` has to compute.
+pub fn paired_metrics(notebook: &Notebook) -> Vec<&str> {
+    cell_metrics(notebook, |what| {
+        matches!(
+            what,
+            What::Chart(ChartKind::Agreement) | What::Table(TableKind::Agreement)
+        )
+    })
+}
+
+/// The metrics of the cells whose kind `wanted` picks, each once, in order
+/// of first use (a set keeps a cell of 100,000 metrics linear).
+fn cell_metrics(notebook: &Notebook, wanted: impl Fn(&What) -> bool) -> Vec<&str> {
     let mut metrics: Vec<&str> = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
     for block in &notebook.blocks {
         if let Block::Cell(cell) = block
-            && matches!(
-                cell.what,
-                What::Chart(ChartKind::Timeline) | What::Table(TableKind::Claims)
-            )
+            && wanted(&cell.what)
         {
             for (metric, _) in &cell.metrics {
-                if !metrics.contains(&metric.as_str()) {
+                if seen.insert(metric) {
                     metrics.push(metric);
                 }
             }
@@ -300,7 +321,7 @@ fn render_cell(
             (format!("![{alt}]({file})\n"), Some((file, svg)))
         }
         What::Table(TableKind::Ranges) => (tables::ranges(&views(figures, &metrics)?), None),
-        What::Table(TableKind::Agreement) => (tables::agreement(&views(figures, &metrics)?), None),
+        What::Table(TableKind::Agreement) => (tables::agreement(&views(figures, &metrics)?)?, None),
         What::Table(TableKind::Claims) => {
             let histories = metrics
                 .iter()
@@ -370,6 +391,33 @@ pub(super) mod tests {
             }],
             ..Dataset::default()
         }
+    }
+
+    // Only agreement tables and charts ask for source pairs (n² a metric):
+    // not inline values, ranges, timelines or claim tables.
+    #[test]
+    fn pairs_only_for_agreement_views() {
+        let cell = |key: &str, kind: &str, metrics: &str| {
+            let metrics = match key {
+                "chart" => format!("metric = {metrics}"),
+                _ => format!("metrics = [{metrics}]"),
+            };
+            format!("```rangefinder\n{key} = \"{kind}\"\n{metrics}\n```\n")
+        };
+        let text = [
+            "+++\ntitle = \"T\"\n+++\n{{ agreement i }} {{ range i }}\n".to_string(),
+            cell("table", "ranges", "\"r\""),
+            cell("table", "agreement", "\"b\", \"a\""),
+            cell("chart", "timeline", "\"t\""),
+            cell("table", "claims", "\"t\""),
+            cell("chart", "agreement", "\"c\""),
+            cell("chart", "agreement", "\"a\""),
+        ]
+        .concat();
+        let (notebook, problems) = parse::parse(&text);
+        assert_eq!(problems, []);
+        assert_eq!(paired_metrics(&notebook), ["b", "a", "c"]);
+        assert_eq!(history_metrics(&notebook), ["t"]);
     }
 
     // Unknown metrics, clashing chart files and a late `since` are found
