@@ -29,15 +29,18 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
     let mut problems = Vec::new();
     // A set, not a search of metrics.csv per id: a cell may list 100,000.
     let ids: BTreeSet<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();
-    let known = |metric: &str, line: usize, problems: &mut Vec<Problem>, what: &str| {
+    let listed: Vec<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();
+    // The nearest known ids of each unknown one, found once however often
+    // it is used.
+    let mut nearest: BTreeMap<String, String> = BTreeMap::new();
+    let mut known = |metric: &str, line: usize, problems: &mut Vec<Problem>, what: &str| {
         if !ids.contains(metric) {
-            let ids: Vec<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();
+            let known = nearest
+                .entry(metric.to_owned())
+                .or_insert_with(|| crate::error::known_ids(metric, &listed));
             problems.push(Problem {
                 line,
-                message: format!(
-                    "{what}unknown metric \"{metric}\" (known: {})",
-                    ids.join(", ")
-                ),
+                message: format!("{what}unknown metric \"{metric}\" ({known})"),
             });
         }
     };
