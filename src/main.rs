@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use rangefinder::analysis::{self, Analysis};
-use rangefinder::cli::{Args, Config, Output};
+use rangefinder::cli::{Args, ChartKind, Config, Output};
 use rangefinder::data::{self, Dataset, Day};
 use rangefinder::error::{Error, Result};
 use rangefinder::{chart, diff, init, notebook, render, timing, write};
@@ -61,7 +61,9 @@ fn run(config: &Config) -> Result<()> {
             format,
         } => {
             let dataset = load(data)?;
-            let analysis = analyse(&dataset, *as_of)?;
+            let mut analysis = analyse(&dataset, *as_of)?;
+            // One metric's pairs: its claims' corroboration.
+            analysis::add_pairs(&mut analysis, &[metric]);
             let view = analysis::view(&analysis, metric)?;
             print(&render::show::render(view, *format))
         }
@@ -97,7 +99,10 @@ fn run(config: &Config) -> Result<()> {
             output,
         } => {
             let dataset = load(data)?;
-            let analysis = analyse(&dataset, *as_of)?;
+            let mut analysis = analyse(&dataset, *as_of)?;
+            if *kind == ChartKind::Agreement {
+                analysis::add_pairs(&mut analysis, &[metric]);
+            }
             let view = analysis::view(&analysis, metric)?;
             let history = analysis::history(&dataset, metric, analysis.as_of)?;
             let svg = chart::render(*kind, view, &history)?;

@@ -1,9 +1,11 @@
 //! Hardening (issue 7): hostile text stays text in Markdown and SVG,
 //! extreme inputs end in a clear error or a report (never a panic or a
 //! hang), builds cannot tear when killed or run twice at once, and exit
-//! codes are 0, 1 and 2 as DESIGN 4 says.
+//! codes are 0, 1 and 2 as DESIGN 4 says; error output stays bounded
+//! however large the input (issue 11).
 
 mod atomic;
+mod bounds;
 mod exit;
 mod extreme;
 mod links;

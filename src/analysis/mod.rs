@@ -78,7 +78,8 @@ pub struct ClaimView {
     /// The quote, if any.
     pub quote: Option<String>,
     /// Number of other affiliations whose live claim agrees with this one
-    /// (only filled for live current claims; 0 otherwise).
+    /// (only filled for live current claims of a metric whose pairs were
+    /// asked for, see [`add_pairs`]; 0 otherwise).
     pub corroboration: usize,
     /// A current claim older than the metric's `stale_after` as of the
     /// view's day: listed, but left out of every figure (DESIGN 2).
@@ -189,11 +190,35 @@ pub struct MetricView {
     /// Floor and ceiling beside the consensus.
     pub bounds: Bounds,
     /// Every ordered pair of current-claim sources (a, b), a ≠ b, sorted by
-    /// (a, b), that is by source ids.
-    pub pairs: Vec<Pair>,
+    /// (a, b), that is by source ids; `None` until asked for with
+    /// [`add_pairs`] (n sources are n² pairs: only an agreement view pays
+    /// for them).
+    pub pairs: Option<Vec<Pair>>,
 }
 
 impl MetricView {
+    /// The pairs of the current claims; an error when they were not asked
+    /// for (a caller that shows agreement must call [`add_pairs`] first).
+    pub fn pairs(&self) -> Result<&[Pair]> {
+        self.pairs.as_deref().ok_or_else(|| {
+            Error::Other(anyhow::anyhow!(
+                "internal error: source pairs of {} were not computed",
+                self.metric
+            ))
+        })
+    }
+
+    /// The pair of current claims `a` (row) and `b` (column), found by
+    /// binary search in the sorted pairs: an n × n table looks up every
+    /// cell, and a scan per cell made 800 sources take minutes. `None` on
+    /// the diagonal, for positions out of range or when pairs were not
+    /// asked for.
+    pub fn pair(&self, a: usize, b: usize) -> Option<&Pair> {
+        let pairs = self.pairs.as_deref()?;
+        let at = pairs.binary_search_by_key(&(a, b), |p| (p.a, p.b)).ok()?;
+        pairs.get(at)
+    }
+
     /// The current claims of a pair's two sources (row, column); `None` for
     /// a pair not from this view.
     pub fn pair_claims(&self, pair: &Pair) -> Option<(&ClaimView, &ClaimView)> {
@@ -270,7 +295,8 @@ pub struct Analysis {
     pub metrics: BTreeMap<String, MetricView>,
 }
 
-/// Analyses every metric of `dataset` as of `as_of`.
+/// Analyses every metric of `dataset` as of `as_of`, without source pairs
+/// (see [`add_pairs`]).
 pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
     // Only origin claims known as of the day matter, and of those only the
     // ones with a source's latest `claimed` window can be its current claim:
@@ -302,15 +328,27 @@ fn stale_after(dataset: &Dataset) -> Vec<Option<u32>> {
     dataset.metrics.iter().map(|m| m.stale_after).collect()
 }
 
+/// Fills in the source pairs and corroboration of each metric in `metrics`
+/// that does not have them yet (unknown ids are skipped: looking the view
+/// up reports them). Only the metrics an agreement table or chart shows
+/// need them: DESIGN 5 lets only an n × n view that is asked for cost n².
+pub fn add_pairs(analysis: &mut Analysis, metrics: &[&str]) {
+    for metric in metrics {
+        if let Some(view) = analysis.metrics.get_mut(*metric) {
+            views::add_pairs(view);
+        }
+    }
+}
+
 /// The view of one metric; an unknown metric is a usage error that lists the
 /// known ones.
 pub fn view<'a>(analysis: &'a Analysis, metric: &str) -> Result<&'a MetricView> {
     analysis.metrics.get(metric).ok_or_else(|| {
         let known: Vec<&str> = analysis.metrics.keys().map(String::as_str).collect();
-        Error::Usage(format!(
-            "unknown metric \"{metric}\" (known: {})",
-            known.join(", ")
-        ))
+        let known = crate::error::known_ids(metric, &known);
+        Error::Usage(crate::error::bounded(&format!(
+            "unknown metric \"{metric}\" ({known})"
+        )))
     })
 }
 
@@ -329,16 +367,68 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
 /// The usage error for a metric id not in metrics.csv, listing the known ones.
 fn unknown_metric(dataset: &Dataset, metric: &str) -> Error {
     let known: Vec<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();
-    Error::Usage(format!(
-        "unknown metric \"{metric}\" (known: {})",
-        known.join(", ")
-    ))
+    let known = crate::error::known_ids(metric, &known);
+    Error::Usage(crate::error::bounded(&format!(
+        "unknown metric \"{metric}\" ({known})"
+    )))
 }
 
 /// What changed per metric between `since` and `as_of` (every metric, sorted
 /// by id); `since` must be before `as_of`.
 pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricChanges>> {
     changes::changes(dataset, since, as_of)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A view of `n` current claims with every ordered pair, gap a·n + b.
+    fn view(n: usize) -> MetricView {
+        let pairs = (0..n)
+            .flat_map(|a| (0..n).filter(move |&b| b != a).map(move |b| (a, b)))
+            .map(|(a, b)| Pair {
+                a,
+                b,
+                agree: false,
+                gap: (a * n + b) as f64,
+            })
+            .collect();
+        MetricView {
+            metric: "m".into(),
+            label: "M".into(),
+            unit: "u".into(),
+            as_of: Day::default(),
+            current: Vec::new(),
+            range: None,
+            consensus: None,
+            bounds: Bounds::default(),
+            pairs: Some(pairs),
+        }
+    }
+
+    // A cell's pair is found without a scan of the list (the agreement
+    // table looks up n² cells): every off-diagonal cell finds its own pair,
+    // the diagonal, positions past the end and uncomputed pairs find none.
+    #[test]
+    fn pair_lookup() {
+        let n = 7;
+        let mut v = view(n);
+        for a in 0..n + 1 {
+            for b in 0..n + 1 {
+                let found = v.pair(a, b).map(|p| (p.a, p.b, p.gap));
+                let expected = (a != b && a < n && b < n).then(|| (a, b, (a * n + b) as f64));
+                assert_eq!(found, expected, "({a}, {b})");
+            }
+        }
+        v.pairs = None;
+        assert_eq!(v.pair(0, 1), None);
+        assert_eq!(
+            v.pairs().err().map(|e| e.to_string()),
+            Some("internal error: source pairs of m were not computed".into())
+        );
+    }
 }
 
 /// Helpers for the analysis unit tests.

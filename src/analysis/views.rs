@@ -2,6 +2,8 @@
 //! claim views with their further reports, and one [`MetricView`] per
 //! metric.
 
+use std::collections::BTreeMap;
+
 use super::figures::{Current, Group};
 use super::pairs::{self, Side};
 use super::scan::Further;
@@ -135,23 +137,14 @@ pub fn sort_by_claimed(claims: &mut [ClaimView]) {
 }
 
 /// The view of one metric from its group's figures (an empty group when no
-/// claim is known: no current claims, no range, no consensus), with the
-/// pairwise agreement of its current claims.
+/// claim is known: no current claims, no range, no consensus), without its
+/// source pairs ([`add_pairs`] adds them when a view needs them).
 pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group) -> MetricView {
     // Sorted by source id through the ids' ranks (ids are unique, one
     // current claim per source), so a pair can name its sources by position.
     let mut sorted = group.current;
     sorted.sort_by_key(|c| catalog.rank(c.source));
-    let sides: Vec<Side> = sorted
-        .iter()
-        .map(|c| Side::new(c.interval.low, c.interval.high, c.point, c.affiliation))
-        .collect();
-    let (pairs, corroboration) = pairs::pairs(&sides);
-    let current: Vec<ClaimView> = sorted
-        .iter()
-        .zip(corroboration)
-        .map(|(c, k)| catalog.current(c, k))
-        .collect();
+    let current: Vec<ClaimView> = sorted.iter().map(|c| catalog.current(c, 0)).collect();
     MetricView {
         metric: metric.id.clone(),
         label: metric.label.clone(),
@@ -161,6 +154,106 @@ pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group)
         range: group.range,
         consensus: group.consensus,
         bounds: catalog.bounds(&group.bounds),
-        pairs,
+        pairs: None,
+    }
+}
+
+/// Computes the pairwise agreement of `view`'s current claims and their
+/// corroboration, unless already done.
+pub fn add_pairs(view: &mut MetricView) {
+    if view.pairs.is_some() {
+        return;
+    }
+    // Only live claims are paired (a stale claim counts in no figure).
+    let live: Vec<usize> = (0..view.current.len())
+        .filter(|&i| !view.current[i].stale)
+        .collect();
+    // Corroboration compares affiliations; numbering them by name within
+    // the metric is the same test as the dataset's affiliation codes.
+    let sides: Vec<Side> = {
+        let mut codes: BTreeMap<&str, u32> = BTreeMap::new();
+        live.iter()
+            .map(|&i| {
+                let c = &view.current[i];
+                let next = codes.len() as u32;
+                let affiliation = *codes.entry(c.affiliation.as_str()).or_insert(next);
+                Side::new(c.interval.low, c.interval.high, c.point, affiliation)
+            })
+            .collect()
+    };
+    let (mut pairs, corroboration) = pairs::pairs(&sides);
+    // Pairs name claims by their position in `current`, not among the live.
+    for pair in &mut pairs {
+        pair.a = live[pair.a];
+        pair.b = live[pair.b];
+    }
+    for (&i, k) in live.iter().zip(corroboration) {
+        view.current[i].corroboration = k;
+    }
+    view.pairs = Some(pairs);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use crate::analysis::{add_pairs, analyse};
+    use crate::data::load::load;
+
+    // Pairs cost n² per metric (20,000 sources were 12 GB), so the analysis
+    // computes none until asked, and then only for the metrics asked for.
+    #[test]
+    fn pairs_only_for_metrics_asked_for() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let dataset = load(&dir).unwrap().dataset;
+        let as_of = dataset.latest_claimed().unwrap();
+        let mut analysis = analyse(&dataset, as_of).unwrap();
+        assert!(analysis.metrics.len() > 1);
+        assert!(analysis.metrics.values().all(|v| v.pairs.is_none()));
+        assert!(
+            analysis
+                .metrics
+                .values()
+                .flat_map(|v| &v.current)
+                .all(|c| c.corroboration == 0)
+        );
+        add_pairs(&mut analysis, &["kp_troops_kursk", "no_such_metric"]);
+        for (id, view) in &analysis.metrics {
+            if id != "kp_troops_kursk" {
+                assert_eq!(view.pairs, None, "{id}");
+                continue;
+            }
+            let n = view.current.len();
+            assert!(n > 2);
+            let pairs = view.pairs().unwrap();
+            assert_eq!(pairs.len(), n * (n - 1));
+            // Corroboration as DESIGN 2 defines it, by brute force over the
+            // claims' intervals and affiliation names.
+            for a in &view.current {
+                let agreeing: BTreeSet<&str> = view
+                    .current
+                    .iter()
+                    .filter(|b| {
+                        let high = |c: &crate::analysis::ClaimView| {
+                            c.interval.high.unwrap_or(f64::INFINITY)
+                        };
+                        let denial = |c: &crate::analysis::ClaimView| c.interval.high == Some(0.0);
+                        b.affiliation != a.affiliation
+                            && a.interval.low <= high(b)
+                            && b.interval.low <= high(a)
+                            && denial(a) == denial(b)
+                    })
+                    .map(|b| b.affiliation.as_str())
+                    .collect();
+                assert_eq!(a.corroboration, agreeing.len(), "{}", a.id);
+            }
+            assert!(view.current.iter().any(|c| c.corroboration > 0));
+        }
+        // Asking again changes nothing.
+        let before = analysis.clone();
+        add_pairs(&mut analysis, &["kp_troops_kursk"]);
+        assert_eq!(analysis, before);
     }
 }

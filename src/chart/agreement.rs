@@ -3,8 +3,6 @@
 //! labelled colour scale beside it. Past [`MAX_SOURCES`] sources, neighbours
 //! (by id) are grouped and a cell shows the largest gap between two groups.
 
-use std::collections::BTreeMap;
-
 use plotters::prelude::*;
 use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -12,7 +10,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::{
     Area, INK, MUTED, Style, WIDTH, anchored, draw_svg, drawn, fit, heading, iso, marker, styles,
 };
-use crate::analysis::MetricView;
+use crate::analysis::{ClaimView, MetricView, Pair};
 use crate::error::Result;
 
 /// Most rows (and columns) drawn; more sources are grouped.
@@ -46,8 +44,10 @@ struct Matrix {
     grouped: bool,
 }
 
-/// Draws the agreement matrix of `view`.
+/// Draws the agreement matrix of `view`, whose pairs must have been asked
+/// for (`analysis::add_pairs`).
 pub fn render(view: &MetricView) -> Result<String> {
+    let pairs = view.pairs()?;
     let matrix = matrix(view);
     let n = matrix.labels.len().max(1) as i32;
     let cell = cell_size(n);
@@ -58,9 +58,9 @@ pub fn render(view: &MetricView) -> Result<String> {
         "{label}: agreement between sources, as of {}",
         iso(view.as_of)
     );
-    let desc = describe(view, &matrix);
+    let desc = describe(view, pairs, &matrix);
     draw_svg(height, &title, &desc, |root| {
-        draw(root, view, &matrix, (cell, strip))
+        draw(root, view, pairs, &matrix, (cell, strip))
     })
 }
 
@@ -85,39 +85,35 @@ fn cell_size(n: i32) -> i32 {
 }
 
 /// The gap of each ordered pair, sources in name order, grouped past
-/// [`MAX_SOURCES`].
+/// [`MAX_SOURCES`]. Sources are named by their positions in `current` (one
+/// claim per source) and each cell looks its pairs up by position, so the
+/// matrix costs n² look-ups, not n² string-keyed map entries.
 fn matrix(view: &MetricView) -> Matrix {
     let style_of = styles(view.current.iter().map(|c| c.source.as_str()));
-    let mut sources: Vec<(&str, &str)> = view
-        .current
-        .iter()
-        .map(|c| (c.source.as_str(), c.source_name.as_str()))
-        .collect::<BTreeMap<_, _>>()
-        .into_iter()
-        .collect();
-    sources.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
-    let gaps: BTreeMap<(&str, &str), f64> = view
-        .pairs
-        .iter()
-        .filter_map(|p| {
-            let (a, b) = view.pair_claims(p)?;
-            Some(((a.source.as_str(), b.source.as_str()), p.gap))
-        })
-        .collect();
+    let mut sources: Vec<(usize, &ClaimView)> = view.current.iter().enumerate().collect();
+    sources.sort_by(|(_, a), (_, b)| {
+        (a.source_name.as_str(), a.source.as_str())
+            .cmp(&(b.source_name.as_str(), b.source.as_str()))
+    });
     let size = sources.len().div_ceil(MAX_SOURCES).max(1);
-    let groups: Vec<&[(&str, &str)]> = sources.chunks(size).collect();
+    let groups: Vec<&[(usize, &ClaimView)]> = sources.chunks(size).collect();
     let row_styles = groups
         .iter()
         .map(|g| match g {
-            [(id, _)] => style_of.get(id).copied(),
+            [(_, claim)] => style_of.get(claim.source.as_str()).copied(),
             _ => None,
         })
         .collect();
     let labels = groups
         .iter()
         .map(|g| match g {
-            [(_, name)] => (*name).to_string(),
-            _ => format!("{} sources: {} … {}", g.len(), g[0].1, g[g.len() - 1].1),
+            [(_, claim)] => claim.source_name.clone(),
+            _ => format!(
+                "{} sources: {} … {}",
+                g.len(),
+                g[0].1.source_name,
+                g[g.len() - 1].1.source_name
+            ),
         })
         .collect();
     let cells = groups
@@ -128,7 +124,7 @@ fn matrix(view: &MetricView) -> Matrix {
                 .map(|col| {
                     let pairs = row.iter().flat_map(|a| col.iter().map(move |b| (a.0, b.0)));
                     pairs
-                        .filter_map(|(a, b)| gaps.get(&(a, b)).copied())
+                        .filter_map(|(a, b)| view.pair(a, b).map(|p| p.gap))
                         .reduce(f64::max)
                 })
                 .collect()
@@ -143,7 +139,7 @@ fn matrix(view: &MetricView) -> Matrix {
 }
 
 /// The `<desc>`: what is shown and the pairs that agree or differ most.
-fn describe(view: &MetricView, matrix: &Matrix) -> String {
+fn describe(view: &MetricView, pairs: &[Pair], matrix: &Matrix) -> String {
     let mut desc = format!(
         "Agreement matrix of {} ({}) as of {}: {} sources' current claims, row × column; each cell \
          is coloured by the pair's gap, 0 (blue) when their intervals overlap, else the distance \
@@ -153,14 +149,13 @@ fn describe(view: &MetricView, matrix: &Matrix) -> String {
         iso(view.as_of),
         view.current.len()
     );
-    let agree = view.pairs.iter().filter(|p| p.agree).count();
+    let agree = pairs.iter().filter(|p| p.agree).count();
     desc.push_str(&format!(
         " {} of {} ordered pairs agree.",
         agree,
-        view.pairs.len()
+        pairs.len()
     ));
-    if let Some((worst, (a, b))) = view
-        .pairs
+    if let Some((worst, (a, b))) = pairs
         .iter()
         .filter(|p| !p.agree)
         .max_by(|x, y| x.gap.total_cmp(&y.gap))
@@ -207,9 +202,15 @@ fn fill(gap: Option<f64>) -> RGBColor {
 }
 
 /// Draws heading, labels, cells and the colour scale.
-fn draw(root: &Area, view: &MetricView, matrix: &Matrix, (cell, strip): (i32, i32)) -> Result<()> {
+fn draw(
+    root: &Area,
+    view: &MetricView,
+    pairs: &[Pair],
+    matrix: &Matrix,
+    (cell, strip): (i32, i32),
+) -> Result<()> {
     let label = super::clean(&view.label);
-    let agree = view.pairs.iter().filter(|p| p.agree).count();
+    let agree = pairs.iter().filter(|p| p.agree).count();
     heading(
         root,
         &format!("{label} — how far the sources agree"),
@@ -218,7 +219,7 @@ fn draw(root: &Area, view: &MetricView, matrix: &Matrix, (cell, strip): (i32, i3
             iso(view.as_of),
             view.current.len(),
             agree,
-            view.pairs.len()
+            pairs.len()
         ),
     )?;
     let (x0, y0) = (LABELS, TOP + strip);

@@ -158,7 +158,7 @@ pub fn fixture(claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
         label: "North Korean troops in Kursk region".into(),
         unit: "troops".into(),
         as_of,
-        pairs: pairs(&current),
+        pairs: Some(pairs(&current)),
         current,
         range: Some(range),
         consensus: Some(consensus),

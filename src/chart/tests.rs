@@ -207,7 +207,7 @@ fn preview() {
 fn empty_and_single() {
     let (mut view, mut history) = story(NAMES);
     view.current.clear();
-    view.pairs.clear();
+    view.pairs = Some(Vec::new());
     view.range = None;
     view.consensus = None;
     history.known.clear();
@@ -216,7 +216,7 @@ fn empty_and_single() {
     let one = (
         MetricView {
             current: single.0.current[..1].to_vec(),
-            pairs: Vec::new(),
+            pairs: Some(Vec::new()),
             ..single.0.clone()
         },
         single.1,

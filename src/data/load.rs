@@ -47,6 +47,7 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     drop(links);
     let mut diagnostics = report.list;
     diagnostics.sort();
+    let diagnostics = listed(diagnostics);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
     }
@@ -102,6 +103,54 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     })
 }
 
+/// Most diagnostics listed per file: past this a file is usually wrong
+/// throughout (a NUL-filled or shifted file gives one problem per cell), and
+/// the first ones say what to fix.
+const LISTED_PER_FILE: usize = 100;
+
+/// The sorted `diagnostics` with at most [`LISTED_PER_FILE`] per file; the
+/// rest of a file are counted in one line after its listed ones (an error
+/// when any of them is), so none is dropped silently.
+fn listed(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut rest: Option<(Diagnostic, usize)> = None;
+    let mut in_file = 0;
+    for diagnostic in diagnostics {
+        if out.last().is_none_or(|last| last.file != diagnostic.file) {
+            out.extend(rest.take().map(more));
+            in_file = 0;
+        }
+        in_file += 1;
+        if in_file <= LISTED_PER_FILE {
+            out.push(diagnostic);
+            continue;
+        }
+        match &mut rest {
+            Some((first, count)) => {
+                first.severity = first.severity.min(diagnostic.severity);
+                *count += 1;
+            }
+            None => rest = Some((diagnostic, 1)),
+        }
+    }
+    out.extend(rest.map(more));
+    out
+}
+
+/// The line counting the `count` diagnostics of `first`'s file not listed
+/// (`first` is the first of them; an error when any of them is).
+fn more((first, count): (Diagnostic, usize)) -> Diagnostic {
+    Diagnostic {
+        file: first.file,
+        line: 0,
+        column: String::new(),
+        message: format!(
+            "… and {count} more problems in this file (the first {LISTED_PER_FILE} are listed)"
+        ),
+        severity: first.severity,
+    }
+}
+
 /// The diagnostics plus one saying validation let an incomplete row through.
 fn internal(dir: &Path, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics.push(Diagnostic {
@@ -112,4 +161,52 @@ fn internal(dir: &Path, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         severity: Severity::Error,
     });
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A diagnostic of `file` at `line`.
+    fn at(file: &str, line: usize, severity: Severity) -> Diagnostic {
+        Diagnostic {
+            file: file.into(),
+            line,
+            column: "c".into(),
+            message: "m".into(),
+            severity,
+        }
+    }
+
+    // Each file lists its first 100 diagnostics, then one line counting the
+    // rest (an error if any of them is); a file with fewer is untouched.
+    #[test]
+    fn lists_at_most_a_hundred_per_file() {
+        let mut all: Vec<Diagnostic> = (1..=250).map(|l| at("a", l, Severity::Warning)).collect();
+        all[200].severity = Severity::Error;
+        all.extend((1..=3).map(|l| at("b", l, Severity::Error)));
+        all.extend((1..=101).map(|l| at("c", l, Severity::Warning)));
+        let lines: Vec<String> = listed(all.clone())
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(lines.len(), 100 + 1 + 3 + 100 + 1);
+        assert_eq!(
+            lines[..100],
+            all[..100]
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            lines[100],
+            "a: … and 150 more problems in this file (the first 100 are listed)"
+        );
+        assert_eq!(lines[101..104], ["b:1: c: m", "b:2: c: m", "b:3: c: m"]);
+        assert_eq!(
+            lines[204],
+            "c: warning: … and 1 more problems in this file (the first 100 are listed)"
+        );
+        assert_eq!(listed(all[250..253].to_vec()), all[250..253]);
+    }
 }

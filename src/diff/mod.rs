@@ -162,7 +162,16 @@ fn fail(
 /// Analyses a loaded version as of `as_of`, or its own latest claim.
 fn version((name, commit, dataset): Loaded, as_of: Option<Day>) -> Result<Version> {
     let analysis = match as_of.or_else(|| dataset.latest_claimed()) {
-        Some(day) => Some(analysis::analyse(&dataset, day)?),
+        Some(day) => {
+            // Each metric's figures as `show --format json` gives them,
+            // corroboration included (pairs of every metric: a diff reviews
+            // them all).
+            let mut analysis = analysis::analyse(&dataset, day)?;
+            let metrics: Vec<String> = analysis.metrics.keys().cloned().collect();
+            let metrics: Vec<&str> = metrics.iter().map(String::as_str).collect();
+            analysis::add_pairs(&mut analysis, &metrics);
+            Some(analysis)
+        }
         None => None,
     };
     Ok(Version {

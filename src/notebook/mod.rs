@@ -34,25 +34,15 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// The problem with control characters in its message escaped (`\n`), so
-    /// a key, value or inline text quoted from the notebook (TOML keys and
-    /// strings may hold a newline) keeps it on one line.
-    fn one_line(self) -> Problem {
-        if !self.message.contains(char::is_control) {
-            return self;
+    /// The problem with its message on one line of bounded length: control
+    /// characters escaped (`\n`; TOML keys and strings may hold a newline)
+    /// and a long message cut in the middle, as data diagnostics are, since
+    /// it may quote a key, value or inline text of any length.
+    fn bounded(self) -> Problem {
+        Problem {
+            message: crate::error::bounded(&self.message),
+            ..self
         }
-        let message = self
-            .message
-            .chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect();
-        Problem { message, ..self }
     }
 }
 
@@ -154,7 +144,7 @@ pub fn problems(text: &str, dataset: &Dataset, as_of: Day) -> Vec<Problem> {
     found.extend(render::check(&notebook, dataset, as_of));
     // By line, stable, as `render_all` reports them.
     found.sort_by_key(|p| p.line);
-    found.into_iter().map(Problem::one_line).collect()
+    found.into_iter().map(Problem::bounded).collect()
 }
 
 /// Renders every notebook in memory; any error in any notebook fails the
@@ -195,7 +185,7 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
             .ok_or_else(|| anyhow::anyhow!("{}: no claims", data_dir.display()))?;
         found.extend(render::check(&notebook, dataset, as_of));
         if !found.is_empty() {
-            problems.extend(found.into_iter().map(|p| (file.clone(), p.one_line())));
+            problems.extend(found.into_iter().map(|p| (file.clone(), p.bounded())));
             continue;
         }
         let key = (data_dir.clone(), as_of);
@@ -203,9 +193,12 @@ pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report
             let _analyse = timing::phase("analyse");
             analyses.insert(key.clone(), analysis::analyse(dataset, as_of)?);
         }
-        let Some(analysis) = analyses.get(&key) else {
+        let Some(analysis) = analyses.get_mut(&key) else {
             continue;
         };
+        // Source pairs are n² per metric: only the agreement views ask.
+        analysis::add_pairs(analysis, &render::paired_metrics(&notebook));
+        let analysis = &*analysis;
         let render = timing::phase("render");
         let files = render::render(&notebook, dataset, analysis)?;
         drop(render);

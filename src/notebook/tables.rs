@@ -3,6 +3,7 @@
 //! tables give the claim id, source, document and further reports.
 
 use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricHistory, MetricView};
+use crate::error::Result;
 use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
@@ -185,10 +186,12 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
 
 /// `agreement`: per metric, a source × source matrix of gaps between
 /// current claims ("agree" where their intervals meet), headed by the
-/// metric's label when the table covers several.
-pub fn agreement(views: &[&MetricView]) -> String {
+/// metric's label when the table covers several. Each view's pairs must
+/// have been asked for (`analysis::add_pairs`).
+pub fn agreement(views: &[&MetricView]) -> Result<String> {
     let mut parts = Vec::new();
     for view in views {
+        view.pairs()?;
         let mut part = String::new();
         if views.len() > 1 {
             part.push_str(&format!("**{}**\n\n", markdown::escape(&view.label)));
@@ -213,8 +216,7 @@ pub fn agreement(views: &[&MetricView]) -> String {
             .map(|(i, (a, name))| {
                 let mut row = vec![format!("{name} ({})", id(&a.id))];
                 for (j, b) in view.current.iter().enumerate() {
-                    let pair = view.pairs.iter().find(|p| p.a == i && p.b == j);
-                    row.push(match pair {
+                    row.push(match view.pair(i, j) {
                         _ if a.source == b.source => "—".into(),
                         Some(p) if p.agree => "agree".into(),
                         Some(p) => render::number(p.gap),
@@ -227,7 +229,7 @@ pub fn agreement(views: &[&MetricView]) -> String {
         part.push_str(&markdown::table(&columns, &rows));
         parts.push(part);
     }
-    parts.join("\n")
+    Ok(parts.join("\n"))
 }
 
 /// `sources`: every claim the report cites, one row each.
@@ -345,7 +347,7 @@ mod tests {
             }),
             bounds: Default::default(),
             current,
-            pairs,
+            pairs: Some(pairs),
         }
     }
 
@@ -393,7 +395,7 @@ mod tests {
             ],
             vec![pair(0, 1, false, 1.0 / 6.0), pair(1, 0, true, 0.0)],
         );
-        let text = agreement(&[&v]);
+        let text = agreement(&[&v]).unwrap_or_default();
         let rows: Vec<&str> = text.lines().skip(2).collect();
         assert_eq!(
             rows,
