@@ -104,8 +104,12 @@ fn run(config: &Config) -> Result<()> {
                 analysis::add_pairs(&mut analysis, &[metric]);
             }
             let view = analysis::view(&analysis, metric)?;
-            let history = analysis::history(&dataset, metric, analysis.as_of)?;
-            let svg = chart::render(*kind, view, &history)?;
+            // Only a timeline draws the claims through time.
+            let history = match kind {
+                ChartKind::Timeline => Some(analysis::history(&dataset, metric, analysis.as_of)?),
+                _ => None,
+            };
+            let svg = chart::render(*kind, view, history.as_ref())?;
             match output {
                 Output::Stdout => print(&svg),
                 Output::File(path) => write::write_file(path, svg.as_bytes()),

@@ -132,10 +132,19 @@ pub fn styles<'a>(sources: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a st
 }
 
 /// Draws one chart as SVG text.
-pub fn render(kind: ChartKind, view: &MetricView, history: &MetricHistory) -> Result<String> {
+pub fn render(
+    kind: ChartKind,
+    view: &MetricView,
+    history: Option<&MetricHistory>,
+) -> Result<String> {
     register_font()?;
     match kind {
-        ChartKind::Timeline => timeline::render(history),
+        ChartKind::Timeline => timeline::render(history.ok_or_else(|| {
+            anyhow::anyhow!(
+                "internal error: the timeline of {} has no history",
+                view.metric
+            )
+        })?),
         ChartKind::Ranges => ranges::render(view),
         ChartKind::Agreement => agreement::render(view),
     }

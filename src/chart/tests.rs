@@ -11,7 +11,7 @@ const KINDS: [ChartKind; 3] = [ChartKind::Timeline, ChartKind::Ranges, ChartKind
 
 /// Renders `kind`, failing the test on an error.
 fn draw(kind: ChartKind, (view, history): &(MetricView, MetricHistory)) -> String {
-    render(kind, view, history).unwrap_or_else(|e| panic!("{kind:?}: {e}"))
+    render(kind, view, Some(history)).unwrap_or_else(|e| panic!("{kind:?}: {e}"))
 }
 
 // Every kind is well-formed XML with role="img", then <title> and <desc>

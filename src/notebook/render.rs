@@ -335,7 +335,12 @@ fn render_cell(
         What::Chart(kind) => {
             let metric = metrics.first().copied().unwrap_or_default();
             let file = chart_file(cell).unwrap_or_default();
-            let history = figures.history(metric)?;
+            // Only a timeline draws the claims through time: the history
+            // is computed for timelines alone (`history_metrics`).
+            let history = match kind {
+                ChartKind::Timeline => Some(figures.history(metric)?),
+                _ => None,
+            };
             let view = figures.view(metric)?;
             let svg = chart::render(kind, view, history)?;
             let alt = alt_text(kind, view);
