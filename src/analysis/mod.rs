@@ -56,6 +56,9 @@ pub struct ClaimView {
     pub source: String,
     /// Source display name.
     pub source_name: String,
+    /// Source short label (its `short`, else its name), for axes and
+    /// table headers.
+    pub source_short: String,
     /// Source affiliation.
     pub affiliation: String,
     /// Admiralty source grade.

@@ -83,6 +83,9 @@ impl<'a> Catalog<'a> {
             metric: metric.map_or_else(String::new, |m| m.id.clone()),
             source: source.map_or_else(String::new, |s| s.id.clone()),
             source_name: source.map_or_else(String::new, |s| s.name.clone()),
+            source_short: source.map_or_else(String::new, |s| {
+                s.short.clone().unwrap_or_else(|| s.name.clone())
+            }),
             affiliation: source.map_or_else(String::new, |s| s.affiliation.clone()),
             reliability: source.map_or('F', |s| s.reliability),
             qualifier: claims.qualifier(row),

@@ -178,9 +178,9 @@ fn describe(view: &MetricView, pairs: &[Pair], matrix: &Matrix) -> String {
     desc
 }
 
-/// A gap as a whole percentage.
+/// A gap as a whole percentage, as the agreement table writes it.
 fn percent(gap: f64) -> String {
-    format!("{}%", crate::render::number((gap * 100.0).round()))
+    crate::render::words::gap(gap)
 }
 
 /// The fill of a cell. The ramp follows the square root of the gap, so

@@ -61,6 +61,7 @@ pub fn claim(
         metric: "kp_troops_kursk".into(),
         source: source.into(),
         source_name: name.into(),
+        source_short: name.into(),
         affiliation: source.into(),
         reliability: 'B',
         qualifier,

@@ -184,9 +184,11 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
     )
 }
 
-/// `agreement`: per metric, a source × source matrix of gaps between
-/// current claims ("agree" where their intervals meet), headed by the
-/// metric's label when the table covers several. Each view's pairs must
+/// `agreement`: per metric, a source × source matrix of the gaps between
+/// live claims in percent of the larger point, as the chart shows them
+/// ("agree" where their intervals meet, "stale" for a stale claim), sources
+/// by their short labels, headed by the metric's label when the table
+/// covers several. Each view's pairs must
 /// have been asked for (`analysis::add_pairs`).
 pub fn agreement(views: &[&MetricView]) -> Result<String> {
     let mut parts = Vec::new();
@@ -204,7 +206,7 @@ pub fn agreement(views: &[&MetricView]) -> Result<String> {
         let names: Vec<String> = view
             .current
             .iter()
-            .map(|c| markdown::escape(&c.source_name))
+            .map(|c| markdown::escape(&c.source_short))
             .collect();
         let mut columns = vec![("Source (claim)", Align::Left)];
         columns.extend(names.iter().map(|n| (n.as_str(), Align::Right)));
@@ -218,8 +220,10 @@ pub fn agreement(views: &[&MetricView]) -> Result<String> {
                 for (j, b) in view.current.iter().enumerate() {
                     row.push(match view.pair(i, j) {
                         _ if a.source == b.source => "—".into(),
+                        // A stale claim is paired with none.
+                        _ if a.stale || b.stale => "stale".into(),
                         Some(p) if p.agree => "agree".into(),
-                        Some(p) => render::number(p.gap),
+                        Some(p) => words::gap(p.gap),
                         None => NONE.into(),
                     });
                 }
@@ -299,6 +303,7 @@ mod tests {
             metric: "m".into(),
             source: source.into(),
             source_name: format!("{source} | <i>name</i>"),
+            source_short: format!("{source} | <i>name</i>"),
             affiliation: "Ukraine".into(),
             reliability: 'B',
             qualifier,
@@ -400,7 +405,7 @@ mod tests {
         assert_eq!(
             rows,
             [
-                "| s1 \\| &lt;i&gt;name&lt;/i&gt; (`a`) | — | 0.17 |",
+                "| s1 \\| &lt;i&gt;name&lt;/i&gt; (`a`) | — | 17% |",
                 "| s2 \\| &lt;i&gt;name&lt;/i&gt; (`b`) | agree | — |",
             ]
         );

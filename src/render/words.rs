@@ -68,6 +68,12 @@ pub fn consensus_with_agreement(consensus: Option<&Consensus>) -> String {
     }
 }
 
+/// A gap between two claims as a whole percentage of the larger point:
+/// "17%".
+pub fn gap(gap: f64) -> String {
+    format!("{}%", number((gap * 100.0).round()))
+}
+
 /// A bound's value, or "none".
 pub fn bound(bound: Option<&Bound>) -> String {
     bound.map_or_else(|| NONE.to_string(), |b| number(b.value))
