@@ -73,16 +73,7 @@ impl Test {
     /// Runs the binary in the working folder with `args` instead, so one
     /// folder can see several runs.
     pub fn run_with<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Run {
-        let output: Output = Command::new(env!("CARGO_BIN_EXE_rangefinder"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("run rangefinder");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        self.run_in(".", args)
     }
 
     /// Runs the binary in the subfolder `sub` of the working folder (as a

@@ -179,18 +179,23 @@ mod tests {
         assert_eq!(front.data.as_deref(), Some("d"));
     }
 
+    /// The problems of front matter `text` starting on line 2, as
+    /// `line: message`.
+    fn messages(text: &str) -> Vec<String> {
+        let (_, problems) = parse(text, 2);
+        problems
+            .iter()
+            .map(|p| format!("{}: {}", p.line, p.message))
+            .collect()
+    }
+
     // Unknown keys, bad days and a missing title are all reported (since ≥
     // as_of needs the resolved as_of: render::check finds it).
     #[test]
     fn reports_every_problem() {
         let text = "as-of = \"x\"\nas_of = \"2024-11-31\"\ndata = 3\n";
-        let (_, problems) = parse(text, 2);
-        let messages: Vec<String> = problems
-            .iter()
-            .map(|p| format!("{}: {}", p.line, p.message))
-            .collect();
         assert_eq!(
-            messages,
+            messages(text),
             [
                 "2: front matter: unknown key \"as-of\" (expected title, as_of, since, data)",
                 "3: front matter: as_of: \"2024-11-31\": day 31 does not exist (November \
@@ -204,13 +209,8 @@ mod tests {
     // An empty title is a problem (it rendered as a bare `# ` heading).
     #[test]
     fn refuses_an_empty_title() {
-        let (_, problems) = parse("title = \" \"\n", 2);
-        let messages: Vec<String> = problems
-            .iter()
-            .map(|p| format!("{}: {}", p.line, p.message))
-            .collect();
         assert_eq!(
-            messages,
+            messages("title = \" \"\n"),
             ["2: front matter: title: empty (write the report's title)"]
         );
     }

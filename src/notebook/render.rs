@@ -448,6 +448,18 @@ pub(super) mod tests {
         assert_eq!(history_metrics(&notebook), ["t"]);
     }
 
+    /// The problems `check` finds in notebook `text` (which parses
+    /// cleanly) against [`dataset`] as of 2024-11-05, as `line: message`.
+    fn checked(text: &str) -> Vec<String> {
+        let (notebook, problems) = parse::parse(text);
+        assert_eq!(problems, []);
+        let as_of = Day::from_ymd_opt(2024, 11, 5).unwrap_or_default();
+        check(&notebook, &dataset(), as_of)
+            .iter()
+            .map(|p| format!("{}: {}", p.line, p.message))
+            .collect()
+    }
+
     // Unknown metrics, clashing chart files and a late `since` are found
     // together, each at its line.
     #[test]
@@ -456,15 +468,8 @@ pub(super) mod tests {
                     ```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\n```\n\
                     ```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\n```\n\
                     ```rangefinder\nchart = \"ranges\"\nmetric = \"m\"\nname = \"other\"\n```\n";
-        let (notebook, problems) = parse::parse(text);
-        assert_eq!(problems, []);
-        let as_of = Day::from_ymd_opt(2024, 11, 5).unwrap_or_default();
-        let found: Vec<String> = check(&notebook, &dataset(), as_of)
-            .iter()
-            .map(|p| format!("{}: {}", p.line, p.message))
-            .collect();
         assert_eq!(
-            found,
+            checked(text),
             [
                 "5: inline value `low`: unknown metric \"x\" (known: m)",
                 "10: cell: chart file \"ranges-m.svg\" is also written by the cell on line 6 \
@@ -486,15 +491,8 @@ pub(super) mod tests {
              name = \"{}\"\n```\n",
             &long[1..]
         );
-        let (notebook, problems) = parse::parse(&text);
-        assert_eq!(problems, []);
-        let as_of = Day::from_ymd_opt(2024, 11, 5).unwrap_or_default();
-        let found: Vec<String> = check(&notebook, &dataset(), as_of)
-            .iter()
-            .map(|p| format!("{}: {}", p.line, p.message))
-            .collect();
         assert_eq!(
-            found,
+            checked(&text),
             [format!(
                 "4: cell: chart file \"{}…\" is 201 bytes long, over the limit of 200 (give \
                  the cell a shorter `name`)",
