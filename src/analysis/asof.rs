@@ -15,7 +15,7 @@ pub fn keys() -> [Expr; 2] {
 }
 
 /// Origin claims with their intervals: a row with `origin` is a report of
-/// its origin claim, not a claim of its own (DESIGN 2, collapsing repeats).
+/// its origin claim, not a claim of its own (docs/figures.md, collapsing repeats).
 pub fn origins(claims: LazyFrame) -> LazyFrame {
     with_intervals(claims).filter(col("row").eq(col("root")))
 }

@@ -1,4 +1,4 @@
-//! What changed per metric between two days S < D (DESIGN 2): new claims,
+//! What changed per metric between two days S < D (docs/figures.md): new claims,
 //! revisions of sources' current claims, and range and consensus at both
 //! days, from one query grouped by (metric, day).
 

@@ -28,7 +28,7 @@ pub struct Current {
     /// The claim's point.
     pub point: f64,
     /// Older than the metric's `stale_after` as of the group's day: listed,
-    /// but left out of every figure (DESIGN 2).
+    /// but left out of every figure (docs/figures.md).
     pub stale: bool,
 }
 
@@ -111,7 +111,7 @@ fn of_current(
 }
 
 /// Whether claim `row`, current as of day number `day`, is stale on a
-/// metric with `stale_after` = `days` (DESIGN 2: its `claimed` window ends
+/// metric with `stale_after` = `days` (docs/figures.md: its `claimed` window ends
 /// more than that many days before the day).
 pub fn is_stale(claims: &Claims, row: usize, day: i32, days: Option<u32>) -> bool {
     days.is_some_and(|days| {
@@ -233,7 +233,7 @@ mod tests {
     }
 
     proptest! {
-        // DESIGN 2, stale, from its words: as of D, a source's current
+        // docs/figures.md, stale, from its words: as of D, a source's current
         // claim is its known claim with the latest claimed window (end,
         // start, id); it is stale when D − end > stale_after. Stale claims
         // are listed, marked, and left out of every figure: the range

@@ -230,7 +230,7 @@ mod tests {
 
     // On the seed data, Kursk's history has a snapshot at each claimed-end
     // day, with the figures worked out by hand from data/claims.csv
-    // (DESIGN 2: the consensus is over estimates only):
+    // (docs/figures.md: the consensus is over estimates only):
     // - 2024-10-31: only Blinken's "up to 8,000" is known: a ceiling, no
     //   estimate, so no consensus.
     // - 2024-11-04: + Zelensky 11,000 and Ryder "at least 10,000"; points
@@ -239,7 +239,7 @@ mod tests {
     // - 2025-03-07: + "about 11,000" (9,900–12,100) and "about 8,000"
     //   (7,200–8,800); points 8,000, 8,000, 10,000, 11,000, 11,000 →
     //   median 10,000; of the three estimates, 11,000 is in two → 2 of 3
-    //   (DESIGN 2's worked example).
+    //   (the worked example of docs/figures.md).
     #[test]
     fn seed_kursk_history() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");

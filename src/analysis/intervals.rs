@@ -1,4 +1,4 @@
-//! The interval and point of every claim (DESIGN 2 table), as polars
+//! The interval and point of every claim (docs/figures.md table), as polars
 //! expressions over the claims frame: they depend only on the qualifier, the
 //! stated numbers and the metric's tolerance.
 
@@ -17,10 +17,8 @@ use crate::data::Qualifier;
 /// | range l..h | [l, h]            | (l+h)/2 |
 ///
 /// Also adds `denial`: the interval is [0, 0] ("no troops"). A denial meets
-/// only other denials. DESIGN 2 says a denial "stays out of the consensus",
-/// but with plain closed intervals [0, 0] touches every `up_to` interval
-/// [0, v] at 0, and the least-start tie rule would then report a consensus
-/// of 0 (it does on the seed data's kp_troops_russia); "up to 12,000" claims
+/// only other denials (docs/figures.md): with plain closed intervals [0, 0]
+/// would touch every `up_to` interval [0, v] at 0, but "up to 12,000" says
 /// that some troops are there, so it does not agree with "none".
 pub fn with_intervals(claims: LazyFrame) -> LazyFrame {
     let is = |q: Qualifier| col("qualifier").eq(lit(q as u32));
@@ -57,7 +55,7 @@ mod tests {
     use super::*;
     use crate::analysis::test_util::bools;
 
-    // Each qualifier gets the interval and point of the DESIGN 2 table.
+    // Each qualifier gets the interval and point of the docs/figures.md table.
     #[test]
     fn table_of_design_2() {
         let df = df! {

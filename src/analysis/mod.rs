@@ -1,4 +1,4 @@
-//! The analysis stage: every figure DESIGN section 2 defines, computed once
+//! The analysis stage: every figure docs/figures.md defines, computed once
 //! in polars from a validated [`Dataset`], returned as plain structs that
 //! every renderer (text, JSON, Markdown, SVG) reads. Nothing downstream
 //! recomputes a figure.
@@ -67,9 +67,9 @@ pub struct ClaimView {
     pub qualifier: Qualifier,
     /// The stated number(s).
     pub stated: Stated,
-    /// The claim's interval (DESIGN 2).
+    /// The claim's interval (docs/figures.md).
     pub interval: Interval,
-    /// The claim's point (DESIGN 2).
+    /// The claim's point (docs/figures.md).
     pub point: f64,
     /// When the claim was made.
     pub claimed: DateSpec,
@@ -85,7 +85,7 @@ pub struct ClaimView {
     /// asked for, see [`add_pairs`]; 0 otherwise).
     pub corroboration: usize,
     /// A current claim older than the metric's `stale_after` as of the
-    /// view's day: listed, but left out of every figure (DESIGN 2).
+    /// view's day: listed, but left out of every figure (docs/figures.md).
     pub stale: bool,
 }
 
@@ -98,7 +98,7 @@ pub struct Bound {
     pub claim: String,
 }
 
-/// The bounds beside the consensus (DESIGN 2), over the live claims.
+/// The bounds beside the consensus (docs/figures.md), over the live claims.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bounds {
     /// The greatest `at_least` value.
@@ -115,7 +115,7 @@ pub struct Bounds {
     pub ceilings_consistent: Option<usize>,
 }
 
-/// Range of the current claims (DESIGN 2).
+/// Range of the current claims (docs/figures.md).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RangeSummary {
     /// Least stated number.
@@ -130,7 +130,7 @@ pub struct RangeSummary {
     pub affiliations: usize,
 }
 
-/// The stretch covered by the most live estimates' intervals (DESIGN 2).
+/// The stretch covered by the most live estimates' intervals (docs/figures.md).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Consensus {
     /// Start of the stretch.
@@ -334,7 +334,7 @@ fn stale_after(dataset: &Dataset) -> Vec<Option<u32>> {
 /// Fills in the source pairs and corroboration of each metric in `metrics`
 /// that does not have them yet (unknown ids are skipped: looking the view
 /// up reports them). Only the metrics an agreement table or chart shows
-/// need them: DESIGN 5 lets only an n × n view that is asked for cost n².
+/// need them: only an n × n view that is asked for may cost n².
 pub fn add_pairs(analysis: &mut Analysis, metrics: &[&str]) {
     for metric in metrics {
         if let Some(view) = analysis.metrics.get_mut(*metric) {

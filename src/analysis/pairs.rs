@@ -1,4 +1,4 @@
-//! Pairwise agreement between current claims and corroboration (DESIGN 2),
+//! Pairwise agreement between current claims and corroboration (docs/figures.md),
 //! in plain Rust over one metric's current claims.
 //!
 //! This was a polars self-join of the current claims on (metric, day): 200

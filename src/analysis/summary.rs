@@ -5,14 +5,14 @@
 //! claimed-end day (over a thousand at 1M claims): a polars query per set
 //! cost more than the figures. The range is checked against the polars
 //! query it replaced (`asof::range`), and consensus and bounds against a
-//! brute force written from DESIGN's words, in the tests.
+//! brute force written from the words of docs/figures.md, in the tests.
 
 use std::collections::BTreeSet;
 
 use super::{Consensus, RangeSummary};
 use crate::data::Qualifier;
 
-/// Whether a claim estimates the number or only bounds it (DESIGN 2).
+/// Whether a claim estimates the number or only bounds it (docs/figures.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// exact, approx, range: a closed interval the number is in.
@@ -110,7 +110,7 @@ fn median(mut points: Vec<f64>) -> f64 {
     }
 }
 
-/// The consensus of `claims` (DESIGN 2): over the estimates only, the
+/// The consensus of `claims` (docs/figures.md): over the estimates only, the
 /// stretch covered by the most of their intervals, by a sweep over the
 /// endpoints. Events are sorted by position, and at one position: denial
 /// opens, denial closes, opens, closes. Opening first makes touching
@@ -164,7 +164,7 @@ pub fn consensus(claims: &[Claim]) -> Option<Consensus> {
     })
 }
 
-/// The bounds of `claims` (DESIGN 2): the greatest floor and the least
+/// The bounds of `claims` (docs/figures.md): the greatest floor and the least
 /// ceiling (the first in slice order on a tie), how many of each, and —
 /// with a consensus — how many meet its stretch. A floor v meets it when
 /// v ≤ its end, a ceiling v when v ≥ its start; a denial consensus (0) is
@@ -270,7 +270,7 @@ mod tests {
         })
     }
 
-    /// DESIGN 2's consensus, point by point: over the live estimates, the
+    /// docs/figures.md's consensus, point by point: over the live estimates, the
     /// stretch covered by the largest number k of their closed intervals
     /// (a denial meets only denials); among disjoint stretches tying at k,
     /// the one with the least start, with the count of the others; none
@@ -336,7 +336,7 @@ mod tests {
         })
     }
 
-    /// DESIGN 2's bounds, from its words: floor = the greatest live
+    /// docs/figures.md's bounds, from its words: floor = the greatest live
     /// at_least value, ceiling = the least live up_to value, their counts,
     /// and with a consensus how many meet its stretch.
     fn bounds_brute(claims: &[Claim], consensus: Option<&Consensus>) -> Bounds {
@@ -402,13 +402,13 @@ mod tests {
             prop_assert_eq!(range(&claims), range_by_polars(&claims));
         }
 
-        // The sweep gives DESIGN 2's consensus, point by point.
+        // The sweep gives docs/figures.md's consensus, point by point.
         #[test]
         fn consensus_matches_brute_force(claims in prop::collection::vec(claim(), 0..9)) {
             prop_assert_eq!(consensus(&claims), consensus_brute(&claims));
         }
 
-        // Bounds are DESIGN 2's, with consistency against the consensus.
+        // Bounds are docs/figures.md's, with consistency against the consensus.
         #[test]
         fn bounds_match_brute_force(claims in prop::collection::vec(claim(), 0..9)) {
             let c = consensus(&claims);
@@ -460,7 +460,7 @@ mod tests {
         }
     }
 
-    // DESIGN 2's worked example, Kursk: 11,000, about 11,000 and about
+    // the worked example of docs/figures.md, Kursk: 11,000, about 11,000 and about
     // 8,000 give 11,000 (2 of 3); the floor 10,000 is consistent, the
     // ceiling 8,000 is not.
     #[test]

@@ -19,7 +19,7 @@ pub struct Catalog<'a> {
     /// The rank of each source code's id in id order.
     rank: Vec<u32>,
     /// The day of the views: a further report published after it is not
-    /// listed (DESIGN 2).
+    /// listed (docs/figures.md).
     as_of: Day,
 }
 
@@ -232,7 +232,7 @@ mod tests {
             assert!(n > 2);
             let pairs = view.pairs().unwrap();
             assert_eq!(pairs.len(), n * (n - 1));
-            // Corroboration as DESIGN 2 defines it, by brute force over the
+            // Corroboration as docs/figures.md defines it, by brute force over the
             // claims' intervals and affiliation names.
             for a in &view.current {
                 let agreeing: BTreeSet<&str> = view

@@ -1,5 +1,5 @@
 //! Reading the three CSV files with the csv crate, validating every rule of
-//! DESIGN section 1, and collecting every problem in one pass.
+//! docs/data.md, and collecting every problem in one pass.
 //!
 //! `table` turns a file into rows with physical line numbers, `rows` checks
 //! each row on its own, `links` checks what spans rows and files. A file

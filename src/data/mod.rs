@@ -242,7 +242,7 @@ pub struct Metric {
     /// Scope and caveats.
     pub description: Option<String>,
     /// A current claim whose `claimed` window ends more than this many days
-    /// before the as-of day is stale (DESIGN 2); `None`: never.
+    /// before the as-of day is stale (docs/figures.md); `None`: never.
     pub stale_after: Option<u32>,
     /// Physical line where the row starts in metrics.csv.
     pub line: usize,

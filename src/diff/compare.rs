@@ -160,7 +160,7 @@ fn numbers(stated: Stated) -> [(&'static str, Option<f64>); 3] {
 }
 
 /// The fields that differ between two rows, in the column order of
-/// DESIGN's claims.csv table.
+/// the documented claims.csv table.
 fn fields(a: &Row, b: &Row) -> Vec<Field> {
     let mut out = Vec::new();
     out.extend(field("metric", a.metric, b.metric));

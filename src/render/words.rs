@@ -138,7 +138,7 @@ mod tests {
         }
     }
 
-    // Each figure reads as DESIGN 3 writes it.
+    // Each figure reads as docs/notebooks.md writes it.
     #[test]
     fn figures_in_words() {
         let c = consensus_of(11000.0, 11000.0, 2, 3, 0);
