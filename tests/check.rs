@@ -3,6 +3,7 @@
 //! asserting the full message text and its physical line.
 
 mod files;
+mod quoting;
 
 use crate::harness::Test;
 
