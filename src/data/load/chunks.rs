@@ -174,6 +174,12 @@ impl Table {
                 each(&Row::id_only(self, &record, line), &mut Report::default());
                 continue;
             }
+            if record.len() == self.width + 1
+                && let Some(joined) = self.split_number(&record, line, report)
+            {
+                each(&Row::new(self, &joined, line), report);
+                continue;
+            }
             if record.len() != self.width {
                 let message = format!("{} cells, but the header has {}", record.len(), self.width);
                 report.error(&self.file, line, "", message);
@@ -181,6 +187,45 @@ impl Table {
             each(&Row::new(self, &record, line), report);
         }
         Outcome::ToTheEnd
+    }
+
+    /// `record`, one cell longer than the header, with the two cells an
+    /// unquoted thousands comma split (`11,300` in a numeric column) joined
+    /// again; that comma is reported, as the one mistake it is (every later
+    /// cell was shifted by one). `None` when no such pair is found.
+    fn split_number(
+        &self,
+        record: &StringRecord,
+        line: usize,
+        report: &mut Report,
+    ) -> Option<StringRecord> {
+        const NUMERIC: [&str; 4] = ["value", "low", "high", "tolerance"];
+        let digits = |cell: &str, len: std::ops::RangeInclusive<usize>| {
+            len.contains(&cell.len()) && cell.bytes().all(|b| b.is_ascii_digit())
+        };
+        let at = (0..self.width).find(|&i| {
+            let (Some(left), Some(right)) = (record.get(i), record.get(i + 1)) else {
+                return false;
+            };
+            let (left, right) = (left.trim_ascii(), right.trim_ascii());
+            NUMERIC.contains(&self.header_name(i))
+                && digits(left, 1..=3)
+                && !left.starts_with('0')
+                && digits(right, 3..=3)
+        })?;
+        let (left, right) = (
+            record.get(at)?.trim_ascii(),
+            record.get(at + 1)?.trim_ascii(),
+        );
+        let message = format!(
+            "the comma in {left},{right} splits the cell in two, so the row has one cell too \
+             many (quote the cell: \"{left},{right}\", or write {left}{right})"
+        );
+        report.error(&self.file, line, self.header_name(at), message);
+        let joined = format!("{left},{right}");
+        let cells = record.iter().take(at);
+        let rest = record.iter().skip(at + 2);
+        Some(cells.chain([joined.as_str()]).chain(rest).collect())
     }
 
     /// The byte where a record of the chunk starting at `chunk` really

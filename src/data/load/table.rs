@@ -135,9 +135,38 @@ impl Table {
             report.error(&file, line, "", message);
             return None;
         }
+        let names: Vec<&str> = header
+            .iter()
+            .map(|cell| std::str::from_utf8(cell.trim_ascii()).unwrap_or_default())
+            .collect();
+        // Excel saves "CSV" with `;` where the decimal comma is the custom:
+        // the header is then one cell, and every row would be reported.
+        if let [only] = names[..]
+            && only.contains(';')
+        {
+            let message = "the file is separated by semicolons, not commas (Excel's European \
+                           default): save it as CSV, comma-separated"
+                .to_owned();
+            report.error(&file, 1, "", message);
+            return None;
+        }
+        let columns = || schema.iter().map(|(column, _)| *column);
+        let near = |name: &str| crate::error::nearest(name, columns());
+        // Not the file it should be (a link to another file, say): one
+        // line, and none of the header quoted, which may be anything.
+        let expected_somewhere = |name: &&str| {
+            columns().any(|c| c == *name) || name.starts_with("x_") || near(name).is_some()
+        };
+        if !names.iter().any(expected_somewhere) {
+            let message = format!(
+                "header names none of the expected columns (expected {expected}): is this a {name}?"
+            );
+            report.error(&file, 1, "", message);
+            return None;
+        }
         let mut index = vec![None; schema.len()];
-        for (position, cell) in header.iter().enumerate() {
-            let name = std::str::from_utf8(cell.trim_ascii()).unwrap_or_default();
+        let mut unknown = Vec::new();
+        for (position, &name) in names.iter().enumerate() {
             let known = schema.iter().position(|(column, _)| *column == name);
             match known {
                 _ if name.is_empty() => {
@@ -156,12 +185,27 @@ impl Table {
                     None => index[k] = Some(position),
                 },
                 None if name.starts_with("x_") => {}
-                None => {
-                    let message =
-                        format!("unknown column (expected {expected}, or a name starting with x_)");
-                    report.error(&file, 1, name, message);
-                }
+                None => unknown.push((position, name)),
             }
+        }
+        // A name that differs from a missing column by case or a typo is
+        // that column: one hint, and its cells are checked as that column's
+        // (rather than "required column is missing" and an error per row).
+        for (position, name) in unknown {
+            let hint = near(name).and_then(|column| {
+                let k = schema.iter().position(|(c, _)| *c == column)?;
+                index[k].is_none().then(|| {
+                    index[k] = Some(position);
+                    column
+                })
+            });
+            let message = match hint {
+                Some(column) => format!("unknown column (did you mean \"{column}\"?)"),
+                None => {
+                    format!("unknown column (expected {expected}, or a name starting with x_)")
+                }
+            };
+            report.error(&file, 1, name, message);
         }
         for ((name, required), at) in schema.iter().zip(&index) {
             if *required && at.is_none() {
