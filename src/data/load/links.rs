@@ -337,42 +337,73 @@ fn inherit(records: &mut [Record], row: usize, target: usize) {
 /// million cache misses in one.
 fn same_window(claims: &ClaimRows, report: &mut Report) {
     let rows = &claims.claims;
-    let mut keys: Vec<(u128, u32)> = rows
-        .records()
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.lens[Cell::Origin as usize] == 0)
-        // Rows with errors of their own are left out: a warning on them
-        // would only add to what must be fixed anyway.
-        .filter(|(_, r)| r.metric != Record::NONE && r.source != Record::NONE)
-        .filter(|(_, r)| r.stated.is_some())
-        .filter_map(|(row, r)| {
-            let window = r.claimed?;
-            let day =
-                |d: crate::data::Day| u128::from(chrono::Datelike::num_days_from_ce(&d) as u32);
-            let key = u128::from(r.metric) << 96
-                | u128::from(r.source) << 64
-                | day(window.start) << 32
-                | day(window.end);
-            Some((key, row as u32))
-        })
-        .collect();
-    keys.sort_unstable();
-    for same in keys.chunk_by(|a, b| a.0 == b.0) {
-        let first = same[0].1 as usize;
-        for &(_, row) in &same[1..] {
-            let message = format!(
-                "claim \"{}\" has the same source, metric and claimed window (which of the two \
-                 is current is then decided by id; if one repeats the other, give it origin)",
-                rows.id(first)
-            );
-            report.warning(
-                &claims.file,
-                rows.record(row as usize).line,
-                "claimed",
-                message,
-            );
+    // Each key packs metric, source, first and last day in as few bits as
+    // they need, so that with the row in the low bits a key is one u128:
+    // sorting those is about twice as fast as sorting (key, row) pairs.
+    let bits = |count: usize| usize::BITS - count.leading_zeros();
+    let (metric_bits, source_bits) = (
+        bits(claims.metrics.names.len()),
+        bits(claims.sources.names.len()),
+    );
+    let row_bits = bits(rows.len());
+    // Days of years 0000 to 9999 (all a date spec can name), from 0.
+    const DAY_BITS: u32 = 22;
+    let day = |d: crate::data::Day| {
+        let days = i64::from(chrono::Datelike::num_days_from_ce(&d)) + 366;
+        u128::from(days.clamp(0, (1 << DAY_BITS) - 1) as u32)
+    };
+    // Metrics are shared out over the cores, each sorting its own keys.
+    let parts = parallel::cores().min(rows.len() >> 16).max(1);
+    let found = parallel::map((0..parts).collect(), |part| {
+        let keys = rows
+            .records()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.metric as usize % parts == part)
+            .filter(|(_, r)| r.lens[Cell::Origin as usize] == 0)
+            // Rows with errors of their own are left out: a warning on
+            // them would only add to what must be fixed anyway.
+            .filter(|(_, r)| r.metric != Record::NONE && r.source != Record::NONE)
+            .filter(|(_, r)| r.stated.is_some())
+            .filter_map(|(row, r)| {
+                let window = r.claimed?;
+                let key = ((u128::from(r.metric) << source_bits | u128::from(r.source))
+                    << DAY_BITS
+                    | day(window.start))
+                    << DAY_BITS
+                    | day(window.end);
+                Some((key, row as u32))
+            });
+        let sorted: Vec<(u128, u32)> = if metric_bits + source_bits + 2 * DAY_BITS + row_bits <= 128
+        {
+            let mut packed: Vec<u128> = keys
+                .map(|(key, row)| key << row_bits | u128::from(row))
+                .collect();
+            packed.sort_unstable();
+            let low = (1u128 << row_bits) - 1;
+            packed
+                .iter()
+                .map(|&k| (k >> row_bits, (k & low) as u32))
+                .collect()
+        } else {
+            let mut pairs: Vec<(u128, u32)> = keys.collect();
+            pairs.sort_unstable();
+            pairs
+        };
+        let mut found = Vec::new();
+        for same in sorted.chunk_by(|a, b| a.0 == b.0) {
+            found.extend(same[1..].iter().map(|&(_, row)| (row, same[0].1)));
         }
+        found
+    });
+    for (row, first) in found.into_iter().flatten() {
+        let message = format!(
+            "claim \"{}\" has the same source, metric and claimed window (which of the two is \
+             current is then decided by id; if one repeats the other, give it origin)",
+            rows.id(first as usize)
+        );
+        let line = rows.record(row as usize).line;
+        report.warning(&claims.file, line, "claimed", message);
     }
 }
 

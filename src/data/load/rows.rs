@@ -356,6 +356,10 @@ fn claimed_number(row: &Row<'_>, column: usize, report: &mut Report) -> Option<f
 /// Whether `text` is 1 to 3 digits (not starting with 0), a dot and
 /// exactly three digits: a number a reader would take for thousands.
 fn dotted_thousands(text: &str) -> bool {
+    // Most numbers fail this first test, which reads no more than a byte.
+    if !(5..=7).contains(&text.len()) || text.as_bytes()[text.len() - 4] != b'.' {
+        return false;
+    }
     let Some((whole, fraction)) = text.split_once('.') else {
         return false;
     };
