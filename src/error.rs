@@ -146,6 +146,31 @@ pub fn known_ids(id: &str, ids: &[&str]) -> String {
     )
 }
 
+/// The known name nearest to `word`, when it is near enough to be what was
+/// meant: equal but for case, or at most one edit per three characters
+/// (`qualifer` → `qualifier`, `kp_troops_kurks` → `kp_troops_kursk`); ties
+/// go to the first given.
+pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted: Vec<char> = word.chars().take(COMPARED_CHARS).collect();
+    let mut best: Option<(usize, &str)> = None;
+    for name in known {
+        if name.eq_ignore_ascii_case(word) {
+            return Some(name);
+        }
+        let distance = edit_distance(&wanted, name);
+        if best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, name));
+        }
+    }
+    best.filter(|&(d, _)| d * 3 <= wanted.len().max(3))
+        .map(|(_, name)| name)
+}
+
+/// ` (did you mean "x"?)` for the [`nearest`] known name, or nothing.
+pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(word, known).map_or_else(String::new, |name| format!(" (did you mean \"{name}\"?)"))
+}
+
 /// The Levenshtein distance between `a` and the first [`COMPARED_CHARS`]
 /// characters of `b`.
 fn edit_distance(a: &[char], b: &str) -> usize {
@@ -212,6 +237,14 @@ mod tests {
         );
         let huge = "y".repeat(1 << 20);
         assert!(known_ids(&huge, &ids).ends_with("; 196 more"));
+        assert_eq!(nearest("Value", ["id", "value"]), Some("value"));
+        assert_eq!(nearest("qualifer", ["id", "qualifier"]), Some("qualifier"));
+        assert_eq!(
+            nearest("kp_troops_kurks", ids.iter().copied()),
+            Some("kp_troops_kursk")
+        );
+        assert_eq!(nearest("colour", ["id", "label"]), None);
+        assert_eq!(did_you_mean("c9", ["c1"]), " (did you mean \"c1\"?)");
         assert_eq!(edit_distance(&['a', 'b', 'c'], "abd"), 1);
         assert_eq!(edit_distance(&[], "abd"), 3);
         assert_eq!(edit_distance(&['k', 'i', 't', 't', 'e', 'n'], "sitting"), 3);

@@ -3,6 +3,9 @@
 //! asserting the full message text and its physical line.
 
 mod files;
+mod hints;
+mod quoting;
+mod repeats;
 
 use crate::harness::Test;
 
@@ -211,7 +214,8 @@ fn published_before_claimed() {
 fn unknown_origin() {
     fails_with(
         &["c3,kp_kursk,2024-11-06,ua_hur,approx,11000,,,doc,,c9,q"],
-        "d/claims.csv:4: origin: unknown claim \"c9\" (not an id in d/claims.csv)\n",
+        "d/claims.csv:4: origin: unknown claim \"c9\" (not an id in d/claims.csv) (did you \
+         mean \"c1\"?)\n",
     );
 }
 
@@ -254,7 +258,7 @@ fn origin_of_another_metric() {
 #[test]
 fn repeat_with_other_number() {
     fails_with(
-        &["c3,kp_kursk,2024-11-06,ua_hur,approx,\"12,000\",,,doc,,c1,q"],
+        &["c3,kp_kursk,2024-11-04,ua_hur,approx,\"12,000\",,,doc,,c1,q"],
         "d/claims.csv:4: value: 12000 differs from 11000 in origin claim \"c1\" (a repeat \
          must state what its origin states)\n",
     );
@@ -264,7 +268,7 @@ fn repeat_with_other_number() {
 #[test]
 fn repeat_with_other_qualifier() {
     fails_with(
-        &["c3,kp_kursk,2024-11-06,ua_hur,at_least,11000,,,doc,,c1,q"],
+        &["c3,kp_kursk,2024-11-04,ua_hur,at_least,11000,,,doc,,c1,q"],
         "d/claims.csv:4: qualifier: at_least differs from approx in origin claim \"c1\" (a \
          repeat must state what its origin states)\n",
     );
@@ -273,7 +277,7 @@ fn repeat_with_other_qualifier() {
 // A repeat equal to its origin, written differently ("11,000"), is valid.
 #[test]
 fn repeat_of_same_claim() {
-    let rows = ["c3,kp_kursk,2024-11-06,ua_hur,approx,\"11,000\",,,doc,,c1,q"];
+    let rows = ["c3,kp_kursk,2024-11-04,ua_hur,approx,\"11,000\",,,doc,,c1,q"];
     data(&claims(&rows), SOURCES, METRICS).run().code(0);
 }
 

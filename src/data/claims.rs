@@ -335,9 +335,15 @@ impl Claims {
         })
     }
 
-    /// The `claimed` spec of row `row`, with its text.
+    /// The `claimed` spec of row `row`, with its text (a repeat that left
+    /// `claimed` empty has its origin claim's, which it was given when
+    /// loaded).
     pub fn claimed(&self, row: usize) -> DateSpec {
-        self.claimed_window(row).spec(self.cell(row, Cell::Claimed))
+        let mut text = self.cell(row, Cell::Claimed);
+        if text.is_empty() {
+            text = self.cell(self.records[row].root as usize, Cell::Claimed);
+        }
+        self.claimed_window(row).spec(text)
     }
 
     /// The `published` spec of row `row`, if any.

@@ -9,6 +9,7 @@ mod chunks;
 mod claim_rows;
 mod ids;
 mod links;
+mod quoting;
 mod rows;
 mod table;
 

@@ -137,22 +137,3 @@ fn shipped_data_is_valid() {
         run.stdout
     );
 }
-
-// A header broken by an unclosed quote is still reported, one line per problem.
-#[test]
-fn broken_header() {
-    data(
-        &claims(&[]),
-        SOURCES,
-        "\"id,label,unit\nkp_kursk,Troops,troops\n",
-    )
-    .run()
-    .code(1)
-    .stderr(
-        "d/metrics.csv:1: id: required column is missing\n\
-             d/metrics.csv:1: id,label,unit\\nkp_kursk,Troops,troops: unknown column \
-             (expected id, label, unit, tolerance, description, stale_after, or a name starting with x_)\n\
-             d/metrics.csv:1: label: required column is missing\n\
-             d/metrics.csv:1: unit: required column is missing\n",
-    );
-}

@@ -113,8 +113,17 @@ fn chain(looped: bool) -> Test {
     for i in 0..N - 1 {
         rows.push_str(&format!("c{i},m,2024-11-04,s,exact,5,doc,q,c{}\n", i + 1));
     }
-    let last = if looped { "c0" } else { "" };
-    rows.push_str(&format!("c{},m,2024-11-05,t,exact,5,doc,q,{last}\n", N - 1));
+    // The original states what each repeat does (DESIGN 1, Repeats); on a
+    // loop there is no original, and source t is there to be claimed.
+    let (last, claimed, source) = if looped {
+        ("c0", "2024-11-05", "t")
+    } else {
+        ("", "2024-11-04", "s")
+    };
+    rows.push_str(&format!(
+        "c{},m,{claimed},{source},exact,5,doc,q,{last}\n",
+        N - 1
+    ));
     claims(&rows)
 }
 

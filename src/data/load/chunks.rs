@@ -14,6 +14,7 @@
 
 use csv::StringRecord;
 
+use super::quoting::{self, Malformed};
 use super::table::{Report, Row, Table, reader};
 
 /// The least chunk worth a thread of its own (bytes).
@@ -45,7 +46,13 @@ impl Table {
         init: impl Fn(usize) -> S + Sync,
         each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
     ) -> Vec<S> {
-        let bounds = bounds(&self.data, parts, least);
+        // Lines a CR alone ends are counted row by row from the file's
+        // start (see `chunk`), so such a file is one chunk.
+        let bounds = if self.lone_cr {
+            vec![0, self.data.len()]
+        } else {
+            bounds(&self.data, parts, least)
+        };
         let run = |k: usize| {
             // The first chunk's state is sized for the whole file: the
             // others are appended to it, and a missed cut makes it read on.
@@ -113,6 +120,9 @@ impl Table {
         let mut record = StringRecord::new();
         let mut header = start == 0;
         let mut stop = stop;
+        // With CRs alone ending lines: the byte and line of the last row
+        // start, from which the next row's line is counted.
+        let mut counted = (start, 1 + lines_before);
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {}
@@ -123,7 +133,7 @@ impl Table {
                     break;
                 }
             }
-            let (at, line) = self.start_of(start, &record);
+            let (at, mut line) = self.start_of(start, &record);
             if let Some(end) = stop {
                 if at == end {
                     return Outcome::AtCut;
@@ -136,7 +146,40 @@ impl Table {
             if std::mem::take(&mut header) || record.as_slice().trim_ascii().is_empty() {
                 continue;
             }
-            let line = line + lines_before;
+            line += lines_before;
+            if self.lone_cr {
+                let (from, from_line) = counted;
+                let between = self.data.get(from..at).unwrap_or_default();
+                line = from_line + quoting::breaks(between, self.data.get(at).copied());
+                counted = (at, line);
+            }
+            // The row's bytes, up to and including its line end. A row
+            // holds a quote exactly when its bytes are more than its cells
+            // and commas; the row that ends the file is always scanned (a
+            // cell that never closes takes in the file's last line end).
+            let end = start.saturating_add(reader.position().byte() as usize);
+            let end = end.min(self.data.len());
+            let raw = self.data.get(at..end).unwrap_or_default();
+            let problem = (end == self.data.len() || !plain(raw, &record))
+                .then(|| quoting::malformed(raw))
+                .flatten();
+            if let Some(problem) = problem {
+                let column = match problem {
+                    Malformed::Unclosed { cell, .. } | Malformed::TextAfter { cell, .. } => cell,
+                };
+                let (line, message) = quoting::describe(problem, raw, line);
+                report.error(&self.file, line, self.header_name(column), message);
+                // The row still counts (its id, for links), but what its
+                // other cells say is a consequence of this one mistake.
+                each(&Row::id_only(self, &record, line), &mut Report::default());
+                continue;
+            }
+            if record.len() == self.width + 1
+                && let Some(joined) = self.split_number(&record, line, report)
+            {
+                each(&Row::new(self, &joined, line), report);
+                continue;
+            }
             if record.len() != self.width {
                 let message = format!("{} cells, but the header has {}", record.len(), self.width);
                 report.error(&self.file, line, "", message);
@@ -144,6 +187,45 @@ impl Table {
             each(&Row::new(self, &record, line), report);
         }
         Outcome::ToTheEnd
+    }
+
+    /// `record`, one cell longer than the header, with the two cells an
+    /// unquoted thousands comma split (`11,300` in a numeric column) joined
+    /// again; that comma is reported, as the one mistake it is (every later
+    /// cell was shifted by one). `None` when no such pair is found.
+    fn split_number(
+        &self,
+        record: &StringRecord,
+        line: usize,
+        report: &mut Report,
+    ) -> Option<StringRecord> {
+        const NUMERIC: [&str; 4] = ["value", "low", "high", "tolerance"];
+        let digits = |cell: &str, len: std::ops::RangeInclusive<usize>| {
+            len.contains(&cell.len()) && cell.bytes().all(|b| b.is_ascii_digit())
+        };
+        let at = (0..self.width).find(|&i| {
+            let (Some(left), Some(right)) = (record.get(i), record.get(i + 1)) else {
+                return false;
+            };
+            let (left, right) = (left.trim_ascii(), right.trim_ascii());
+            NUMERIC.contains(&self.header_name(i))
+                && digits(left, 1..=3)
+                && !left.starts_with('0')
+                && digits(right, 3..=3)
+        })?;
+        let (left, right) = (
+            record.get(at)?.trim_ascii(),
+            record.get(at + 1)?.trim_ascii(),
+        );
+        let message = format!(
+            "the comma in {left},{right} splits the cell in two, so the row has one cell too \
+             many (quote the cell: \"{left},{right}\", or write {left}{right})"
+        );
+        report.error(&self.file, line, self.header_name(at), message);
+        let joined = format!("{left},{right}");
+        let cells = record.iter().take(at);
+        let rest = record.iter().skip(at + 2);
+        Some(cells.chain([joined.as_str()]).chain(rest).collect())
     }
 
     /// The byte where a record of the chunk starting at `chunk` really
@@ -166,6 +248,18 @@ impl Table {
         }
         (at, line)
     }
+}
+
+/// Whether `raw`, the bytes of `record` up to and including its line end,
+/// are its cells joined by commas: then no cell was quoted.
+fn plain(raw: &[u8], record: &StringRecord) -> bool {
+    let ending = if raw.ends_with(b"\r\n") {
+        2
+    } else {
+        usize::from(matches!(raw.last(), Some(b'\n' | b'\r')))
+    };
+    let cells = record.as_slice().len() + record.len().saturating_sub(1);
+    raw.len() - ending == cells
 }
 
 /// How a chunk's parse ended.

@@ -9,7 +9,7 @@ use polars::prelude::PlHashMap;
 
 use super::rows::{
     C_CLAIMED, C_DOCUMENT, C_METRIC, C_NOTES, C_ORIGIN, C_OUTLET, C_PUBLISHED, C_QUALIFIER,
-    C_SOURCE, CLAIM_COLUMNS, quote, slug, stated,
+    C_SOURCE, CLAIM_COLUMNS, quote, repeated, slug, stated,
 };
 use super::table::{Report, Row, Table};
 use crate::data::claims::{Cell, Claims, Record, Window};
@@ -138,10 +138,19 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
 
 /// Checks one claims.csv row and adds it to `chunk`.
 fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
+    // A repeat may leave what its origin states empty: `links` fills it in
+    // from the origin (and compares what is given).
+    let repeat = row.get(C_ORIGIN).is_some();
+    let stated_cell = |column: usize, report: &mut Report| {
+        if repeat {
+            row.get(column)
+        } else {
+            row.required(column, report)
+        }
+    };
     let dates = &mut chunk.dates;
-    let claimed = row
-        .required(C_CLAIMED, report)
-        .and_then(|text| date(dates, row, C_CLAIMED, text, report));
+    let claimed =
+        stated_cell(C_CLAIMED, report).and_then(|text| date(dates, row, C_CLAIMED, text, report));
     let published = row
         .get(C_PUBLISHED)
         .and_then(|text| date(dates, row, C_PUBLISHED, text, report));
@@ -154,7 +163,7 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
         );
         row.error(C_PUBLISHED, message, report);
     }
-    let qualifier = row.required(C_QUALIFIER, report).and_then(|text| {
+    let qualifier = stated_cell(C_QUALIFIER, report).and_then(|text| {
         let parsed = Qualifier::parse(text);
         if parsed.is_none() {
             let expected = Qualifier::ALL.map(Qualifier::as_str).join(", ");
@@ -168,15 +177,15 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
     });
     let claims = &mut chunk.claims;
     let mut record = Record::new(row.line, claims.text.len());
-    record.metric = row
-        .required(C_METRIC, report)
-        .map_or(Record::NONE, |m| chunk.metrics.code(m));
-    record.source = row
-        .required(C_SOURCE, report)
-        .map_or(Record::NONE, |s| chunk.sources.code(s));
+    record.metric = stated_cell(C_METRIC, report).map_or(Record::NONE, |m| chunk.metrics.code(m));
+    record.source = stated_cell(C_SOURCE, report).map_or(Record::NONE, |s| chunk.sources.code(s));
     record.claimed = claimed.map(|(window, _)| window);
     record.published = published.map(|(window, _)| window);
-    record.stated = qualifier.and_then(|q| stated(row, q, report));
+    record.stated = match qualifier {
+        _ if repeat => repeated(row, qualifier, report),
+        Some(qualifier) => stated(row, qualifier, report),
+        None => None,
+    };
     record.qualifier = qualifier;
     let cells = [
         (Cell::Id, slug(row, report)),

@@ -17,6 +17,10 @@ use crate::data::claims::{Cell, Record};
 use crate::data::{Metric, Source, Stated};
 use crate::parallel;
 
+/// Unknown origins get the nearest claim id as a hint only in files of at
+/// most this many rows: each hint is a pass over every id.
+const SUGGEST_ORIGINS_UP_TO: usize = 10_000;
+
 /// What a repeat that differs from its origin is told.
 const SAME_AS_ORIGIN: &str = "a repeat must state what its origin states";
 
@@ -55,6 +59,7 @@ pub fn check(
         }
         origins(claims, &found.origins, report);
     }
+    same_window(claims, report);
     if let Some(metrics) = metrics.filter(|_| claims.table.has(C_METRIC)) {
         let used: HashSet<&str> = claims.metrics.names.iter().map(String::as_str).collect();
         unclaimed(metrics, &used, "metric", report);
@@ -123,16 +128,30 @@ fn references<T>(
     if !codes.contains(&Record::NONE) {
         return Some(codes);
     }
+    // Each unknown id's message, with the nearest known id, made once.
+    let known = || target.rows.iter().filter_map(|r| r.id.as_deref());
+    let messages: Vec<Option<String>> = interned
+        .names
+        .iter()
+        .zip(&codes)
+        .map(|(id, &code)| {
+            (code == Record::NONE).then(|| {
+                let hint = crate::error::did_you_mean(id, known());
+                format!(
+                    "unknown {name} \"{id}\" (not an id in {}){hint}",
+                    target.file
+                )
+            })
+        })
+        .collect();
     for record in claims.claims.records() {
         let code = if column == C_METRIC {
             record.metric
         } else {
             record.source
         };
-        if codes.get(code as usize) == Some(&Record::NONE) {
-            let id = &interned.names[code as usize];
-            let message = format!("unknown {name} \"{id}\" (not an id in {})", target.file);
-            report.error(&claims.file, record.line, name, message);
+        if let Some(Some(message)) = messages.get(code as usize) {
+            report.error(&claims.file, record.line, name, message.clone());
         }
     }
     Some(codes)
@@ -152,14 +171,19 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
             let (row, origin) = (row as usize, claims.claims.cell(row as usize, Cell::Origin));
             let target = target.row(&claims.claims, row);
             parents.push((row, target));
-            match target {
-                None => {
-                    let file = &claims.file;
-                    let message = format!("unknown claim \"{origin}\" (not an id in {file})");
-                    report.error(file, claims.claims.record(row).line, "origin", message);
-                }
-                Some(target) if target != row => compare(claims, row, target, origin, &mut report),
-                Some(_) => {}
+            if target.is_none() {
+                let file = &claims.file;
+                // The nearest id is looked for among few claims only: each
+                // look is a pass over every id.
+                let rows = claims.claims.len();
+                let hint = if rows <= SUGGEST_ORIGINS_UP_TO {
+                    let ids = (0..rows).map(|r| claims.claims.id(r));
+                    crate::error::did_you_mean(origin, ids)
+                } else {
+                    String::new()
+                };
+                let message = format!("unknown claim \"{origin}\" (not an id in {file}){hint}");
+                report.error(file, claims.claims.record(row).line, "origin", message);
             }
         }
         (parents, report)
@@ -184,8 +208,30 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
     let file = &claims.file;
     let rows = &claims.claims;
     let starts = found.iter().map(|&(row, _)| row as usize);
-    let parent = |row: usize| Some(parent[row] as usize).filter(|_| parent[row] != u32::MAX);
-    for cycle in cycles(rows.len(), starts, parent) {
+    let parent_of = |row: usize| Some(parent[row] as usize).filter(|_| parent[row] != u32::MAX);
+    let cycles = cycles(rows.len(), starts, parent_of);
+    // Rows on a loop have no origin to take from; every other repeat is
+    // compared with its origin and takes what it left empty, origins
+    // first (a chain is walked up to a row already done, then down).
+    let mut done = vec![false; n];
+    for &member in cycles.iter().flatten() {
+        done[member] = true;
+    }
+    let mut path = Vec::new();
+    for &(row, _) in found {
+        let mut at = row as usize;
+        while let Some(origin) = parent_of(at).filter(|_| !done[at]) {
+            path.push((at, origin));
+            at = origin;
+        }
+        for (row, origin) in path.drain(..).rev() {
+            compare(claims, row, origin, report);
+            inherit(&mut claims.claims.records, row, origin);
+            done[row] = true;
+        }
+    }
+    let rows = &claims.claims;
+    for cycle in cycles {
         for &member in &cycle {
             let line = rows.record(member).line;
             let origin = rows.cell(member, Cell::Origin);
@@ -205,10 +251,13 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
 }
 
 /// Reports how repeat `row` differs from the claim `target` it names as
-/// origin (`id`).
-fn compare(claims: &ClaimRows, row: usize, target: usize, id: &str, report: &mut Report) {
+/// origin, in what it gives (what it leaves empty it takes: see
+/// [`inherit`]); `target` has every field it will have.
+fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
     let file = &claims.file;
-    let (claim, origin) = (claims.claims.record(row), claims.claims.record(target));
+    let rows = &claims.claims;
+    let id = rows.cell(row, Cell::Origin);
+    let (claim, origin) = (rows.record(row), rows.record(target));
     let metric = |code: u32| claims.metrics.names.get(code as usize);
     if let (Some(mine), Some(theirs)) = (metric(claim.metric), metric(origin.metric))
         && mine != theirs
@@ -217,6 +266,23 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, id: &str, report: &mut
             "claim \"{id}\" is of metric \"{theirs}\", not \"{mine}\" (a repeat must be of its origin's metric)"
         );
         report.error(file, claim.line, "origin", message);
+    }
+    let source = |code: u32| claims.sources.names.get(code as usize);
+    if let (Some(mine), Some(theirs)) = (source(claim.source), source(origin.source))
+        && mine != theirs
+    {
+        let message =
+            format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
+        report.error(file, claim.line, "source", message);
+    }
+    if let (Some(mine), Some(theirs)) = (claim.claimed, origin.claimed)
+        && (mine.start, mine.end) != (theirs.start, theirs.end)
+    {
+        let (mine, theirs) = (rows.cell(row, Cell::Claimed), rows.claimed(target).text);
+        let message = format!(
+            "\"{mine}\" differs from \"{theirs}\" in origin claim \"{id}\" ({SAME_AS_ORIGIN})"
+        );
+        report.error(file, claim.line, "claimed", message);
     }
     let (Some(mine), Some(theirs)) = (claim.qualifier, origin.qualifier) else {
         return;
@@ -246,6 +312,98 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, id: &str, report: &mut
                 format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
             report.error(file, claim.line, name, message);
         }
+    }
+}
+
+/// Gives repeat `row` what it left empty of what its origin `target`
+/// states (DESIGN 1, Repeats), so every later stage sees whole records.
+fn inherit(records: &mut [Record], row: usize, target: usize) {
+    let origin = records[target].clone();
+    let claim = &mut records[row];
+    if claim.metric == Record::NONE {
+        claim.metric = origin.metric;
+    }
+    if claim.source == Record::NONE {
+        claim.source = origin.source;
+    }
+    claim.claimed = claim.claimed.or(origin.claimed);
+    claim.qualifier = claim.qualifier.or(origin.qualifier);
+    claim.stated = claim.stated.or(origin.stated);
+}
+
+/// Warns about each claim (not a repeat, and with its numbers valid) with
+/// the source, metric and `claimed` window of an earlier one: which of them
+/// is current is then decided by id alone. Sorted keys, not a hash map: a million rows are a
+/// million cache misses in one.
+fn same_window(claims: &ClaimRows, report: &mut Report) {
+    let rows = &claims.claims;
+    // Each key packs metric, source, first and last day in as few bits as
+    // they need, so that with the row in the low bits a key is one u128:
+    // sorting those is about twice as fast as sorting (key, row) pairs.
+    let bits = |count: usize| usize::BITS - count.leading_zeros();
+    let (metric_bits, source_bits) = (
+        bits(claims.metrics.names.len()),
+        bits(claims.sources.names.len()),
+    );
+    let row_bits = bits(rows.len());
+    // Days of years 0000 to 9999 (all a date spec can name), from 0.
+    const DAY_BITS: u32 = 22;
+    let day = |d: crate::data::Day| {
+        let days = i64::from(chrono::Datelike::num_days_from_ce(&d)) + 366;
+        u128::from(days.clamp(0, (1 << DAY_BITS) - 1) as u32)
+    };
+    // Metrics are shared out over the cores, each sorting its own keys.
+    let parts = parallel::cores().min(rows.len() >> 16).max(1);
+    let found = parallel::map((0..parts).collect(), |part| {
+        let keys = rows
+            .records()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.metric as usize % parts == part)
+            .filter(|(_, r)| r.lens[Cell::Origin as usize] == 0)
+            // Rows with errors of their own are left out: a warning on
+            // them would only add to what must be fixed anyway.
+            .filter(|(_, r)| r.metric != Record::NONE && r.source != Record::NONE)
+            .filter(|(_, r)| r.stated.is_some())
+            .filter_map(|(row, r)| {
+                let window = r.claimed?;
+                let key = ((u128::from(r.metric) << source_bits | u128::from(r.source))
+                    << DAY_BITS
+                    | day(window.start))
+                    << DAY_BITS
+                    | day(window.end);
+                Some((key, row as u32))
+            });
+        let sorted: Vec<(u128, u32)> = if metric_bits + source_bits + 2 * DAY_BITS + row_bits <= 128
+        {
+            let mut packed: Vec<u128> = keys
+                .map(|(key, row)| key << row_bits | u128::from(row))
+                .collect();
+            packed.sort_unstable();
+            let low = (1u128 << row_bits) - 1;
+            packed
+                .iter()
+                .map(|&k| (k >> row_bits, (k & low) as u32))
+                .collect()
+        } else {
+            let mut pairs: Vec<(u128, u32)> = keys.collect();
+            pairs.sort_unstable();
+            pairs
+        };
+        let mut found = Vec::new();
+        for same in sorted.chunk_by(|a, b| a.0 == b.0) {
+            found.extend(same[1..].iter().map(|&(_, row)| (row, same[0].1)));
+        }
+        found
+    });
+    for (row, first) in found.into_iter().flatten() {
+        let message = format!(
+            "claim \"{}\" has the same source, metric and claimed window (which of the two is \
+             current is then decided by id; if one repeats the other, give it origin)",
+            rows.id(first as usize)
+        );
+        let line = rows.record(row as usize).line;
+        report.warning(&claims.file, line, "claimed", message);
     }
 }
 

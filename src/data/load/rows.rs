@@ -135,9 +135,9 @@ fn read<T: Send>(
 
 /// The numbers of a claim row, checked against its qualifier.
 pub(super) fn stated(row: &Row<'_>, qualifier: Qualifier, report: &mut Report) -> Option<Stated> {
-    let value = number(row, C_VALUE, report);
-    let low = number(row, C_LOW, report);
-    let high = number(row, C_HIGH, report);
+    let value = claimed_number(row, C_VALUE, report);
+    let low = claimed_number(row, C_LOW, report);
+    let high = claimed_number(row, C_HIGH, report);
     let shape = |column: usize, wanted: bool, report: &mut Report| {
         let given = row.get(column).is_some();
         let message = match (wanted, given) {
@@ -172,6 +172,37 @@ pub(super) fn stated(row: &Row<'_>, qualifier: Qualifier, report: &mut Report) -
         return None;
     }
     Some(Stated::Range(low, high))
+}
+
+/// The numbers of a repeat (a row with `origin`): none given (they are the
+/// origin's), or as for any claim, checked against the qualifier when it is
+/// given, else by their shape (value alone, or low and high).
+pub(super) fn repeated(
+    row: &Row<'_>,
+    qualifier: Option<Qualifier>,
+    report: &mut Report,
+) -> Option<Stated> {
+    let given = [C_VALUE, C_LOW, C_HIGH].map(|column| row.get(column).is_some());
+    if given == [false; 3] {
+        return None;
+    }
+    if let Some(qualifier) = qualifier {
+        return stated(row, qualifier, report);
+    }
+    let value = claimed_number(row, C_VALUE, report);
+    let low = claimed_number(row, C_LOW, report);
+    let high = claimed_number(row, C_HIGH, report);
+    match given {
+        [true, false, false] => value.map(Stated::Value),
+        [false, true, true] => Some(Stated::Range(low?, high?)),
+        _ => {
+            let message = "give value, or low and high, or leave all three empty to take \
+                           the origin's"
+                .to_owned();
+            row.error(C_VALUE, message, report);
+            None
+        }
+    }
 }
 
 /// Checks one sources.csv row.
@@ -306,6 +337,40 @@ pub(super) fn number(row: &Row<'_>, column: usize, report: &mut Report) -> Optio
         .ok()
 }
 
+/// [`number`] for value, low and high, which warns when the number looks
+/// like thousands written with a dot (`10.100`, the Italian or Danish way).
+fn claimed_number(row: &Row<'_>, column: usize, report: &mut Report) -> Option<f64> {
+    let value = number(row, column, report)?;
+    if let Some(text) = row.get(column).filter(|text| dotted_thousands(text)) {
+        let grouped = text.replacen('.', ",", 1);
+        let plain = text.replacen('.', "", 1);
+        let message = format!(
+            "\"{text}\" reads as {value}; if it means {grouped} (a dot as thousands separator, \
+             the Italian or Danish way), write {plain} (or \"{grouped}\")"
+        );
+        row.warning(column, message, report);
+    }
+    Some(value)
+}
+
+/// Whether `text` is 1 to 3 digits (not starting with 0), a dot and
+/// exactly three digits: a number a reader would take for thousands.
+fn dotted_thousands(text: &str) -> bool {
+    // Most numbers fail this first test, which reads no more than a byte.
+    if !(5..=7).contains(&text.len()) || text.as_bytes()[text.len() - 4] != b'.' {
+        return false;
+    }
+    let Some((whole, fraction)) = text.split_once('.') else {
+        return false;
+    };
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&whole.len())
+        && !whole.starts_with('0')
+        && digits(whole)
+        && fraction.len() == 3
+        && digits(fraction)
+}
+
 /// The optional quote; warns when it is missing.
 pub(super) fn quote<'a>(row: &Row<'a>, report: &mut Report) -> Option<&'a str> {
     let quote = row.get(C_QUOTE);
@@ -321,6 +386,19 @@ pub(super) fn quote<'a>(row: &Row<'a>, report: &mut Report) -> Option<&'a str> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    // 10.100 looks like thousands with a dot; 0.125, 10.1, 1000.100 and 10.1000 do not.
+    #[test]
+    fn dotted_thousands_only() {
+        for yes in ["10.100", "1.500", "999.000"] {
+            assert!(dotted_thousands(yes), "{yes}");
+        }
+        for no in [
+            "0.125", "10.1", "1000.100", "10.1000", "10100", "1.5e3", ".100",
+        ] {
+            assert!(!dotted_thousands(no), "{no}");
+        }
+    }
 
     // Slugs start with a lowercase letter or digit and use only a-z, 0-9, _ and -.
     #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use csv::{ByteRecord, StringRecord};
 
-use super::chunks;
+use super::{chunks, quoting};
 use crate::data::{Diagnostic, Severity};
 use crate::error::bounded;
 use crate::{input, parallel};
@@ -58,6 +58,9 @@ pub struct Table {
     index: Vec<Option<usize>>,
     /// How many cells the header has.
     pub(super) width: usize,
+    /// Whether a CR alone ends a line somewhere: the csv crate counts only
+    /// `\n`, so lines are then counted by `quoting::breaks` instead.
+    pub(super) lone_cr: bool,
 }
 
 impl Table {
@@ -114,9 +117,56 @@ impl Table {
             );
             return None;
         }
+        // A header with malformed quoting is not a header one can map (an
+        // unclosed quote takes in the whole file): that one error is all.
+        let start = header.position().map_or(0, |p| p.byte() as usize);
+        // Past the blank lines the csv crate skipped before the header.
+        let blank = data.get(start..).unwrap_or_default();
+        let start = start
+            + blank
+                .iter()
+                .take_while(|&&b| matches!(b, b'\r' | b'\n'))
+                .count();
+        let end = (reader.position().byte() as usize).min(data.len());
+        let raw = data.get(start..end).unwrap_or_default();
+        if let Some(problem) = quoting::malformed(raw) {
+            let line = line_and_column(&data, start).0;
+            let (line, message) = quoting::describe(problem, raw, line);
+            report.error(&file, line, "", message);
+            return None;
+        }
+        let names: Vec<&str> = header
+            .iter()
+            .map(|cell| std::str::from_utf8(cell.trim_ascii()).unwrap_or_default())
+            .collect();
+        // Excel saves "CSV" with `;` where the decimal comma is the custom:
+        // the header is then one cell, and every row would be reported.
+        if let [only] = names[..]
+            && only.contains(';')
+        {
+            let message = "the file is separated by semicolons, not commas (Excel's European \
+                           default): save it as CSV, comma-separated"
+                .to_owned();
+            report.error(&file, 1, "", message);
+            return None;
+        }
+        let columns = || schema.iter().map(|(column, _)| *column);
+        let near = |name: &str| crate::error::nearest(name, columns());
+        // Not the file it should be (a link to another file, say): one
+        // line, and none of the header quoted, which may be anything.
+        let expected_somewhere = |name: &&str| {
+            columns().any(|c| c == *name) || name.starts_with("x_") || near(name).is_some()
+        };
+        if !names.iter().any(expected_somewhere) {
+            let message = format!(
+                "header names none of the expected columns (expected {expected}): is this a {name}?"
+            );
+            report.error(&file, 1, "", message);
+            return None;
+        }
         let mut index = vec![None; schema.len()];
-        for (position, cell) in header.iter().enumerate() {
-            let name = std::str::from_utf8(cell.trim_ascii()).unwrap_or_default();
+        let mut unknown = Vec::new();
+        for (position, &name) in names.iter().enumerate() {
             let known = schema.iter().position(|(column, _)| *column == name);
             match known {
                 _ if name.is_empty() => {
@@ -135,12 +185,27 @@ impl Table {
                     None => index[k] = Some(position),
                 },
                 None if name.starts_with("x_") => {}
-                None => {
-                    let message =
-                        format!("unknown column (expected {expected}, or a name starting with x_)");
-                    report.error(&file, 1, name, message);
-                }
+                None => unknown.push((position, name)),
             }
+        }
+        // A name that differs from a missing column by case or a typo is
+        // that column: one hint, and its cells are checked as that column's
+        // (rather than "required column is missing" and an error per row).
+        for (position, name) in unknown {
+            let hint = near(name).and_then(|column| {
+                let k = schema.iter().position(|(c, _)| *c == column)?;
+                index[k].is_none().then(|| {
+                    index[k] = Some(position);
+                    column
+                })
+            });
+            let message = match hint {
+                Some(column) => format!("unknown column (did you mean \"{column}\"?)"),
+                None => {
+                    format!("unknown column (expected {expected}, or a name starting with x_)")
+                }
+            };
+            report.error(&file, 1, name, message);
         }
         for ((name, required), at) in schema.iter().zip(&index) {
             if *required && at.is_none() {
@@ -148,12 +213,14 @@ impl Table {
             }
         }
         let width = header.len();
+        let lone_cr = quoting::has_lone_cr(&data);
         Some(Table {
             file,
             schema,
             data,
             index,
             width,
+            lone_cr,
         })
     }
 
@@ -161,6 +228,16 @@ impl Table {
     /// hundreds of megabytes); the header map stays for [`Table::has`].
     pub fn release(&mut self) {
         crate::drop_in_background(std::mem::take(&mut self.data));
+    }
+
+    /// The schema name of the header's cell at `position` ("" for an
+    /// `x_` column or one beyond the header).
+    pub(super) fn header_name(&self, position: usize) -> &'static str {
+        self.index
+            .iter()
+            .position(|&at| at == Some(position))
+            .and_then(|k| self.schema.get(k))
+            .map_or("", |(name, _)| name)
     }
 
     /// Whether the header has schema column `column`.
@@ -175,6 +252,9 @@ pub struct Row<'a> {
     record: &'a StringRecord,
     /// The physical line the row starts on.
     pub line: usize,
+    /// Only the id cell is read: the row's quoting is malformed, so its
+    /// other cells are not what the user wrote (and were not checked).
+    id_only: bool,
 }
 
 impl<'a> Row<'a> {
@@ -184,12 +264,24 @@ impl<'a> Row<'a> {
             table,
             record,
             line,
+            id_only: false,
+        }
+    }
+
+    /// Row `record` of which only the id cell is read (see `id_only`).
+    pub(super) fn id_only(table: &'a Table, record: &'a StringRecord, line: usize) -> Row<'a> {
+        Row {
+            id_only: true,
+            ..Row::new(table, record, line)
         }
     }
 
     /// The trimmed cell of schema column `column`; `None` when the column
     /// is absent or the cell is empty (empty = missing).
     pub fn get(&self, column: usize) -> Option<&'a str> {
+        if self.id_only && column != 0 {
+            return None;
+        }
         let at = self.table.index.get(column).copied().flatten()?;
         let cell = self.record.get(at)?.trim_ascii();
         Some(cell).filter(|c| !c.is_empty())
@@ -270,11 +362,16 @@ pub(super) fn reader(data: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(data)
 }
 
-/// The 1-based physical line and byte column of byte `at`.
+/// The 1-based physical line and byte column of byte `at` (a CR alone
+/// ends a line too).
 fn line_and_column(data: &[u8], at: usize) -> (usize, usize) {
     let before = &data[..at.min(data.len())];
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+    let line = 1 + quoting::breaks(before, data.get(at).copied());
+    let column = 1 + before
+        .iter()
+        .rev()
+        .take_while(|&&b| b != b'\n' && b != b'\r')
+        .count();
     (line, column)
 }
 
@@ -305,5 +402,6 @@ mod tests {
     fn lines_and_columns() {
         assert_eq!(line_and_column(b"ab\ncd\xff", 5), (2, 3));
         assert_eq!(line_and_column(b"\xff", 0), (1, 1));
+        assert_eq!(line_and_column(b"a\rb\r\ncd\xff", 7), (3, 3));
     }
 }

@@ -1,0 +1,111 @@
+//! `rangefinder check`: one mistake, one message that says how to fix it
+//! (issue 13): an unquoted thousands comma, a header typed in another case
+//! or with a typo, a file separated by `;`, a file that is not the one
+//! named, unknown ids with the nearest known one, and the warnings for
+//! numbers with a dot as thousands separator and claims of one source on
+//! one metric with the same window.
+
+use super::{C1, C2, HEADER, METRICS, SOURCES, claims, data, fails_with};
+
+// An unquoted 11,300 splits into two cells and shifts every later one: one
+// message naming the comma, not one per shifted cell.
+#[test]
+fn unquoted_thousands_comma() {
+    fails_with(
+        &["c3,kp_kursk,2024-11-06,ua_hur,exact,11,300,,,doc,,,q"],
+        "d/claims.csv:4: value: the comma in 11,300 splits the cell in two, so the row has one \
+         cell too many (quote the cell: \"11,300\", or write 11300)\n",
+    );
+}
+
+// A header cell in another case or with a typo gets one hint, and its
+// cells are still checked as that column's (no "required column is
+// missing", no error per row).
+#[test]
+fn header_case_and_typo() {
+    let header = HEADER
+        .replace("value", "Value")
+        .replace("qualifier", "qualifer");
+    let text = format!("{header}\n{C1}\n{C2}\n");
+    data(&text, SOURCES, METRICS).run().code(1).stderr(
+        "d/claims.csv:1: Value: unknown column (did you mean \"value\"?)\n\
+         d/claims.csv:1: qualifer: unknown column (did you mean \"qualifier\"?)\n",
+    );
+}
+
+// A file Excel saved with `;` is one message, not one per row.
+#[test]
+fn semicolon_separated() {
+    data(&claims(&[]).replace(',', ";"), SOURCES, METRICS)
+        .run()
+        .code(1)
+        .stderr(
+            "d/claims.csv:1: the file is separated by semicolons, not commas (Excel's European \
+             default): save it as CSV, comma-separated\n",
+        );
+}
+
+// A header naming none of the columns (a claims.csv linked to a secrets
+// file) is one error that does not echo the file.
+#[test]
+fn not_a_claims_file() {
+    data("AWS_SECRET_ACCESS_KEY=abc123\nfoo=bar\n", SOURCES, METRICS)
+        .run()
+        .code(1)
+        .stderr(
+            "d/claims.csv:1: header names none of the expected columns (expected id, metric, \
+             claimed, source, qualifier, value, low, high, document, outlet, published, origin, \
+             quote, notes): is this a claims.csv?\n",
+        );
+}
+
+// Unknown metric and source ids are given the nearest known id.
+#[test]
+fn unknown_ids_name_the_nearest() {
+    fails_with(
+        &[
+            "c3,kp_kurks,2024-11-06,ua_hur,exact,5,,,doc,,,q",
+            "c4,kp_kursk,2024-11-06,ua_hurr,exact,5,,,doc,,,q",
+        ],
+        "d/claims.csv:4: metric: unknown metric \"kp_kurks\" (not an id in d/metrics.csv) (did \
+         you mean \"kp_kursk\"?)\n\
+         d/claims.csv:5: source: unknown source \"ua_hurr\" (not an id in d/sources.csv) (did \
+         you mean \"ua_hur\"?)\n",
+    );
+}
+
+// 10.100 may be 10,100 written the Italian or Danish way: a warning.
+#[test]
+fn dot_as_thousands_separator() {
+    data(
+        &claims(&["c3,kp_kursk,2024-11-06,ua_hur,exact,10.100,,,doc,,,q"]),
+        SOURCES,
+        METRICS,
+    )
+    .run()
+    .code(0)
+    .stdout(
+        "d/claims.csv:4: warning: value: \"10.100\" reads as 10.1; if it means 10,100 (a dot as \
+         thousands separator, the Italian or Danish way), write 10100 (or \"10,100\")\n\
+         ok: 3 claims, 2 sources, 1 metrics, 1 warnings\n",
+    );
+}
+
+// Two claims of one source on one metric with the same claimed window: the
+// later is warned about, naming the other.
+#[test]
+fn same_source_metric_and_window() {
+    data(
+        &claims(&["c3,kp_kursk,2024-11-04,ua_hur,exact,5,,,doc,,,q"]),
+        SOURCES,
+        METRICS,
+    )
+    .run()
+    .code(0)
+    .stdout(
+        "d/claims.csv:4: warning: claimed: claim \"c1\" has the same source, metric and \
+         claimed window (which of the two is current is then decided by id; if one repeats \
+         the other, give it origin)\n\
+         ok: 3 claims, 2 sources, 1 metrics, 1 warnings\n",
+    );
+}
