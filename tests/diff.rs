@@ -255,3 +255,43 @@ fn diff_of_nothing() {
         "HEAD ({head}) → working tree: no metric changed: no claim changed\n"
     ));
 }
+
+// A claim that became stale moved the figures without any claim changing:
+// the diff says which (here metrics.csv gains `stale_after` = 30 for troops
+// in Russia, as of 2025-03-07 every current claim there is older, and the
+// figures have no live claim left).
+#[test]
+fn diff_names_claims_that_became_stale() {
+    let test = seeded();
+    let metrics = std::fs::read_to_string(test.path().join("data/metrics.csv")).unwrap();
+    let mut lines: Vec<String> = metrics.lines().map(str::to_owned).collect();
+    lines[0].push_str(",stale_after");
+    for line in &mut lines[1..] {
+        let days = if line.starts_with("kp_troops_russia,") {
+            "30"
+        } else {
+            ""
+        };
+        line.push(',');
+        line.push_str(days);
+    }
+    std::fs::write(
+        test.path().join("data/metrics.csv"),
+        lines.join("\n") + "\n",
+    )
+    .unwrap();
+    let run = test.run_with(&["diff", "--format", "text"]).code(0);
+    assert!(
+        run.stdout.contains(
+            "moved ua_hur: current claim hur_russia_2024_10_24 approx 12,000 on 2024-10-24 \
+             became stale (it no longer counts)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("metric edited") || run.stdout.contains("stale_after"),
+        "{}",
+        run.stdout
+    );
+}

@@ -238,6 +238,38 @@ mod tests {
                 prop_assert_eq!(r.gap.to_bits(), p.gap.to_bits());
             }
         }
+
+        // Corroboration from the words of docs/figures.md: the number of
+        // *other affiliations* with a live claim that agrees with this one,
+        // where two claims agree when their intervals intersect, except that
+        // a denial ([0, 0]) agrees only with another denial.
+        #[test]
+        fn corroboration_matches_brute_force(claims in prop::collection::vec(claim(), 0..9)) {
+            let denial = |c: &Claim| c.0 == 0.0 && c.1 == Some(0.0);
+            let agree = |a: &Claim, b: &Claim| {
+                if denial(a) || denial(b) {
+                    return denial(a) && denial(b);
+                }
+                let end = |c: &Claim| c.1.unwrap_or(f64::INFINITY);
+                a.0 <= end(b) && b.0 <= end(a)
+            };
+            let brute: Vec<usize> = claims
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let mut others: Vec<u32> = claims
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, b)| j != i && b.3 != a.3 && agree(a, b))
+                        .map(|(_, b)| b.3)
+                        .collect();
+                    others.sort_unstable();
+                    others.dedup();
+                    others.len()
+                })
+                .collect();
+            prop_assert_eq!(by_rust(&claims).1, brute);
+        }
     }
 
     /// Three current claims: [10, 12] and [11, ∞) by two affiliations, and

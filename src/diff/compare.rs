@@ -239,6 +239,13 @@ pub fn sources(data: &Dataset) -> Table {
                 ("kind", s.kind.map_or("", |k| k.as_str()).to_owned()),
                 ("reliability", s.reliability.to_string()),
                 ("notes", s.notes.clone().unwrap_or_default()),
+                ("short", s.short.clone().unwrap_or_default()),
+                (
+                    "color",
+                    s.color
+                        .map(|[r, g, b]| format!("#{r:02x}{g:02x}{b:02x}"))
+                        .unwrap_or_default(),
+                ),
             ];
             (s.id.clone(), fields)
         })
@@ -255,6 +262,10 @@ pub fn metrics(data: &Dataset) -> Table {
                 ("unit", m.unit.clone()),
                 ("tolerance", number(m.tolerance)),
                 ("description", m.description.clone().unwrap_or_default()),
+                (
+                    "stale_after",
+                    m.stale_after.map(|d| d.to_string()).unwrap_or_default(),
+                ),
             ];
             (m.id.clone(), fields)
         })

@@ -37,7 +37,7 @@ fn edit(e: &Edit<ClaimRef>) -> Value {
 fn current(c: Option<&Current>) -> Value {
     c.map_or(
         Value::Null,
-        |c| json!({ "id": c.id, "stated": c.stated, "claimed": c.claimed }),
+        |c| json!({ "id": c.id, "stated": c.stated, "claimed": c.claimed, "stale": c.stale }),
     )
 }
 

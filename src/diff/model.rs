@@ -50,6 +50,8 @@ pub struct Current {
     pub id: String,
     pub stated: String,
     pub claimed: String,
+    /// Older than the metric's `stale_after` on that side: in no figure.
+    pub stale: bool,
 }
 
 impl Current {
@@ -58,6 +60,7 @@ impl Current {
             id: claim.id.clone(),
             stated: compare::stated(claim.qualifier, claim.stated),
             claimed: claim.claimed.text.clone(),
+            stale: claim.stale,
         }
     }
 }

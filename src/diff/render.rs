@@ -124,6 +124,15 @@ fn edit(e: &Edit<ClaimRef>, escape: Escape) -> String {
 /// A moved current claim in words.
 fn moved(m: &Moved, escape: Escape) -> String {
     let what = match (&m.before, &m.after) {
+        // Only its staleness changed: it left the figures, or came back.
+        (Some(x), Some(y)) if x.id == y.id && x.stated == y.stated && x.claimed == y.claimed => {
+            let became = if y.stale {
+                "became stale (it no longer counts)"
+            } else {
+                "is no longer stale (it counts again)"
+            };
+            format!("current claim {} {became}", current(y, escape))
+        }
         (Some(x), Some(y)) if x.id == y.id => format!(
             "current claim {} edited: {} on {} → {} on {}",
             escape(&x.id),
@@ -142,7 +151,9 @@ fn moved(m: &Moved, escape: Escape) -> String {
         (None, None) => "no current claim".to_owned(),
     };
     let because = if m.because.is_empty() {
-        " (no claim of it changed: the day the figures are as of moved)".to_owned()
+        " (no claim of it changed: the day the figures are as of, or the metric's \
+         stale_after, moved)"
+            .to_owned()
     } else {
         let ids: Vec<String> = m.because.iter().map(|i| escape(i)).collect();
         format!(" (by {})", ids.join(", "))
