@@ -20,6 +20,7 @@ use polars::prelude::*;
 use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, DateSpec, Day, Qualifier, Stated};
 use crate::error::{Error, Result};
+use crate::parallel;
 
 /// A closed interval of the quantity; `high == None` is open above (+∞).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -310,19 +311,39 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
     let frames = frames::build_rows(dataset, &found.rows)?;
     let day = day_number(as_of);
     let known = asof::known(asof::origins(frames.claims.lazy()), day);
-    let mut groups = figures::figures(known, claims, &stale_after(dataset))?;
+    let groups = figures::figures(known, claims, &stale_after(dataset))?;
     let further = scan::Further::new(claims, found.further);
     let catalog = views::Catalog::new(dataset, &further, as_of);
-    let metrics = dataset
-        .metrics
-        .iter()
+    // Each metric's group (an empty one when no claim is known), by code.
+    let mut by_code: Vec<figures::Group> =
+        dataset.metrics.iter().map(|_| Default::default()).collect();
+    for ((code, group_day), group) in groups {
+        if let (true, Some(slot)) = (group_day == day, by_code.get_mut(code as usize)) {
+            *slot = group;
+        }
+    }
+    // Building the views copies every current claim's text: with many
+    // metrics (100,000 in one notebook) it shares out over the cores, in
+    // metric order.
+    let share = by_code.len().div_ceil(parallel::cores()).max(4096);
+    let parts: Vec<(usize, &mut [figures::Group])> = by_code
+        .chunks_mut(share)
         .enumerate()
-        .map(|(code, metric)| {
-            let group = groups.remove(&(code as u32, day)).unwrap_or_default();
-            let view = views::metric_view(&catalog, metric, as_of, group);
-            (metric.id.clone(), view)
-        })
+        .map(|(k, chunk)| (k * share, chunk))
         .collect();
+    let metrics = parallel::map(parts, |(start, chunk)| {
+        chunk
+            .iter_mut()
+            .zip(&dataset.metrics[start..])
+            .map(|(group, metric)| {
+                let view = views::metric_view(&catalog, metric, as_of, std::mem::take(group));
+                (metric.id.clone(), view)
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     Ok(Analysis { as_of, metrics })
 }
 

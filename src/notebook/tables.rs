@@ -8,26 +8,32 @@ use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
 use super::format::{NONE, further, id, interval, lines, qualifier, stated, stated_number};
+use crate::parallel;
 use crate::render::words;
 
 /// `ranges`: one row per metric.
 pub fn ranges(views: &[&MetricView]) -> String {
-    let rows: Vec<Vec<String>> = views
-        .iter()
-        .map(|v| {
-            let mut row = vec![markdown::escape(&v.label)];
-            match v.range {
-                Some(r) => row.extend([render::span(r.low, r.high), render::number(r.median)]),
-                None => row.extend([NONE.into(), NONE.into()]),
-            }
-            row.push(words::consensus(v.consensus.as_ref()));
-            row.push(words::agreement(v.consensus.as_ref()));
-            row.push(words::bounds(&v.bounds));
-            row.push(v.range.map_or(0, |r| r.sources).to_string());
-            row.push(v.range.map_or(0, |r| r.affiliations).to_string());
-            row
-        })
-        .collect();
+    let row = |v: &&MetricView| {
+        let mut row = vec![markdown::escape(&v.label)];
+        match v.range {
+            Some(r) => row.extend([render::span(r.low, r.high), render::number(r.median)]),
+            None => row.extend([NONE.into(), NONE.into()]),
+        }
+        row.push(words::consensus(v.consensus.as_ref()));
+        row.push(words::agreement(v.consensus.as_ref()));
+        row.push(words::bounds(&v.bounds));
+        row.push(v.range.map_or(0, |r| r.sources).to_string());
+        row.push(v.range.map_or(0, |r| r.affiliations).to_string());
+        row
+    };
+    // Formatting is a few microseconds a row: a cell of 100,000 metrics
+    // shares its rows over the cores (in order: parts are joined as split).
+    let rows: Vec<Vec<String>> = parallel::in_parts(views.len(), 4096, |part| {
+        views[part].iter().map(row).collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     markdown::table(
         &[
             ("Quantity", Align::Left),
