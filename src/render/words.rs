@@ -13,22 +13,29 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// The consensus stretch alone: "11,000", "10,000–11,000".
+fn stretch(c: &Consensus) -> String {
+    interval(&Interval {
+        low: c.low,
+        high: c.high,
+    })
+}
+
+/// "1 other stretch ties", "2 other stretches tie".
+fn ties(n: usize) -> String {
+    format!(
+        "{n} {}",
+        plural(n, "other stretch ties", "other stretches tie")
+    )
+}
+
 /// The consensus stretch, with the count of tied stretches: "11,000",
 /// "10,000–11,000 (1 other stretch ties)", or "none".
 pub fn consensus(consensus: Option<&Consensus>) -> String {
-    let Some(c) = consensus else {
-        return NONE.to_string();
-    };
-    let stretch = interval(&Interval {
-        low: c.low,
-        high: c.high,
-    });
-    match c.others {
-        0 => stretch,
-        n => format!(
-            "{stretch} ({n} {})",
-            plural(n, "other stretch ties", "other stretches tie")
-        ),
+    match consensus {
+        None => NONE.to_string(),
+        Some(c) if c.others == 0 => stretch(c),
+        Some(c) => format!("{} ({})", stretch(c), ties(c.others)),
     }
 }
 
@@ -51,19 +58,14 @@ pub fn agreement(consensus: Option<&Consensus>) -> String {
 /// The stretch with its agreement: "11,000 (2 of 3 estimates)",
 /// "10,000 (2 of 4 estimates; 1 other stretch ties)", or "none".
 pub fn consensus_with_agreement(consensus: Option<&Consensus>) -> String {
-    let Some(c) = consensus else {
-        return NONE.to_string();
-    };
-    let stretch = interval(&Interval {
-        low: c.low,
-        high: c.high,
-    });
-    let support = agreement(Some(c));
-    match c.others {
-        0 => format!("{stretch} ({support})"),
-        n => format!(
-            "{stretch} ({support}; {n} {})",
-            plural(n, "other stretch ties", "other stretches tie")
+    match consensus {
+        None => NONE.to_string(),
+        Some(c) if c.others == 0 => format!("{} ({})", stretch(c), agreement(Some(c))),
+        Some(c) => format!(
+            "{} ({}; {})",
+            stretch(c),
+            agreement(Some(c)),
+            ties(c.others)
         ),
     }
 }
