@@ -73,8 +73,8 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
                 range_after: after.range,
                 consensus_before: before.consensus,
                 consensus_after: after.consensus,
-                bounds_before: catalog.bounds(&before.bounds),
-                bounds_after: catalog.bounds(&after.bounds),
+                bounds_before: before.bounds,
+                bounds_after: after.bounds,
             }
         })
         .collect();

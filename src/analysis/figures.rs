@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Consensus, Interval, RangeSummary, asof, summary};
+use super::{Bound, Bounds, Consensus, Interval, RangeSummary, asof, summary};
 use crate::data::frames::day_number;
 use crate::data::{Claims, Stated};
 use crate::error::{Error, Result};
@@ -39,8 +39,8 @@ pub struct Group {
     pub current: Vec<Current>,
     pub range: Option<RangeSummary>,
     pub consensus: Option<Consensus>,
-    /// The bounds, each bound named by its claims.csv row.
-    pub bounds: summary::Bounds,
+    /// Floor and ceiling beside the consensus.
+    pub bounds: Bounds,
 }
 
 /// Current claims, range and consensus for every (metric, day) present in
@@ -91,7 +91,7 @@ fn of_current(
                 high: high[i],
             },
             point: point[i],
-            stale: is_stale(claims, row, day, days),
+            stale: summary::is_stale(day_number(claims.claimed_window(row).end), day, days),
         });
     }
     for group in groups.values_mut() {
@@ -100,24 +100,23 @@ fn of_current(
         group.range = summary::range(&summed);
         group.consensus = summary::consensus(&summed);
         let bounds = summary::bounds(&summed, group.consensus.as_ref());
-        let row = |(value, at): (f64, usize)| live.get(at).map(|c| (value, c.row));
-        group.bounds = summary::Bounds {
-            floor: bounds.floor.and_then(row),
-            ceiling: bounds.ceiling.and_then(row),
-            ..bounds
+        // A bound names its claim by position among the live claims.
+        let bound = |(value, at): (f64, usize)| {
+            live.get(at).map(|c| Bound {
+                value,
+                claim: claims.id(c.row).to_owned(),
+            })
+        };
+        group.bounds = Bounds {
+            floor: bounds.floor.and_then(bound),
+            ceiling: bounds.ceiling.and_then(bound),
+            floors: bounds.floors,
+            ceilings: bounds.ceilings,
+            floors_consistent: bounds.floors_consistent,
+            ceilings_consistent: bounds.ceilings_consistent,
         };
     }
     Ok(groups)
-}
-
-/// Whether claim `row`, current as of day number `day`, is stale on a
-/// metric with `stale_after` = `days` (docs/figures.md: its `claimed` window ends
-/// more than that many days before the day).
-pub fn is_stale(claims: &Claims, row: usize, day: i32, days: Option<u32>) -> bool {
-    days.is_some_and(|days| {
-        let end = day_number(claims.claimed_window(row).end);
-        i64::from(day) - i64::from(end) > i64::from(days)
-    })
 }
 
 /// A current claim as range, consensus and bounds read it.

@@ -185,9 +185,7 @@ impl Known {
         };
         // Stale as of the snapshot's day: left out of its figures.
         let stale = |i: usize, day: Day| {
-            self.stale_after.is_some_and(|days| {
-                i64::from(day_number(day)) - i64::from(day_number(self.end[i])) > i64::from(days)
-            })
+            summary::is_stale(day_number(self.end[i]), day_number(day), self.stale_after)
         };
         let order = &self.order;
         let mut kept: BTreeMap<u32, usize> = BTreeMap::new();

@@ -73,6 +73,13 @@ pub struct Bounds {
     pub ceilings_consistent: Option<usize>,
 }
 
+/// Whether a current claim whose `claimed` window ends on day number `end`
+/// is stale as of day number `as_of` on a metric with `stale_after`
+/// (docs/figures.md: it ends more than that many days before).
+pub fn is_stale(end: i32, as_of: i32, stale_after: Option<u32>) -> bool {
+    stale_after.is_some_and(|days| i64::from(as_of) - i64::from(end) > i64::from(days))
+}
+
 /// The range of `claims` (one per source); `None` when empty.
 pub fn range(claims: &[Claim]) -> Option<RangeSummary> {
     let first = claims.first()?;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::figures::{Current, Group};
 use super::pairs::{self, Side};
 use super::scan::Further;
-use super::{Bound, Bounds, ClaimView, Interval, MetricView, Report, summary};
+use super::{ClaimView, Interval, MetricView, Report};
 use crate::data::claims::Cell;
 use crate::data::{Dataset, Day, Metric};
 
@@ -106,23 +106,6 @@ impl<'a> Catalog<'a> {
         }
     }
 
-    /// The bounds of a group, their claims named by id.
-    pub fn bounds(&self, bounds: &summary::Bounds) -> Bounds {
-        let claims = &self.dataset.claims;
-        let bound = |(value, row): (f64, usize)| Bound {
-            value,
-            claim: claims.id(row).to_owned(),
-        };
-        Bounds {
-            floor: bounds.floor.map(bound),
-            ceiling: bounds.ceiling.map(bound),
-            floors: bounds.floors,
-            ceilings: bounds.ceilings,
-            floors_consistent: bounds.floors_consistent,
-            ceilings_consistent: bounds.ceilings_consistent,
-        }
-    }
-
     /// The view of a current claim, with its corroboration.
     pub fn current(&self, current: &Current, corroboration: usize) -> ClaimView {
         ClaimView {
@@ -156,7 +139,7 @@ pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group)
         current,
         range: group.range,
         consensus: group.consensus,
-        bounds: catalog.bounds(&group.bounds),
+        bounds: group.bounds,
         pairs: None,
     }
 }
