@@ -35,7 +35,7 @@ pub struct Current {
 /// Every figure of one (metric, day), over its live (not stale) claims.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
-    /// Current claims, stale ones included, in no particular order.
+    /// Current claims, stale ones included, by source row.
     pub current: Vec<Current>,
     pub range: Option<RangeSummary>,
     pub consensus: Option<Consensus>,
@@ -95,6 +95,9 @@ fn of_current(
         });
     }
     for group in groups.values_mut() {
+        // By source row, whatever order the query gave: a bound's claim on
+        // a tie is then the same in every command (docs/figures.md).
+        group.current.sort_by_key(|c| c.source);
         let live: Vec<&Current> = group.current.iter().filter(|c| !c.stale).collect();
         let summed: Vec<summary::Claim> = live.iter().map(|c| claim(claims, c)).collect();
         group.range = summary::range(&summed);
