@@ -150,6 +150,23 @@ fn latest_in_parts(
     Latest { rows, further }
 }
 
+/// The origin claims whose `claimed` window ends after `since` and on or
+/// before `as_of`: the claims new between the two days, ascending.
+pub fn new_between(claims: &Claims, since: Day, as_of: Day) -> Vec<usize> {
+    let records = claims.records();
+    in_parts(records.len(), MIN_PART, |range| {
+        range
+            .filter(|&row| {
+                let end = claims.claimed_window(row).end;
+                records[row].root as usize == row && since < end && end <= as_of
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// What [`by_metric`] finds in one pass.
 #[derive(Debug, Clone, Default)]
 pub struct ByMetric {
