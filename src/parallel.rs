@@ -31,6 +31,18 @@ pub fn map<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R
     })
 }
 
+/// `a()` on a new thread and `b()` on this one, at the same time.
+pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    thread::scope(|scope| {
+        let a = scope.spawn(a);
+        let b = b();
+        let a = a
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
+    })
+}
+
 /// Runs `f` over contiguous parts of `0..n` of at least `min` items, one
 /// thread per part (at most [`cores`], at least one part even when `n` is
 /// 0); results in part order.

@@ -3,7 +3,7 @@
 //! added, removed or changed. Only rows are compared here; every figure
 //! comes from the analysis of each version.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::data::claims::Cell;
 use crate::data::{Dataset, Qualifier, Stated};
@@ -195,28 +195,49 @@ fn fields(a: &Row, b: &Row) -> Vec<Field> {
 
 /// The claims that differ between `a` and `b`, by id.
 pub fn claims(a: &Dataset, b: &Dataset) -> RowDiff<ClaimRef> {
-    let by_id: HashMap<&str, usize> = (0..a.claims.len()).map(|r| (a.claims.id(r), r)).collect();
-    let mut seen = vec![false; a.claims.len()];
-    let mut diff = RowDiff::default();
-    for r in 0..b.claims.len() {
-        let id = b.claims.id(r);
-        let Some(&old) = by_id.get(id) else {
-            diff.added.push(claim_ref(b, r));
+    // A data change keeps most rows where they were: rows with the same id
+    // at the same position are paired directly, and only the others are
+    // matched by id (ids are unique in a valid version).
+    let (n, m) = (a.claims.len(), b.claims.len());
+    let mut pairs = Vec::with_capacity(n.min(m));
+    let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
+    for r in 0..n.max(m) {
+        if r < n && r < m && a.claims.id(r) == b.claims.id(r) {
+            pairs.push((r, r));
             continue;
-        };
-        seen[old] = true;
-        let changed = fields(&row(a, old), &row(b, r));
+        }
+        if r < n {
+            only_a.push(r);
+        }
+        if r < m {
+            only_b.push(r);
+        }
+    }
+    let by_id: HashMap<&str, usize> = only_a.iter().map(|&r| (a.claims.id(r), r)).collect();
+    let mut diff = RowDiff::default();
+    let mut matched = HashSet::new();
+    for r in only_b {
+        match by_id.get(b.claims.id(r)) {
+            Some(&old) => {
+                matched.insert(old);
+                pairs.push((old, r));
+            }
+            None => diff.added.push(claim_ref(b, r)),
+        }
+    }
+    for r in only_a {
+        if !matched.contains(&r) {
+            diff.removed.push(claim_ref(a, r));
+        }
+    }
+    for (old, new) in pairs {
+        let changed = fields(&row(a, old), &row(b, new));
         if !changed.is_empty() {
             diff.edited.push(Edit {
                 before: claim_ref(a, old),
-                after: claim_ref(b, r),
+                after: claim_ref(b, new),
                 fields: changed,
             });
-        }
-    }
-    for (r, seen) in seen.iter().enumerate() {
-        if !seen {
-            diff.removed.push(claim_ref(a, r));
         }
     }
     diff.added.sort_by(|x, y| x.id.cmp(&y.id));
@@ -343,5 +364,126 @@ mod tests {
             edit.flatten().map(|t| t.chars().count()),
             Some(TEXT_LIMIT + 1)
         );
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod matching {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::data::load::load;
+
+    /// The plain version `claims` replaced: every row matched by id.
+    fn by_id(a: &Dataset, b: &Dataset) -> RowDiff<ClaimRef> {
+        let index: HashMap<&str, usize> =
+            (0..a.claims.len()).map(|r| (a.claims.id(r), r)).collect();
+        let mut seen = vec![false; a.claims.len()];
+        let mut diff = RowDiff::default();
+        for r in 0..b.claims.len() {
+            let Some(&old) = index.get(b.claims.id(r)) else {
+                diff.added.push(claim_ref(b, r));
+                continue;
+            };
+            seen[old] = true;
+            let changed = fields(&row(a, old), &row(b, r));
+            if !changed.is_empty() {
+                diff.edited.push(Edit {
+                    before: claim_ref(a, old),
+                    after: claim_ref(b, r),
+                    fields: changed,
+                });
+            }
+        }
+        for (r, seen) in seen.iter().enumerate() {
+            if !seen {
+                diff.removed.push(claim_ref(a, r));
+            }
+        }
+        diff.added.sort_by(|x, y| x.id.cmp(&y.id));
+        diff.removed.sort_by(|x, y| x.id.cmp(&y.id));
+        diff.edited.sort_by(|x, y| x.after.id.cmp(&y.after.id));
+        diff
+    }
+
+    /// The seed data with its claim rows in `order` (indexes into the
+    /// rows; a row left out is removed), the value of rows in `edited`
+    /// raised by one.
+    fn version(order: &[usize], edited: &[usize]) -> Dataset {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let text = std::fs::read_to_string(root.join("claims.csv")).unwrap();
+        let mut lines = text.lines();
+        let header = lines.next().unwrap();
+        let rows: Vec<&str> = lines.collect();
+        let mut csv = format!("{header}\n");
+        for &i in order {
+            let mut line = rows[i].to_owned();
+            if edited.contains(&i) {
+                // The value column is the sixth; every seed value is whole.
+                let cells: Vec<&str> = line.splitn(7, ',').collect();
+                if let Ok(v) = cells[5].parse::<u64>() {
+                    line = format!("{},{},{}", cells[..5].join(","), v + 1, cells[6]);
+                }
+            }
+            csv.push_str(&line);
+            csv.push('\n');
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["sources.csv", "metrics.csv"] {
+            std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+        }
+        std::fs::write(dir.path().join("claims.csv"), csv).unwrap();
+        load(dir.path()).unwrap().dataset
+    }
+
+    /// The seed's claim rows and, for each, whether it repeats another or
+    /// another repeats it (such a row stays as it is, or the version would
+    /// fail `check`).
+    fn seed_rows() -> Vec<bool> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let dataset = load(&root).unwrap().dataset;
+        let claims = &dataset.claims;
+        (0..claims.len())
+            .map(|r| {
+                claims.record(r).origin.is_some()
+                    || (0..claims.len()).any(|o| claims.record(o).origin == Some(r as u32))
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        // Rows moved, removed and edited: pairing by position first finds
+        // what matching every row by id finds.
+        #[test]
+        fn positions_then_ids_match_ids(
+            seed in any::<u64>(),
+            keep in proptest::collection::vec(any::<bool>(), 18),
+            edited in proptest::collection::vec(0..18usize, 0..4),
+            moved in any::<bool>(),
+        ) {
+            let origins = seed_rows();
+            let n = origins.len();
+            prop_assert_eq!(n, 18);
+            let mut order: Vec<usize> = (0..n).filter(|&i| keep[i] || origins[i]).collect();
+            if moved {
+                // A deterministic shuffle from the seed.
+                let mut state = seed | 1;
+                for i in (1..order.len()).rev() {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    order.swap(i, (state % (i as u64 + 1)) as usize);
+                }
+            }
+            let a = version(&(0..n).collect::<Vec<_>>(), &[]);
+            let edited: Vec<usize> = edited.into_iter().filter(|&i| !origins[i]).collect();
+            let b = version(&order, &edited);
+            prop_assert_eq!(claims(&a, &b), by_id(&a, &b));
+            prop_assert_eq!(claims(&b, &a), by_id(&b, &a));
+        }
     }
 }

@@ -60,20 +60,32 @@ pub fn run(options: &Options) -> Result<String> {
     }
     let temp = tempfile::tempdir()
         .map_err(|e| Error::Other(anyhow::Error::new(e).context("creating a temporary folder")))?;
-    let mut problems = Vec::new();
-    let before = from_git(&repo, &a, &data, &temp.path().join("a"), &mut problems)?;
-    let after = match &b {
-        Some(b) => from_git(&repo, b, &data, &temp.path().join("b"), &mut problems)?,
-        None => from_disk(&options.data, &mut problems),
+    // The two versions are read, validated and analysed at the same time:
+    // while git inflates one version's blob the other is parsed.
+    let both = crate::timing::phase("both versions");
+    let side = |rev: Option<&Rev>, folder: &str| -> Result<Side> {
+        let mut problems = Vec::new();
+        let loaded = match rev {
+            Some(rev) => from_git(&repo, rev, &data, &temp.path().join(folder), &mut problems)?,
+            None => from_disk(&options.data, &mut problems),
+        };
+        let version = loaded.map(|l| version(l, options.as_of)).transpose()?;
+        Ok((version, problems))
     };
+    let (before, after) = crate::parallel::join(|| side(Some(&a), "a"), || side(b.as_ref(), "b"));
+    let ((before, mut problems), (after, more)) = (before?, after?);
+    problems.extend(more);
     let (Some(before), Some(after)) = (before, after) else {
         return Err(Error::Version(problems));
     };
-    let before = version(before, options.as_of)?;
-    let after = version(after, options.as_of)?;
+    drop(both);
+    let compare = crate::timing::phase("compare claims");
     let claims = compare::claims(&before.dataset, &after.dataset);
+    drop(compare);
     let charts = repo.changed_charts(&a, b.as_ref(), &reports)?;
+    let model = crate::timing::phase("model");
     let diff = model::build(&before, &after, &claims, charts, options.all);
+    drop(model);
     let out = match options.format {
         Format::Text => render::text(&diff),
         Format::Markdown => render::markdown(&diff, options.image_url.as_deref()),
@@ -87,6 +99,10 @@ pub fn run(options: &Options) -> Result<String> {
 /// A loaded version not yet analysed: its name, commit and data.
 type Loaded = (String, Option<String>, Dataset);
 
+/// One side of the comparison: its version, or `None` and the lines
+/// saying why it fails `check`.
+type Side = (Option<Version>, Vec<String>);
+
 /// The data of `rev`, validated; on failure its problems join `problems`.
 fn from_git(
     repo: &Repo,
@@ -97,7 +113,9 @@ fn from_git(
 ) -> Result<Option<Loaded>> {
     std::fs::create_dir(dir)
         .map_err(|e| Error::Other(anyhow::Error::new(e).context(dir.display().to_string())))?;
+    let export = crate::timing::phase("git export");
     let refused = repo.export(rev, data, dir)?;
+    drop(export);
     // Messages name the files as `REV:data/claims.csv`, not the temporary copy.
     let prefix = dir.join("").display().to_string();
     let shown = if data.is_empty() {
