@@ -1,5 +1,15 @@
 //! rangefinder as a library: the stages the binary runs (see `main.rs` for
 //! the pipeline), public so that fuzz targets and benchmarks can call them.
+//!
+//! Division of labour: polars does the relational work over all claims
+//! (as of a day, each source's current claim, joins), where a million rows
+//! need its columnar engine; plain Rust does the sweeps over one metric's
+//! handful of current claims (range, median, consensus, bounds, pairs:
+//! `analysis::summary`), which are too small for a query to pay, and the
+//! passes over every record that cut a million claims to the few
+//! thousand rows the queries need (`analysis::scan`). Each figure has one
+//! production implementation; versions kept only to check another (a
+//! polars query, a brute force) live in tests.
 
 pub mod analysis;
 pub mod chart;
@@ -15,11 +25,3 @@ pub mod project;
 pub mod render;
 pub mod timing;
 pub mod write;
-
-/// Drops `value` on a thread of its own. Returning a few hundred megabytes
-/// of pages to the system takes milliseconds the caller need not wait for;
-/// if the process ends first, the system takes them back anyway. Where no
-/// thread can be started, `value` is dropped here.
-pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
-}

@@ -3,8 +3,9 @@
 //! args -> Config -> load (csv + validate) -> analyse (polars)
 //! -> render (markdown, svg) -> write (atomic).
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -125,14 +126,21 @@ fn run(config: &Config) -> Result<()> {
             check,
             quiet,
         } => {
-            let notebooks = notebook::select(notebooks, reports)?;
             let options = notebook::Options {
                 data: data.clone(),
                 as_of: *as_of,
                 since: *since,
                 default_data: default_data.clone(),
             };
-            let reports = notebook::render_all(&notebooks, &options)?;
+            let notebooks = notebook::read(&notebook::select(notebooks, reports)?, &options)?;
+            let datasets = load_each(notebooks.iter().map(|n| n.data.as_path()))?;
+            let requests = notebook::plan(&notebooks, &datasets)?;
+            let figures = compute_each(&notebooks, &requests, &datasets)?;
+            let render = timing::phase("render");
+            let reports = notebook::render(&notebooks, &requests, &figures)?;
+            drop(render);
+            // Hundreds of megabytes at a million claims: freed off the path.
+            rangefinder::parallel::drop_in_background((figures, datasets));
             let _write = timing::phase("write");
             let lines = if *check {
                 check_reports(&reports)
@@ -239,6 +247,49 @@ fn known_metric(dataset: &Dataset, flag: &str, metric: &str) -> Result<()> {
 /// Loads a data folder; its errors become [`Error::Data`].
 fn load(dir: &Path) -> Result<Dataset> {
     Ok(data::load::load(dir).map_err(Error::Data)?.dataset)
+}
+
+/// Loads each data folder once, in order of first use; warnings are printed
+/// (to stderr) as `check` prints them.
+fn load_each<'a>(folders: impl Iterator<Item = &'a Path>) -> Result<BTreeMap<PathBuf, Dataset>> {
+    let _load = timing::phase("load");
+    let mut datasets = BTreeMap::new();
+    for folder in folders {
+        if !datasets.contains_key(folder) {
+            let loaded = data::load::load(folder).map_err(Error::Data)?;
+            for warning in &loaded.warnings {
+                eprintln!("{warning}");
+            }
+            datasets.insert(folder.to_path_buf(), loaded.dataset);
+        }
+    }
+    Ok(datasets)
+}
+
+/// The figures each notebook's request asks for, computed once per data
+/// folder and day (the requests of notebooks that share both, merged).
+fn compute_each(
+    notebooks: &[notebook::Parsed],
+    requests: &[analysis::Request],
+    datasets: &BTreeMap<PathBuf, Dataset>,
+) -> Result<BTreeMap<(PathBuf, Day), analysis::Figures>> {
+    let _analyse = timing::phase("analyse");
+    let mut merged: BTreeMap<(PathBuf, Day), analysis::Request> = BTreeMap::new();
+    for (parsed, request) in notebooks.iter().zip(requests) {
+        merged
+            .entry((parsed.data.clone(), request.as_of))
+            .and_modify(|r| r.merge(request))
+            .or_insert_with(|| request.clone());
+    }
+    merged
+        .into_iter()
+        .map(|((folder, day), request)| {
+            let dataset = datasets
+                .get(&folder)
+                .ok_or_else(|| anyhow::anyhow!("{}: not loaded", folder.display()))?;
+            Ok(((folder, day), analysis::compute(dataset, &request)?))
+        })
+        .collect()
 }
 
 /// The as-of day asked for, or the default: the latest claim in the data.

@@ -43,6 +43,14 @@ pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> 
     })
 }
 
+/// Drops `value` on a thread of its own. Returning a few hundred megabytes
+/// of pages to the system takes milliseconds the caller need not wait for;
+/// if the process ends first, the system takes them back anyway. Where no
+/// thread can be started, `value` is dropped here.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = thread::Builder::new().spawn(move || drop(value));
+}
+
 /// Runs `f` over contiguous parts of `0..n` of at least `min` items, one
 /// thread per part (at most [`cores`], at least one part even when `n` is
 /// 0); results in part order.

@@ -137,6 +137,15 @@ impl Run {
         assert_eq!(self.stderr, expected, "stderr (stdout: {})", self.stdout);
         self
     }
+
+    /// The lines of stderr that are not the data's warnings (`build`
+    /// prints those as `check` does: `file:line: warning: …`).
+    pub fn errors(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|line| !line.contains(": warning: "))
+            .collect()
+    }
 }
 
 /// Copies a folder tree.

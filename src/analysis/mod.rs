@@ -388,6 +388,94 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
     history::histories(dataset, metrics, as_of)
 }
 
+/// What reports ask of one dataset as of one day: every metric's view
+/// (always), and beyond it only the costly figures a report shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Request {
+    /// The day the figures are as of.
+    pub as_of: Day,
+    /// Metrics whose source pairs and corroboration are shown (n² each).
+    pub pairs: Vec<String>,
+    /// Metrics whose claims are shown through time.
+    pub histories: Vec<String>,
+    /// Days changes are counted from (each before `as_of`).
+    pub changes_since: Vec<Day>,
+}
+
+impl Request {
+    /// Adds what `other` (of the same dataset and day) asks, keeping the
+    /// order of first request.
+    pub fn merge(&mut self, other: &Request) {
+        for (list, more) in [
+            (&mut self.pairs, &other.pairs),
+            (&mut self.histories, &other.histories),
+        ] {
+            let known: std::collections::BTreeSet<String> = list.iter().cloned().collect();
+            list.extend(more.iter().filter(|m| !known.contains(*m)).cloned());
+        }
+        for since in &other.changes_since {
+            if !self.changes_since.contains(since) {
+                self.changes_since.push(*since);
+            }
+        }
+    }
+}
+
+/// The figures a [`Request`] asks for, computed once for every report that
+/// reads them.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    /// Every metric's view, with pairs where asked.
+    pub analysis: Analysis,
+    /// The histories asked for, by metric id.
+    pub histories: BTreeMap<String, MetricHistory>,
+    /// The changes asked for, by the day they count from, each by metric id.
+    pub changes: BTreeMap<Day, BTreeMap<String, MetricChanges>>,
+}
+
+impl Figures {
+    /// The view of `metric` (unknown: a usage error listing the known ids).
+    pub fn view(&self, metric: &str) -> Result<&MetricView> {
+        view(&self.analysis, metric)
+    }
+
+    /// The history of `metric`, if it was asked for.
+    pub fn history(&self, metric: &str) -> Result<&MetricHistory> {
+        self.histories
+            .get(metric)
+            .ok_or_else(|| anyhow::anyhow!("history of {metric} not computed").into())
+    }
+
+    /// The changes of `metric` since `since`, if they were asked for.
+    pub fn changes(&self, since: Day, metric: &str) -> Option<&MetricChanges> {
+        self.changes.get(&since)?.get(metric)
+    }
+}
+
+/// Computes what `request` asks of `dataset`.
+pub fn compute(dataset: &Dataset, request: &Request) -> Result<Figures> {
+    let mut analysis = analyse(dataset, request.as_of)?;
+    let pairs: Vec<&str> = request.pairs.iter().map(String::as_str).collect();
+    add_pairs(&mut analysis, &pairs);
+    let wanted: Vec<&str> = request.histories.iter().map(String::as_str).collect();
+    // Every history at once: one pass over the claims, metrics in parallel.
+    let histories = histories(dataset, &wanted, request.as_of)?;
+    let histories = request.histories.iter().cloned().zip(histories).collect();
+    let mut changes = BTreeMap::new();
+    for &since in &request.changes_since {
+        let by_metric = self::changes(dataset, since, request.as_of)?
+            .into_iter()
+            .map(|c| (c.metric.clone(), c))
+            .collect();
+        changes.insert(since, by_metric);
+    }
+    Ok(Figures {
+        analysis,
+        histories,
+        changes,
+    })
+}
+
 /// The usage error for a metric id not in metrics.csv, listing the known ones.
 fn unknown_metric(dataset: &Dataset, metric: &str) -> Error {
     let known: Vec<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();

@@ -92,7 +92,7 @@ pub fn run(options: &Options) -> Result<String> {
         Format::Json => json::render(&diff),
     };
     // A million claims are a few hundred megabytes to give back.
-    crate::drop_in_background((before, after, claims));
+    crate::parallel::drop_in_background((before, after, claims));
     Ok(out)
 }
 

@@ -18,11 +18,11 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::analysis::{self, Analysis};
-use crate::data::{self, Dataset, Day};
+use crate::analysis::{Figures, Request};
+use crate::data::{Dataset, Day};
 use crate::error::{Error, Result};
+use crate::input;
 use crate::write::Report;
-use crate::{input, timing};
 
 /// One problem in a notebook, at a line of the notebook file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -136,88 +136,121 @@ fn every_brief(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Every problem of a notebook's text that `render_all` would report, without
+/// Every problem of a notebook's text that `build` would report, without
 /// rendering: the parse (front matter, cells, inline values), then the checks
 /// against `dataset` as of `as_of`. Public for the fuzz targets (`fuzz/`).
 pub fn problems(text: &str, dataset: &Dataset, as_of: Day) -> Vec<Problem> {
     let (notebook, mut found) = parse::parse(text);
     found.extend(render::check(&notebook, dataset, as_of));
-    // By line, stable, as `render_all` reports them.
+    // By line, stable, as `plan` reports them.
     found.sort_by_key(|p| p.line);
     found.into_iter().map(Problem::bounded).collect()
 }
 
-/// Renders every notebook in memory; any error in any notebook fails the
-/// whole build (all errors of all notebooks reported), so nothing is written.
-pub fn render_all(notebooks: &[PathBuf], options: &Options) -> Result<Vec<Report>> {
-    let mut datasets: BTreeMap<PathBuf, Dataset> = BTreeMap::new();
-    let mut analyses: BTreeMap<(PathBuf, Day), Analysis> = BTreeMap::new();
-    let mut problems: Vec<(String, Problem)> = Vec::new();
-    let mut reports = Vec::new();
-    for path in notebooks {
-        let text = input::read_to_string(path, input::NOTEBOOK_LIMIT)
-            .with_context(|| format!("reading {}", path.display()))?;
-        let file = path.display().to_string();
-        let (mut notebook, mut found) = parse::parse(&text);
-        notebook.front.override_with(options.as_of, options.since);
-        // `build brief.md` run inside the report folder: the folder is `.`.
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let data_dir = match (&options.data, &notebook.front.data) {
-            (Some(data), _) => data.clone(),
-            (None, Some(data)) => normalize(&dir.join(data)),
-            (None, None) => options.default_data.clone(),
-        };
-        if !datasets.contains_key(&data_dir) {
-            let _load = timing::phase("load");
-            let loaded = data::load::load(&data_dir).map_err(Error::Data)?;
-            datasets.insert(data_dir.clone(), loaded.dataset);
-        }
-        let Some(dataset) = datasets.get(&data_dir) else {
-            continue;
-        };
+/// A notebook read and parsed, with the report folder it writes and the
+/// data folder it reads.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The notebook's path as named, for messages.
+    file: String,
+    /// The report folder (`.` for a notebook named inside it).
+    pub dir: PathBuf,
+    /// The data folder.
+    pub data: PathBuf,
+    notebook: parse::Notebook,
+    /// Problems of the text itself (front matter, cells, inline values).
+    problems: Vec<Problem>,
+}
+
+/// Reads and parses every notebook; the command-line options override
+/// each one's front matter.
+pub fn read(paths: &[PathBuf], options: &Options) -> Result<Vec<Parsed>> {
+    paths
+        .iter()
+        .map(|path| {
+            let text = input::read_to_string(path, input::NOTEBOOK_LIMIT)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let (mut notebook, problems) = parse::parse(&text);
+            notebook.front.override_with(options.as_of, options.since);
+            // `build brief.md` run inside the report folder: the folder is `.`.
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let data = match (&options.data, &notebook.front.data) {
+                (Some(data), _) => data.clone(),
+                (None, Some(data)) => normalize(&dir.join(data)),
+                (None, None) => options.default_data.clone(),
+            };
+            Ok(Parsed {
+                file: path.display().to_string(),
+                dir,
+                data,
+                notebook,
+                problems,
+            })
+        })
+        .collect()
+}
+
+/// Checks every notebook's cells against its dataset (`datasets`, by data
+/// folder) and says what each asks of the analysis. Any problem in any
+/// notebook fails the whole build, all of them reported, before anything
+/// is computed.
+pub fn plan(notebooks: &[Parsed], datasets: &BTreeMap<PathBuf, Dataset>) -> Result<Vec<Request>> {
+    let mut problems: Vec<(&str, Problem)> = Vec::new();
+    let mut requests = Vec::new();
+    for parsed in notebooks {
+        let dataset = datasets
+            .get(&parsed.data)
+            .ok_or_else(|| anyhow::anyhow!("{}: not loaded", parsed.data.display()))?;
+        let notebook = &parsed.notebook;
         let as_of = notebook
             .front
             .as_of
             .or_else(|| dataset.latest_claimed())
-            .ok_or_else(|| anyhow::anyhow!("{}: no claims", data_dir.display()))?;
-        found.extend(render::check(&notebook, dataset, as_of));
-        if !found.is_empty() {
-            problems.extend(found.into_iter().map(|p| (file.clone(), p.bounded())));
-            continue;
-        }
-        let key = (data_dir.clone(), as_of);
-        if !analyses.contains_key(&key) {
-            let _analyse = timing::phase("analyse");
-            analyses.insert(key.clone(), analysis::analyse(dataset, as_of)?);
-        }
-        let Some(analysis) = analyses.get_mut(&key) else {
-            continue;
-        };
-        // Source pairs are n² per metric: only the agreement views ask.
-        analysis::add_pairs(analysis, &render::paired_metrics(&notebook));
-        let analysis = &*analysis;
-        let render = timing::phase("render");
-        let files = render::render(&notebook, dataset, analysis)?;
-        drop(render);
-        reports.push(Report { dir, files });
+            .ok_or_else(|| anyhow::anyhow!("{}: no claims", parsed.data.display()))?;
+        let found = parsed
+            .problems
+            .iter()
+            .cloned()
+            .chain(render::check(notebook, dataset, as_of));
+        problems.extend(found.map(|p| (parsed.file.as_str(), p.bounded())));
+        requests.push(render::request(notebook, as_of));
     }
-    // Hundreds of megabytes at a million claims: freed off the build's path.
-    crate::drop_in_background((analyses, datasets));
     if problems.is_empty() {
-        Ok(reports)
-    } else {
-        // Stable: problems on one line keep the order they were found in.
-        problems.sort_by(|(fa, a), (fb, b)| (fa, a.line).cmp(&(fb, b.line)));
-        Err(Error::Notebook(
-            problems
-                .into_iter()
-                .map(|(file, p)| format!("{file}:{}: {}", p.line, p.message))
-                .collect(),
-        ))
+        return Ok(requests);
     }
+    // Stable: problems on one line keep the order they were found in.
+    problems.sort_by(|(fa, a), (fb, b)| (fa, a.line).cmp(&(fb, b.line)));
+    Err(Error::Notebook(
+        problems
+            .into_iter()
+            .map(|(file, p)| format!("{file}:{}: {}", p.line, p.message))
+            .collect(),
+    ))
+}
+
+/// Renders every notebook from the figures of its request (`figures`, by
+/// data folder and day): the report's files in memory, nothing computed.
+pub fn render(
+    notebooks: &[Parsed],
+    requests: &[Request],
+    figures: &BTreeMap<(PathBuf, Day), Figures>,
+) -> Result<Vec<Report>> {
+    notebooks
+        .iter()
+        .zip(requests)
+        .map(|(parsed, request)| {
+            let figures = figures
+                .get(&(parsed.data.clone(), request.as_of))
+                .ok_or_else(|| anyhow::anyhow!("{}: figures not computed", parsed.file))?;
+            Ok(Report {
+                dir: parsed.dir.clone(),
+                files: render::render(&parsed.notebook, figures)?,
+            })
+        })
+        .collect()
 }
 
 /// Removes `.` and resolves `..` against the components before it, so data

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::{self, Analysis, ClaimView, MetricChanges, MetricHistory, MetricView};
+use crate::analysis::{ClaimView, Figures, MetricChanges, MetricHistory, MetricView, Request};
 use crate::chart;
 use crate::cli::ChartKind;
 use crate::data::{Dataset, Day};
@@ -123,28 +123,6 @@ fn chart_file(cell: &Cell) -> Option<String> {
     Some(format!("{stem}.svg"))
 }
 
-/// Everything the cells read, computed once per metric.
-struct Figures<'a> {
-    analysis: &'a Analysis,
-    histories: BTreeMap<String, MetricHistory>,
-    changes: Vec<MetricChanges>,
-}
-
-impl Figures<'_> {
-    /// The view of a metric (checked to exist).
-    fn view(&self, metric: &str) -> Result<&MetricView> {
-        analysis::view(self.analysis, metric)
-    }
-
-    /// The history of a metric (computed up front for every cell that
-    /// reads one).
-    fn history(&self, metric: &str) -> Result<&MetricHistory> {
-        self.histories
-            .get(metric)
-            .ok_or_else(|| anyhow::anyhow!("history of {metric} missing").into())
-    }
-}
-
 /// The metrics whose history a cell reads (timeline charts and claim
 /// tables), each once, in order of first use.
 fn history_metrics(notebook: &Notebook) -> Vec<&str> {
@@ -189,40 +167,40 @@ fn cell_metrics(notebook: &Notebook, wanted: impl Fn(&What) -> bool) -> Vec<&str
     metrics
 }
 
-/// Renders a checked notebook into its files (README.md and the charts).
-pub fn render(
-    notebook: &Notebook,
-    dataset: &Dataset,
-    analysis: &Analysis,
-) -> Result<BTreeMap<String, Vec<u8>>> {
-    let front = &notebook.front;
-    let needs_changes = notebook
+/// What a checked notebook asks of the analysis as of `as_of`: pairs for
+/// its agreement views and claim tables, histories for its timelines and
+/// claim tables, changes for a changes table.
+pub fn request(notebook: &Notebook, as_of: Day) -> Request {
+    let owned = |metrics: Vec<&str>| metrics.into_iter().map(str::to_owned).collect();
+    let shows_changes = notebook
         .blocks
         .iter()
         .any(|b| matches!(b, Block::Cell(c) if c.what == What::Table(TableKind::Changes)));
-    let changes = match front.since {
-        Some(since) if needs_changes => analysis::changes(dataset, since, analysis.as_of)?,
-        _ => Vec::new(),
-    };
-    // Every history at once: one pass over the claims, metrics in parallel.
-    let wanted = history_metrics(notebook);
-    let histories = analysis::histories(dataset, &wanted, analysis.as_of)?;
-    let figures = Figures {
-        analysis,
-        histories: wanted
-            .iter()
-            .map(|m| m.to_string())
-            .zip(histories)
+    Request {
+        as_of,
+        pairs: owned(paired_metrics(notebook)),
+        histories: owned(history_metrics(notebook)),
+        changes_since: notebook
+            .front
+            .since
+            .filter(|_| shows_changes)
+            .into_iter()
             .collect(),
-        changes,
-    };
+    }
+}
+
+/// Renders a checked notebook into its files (README.md and the charts)
+/// from the figures of its [`request`].
+pub fn render(notebook: &Notebook, figures: &Figures) -> Result<BTreeMap<String, Vec<u8>>> {
+    let front = &notebook.front;
+    let analysis = &figures.analysis;
     // Only a sources table reads the cited claims.
     let needs_cited = notebook
         .blocks
         .iter()
         .any(|b| matches!(b, Block::Cell(c) if c.what == What::Table(TableKind::Sources)));
     let cited = if needs_cited {
-        cited(notebook, &figures)?
+        cited(notebook, figures)?
     } else {
         BTreeMap::new()
     };
@@ -241,8 +219,10 @@ pub fn render(
             _ => None,
         })
         .collect();
-    let mut rendered =
-        parallel::each(&cells, |cell| render_cell(cell, &figures, &cited)).into_iter();
+    let mut rendered = parallel::each(&cells, |cell| {
+        render_cell(cell, figures, front.since, &cited)
+    })
+    .into_iter();
     let mut files = BTreeMap::new();
     let mut readme = String::from(GENERATED);
     for block in &notebook.blocks {
@@ -307,7 +287,8 @@ fn cited<'f>(
                         }
                         What::Table(TableKind::Changes) => {
                             add(&figures.view(metric)?.current);
-                            for change in figures.changes.iter().filter(|c| &c.metric == metric) {
+                            let since = notebook.front.since;
+                            if let Some(change) = since.and_then(|s| figures.changes(s, metric)) {
                                 add(&change.new_claims);
                                 for revision in &change.revisions {
                                     add(std::slice::from_ref(&revision.old));
@@ -328,6 +309,7 @@ fn cited<'f>(
 fn render_cell(
     cell: &Cell,
     figures: &Figures,
+    since: Option<Day>,
     cited: &BTreeMap<&str, &ClaimView>,
 ) -> Result<(String, Option<(String, String)>)> {
     let metrics: Vec<&str> = cell.metrics.iter().map(|(m, _)| m.as_str()).collect();
@@ -358,7 +340,7 @@ fn render_cell(
         What::Table(TableKind::Changes) => {
             let changes: Vec<&MetricChanges> = metrics
                 .iter()
-                .filter_map(|m| figures.changes.iter().find(|c| &c.metric == m))
+                .filter_map(|m| since.and_then(|s| figures.changes(s, m)))
                 .collect();
             (tables::changes(&changes), None)
         }

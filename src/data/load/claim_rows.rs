@@ -126,7 +126,7 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
             }));
         }
     });
-    crate::drop_in_background(rest);
+    crate::parallel::drop_in_background(rest);
     Some(ClaimRows {
         file: table.file.clone(),
         table,

@@ -227,7 +227,7 @@ impl Table {
     /// Frees the file's bytes once its rows have been read (files may be
     /// hundreds of megabytes); the header map stays for [`Table::has`].
     pub fn release(&mut self) {
-        crate::drop_in_background(std::mem::take(&mut self.data));
+        crate::parallel::drop_in_background(std::mem::take(&mut self.data));
     }
 
     /// The schema name of the header's cell at `position` ("" for an
