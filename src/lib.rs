@@ -4,8 +4,9 @@
 //! Division of labour: polars does the relational work over all claims
 //! (as of a day, each source's current claim, joins), where a million rows
 //! need its columnar engine; plain Rust does the sweeps over one metric's
-//! handful of current claims (range, median, consensus, bounds, pairs:
-//! `analysis::summary`), which are too small for a query to pay, and the
+//! handful of current claims (range, median, consensus and bounds in
+//! `analysis::summary`, pairs in `analysis::pairs`), which are too small
+//! for a query to pay, and the
 //! passes over every record that cut a million claims to the few
 //! thousand rows the queries need (`analysis::scan`). Each figure has one
 //! production implementation; versions kept only to check another (a
