@@ -1,8 +1,11 @@
 //! Work spread over the cores, with results always in input order, so the
-//! output never depends on how the work was split. A panic on a worker
-//! thread is a bug and is passed on as it is.
+//! output never depends on how the work was split. The only module that
+//! starts threads, with one failure policy: a panic on a worker thread is
+//! a bug and is passed on as it is; work whose thread cannot be started is
+//! done on the calling thread.
 
 use std::ops::Range;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
@@ -12,34 +15,70 @@ pub fn cores() -> usize {
 }
 
 /// `f` of each input, each on its own thread (the first on this one), in
-/// input order.
+/// input order. An input whose thread cannot be started is done on this
+/// thread instead.
 pub fn map<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
-    let mut inputs = inputs.into_iter();
-    let Some(first) = inputs.next() else {
-        return Vec::new();
+    let n = inputs.len();
+    // Each input waits in its slot until a thread takes it, so one whose
+    // thread failed to start is still here to be done on this one.
+    let slots: Vec<Mutex<Option<I>>> = inputs.into_iter().map(|i| Mutex::new(Some(i))).collect();
+    let run = |k: usize| {
+        let input = slots[k]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        input.map(&f)
     };
-    let f = &f;
+    let run = &run;
     thread::scope(|scope| {
-        let handles: Vec<_> = inputs.map(|input| scope.spawn(move || f(input))).collect();
-        let first = f(first);
-        let rest = handles.into_iter().map(|handle| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
-        std::iter::once(first).chain(rest).collect()
+        let handles: Vec<_> = (1..n)
+            .map(|k| {
+                thread::Builder::new()
+                    .spawn_scoped(scope, move || run(k))
+                    .ok()
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        if n > 0 {
+            out.push(run(0));
+        }
+        for (k, handle) in (1..n).zip(handles) {
+            out.push(match handle {
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => run(k),
+            });
+        }
+        // Every slot is taken exactly once, by its thread or here.
+        out.into_iter().flatten().collect()
     })
 }
 
-/// `a()` on a new thread and `b()` on this one, at the same time.
+/// `a()` and `b()` at the same time (`a` on a new thread; on this one
+/// after `b` when no thread can be started).
 pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
-    thread::scope(|scope| {
-        let a = scope.spawn(a);
-        let b = b();
+    let a = Mutex::new(Some(a));
+    let run_a = || {
         let a = a
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (a, b)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        a.map(|a| a())
+    };
+    thread::scope(|scope| {
+        let handle = thread::Builder::new().spawn_scoped(scope, run_a).ok();
+        let b = b();
+        let a = match handle {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => run_a(),
+        };
+        match a {
+            Some(a) => (a, b),
+            None => unreachable!("a is taken once"),
+        }
     })
 }
 
@@ -103,6 +142,18 @@ mod tests {
             let all: Vec<usize> = parts.into_iter().flatten().collect();
             assert_eq!(all, (0..n).collect::<Vec<_>>());
         }
+    }
+
+    // map keeps input order (none, one, many); join gives both results.
+    #[test]
+    fn map_and_join_keep_order() {
+        assert!(map(Vec::<u32>::new(), |x| x).is_empty());
+        assert_eq!(map(vec![7], |x| x * 2), [14]);
+        let many: Vec<usize> = (0..50).collect();
+        assert_eq!(map(many.clone(), |x| x + 1), (1..51).collect::<Vec<_>>());
+        let mut text = String::new();
+        let (a, b) = join(|| many.len(), || text.push('x'));
+        assert_eq!((a, b, text.as_str()), (50, (), "x"));
     }
 
     // Items come back in order, however they were spread.

@@ -69,26 +69,8 @@ impl Table {
             });
             (state, local, outcome)
         };
-        let results: Vec<(S, Report, Outcome)> = if bounds.len() <= 2 {
-            vec![run(0)]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (1..bounds.len() - 1)
-                    .map(|k| scope.spawn(move || run(k)))
-                    .collect();
-                let first = run(0);
-                std::iter::once(Some(first))
-                    .chain(handles.into_iter().map(|h| h.join().ok()))
-                    .collect::<Option<Vec<_>>>()
-                    .unwrap_or_default()
-            })
-        };
-        if results.is_empty() {
-            // A chunk thread panicked (a bug): parse the whole file here.
-            let mut state = init(self.data.len());
-            self.chunk(0, None, report, |row, r| each(&mut state, row, r));
-            return vec![state];
-        }
+        let results: Vec<(S, Report, Outcome)> =
+            crate::parallel::map((0..bounds.len().saturating_sub(1)).collect(), run);
         let mut states = Vec::with_capacity(results.len());
         for (state, local, outcome) in results {
             states.push(state);

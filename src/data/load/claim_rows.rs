@@ -108,24 +108,26 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
         .collect();
     // The text and the records are copied at once, on two threads.
     let Claims { text, records, .. } = &mut all;
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
+    crate::parallel::join(
+        || {
             for chunk in &rest {
                 text.push_str(&chunk.claims.text);
             }
-        });
-        for (chunk, (offset, metric, source)) in rest.iter().zip(&recodes) {
-            let recode = |codes: &[u32], code: u32| {
-                codes.get(code as usize).copied().unwrap_or(Record::NONE)
-            };
-            records.extend(chunk.claims.records.iter().map(|record| Record {
-                text: record.text + offset,
-                metric: recode(metric, record.metric),
-                source: recode(source, record.source),
-                ..record.clone()
-            }));
-        }
-    });
+        },
+        || {
+            for (chunk, (offset, metric, source)) in rest.iter().zip(&recodes) {
+                let recode = |codes: &[u32], code: u32| {
+                    codes.get(code as usize).copied().unwrap_or(Record::NONE)
+                };
+                records.extend(chunk.claims.records.iter().map(|record| Record {
+                    text: record.text + offset,
+                    metric: recode(metric, record.metric),
+                    source: recode(source, record.source),
+                    ..record.clone()
+                }));
+            }
+        },
+    );
     crate::parallel::drop_in_background(rest);
     Some(ClaimRows {
         file: table.file.clone(),

@@ -331,23 +331,14 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     }
     let mut data = vec![0u8; len];
     let size = len.div_ceil(parts);
-    let read_all = std::thread::scope(|scope| {
-        let handles: Vec<_> = data
-            .chunks_mut(size)
-            .enumerate()
-            .map(|(k, part)| {
-                let file = &file;
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || file.read_exact_at(part, (k * size) as u64))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .all(|h| h.is_ok_and(|h| h.join().is_ok_and(|read| read.is_ok())))
-    });
-    // The file changed size while it was read, a read failed or no thread
-    // could be started: read it the plain way, which reports a real error
-    // as such.
+    let parts: Vec<(usize, &mut [u8])> = data.chunks_mut(size).enumerate().collect();
+    let read_all = parallel::map(parts, |(k, part)| {
+        file.read_exact_at(part, (k * size) as u64)
+    })
+    .iter()
+    .all(Result::is_ok);
+    // The file changed size while it was read or a read failed: read it
+    // the plain way, which reports a real error as such.
     if !read_all || file.metadata()?.len() != len as u64 {
         return plain();
     }
