@@ -376,9 +376,9 @@ impl Config {
 /// `--since` must come before `--as-of` when both are given.
 fn in_order(since: Option<Day>, as_of: Option<Day>) -> Result<()> {
     match (since, as_of) {
-        (Some(since), Some(as_of)) if as_of <= since => Err(Error::Usage(format!(
-            "--since {since} must be before --as-of {as_of}"
-        ))),
+        (Some(since), Some(as_of)) if as_of <= since => Err(Error::Usage(
+            crate::error::not_before(&format!("--since {since}"), &format!("--as-of {as_of}")),
+        )),
         _ => Ok(()),
     }
 }

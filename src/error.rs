@@ -62,6 +62,22 @@ impl From<polars::error::PolarsError> for Error {
 /// Result with this crate's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// "unknown metric \"x\" (nearest known: …)": the one wording of an id
+/// not in metrics.csv, its list of known ids bounded (see [`known_ids`]).
+pub fn unknown_metric(metric: &str, known: &[&str]) -> String {
+    bounded(&format!(
+        "unknown metric \"{metric}\" ({})",
+        known_ids(metric, known)
+    ))
+}
+
+/// "SINCE must be before AS_OF": the one wording of days out of order,
+/// each named as its caller knows it (`--since 2024-11-01`, `as_of
+/// (2024-10-01)`).
+pub fn not_before(since: &str, as_of: &str) -> String {
+    format!("{since} must be before {as_of}")
+}
+
 /// `text` with control characters escaped (`\n`), so that a value quoted
 /// from a cell or a notebook (or a header swallowed by an unclosed quote)
 /// keeps each message on one line.

@@ -239,8 +239,8 @@ fn known_metric(dataset: &Dataset, flag: &str, metric: &str) -> Result<()> {
     }
     let known: Vec<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();
     Err(Error::Usage(format!(
-        "{flag}: unknown metric \"{metric}\" (known: {})",
-        known.join(", ")
+        "{flag}: {}",
+        rangefinder::error::unknown_metric(metric, &known)
     )))
 }
 

@@ -227,10 +227,9 @@ fn changes_filters_metrics() {
         .code(2)
         .stdout("")
         .stderr(
-            "error: --metric: unknown metric \"kp_trops\" (known: kp_troops_kursk, \
-             kp_troops_russia, kp_troops_preparing, kp_first_group_kursk, \
-             kp_officers_russia, kp_generals_russia, kp_training_bases, \
-             ru_soldiers_per_kp_group)\n",
+            "error: --metric: unknown metric \"kp_trops\" (nearest known: kp_troops_kursk, \
+             kp_troops_russia, kp_troops_preparing, kp_training_bases, kp_first_group_kursk; \
+             3 more)\n",
         );
 }
 

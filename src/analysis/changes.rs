@@ -37,8 +37,9 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
 /// `since` must come before `as_of`.
 fn check_days(since: Day, as_of: Day) -> Result<()> {
     if since >= as_of {
-        return Err(Error::Usage(format!(
-            "--since {since} must be before the as-of day {as_of}"
+        return Err(Error::Usage(crate::error::not_before(
+            &format!("--since {since}"),
+            &format!("the as-of day {as_of}"),
         )));
     }
     Ok(())

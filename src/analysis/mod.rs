@@ -369,10 +369,7 @@ pub fn add_pairs(analysis: &mut Analysis, metrics: &[&str]) {
 pub fn view<'a>(analysis: &'a Analysis, metric: &str) -> Result<&'a MetricView> {
     analysis.metrics.get(metric).ok_or_else(|| {
         let known: Vec<&str> = analysis.metrics.keys().map(String::as_str).collect();
-        let known = crate::error::known_ids(metric, &known);
-        Error::Usage(crate::error::bounded(&format!(
-            "unknown metric \"{metric}\" ({known})"
-        )))
+        Error::Usage(crate::error::unknown_metric(metric, &known))
     })
 }
 
@@ -479,10 +476,7 @@ pub fn compute(dataset: &Dataset, request: &Request) -> Result<Figures> {
 /// The usage error for a metric id not in metrics.csv, listing the known ones.
 fn unknown_metric(dataset: &Dataset, metric: &str) -> Error {
     let known: Vec<&str> = dataset.metrics.iter().map(|m| m.id.as_str()).collect();
-    let known = crate::error::known_ids(metric, &known);
-    Error::Usage(crate::error::bounded(&format!(
-        "unknown metric \"{metric}\" ({known})"
-    )))
+    Error::Usage(crate::error::unknown_metric(metric, &known))
 }
 
 /// What changed per metric between `since` and `as_of` (every metric, sorted

@@ -289,3 +289,13 @@ impl fmt::Display for Diagnostic {
         f.write_str(&self.message)
     }
 }
+
+/// Whether `text` matches `[a-z0-9][a-z0-9_-]*`: an id, safe as a file
+/// name on every system.
+pub fn is_slug(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}

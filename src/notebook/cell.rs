@@ -3,6 +3,7 @@
 //! problem names the line of the key or value at fault.
 
 use crate::cli::ChartKind;
+use crate::data::is_slug;
 
 use super::Problem;
 use super::spanned::{self, Entry, Value};
@@ -218,15 +219,6 @@ fn chart_names() -> String {
 /// "ranges, claims, changes, agreement, sources".
 fn table_names() -> String {
     TableKind::ALL.map(TableKind::as_str).join(", ")
-}
-
-/// `[a-z0-9][a-z0-9_-]*`: safe as a file name on every system.
-fn is_slug(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! errors, so a typo (`as-of`) never silently changes a report.
 
 use crate::data::{DateSpec, Day};
+use crate::error::not_before;
 
 use super::Problem;
 use super::spanned::{self, Entry, Value};
@@ -122,10 +123,16 @@ pub fn check_since(front: &FrontMatter, as_of: Day) -> Option<Problem> {
             format!("--as-of {as_of} is not after this notebook's since ({since})"),
         ),
         // Both flags: the command line checks their order before any work.
-        (true, true) => (1, format!("--since {since} must be before --as-of {as_of}")),
+        (true, true) => (
+            1,
+            not_before(&format!("--since {since}"), &format!("--as-of {as_of}")),
+        ),
         (false, false) => (
             front.since_line,
-            format!("front matter: since ({since}) must be before as_of ({as_of})"),
+            format!(
+                "front matter: {}",
+                not_before(&format!("since ({since})"), &format!("as_of ({as_of})"))
+            ),
         ),
     };
     Some(Problem {

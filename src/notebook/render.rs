@@ -35,12 +35,12 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
     let mut nearest: BTreeMap<String, String> = BTreeMap::new();
     let mut known = |metric: &str, line: usize, problems: &mut Vec<Problem>, what: &str| {
         if !ids.contains(metric) {
-            let known = nearest
+            let unknown = nearest
                 .entry(metric.to_owned())
-                .or_insert_with(|| crate::error::known_ids(metric, &listed));
+                .or_insert_with(|| crate::error::unknown_metric(metric, &listed));
             problems.push(Problem {
                 line,
-                message: format!("{what}unknown metric \"{metric}\" ({known})"),
+                message: format!("{what}{unknown}"),
             });
         }
     };

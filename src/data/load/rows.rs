@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::table::{Report, Row, Schema, Table};
 use crate::data::number::parse_number;
-use crate::data::{Metric, Qualifier, Source, SourceKind, Stated};
+use crate::data::{Metric, Qualifier, Source, SourceKind, Stated, is_slug};
 
 /// Columns of claims.csv, in the docs' order (indexes are the `C_*` consts).
 pub const CLAIM_COLUMNS: &Schema = &[
@@ -318,15 +318,6 @@ pub(super) fn slug<'a>(row: &Row<'a>, report: &mut Report) -> Option<&'a str> {
         row.error(0, message, report);
     }
     Some(id)
-}
-
-/// Whether `text` matches `[a-z0-9][a-z0-9_-]*`.
-pub fn is_slug(text: &str) -> bool {
-    let mut bytes = text.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// The optional number in `column`; reports it when it does not parse.
