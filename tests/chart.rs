@@ -190,3 +190,98 @@ fn hostile_text_escaped() {
         }
     }
 }
+
+/// sources.csv of the identity fixture: five sources, five affiliations.
+const SOURCES: &str = "id,name,affiliation,short\n\
+    ua,Ukraine defence intelligence,Ukraine,Ukraine HUR\n\
+    us,Pentagon press secretary,United States,Pentagon\n\
+    kr,South Korea intelligence service,South Korea,NIS\n\
+    kp,North Korea foreign ministry,North Korea,DPRK\n\
+    uk,UK defence ministry,United Kingdom,UK MoD\n";
+
+/// claims.csv of the identity fixture: every qualifier, 40,000–43,000.
+const CLAIMS: &str = "id,metric,claimed,source,qualifier,value,low,high,document,quote\n\
+    c1,m,2024-10-01,ua,exact,41000,,,doc,q\n\
+    c2,m,2024-10-05,us,approx,42000,,,doc,q\n\
+    c3,m,2024-10-10,kr,range,,40000,43000,doc,q\n\
+    c4,m,2024-10-12,kp,at_least,40500,,,doc,q\n\
+    c5,m,2024-10-20,uk,up_to,43000,,,doc,q\n\
+    c6,m,2024-10-25,ua,exact,41500,,,doc,q\n";
+
+/// The identity fixture, plus `extra` sources and claims rows.
+fn identity(sources: &str, claims: &str) -> Test {
+    Test::new()
+        .file("data/metrics.csv", "id,label,unit\nm,Troops,troops\n")
+        .file("data/sources.csv", format!("{SOURCES}{sources}"))
+        .file("data/claims.csv", format!("{CLAIMS}{claims}"))
+}
+
+/// Lines of `old` and `new` that a line diff shows as removed and added:
+/// both lengths minus their longest common subsequence (LCS, by dynamic
+/// programming; charts are a few hundred lines).
+fn line_diff(old: &str, new: &str) -> (usize, usize) {
+    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    (a.len() - lcs[0][0], b.len() - lcs[0][0])
+}
+
+// Appending one source and one claim (inside the dates and values already
+// shown) to sources.csv and claims.csv keeps every other source's identity
+// in every chart kind: each line that draws in an old source's colour (its
+// markers, whose shape is the qualifier's, bars, arrows, legend chip) is
+// still in the new chart, unchanged. The share of changed lines (LCS line
+// diff: removed + added over old + new lines) is printed per kind; for the
+// timeline and the ranges chart it is at most 30%.
+#[test]
+fn appended_source_keeps_identities() {
+    let extra_source = "fr,French armed forces ministry,France,France\n";
+    let extra_claim = "c7,m,2024-10-15,fr,exact,41800,,,doc,q\n";
+    // Okabe–Ito colours of rows 0–4, as plotters writes them.
+    let old_colours = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"];
+    for kind in KINDS {
+        let run = |sources: &str, claims: &str| {
+            let test = identity(sources, claims).args(["chart", kind, "m", "-o", "out.svg"]);
+            test.run().code(0);
+            String::from_utf8(test.read("out.svg")).expect("UTF-8 SVG")
+        };
+        let old = run("", "");
+        let new = run(extra_source, extra_claim);
+        for colour in old_colours {
+            let attribute = format!("=\"{colour}\"");
+            let mut marks: Vec<&str> = old.lines().filter(|l| l.contains(&attribute)).collect();
+            assert!(!marks.is_empty(), "{kind}: no mark in {colour}");
+            for line in new.lines() {
+                if let Some(at) = marks.iter().position(|m| *m == line) {
+                    marks.swap_remove(at);
+                }
+            }
+            assert!(
+                marks.is_empty(),
+                "{kind}: {colour} marks changed: {marks:#?}"
+            );
+        }
+        let (removed, added) = line_diff(&old, &new);
+        let (a, b) = (old.lines().count(), new.lines().count());
+        let share = (removed + added) as f64 / (a + b) as f64;
+        println!(
+            "{kind}: {removed} lines removed, {added} added of {a} -> {b}: {:.1}% changed",
+            100.0 * share
+        );
+        if kind != "agreement" {
+            assert!(
+                share <= 0.30,
+                "{kind}: {:.1}% of lines changed",
+                100.0 * share
+            );
+        }
+    }
+}

@@ -13,6 +13,8 @@ mod scan;
 mod summary;
 mod views;
 
+pub use summary::median;
+
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
@@ -62,6 +64,12 @@ pub struct ClaimView {
     pub source_short: String,
     /// Source affiliation.
     pub affiliation: String,
+    /// Position of the source's row in sources.csv (0 = first data row): its
+    /// identity in every chart (palette colour, number), which appending a
+    /// source leaves unchanged.
+    pub source_row: usize,
+    /// The source's own `color` from sources.csv, when given.
+    pub source_color: Option<[u8; 3]>,
     /// Admiralty source grade.
     pub reliability: char,
     /// How the number was stated.

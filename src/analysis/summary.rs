@@ -101,8 +101,9 @@ pub fn range(claims: &[Claim]) -> Option<RangeSummary> {
 
 /// The median as polars computes it (linear interpolation at 0.5:
 /// `0.5 · (upper − lower) + lower`, exactly `lower` when they are equal), so
-/// the figures match the as-of view's to the bit.
-fn median(mut points: Vec<f64>) -> f64 {
+/// the figures match the as-of view's to the bit. NaN when empty. The one
+/// median of the crate: the charts' binned and grouped markers use it too.
+pub fn median(mut points: Vec<f64>) -> f64 {
     points.sort_by(f64::total_cmp);
     let n = points.len();
     if n == 0 {

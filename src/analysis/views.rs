@@ -87,6 +87,8 @@ impl<'a> Catalog<'a> {
                 s.short.clone().unwrap_or_else(|| s.name.clone())
             }),
             affiliation: source.map_or_else(String::new, |s| s.affiliation.clone()),
+            source_row: record.source as usize,
+            source_color: source.and_then(|s| s.color),
             reliability: source.map_or('F', |s| s.reliability),
             qualifier: claims.qualifier(row),
             stated: claims.stated(row),

@@ -1,14 +1,19 @@
 //! The `agreement` chart: a source × source matrix of the current claims,
 //! each cell coloured by the pair's gap (0 = the intervals overlap), with a
-//! labelled colour scale beside it. Past [`MAX_SOURCES`] sources, neighbours
-//! (by id) are grouped and a cell shows the largest gap between two groups.
+//! labelled colour scale beside it. Sources are grouped by affiliation
+//! (affiliations in the order of their first source in sources.csv), then
+//! in sources.csv order, each labelled with its colour, number and short
+//! label. Past [`MAX_SOURCES`] sources, neighbours in that order are grouped
+//! and a cell shows the largest gap between two groups.
 
 use plotters::prelude::*;
 use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use std::collections::BTreeMap;
+
 use super::{
-    Area, INK, MUTED, Style, WIDTH, anchored, draw_svg, drawn, fit, heading, iso, marker, styles,
+    Area, INK, MUTED, WIDTH, anchored, draw_svg, drawn, fit, heading, iso, source_colour, tag,
 };
 use crate::analysis::{ClaimView, MetricView, Pair};
 use crate::error::Result;
@@ -17,6 +22,8 @@ use crate::error::Result;
 pub const MAX_SOURCES: usize = 30;
 /// Width of the row label column.
 const LABELS: i32 = 300;
+/// Width of the affiliation names at the left of the row labels.
+const AFFILIATION: i32 = 100;
 /// Most height of the column label strip (it shrinks to the longest label).
 const COLUMN_LABELS: i32 = 230;
 /// Height the colour scale needs below the top of the matrix.
@@ -35,11 +42,14 @@ const SELF: RGBColor = RGBColor(0xEE, 0xEE, 0xEE);
 
 /// The matrix to draw: labels and, per cell, the gap (`None` on the
 /// diagonal of a single source).
-struct Matrix {
-    labels: Vec<String>,
-    /// Each row's source style (the same as in the other charts), when a
+pub(super) struct Matrix {
+    /// Row (and column) labels, in drawing order.
+    pub(super) labels: Vec<String>,
+    /// Each row's source colour (the same as in the other charts), when a
     /// row is one source.
-    styles: Vec<Option<Style>>,
+    colours: Vec<Option<RGBColor>>,
+    /// Each row's affiliation, when it starts a new affiliation group.
+    affiliations: Vec<Option<String>>,
     cells: Vec<Vec<Option<f64>>>,
     grouped: bool,
 }
@@ -84,35 +94,48 @@ fn cell_size(n: i32) -> i32 {
     (440 / n).clamp(14, 64)
 }
 
-/// The gap of each ordered pair, sources in name order, grouped past
-/// [`MAX_SOURCES`]. Sources are named by their positions in `current` (one
-/// claim per source) and each cell looks its pairs up by position, so the
-/// matrix costs n² look-ups, not n² string-keyed map entries.
-fn matrix(view: &MetricView) -> Matrix {
-    let style_of = styles(view.current.iter().map(|c| c.source.as_str()));
+/// The gap of each ordered pair, sources grouped by affiliation (in the
+/// order of each affiliation's first row in sources.csv), then by row;
+/// grouped past [`MAX_SOURCES`]. Sources are named by their positions in
+/// `current` (one claim per source) and each cell looks its pairs up by
+/// position, so the matrix costs n² look-ups, not n² string-keyed map
+/// entries.
+pub(super) fn matrix(view: &MetricView) -> Matrix {
+    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &view.current {
+        let row = first.entry(c.affiliation.as_str()).or_insert(c.source_row);
+        *row = (*row).min(c.source_row);
+    }
     let mut sources: Vec<(usize, &ClaimView)> = view.current.iter().enumerate().collect();
-    sources.sort_by(|(_, a), (_, b)| {
-        (a.source_name.as_str(), a.source.as_str())
-            .cmp(&(b.source_name.as_str(), b.source.as_str()))
-    });
+    sources.sort_by_key(|(_, c)| (first.get(c.affiliation.as_str()), c.source_row, &c.id));
     let size = sources.len().div_ceil(MAX_SOURCES).max(1);
     let groups: Vec<&[(usize, &ClaimView)]> = sources.chunks(size).collect();
-    let row_styles = groups
+    let colours = groups
         .iter()
         .map(|g| match g {
-            [(_, claim)] => style_of.get(claim.source.as_str()).copied(),
+            [(_, claim)] => Some(source_colour(claim)),
             _ => None,
+        })
+        .collect();
+    let mut previous = None;
+    let affiliations = groups
+        .iter()
+        .map(|g| {
+            let affiliation = g[0].1.affiliation.as_str();
+            let new = previous != Some(affiliation) && g.len() == 1;
+            previous = Some(affiliation);
+            new.then(|| affiliation.to_string())
         })
         .collect();
     let labels = groups
         .iter()
         .map(|g| match g {
-            [(_, claim)] => claim.source_name.clone(),
+            [(_, claim)] => format!("{} {}", tag(claim), claim.source_short),
             _ => format!(
                 "{} sources: {} … {}",
                 g.len(),
-                g[0].1.source_name,
-                g[g.len() - 1].1.source_name
+                g[0].1.source_short,
+                g[g.len() - 1].1.source_short
             ),
         })
         .collect();
@@ -132,7 +155,8 @@ fn matrix(view: &MetricView) -> Matrix {
         .collect();
     Matrix {
         labels,
-        styles: row_styles,
+        colours,
+        affiliations,
         cells,
         grouped: size > 1,
     }
@@ -143,7 +167,10 @@ fn describe(view: &MetricView, pairs: &[Pair], matrix: &Matrix) -> String {
     let mut desc = format!(
         "Agreement matrix of {} ({}) as of {}: {} sources' current claims, row × column; each cell \
          is coloured by the pair's gap, 0 (blue) when their intervals overlap, else the distance \
-         between the intervals as a share of the larger point (light to dark orange, 0–100%).",
+         between the intervals as a share of the larger point (light to dark orange, 0–100%). \
+         Sources are grouped by affiliation, affiliations in the order of their first source in \
+         sources.csv, then in sources.csv order; each is labelled with its number there and its \
+         short label.",
         super::clean(&view.label),
         view.metric,
         iso(view.as_of),
@@ -170,7 +197,7 @@ fn describe(view: &MetricView, pairs: &[Pair], matrix: &Matrix) -> String {
     }
     if matrix.grouped {
         desc.push_str(&format!(
-            " More than {MAX_SOURCES} sources: neighbouring sources (by id) are grouped into {} \
+            " More than {MAX_SOURCES} sources: neighbouring sources in that order are grouped into {} \
              groups and each cell shows the largest gap between the two groups.",
             matrix.labels.len()
         ));
@@ -226,12 +253,33 @@ fn draw(
     let row_style = anchored(12, INK, HPos::Right, VPos::Center);
     let column_style =
         anchored(12, INK, HPos::Left, VPos::Center).transform(FontTransform::Rotate270);
+    let group_style = anchored(11, MUTED, HPos::Left, VPos::Center);
+    let n = matrix.labels.len() as i32;
     for (i, name) in matrix.labels.iter().enumerate() {
         let middle = i as i32 * cell + cell / 2;
-        let text = fit(root, name, &row_style, (LABELS - 34) as u32)?;
-        drawn(root.draw(&Text::new(text, (x0 - 24, y0 + middle), row_style.clone())))?;
-        if let Some(Some(style)) = matrix.styles.get(i) {
-            marker(root, (x0 - 12, y0 + middle), 5, *style)?;
+        if let Some(Some(affiliation)) = matrix.affiliations.get(i) {
+            let text = fit(root, affiliation, &group_style, AFFILIATION as u32 - 8)?;
+            drawn(root.draw(&Text::new(text, (8, y0 + middle), group_style.clone())))?;
+            if i > 0 {
+                let y = y0 + i as i32 * cell;
+                drawn(root.draw(&PathElement::new(
+                    vec![(8, y), (x0 + n * cell, y)],
+                    MUTED.stroke_width(1),
+                )))?;
+                drawn(root.draw(&PathElement::new(
+                    vec![
+                        (x0 + i as i32 * cell, y0 - 6),
+                        (x0 + i as i32 * cell, y0 + n * cell),
+                    ],
+                    MUTED.stroke_width(1),
+                )))?;
+            }
+        }
+        let width = (LABELS - AFFILIATION - 40) as u32;
+        let text = fit(root, name, &row_style, width)?;
+        drawn(root.draw(&Text::new(text, (x0 - 32, y0 + middle), row_style.clone())))?;
+        if let Some(Some(colour)) = matrix.colours.get(i) {
+            super::marks::chip(root, (x0 - 19, y0 + middle), *colour)?;
         }
         let text = fit(root, name, &column_style, (strip - 12) as u32)?;
         drawn(root.draw(&Text::new(
@@ -269,7 +317,6 @@ fn draw(
             }
         }
     }
-    let n = matrix.labels.len() as i32;
     scale(root, x0 + n * cell + 40, y0)
 }
 

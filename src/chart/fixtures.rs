@@ -63,6 +63,8 @@ pub fn claim(
         source_name: name.into(),
         source_short: name.into(),
         affiliation: source.into(),
+        source_row: 0,
+        source_color: None,
         reliability: 'B',
         qualifier,
         stated,
@@ -110,7 +112,13 @@ fn pairs(claims: &[ClaimView]) -> Vec<Pair> {
 
 /// A view and history of `claims` (each source's last claim is current),
 /// with fixed range/consensus figures (the renderer only displays them).
-pub fn fixture(claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
+/// Sources take the rows of sources.csv in the order they first appear.
+pub fn fixture(mut claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
+    let mut rows: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &mut claims {
+        let next = rows.len();
+        c.source_row = *rows.entry(c.source.clone()).or_insert(next);
+    }
     let as_of = claims
         .iter()
         .map(|c| c.claimed.end)

@@ -1,11 +1,12 @@
-//! The marks every chart shares: source markers (a colour and a shape, with
-//! a dark outline so light colours and grey prints still show them), arrows
-//! for open and one-sided bounds, and legend entries.
+//! The marks every chart shares: claim markers (the source's colour, the
+//! qualifier's shape, a dark outline so light colours and grey prints still
+//! show them), arrows and fades for open and one-sided bounds, and legend
+//! entries.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Area, INK, Shape, Style, anchored, drawn, fit, wrap};
+use super::{Area, INK, MUTED, Shape, Style, anchored, drawn, wrap};
 use crate::error::Result;
 
 /// Draws a marker of `style` centred on the pixel `at`, `r` pixels in
@@ -18,40 +19,11 @@ pub fn marker(area: &Area, at: (i32, i32), r: i32, style: Style) -> Result<()> {
         drawn(area.draw(&Circle::new(at, r as u32, fill)))?;
         return drawn(area.draw(&Circle::new(at, r as u32, edge)));
     }
-    let t = (r / 3).max(1);
     let points: Vec<(i32, i32)> = match style.shape {
         Shape::Circle | Shape::Square => vec![(-r, -r), (r, -r), (r, r), (-r, r)],
         Shape::Up => vec![(0, -r - 1), (r + 1, r), (-r - 1, r)],
         Shape::Down => vec![(0, r + 1), (r + 1, -r), (-r - 1, -r)],
         Shape::Diamond => vec![(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
-        Shape::Plus => vec![
-            (-t, -r),
-            (t, -r),
-            (t, -t),
-            (r, -t),
-            (r, t),
-            (t, t),
-            (t, r),
-            (-t, r),
-            (-t, t),
-            (-r, t),
-            (-r, -t),
-            (-t, -t),
-        ],
-        Shape::Cross => vec![
-            (-r, -r + t),
-            (-r + t, -r),
-            (0, -t),
-            (r - t, -r),
-            (r, -r + t),
-            (t, 0),
-            (r, r - t),
-            (r - t, r),
-            (0, t),
-            (-r + t, r),
-            (-r, r - t),
-            (-t, 0),
-        ],
     };
     let absolute: Vec<(i32, i32)> = points.iter().map(|(dx, dy)| (x + dx, y + dy)).collect();
     drawn(area.draw(&Polygon::new(absolute.clone(), fill)))?;
@@ -82,41 +54,102 @@ pub fn arrow(area: &Area, from: (i32, i32), to: (i32, i32), colour: RGBColor) ->
     )))
 }
 
-/// Draws a legend entry: a marker then the label, wrapped to at most
-/// `lines` lines, left-aligned at pixel `at` (the first line's centre)
-/// within `width` pixels. Returns the height used.
+/// Draws a source's legend entry: a chip of its colour, its number (the
+/// tag beside its marks) and its label, wrapped to at most `lines` lines,
+/// left-aligned at pixel `at` (the first line's centre) within `width`
+/// pixels. Returns the height used.
 pub fn legend_row(
     area: &Area,
     at: (i32, i32),
     width: u32,
-    style: Style,
+    (colour, tag): (RGBColor, &str),
     label: &str,
     lines: usize,
 ) -> Result<i32> {
-    marker(area, (at.0 + 7, at.1), 5, style)?;
+    chip(area, (at.0 + 7, at.1), colour)?;
+    let tag_style = anchored(11, MUTED, HPos::Right, VPos::Center);
+    drawn(area.draw(&Text::new(tag.to_string(), (at.0 + 36, at.1), tag_style)))?;
     let text_style = anchored(13, INK, HPos::Left, VPos::Center);
-    let wrapped = wrap(area, label, &text_style, width.saturating_sub(22), lines)?;
+    let wrapped = wrap(area, label, &text_style, width.saturating_sub(44), lines)?;
     let count = wrapped.len() as i32;
     for (i, line) in wrapped.into_iter().enumerate() {
         let y = at.1 + 16 * i as i32;
-        drawn(area.draw(&Text::new(line, (at.0 + 20, y), text_style.clone())))?;
+        drawn(area.draw(&Text::new(line, (at.0 + 42, y), text_style.clone())))?;
     }
     Ok(16 * count)
 }
 
-/// Draws a legend swatch (a filled box) then the label.
-pub fn legend_swatch(
-    area: &Area,
-    at: (i32, i32),
-    width: u32,
-    colour: RGBAColor,
-    label: &str,
-) -> Result<()> {
-    drawn(area.draw(&Rectangle::new(
-        [(at.0, at.1 - 6), (at.0 + 14, at.1 + 6)],
-        colour.filled(),
-    )))?;
-    let text_style = anchored(13, INK, HPos::Left, VPos::Center);
-    let text = fit(area, label, &text_style, width.saturating_sub(22))?;
-    drawn(area.draw(&Text::new(text, (at.0 + 20, at.1), text_style)))
+/// Draws a source's colour chip (a flat bar, not a marker shape: shapes
+/// mean qualifiers) centred on pixel `at`.
+pub fn chip(area: &Area, at: (i32, i32), colour: RGBColor) -> Result<()> {
+    let corners = [(at.0 - 7, at.1 - 4), (at.0 + 7, at.1 + 4)];
+    drawn(area.draw(&Rectangle::new(corners, colour.filled())))?;
+    drawn(area.draw(&Rectangle::new(corners, INK.stroke_width(1))))
+}
+
+/// One entry of a chart's key strip.
+pub enum Key<'a> {
+    /// A marker shape (drawn light grey, outlined) and what it means.
+    Shape(Shape, &'a str),
+    /// A marker drawn in a given style and what it means.
+    Marker(Style, &'a str),
+    /// A filled swatch and what it means.
+    Swatch(RGBAColor, &'a str),
+    /// Text alone (its first character draws the mark, e.g. "│ bar: …").
+    Text(&'a str),
+}
+
+/// Fill of the markers in a key: shape only, no source's colour.
+const KEY_FILL: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
+
+/// Draws `keys` left to right from pixel `at` (the first row's centre),
+/// wrapping before `right`. Returns the height used.
+pub fn key_strip(area: &Area, at: (i32, i32), right: i32, keys: &[Key]) -> Result<i32> {
+    let text_style = anchored(12, MUTED, HPos::Left, VPos::Center);
+    let (mut x, mut y) = at;
+    for key in keys {
+        let (mark, label) = match key {
+            Key::Shape(_, label) | Key::Marker(_, label) | Key::Swatch(_, label) => (20, *label),
+            Key::Text(label) => (0, *label),
+        };
+        let width = mark + drawn(area.estimate_text_size(label, &text_style))?.0 as i32;
+        if x > at.0 && x + width > right {
+            (x, y) = (at.0, y + 18);
+        }
+        match key {
+            Key::Shape(shape, _) => {
+                let style = Style {
+                    colour: KEY_FILL,
+                    shape: *shape,
+                };
+                marker(area, (x + 7, y), 5, style)?;
+            }
+            Key::Marker(style, _) => marker(area, (x + 7, y), 5, *style)?,
+            Key::Swatch(colour, _) => drawn(area.draw(&Rectangle::new(
+                [(x, y - 6), (x + 14, y + 6)],
+                colour.filled(),
+            )))?,
+            Key::Text(_) => {}
+        }
+        drawn(area.draw(&Text::new(
+            label.to_string(),
+            (x + mark, y),
+            text_style.clone(),
+        )))?;
+        x += width + 18;
+    }
+    Ok(y - at.1 + 18)
+}
+
+/// Draws `strips` (pixel polygons, from the closed end of an open stretch
+/// towards its open end) in `colour`, each fainter than the one before,
+/// from `alpha` to nearly nothing: a stretch with no end fades out instead
+/// of stopping at the plot's edge as a closed box would.
+pub fn fade(area: &Area, strips: Vec<Vec<(i32, i32)>>, colour: RGBColor, alpha: f64) -> Result<()> {
+    let n = strips.len().max(1) as f64;
+    for (k, strip) in strips.into_iter().enumerate() {
+        let a = alpha * (1.0 - k as f64 / n);
+        drawn(area.draw(&Polygon::new(strip, colour.mix(a).filled())))?;
+    }
+    Ok(())
 }

@@ -14,19 +14,18 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::analysis::{MetricHistory, MetricView};
+use crate::analysis::{ClaimView, MetricHistory, MetricView};
 use crate::cli::ChartKind;
-use crate::data::Day;
+use crate::data::{Day, Qualifier};
 use crate::error::{Error, Result};
 
-pub use marks::{arrow, legend_row, legend_swatch, marker};
+pub use marks::{Key, arrow, fade, key_strip, legend_row, marker};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 960;
@@ -38,13 +37,10 @@ pub const FONT: &str = "DejaVu Sans";
 /// DejaVu Sans, shipped in `assets/fonts/` with its licence.
 pub static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// How many sources get their own colour and marker; the rest share a grey
-/// "other sources" style (named in the legend, never dropped).
-pub const MAX_STYLED: usize = 16;
-
 /// Okabe–Ito colours, ordered so neighbours differ most (yellow, the
-/// weakest on white, last).
-const PALETTE: [RGBColor; 8] = [
+/// weakest on white, last). A source without its own `color` takes the
+/// colour of its row in sources.csv, cycling.
+pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0x00, 0x72, 0xB2),
     RGBColor(0xD5, 0x5E, 0x00),
     RGBColor(0x00, 0x9E, 0x73),
@@ -59,42 +55,72 @@ const PALETTE: [RGBColor; 8] = [
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 /// Secondary text colour.
 pub const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
-/// Colour of the "other sources" style.
+/// Colour of marks that stand for several sources (merged rows, groups)
+/// and of stale claims.
 pub const OTHER: RGBColor = RGBColor(0x99, 0x99, 0x99);
+/// Colour of a stale claim (listed, but left out of every figure).
+pub const STALE: RGBColor = RGBColor(0xbb, 0xbb, 0xbb);
 
 /// The drawing surface every chart draws on.
 pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
-/// Marker shapes; paired with colours so sources differ in grey too.
+/// Marker shapes, one per qualifier (see [`shape_of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    /// A disc.
+    /// A disc: an exact number.
     Circle,
-    /// A square.
-    Square,
-    /// A triangle pointing up.
-    Up,
-    /// A diamond.
+    /// A diamond: an approximate number.
     Diamond,
-    /// A triangle pointing down.
+    /// A square: the middle of a stated range.
+    Square,
+    /// A triangle pointing up: at least (its arrow points up too).
+    Up,
+    /// A triangle pointing down: up to (its arrow points down too).
     Down,
-    /// A plus sign.
-    Plus,
-    /// A cross.
-    Cross,
 }
 
-const SHAPES: [Shape; 7] = [
-    Shape::Circle,
-    Shape::Square,
-    Shape::Up,
-    Shape::Diamond,
-    Shape::Down,
-    Shape::Plus,
-    Shape::Cross,
+/// The marker shape of a qualifier, the same for every source, so a shape
+/// never contradicts the arrow drawn with it: ▲ and the up arrow are "at
+/// least", ▼ and the down arrow "up to".
+pub fn shape_of(qualifier: Qualifier) -> Shape {
+    match qualifier {
+        Qualifier::Exact => Shape::Circle,
+        Qualifier::Approx => Shape::Diamond,
+        Qualifier::Range => Shape::Square,
+        Qualifier::AtLeast => Shape::Up,
+        Qualifier::UpTo => Shape::Down,
+    }
+}
+
+/// What each shape means, in legend order.
+pub const SHAPE_KEY: [(Qualifier, &str); 5] = [
+    (Qualifier::Exact, "exact"),
+    (Qualifier::Approx, "about"),
+    (Qualifier::Range, "range (middle)"),
+    (Qualifier::AtLeast, "at least (↑ open above)"),
+    (Qualifier::UpTo, "up to (↓ down to 0)"),
 ];
 
-/// How one source is drawn.
+/// A source's colour: its `color` from sources.csv, else the palette colour
+/// of its row there. Depends on nothing else, so every chart, report, day
+/// and build draws a source alike, and appending a source recolours none.
+pub fn colour_of(row: usize, color: Option<[u8; 3]>) -> RGBColor {
+    color.map_or(PALETTE[row % PALETTE.len()], |[r, g, b]| RGBColor(r, g, b))
+}
+
+/// The colour of a claim's source.
+pub fn source_colour(claim: &ClaimView) -> RGBColor {
+    colour_of(claim.source_row, claim.source_color)
+}
+
+/// A source's number in a chart: its row in sources.csv, from 1. Drawn
+/// beside its marks and in the legend, so marks of sources that share a
+/// colour (past eight sources, or in grey print) are still told apart.
+pub fn tag(claim: &ClaimView) -> String {
+    (claim.source_row + 1).to_string()
+}
+
+/// How one mark is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     /// Fill colour.
@@ -103,32 +129,53 @@ pub struct Style {
     pub shape: Shape,
 }
 
-/// The style shared by sources past [`MAX_STYLED`].
-pub const OTHER_STYLE: Style = Style {
-    colour: OTHER,
-    shape: Shape::Circle,
-};
+impl Style {
+    /// A claim's style: its source's colour, its qualifier's shape.
+    pub fn of(claim: &ClaimView) -> Style {
+        Style {
+            colour: source_colour(claim),
+            shape: shape_of(claim.qualifier),
+        }
+    }
+}
 
-/// Styles by source id: the i-th source in id order gets colour i mod 8 and
-/// shape i mod 7, so every chart of a metric draws a source alike.
-pub fn styles<'a>(sources: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, Style> {
-    let mut ids: Vec<&str> = sources.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.into_iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let style = if i < MAX_STYLED {
-                Style {
-                    colour: PALETTE[i % PALETTE.len()],
-                    shape: SHAPES[i % SHAPES.len()],
-                }
-            } else {
-                OTHER_STYLE
-            };
-            (id, style)
-        })
-        .collect()
+/// Share of the highest value under which the lowest value counts as near
+/// 0: a value axis starts at 0 when the lowest value drawn is at most 40%
+/// of the highest (so 0 costs at most 40% of the plot), and is fitted to the
+/// data otherwise (claims of 40,000–43,000 fill the plot, not a tenth).
+pub const ZERO_SHARE: f64 = 0.4;
+
+/// The extent of a value axis holding every finite value in `values`, with
+/// `headroom` (a share of the data span) above the highest: from 0 when the
+/// data come near 0 ([`ZERO_SHARE`]), else from a round number a little
+/// below the lowest value. (0, 1) when there is nothing above 0.
+pub fn value_extent(values: impl IntoIterator<Item = f64>, headroom: f64) -> (f64, f64) {
+    let (low, high) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, 0.0_f64), |(l, h), v| (l.min(v), h.max(v)));
+    if high <= 0.0 {
+        return (0.0, 1.0);
+    }
+    if low <= ZERO_SHARE * high {
+        return (0.0, high * (1.0 + headroom));
+    }
+    // A single value (or a very tight cluster) still gets a span of a tenth
+    // of its size, so it is not drawn on a hair-thin axis.
+    let span = (high - low).max(high * 0.1);
+    let step = round_step(span / 5.0);
+    let bottom = ((low - span * 0.1) / step).floor() * step;
+    (bottom.max(0.0), high + span * headroom)
+}
+
+/// The round number (1, 2 or 5 times a power of ten) nearest above `raw`.
+pub fn round_step(raw: f64) -> f64 {
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|k| k * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power)
 }
 
 /// Draws one chart as SVG text.
@@ -139,12 +186,15 @@ pub fn render(
 ) -> Result<String> {
     register_font()?;
     match kind {
-        ChartKind::Timeline => timeline::render(history.ok_or_else(|| {
-            anyhow::anyhow!(
-                "internal error: the timeline of {} has no history",
-                view.metric
-            )
-        })?),
+        ChartKind::Timeline => timeline::render(
+            view,
+            history.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "internal error: the timeline of {} has no history",
+                    view.metric
+                )
+            })?,
+        ),
         ChartKind::Ranges => ranges::render(view),
         ChartKind::Agreement => agreement::render(view),
     }

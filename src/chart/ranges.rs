@@ -1,14 +1,17 @@
-//! The `ranges` chart, a forest plot: one row per source's current claim,
-//! its interval as a horizontal bar (arrow-ended when open), its point as a
-//! marker, the consensus as a shaded vertical band, labels with source and
-//! date. Past [`MAX_ROWS`] claims, neighbouring rows (by point) are merged.
+//! The `ranges` chart, a forest plot: one row per source's current claim
+//! in sources.csv order, its interval as a horizontal bar (arrow-ended when
+//! open), its point as a marker in the source's colour and the qualifier's
+//! shape, the consensus as a shaded vertical band (none without one),
+//! labels with the source's number and name, date and stated claim; stale
+//! claims grey. Past [`MAX_ROWS`] claims, neighbouring rows (by point) are
+//! merged.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{
-    Area, INK, MUTED, OTHER_STYLE, Style, anchored, arrow, consensus_text, draw_svg, drawn, fit,
-    font, heading, iso, marker, styles, wrap,
+    Area, INK, Key, MUTED, OTHER, STALE, Shape, Style, anchored, arrow, consensus_text, draw_svg,
+    drawn, fade, fit, heading, iso, key_strip, marker, tag, value_extent, wrap,
 };
 use crate::analysis::{ClaimView, MetricView};
 use crate::data::{DateSpec, Qualifier, Stated};
@@ -22,13 +25,21 @@ pub const MAX_ROWS: usize = 30;
 const ROW: u32 = 46;
 /// Width of the label column.
 const LABELS: u32 = 340;
-/// Colour of a stale claim (left out of every figure).
-const STALE: RGBColor = RGBColor(0xbb, 0xbb, 0xbb);
+/// Height of the key strip under the plot.
+const KEY: u32 = 26;
+/// Space above the key strip (the heading).
+const TOP: u32 = 64;
+/// Height of the value axis above the rows.
+const AXIS: u32 = 30;
+/// Space under the rows (the consensus label).
+const BELOW: u32 = 24;
 /// Fill of the consensus band.
 const CONSENSUS_FILL: RGBAColor = RGBAColor(0, 0, 0, 0.12);
 
 /// One drawn row: a claim, or a group of neighbouring claims.
 struct Row {
+    /// The source's number (empty for a merged group).
+    tag: String,
     /// First label line (source name).
     name: String,
     /// Second label line (date and stated number).
@@ -37,6 +48,8 @@ struct Row {
     low: f64,
     /// Interval high; `None` when open.
     high: Option<f64>,
+    /// The interval runs down to 0 ("up to"), wherever the axis starts.
+    to_zero: bool,
     /// Marker position.
     point: f64,
     /// Marker style.
@@ -52,7 +65,7 @@ pub fn render(view: &MetricView) -> Result<String> {
         iso(view.as_of)
     );
     let desc = describe(view, &rows);
-    let height = 64 + 28 + ROW * rows.len().max(1) as u32 + 56;
+    let height = TOP + KEY + AXIS + ROW * rows.len().max(1) as u32 + BELOW + 8;
     draw_svg(height, &title, &desc, |root| draw(root, view, &rows))
 }
 
@@ -83,47 +96,42 @@ fn when(date: &DateSpec) -> String {
     text
 }
 
-/// The rows: one per current claim sorted by point then source, or merged
-/// groups of neighbours when there are more than [`MAX_ROWS`].
+/// The rows: one per current claim in sources.csv order (then claim id),
+/// so a changed claim moves no other row; or, past [`MAX_ROWS`], merged
+/// groups of neighbours by point.
 fn rows(view: &MetricView) -> Vec<Row> {
-    let style_of = styles(view.current.iter().map(|c| c.source.as_str()));
     let mut claims: Vec<&ClaimView> = view.current.iter().collect();
-    claims.sort_by(|a, b| {
-        a.point
-            .total_cmp(&b.point)
-            .then_with(|| a.source.cmp(&b.source))
-    });
     if claims.len() <= MAX_ROWS {
+        claims.sort_by(|a, b| (a.source_row, &a.id).cmp(&(b.source_row, &b.id)));
         return claims
             .into_iter()
             .map(|c| {
-                let style = style_of
-                    .get(c.source.as_str())
-                    .copied()
-                    .unwrap_or(OTHER_STYLE);
+                let mut style = Style::of(c);
                 // A stale claim no longer counts: greyed, and its label says so.
-                let (style, stale) = if c.stale {
-                    (
-                        Style {
-                            colour: STALE,
-                            ..style
-                        },
-                        " · stale",
-                    )
+                let stale = if c.stale {
+                    style.colour = STALE;
+                    " · stale"
                 } else {
-                    (style, "")
+                    ""
                 };
                 Row {
+                    tag: tag(c),
                     name: c.source_name.clone(),
                     detail: format!("{} · {}{stale}", when(&c.claimed), stated(c)),
                     low: c.interval.low,
                     high: c.interval.high,
+                    to_zero: c.qualifier == Qualifier::UpTo,
                     point: c.point,
                     style,
                 }
             })
             .collect();
     }
+    claims.sort_by(|a, b| {
+        a.point
+            .total_cmp(&b.point)
+            .then_with(|| a.source_row.cmp(&b.source_row))
+    });
     let size = claims.len().div_ceil(MAX_ROWS);
     claims
         .chunks(size)
@@ -137,6 +145,7 @@ fn rows(view: &MetricView) -> Vec<Row> {
                 .try_fold(0.0_f64, |m, c| c.interval.high.map(|h| m.max(h)));
             let (first, last) = (group[0], group[group.len() - 1]);
             Row {
+                tag: String::new(),
                 name: format!(
                     "{} sources: {} … {}",
                     group.len(),
@@ -146,8 +155,12 @@ fn rows(view: &MetricView) -> Vec<Row> {
                 detail: format!("points {}, median marked", span(first.point, last.point)),
                 low,
                 high,
-                point: group[group.len() / 2].point,
-                style: OTHER_STYLE,
+                to_zero: false,
+                point: crate::analysis::median(group.iter().map(|c| c.point).collect()),
+                style: Style {
+                    colour: OTHER,
+                    shape: Shape::Circle,
+                },
             }
         })
         .collect()
@@ -157,8 +170,11 @@ fn rows(view: &MetricView) -> Vec<Row> {
 fn describe(view: &MetricView, rows: &[Row]) -> String {
     let mut desc = format!(
         "Forest plot of {} ({}) as of {}: the current claim of each of {} sources, its interval \
-         as a horizontal bar (an arrow when open above) and its point as a marker; the shaded \
-         vertical band is the consensus, the stretch most intervals cover.",
+         as a horizontal bar (an arrow when open above) and its point as a marker, one row per \
+         source in sources.csv order, numbered by that row; the marker's colour is the source's, \
+         its shape the qualifier (circle exact, diamond about, square range, triangle up at \
+         least, triangle down up to); the shaded vertical band is the consensus of the \
+         estimates, the stretch most of their intervals cover.",
         super::clean(&view.label),
         view.metric,
         iso(view.as_of),
@@ -177,12 +193,21 @@ fn describe(view: &MetricView, rows: &[Row]) -> String {
         ));
     }
     for row in rows {
-        desc.push_str(&format!(" {}: {}.", super::clean(&row.name), row.detail));
+        let number = if row.tag.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", row.tag)
+        };
+        desc.push_str(&format!(
+            " {number}{}: {}.",
+            super::clean(&row.name),
+            row.detail
+        ));
     }
     desc
 }
 
-/// Draws heading, consensus band, rows and labels.
+/// Draws heading, consensus band, rows, labels and the key.
 fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
     let label = super::clean(&view.label);
     let subtitle = if view.current.is_empty() {
@@ -200,119 +225,214 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
         &format!("{label} — current claim of each source"),
         &subtitle,
     )?;
+    // Key and value axis on top, rows below them at fixed pixel steps: a
+    // row added at the end moves nothing above it (the PR diff of an
+    // appended source is its own row, not the whole axis).
     let body = root.margin(64, 8, 8, 8);
-    let (label_area, plot_area) = body.split_horizontally(LABELS);
+    let (key_area, main) = body.split_vertically(KEY);
+    let (label_area, plot_area) = main.split_horizontally(LABELS);
     let n = rows.len().max(1) as f64;
-    let x1 = x_max(view, rows);
-    let mut chart = drawn(
+    let (x0, x1) = x_extent(view, rows);
+    let chart = drawn(
         ChartBuilder::on(&plot_area)
-            .margin_top(28)
+            .margin_top(AXIS)
             .margin_right(24)
-            .x_label_area_size(44)
-            .build_cartesian_2d(0.0..x1, -0.5..n - 0.5),
+            .margin_bottom(BELOW)
+            .build_cartesian_2d(x0..x1, -0.5..n - 0.5),
     )?;
-    let x_format = |x: &f64| number(*x);
-    drawn(
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(7)
-            .max_light_lines(2)
-            .x_label_formatter(&x_format)
-            .label_style(font(12, INK))
-            .axis_desc_style(font(13, MUTED))
-            .x_desc(super::clean(&view.unit))
-            .light_line_style(RGBAColor(0, 0, 0, 0.04))
-            .bold_line_style(RGBAColor(0, 0, 0, 0.1))
-            .draw(),
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let (left_px, right) = (xs.start, xs.end - 2);
+    let row_y = |i: usize| ys.start + (ROW as i32) * i as i32 + (ROW as i32) / 2;
+    axis(
+        root,
+        &chart,
+        (x0, x1),
+        rows.len(),
+        &super::clean(&view.unit),
     )?;
     if let Some(c) = &view.consensus {
-        let high = c.high.unwrap_or(x1).min(x1);
-        let (top, bottom) = (
-            chart.backend_coord(&(c.low, n - 0.5)),
-            chart.backend_coord(&(high, -0.5)),
-        );
+        let px = |x: f64| chart.backend_coord(&(x.max(x0), 0.0)).0;
+        let (top, bottom) = (ys.start, ys.start + ROW as i32 * rows.len().max(1) as i32);
         // A consensus on one number is a stretch of zero width: draw it at
         // least 4 pixels wide, and darker, so it shows.
-        let (mut left, mut right) = (top.0, bottom.0);
+        let (mut left, mut right) = (px(c.low), px(c.high.unwrap_or(x1).min(x1)));
         let mut fill = CONSENSUS_FILL;
-        if right - left < 4 {
+        if c.high.is_some() && right - left < 4 {
             let middle = (left + right) / 2;
             (left, right) = (middle - 2, middle + 2);
             fill = fill.mix(2.5);
         }
-        drawn(root.draw(&Rectangle::new(
-            [(left, top.1), (right, bottom.1)],
-            fill.filled(),
-        )))?;
-        let top = ((left + right) / 2, top.1);
+        if c.high.is_none() {
+            // Open above: fades out to the right, never a closed box.
+            let strips = 6;
+            let width = f64::from(right - left) / f64::from(strips);
+            let edge = |k: i32| left + (width * f64::from(k)).round() as i32;
+            let boxes = (0..strips)
+                .map(|k| {
+                    vec![
+                        (edge(k), top),
+                        (edge(k + 1), top),
+                        (edge(k + 1), bottom),
+                        (edge(k), bottom),
+                    ]
+                })
+                .collect();
+            fade(root, boxes, RGBColor(0, 0, 0), fill.3)?;
+        } else {
+            drawn(root.draw(&Rectangle::new(
+                [(left, top), (right, bottom)],
+                fill.filled(),
+            )))?;
+        }
+        let middle = if c.high.is_some() {
+            (left + right) / 2
+        } else {
+            left
+        };
+        let h = if c.high.is_some() {
+            HPos::Center
+        } else {
+            HPos::Left
+        };
         let text = format!("consensus {}", consensus_text(c.low, c.high));
         drawn(root.draw(&Text::new(
             text,
-            (top.0, top.1 - 4),
-            anchored(12, MUTED, HPos::Center, VPos::Bottom),
+            (middle, bottom + 4),
+            anchored(12, MUTED, h, VPos::Top),
         )))?;
     }
-    let right = chart.plotting_area().get_pixel_range().0.end - 2;
+    let left = label_area.get_base_pixel();
     for (i, row) in rows.iter().enumerate() {
-        let y = n - 1.0 - i as f64;
-        let at = |x: f64| chart.backend_coord(&(x, y));
-        draw_row(root, row, &at, right)?;
-        let left = label_area.get_base_pixel();
-        let py = at(0.0).1;
+        let py = row_y(i);
+        let at = |x: f64| (chart.backend_coord(&(x.max(x0), 0.0)).0, py);
+        draw_row(root, row, &at, (left_px, right), x0)?;
         let name_style = anchored(13, INK, HPos::Left, VPos::Bottom);
-        let lines = wrap(root, &row.name, &name_style, LABELS - 16, 2)?;
+        let lines = wrap(root, &row.name, &name_style, LABELS - 40, 2)?;
         let count = lines.len() as i32;
+        let number = anchored(11, MUTED, HPos::Right, VPos::Bottom);
+        let first = py - 1 - 15 * (count - 1);
+        drawn(root.draw(&Text::new(row.tag.clone(), (left.0 + 26, first), number)))?;
         for (k, line) in lines.into_iter().enumerate() {
             let y = py - 1 - 15 * (count - 1 - k as i32);
-            drawn(root.draw(&Text::new(line, (left.0 + 8, y), name_style.clone())))?;
+            drawn(root.draw(&Text::new(line, (left.0 + 32, y), name_style.clone())))?;
         }
         let detail_style = anchored(11, MUTED, HPos::Left, VPos::Top);
-        let detail = fit(root, &row.detail, &detail_style, LABELS - 16)?;
-        drawn(root.draw(&Text::new(detail, (left.0 + 8, py + 2), detail_style)))?;
+        let detail = fit(root, &row.detail, &detail_style, LABELS - 40)?;
+        drawn(root.draw(&Text::new(detail, (left.0 + 32, py + 2), detail_style)))?;
     }
-    Ok(())
+    let mut keys: Vec<Key> = super::SHAPE_KEY
+        .iter()
+        .map(|(q, label)| Key::Shape(super::shape_of(*q), label))
+        .collect();
+    keys.push(Key::Text("→ open above"));
+    if rows.iter().any(|r| r.style.colour == STALE) {
+        keys.push(Key::Marker(
+            Style {
+                colour: STALE,
+                shape: Shape::Circle,
+            },
+            "stale (not counted)",
+        ));
+    }
+    let right_edge = key_area.dim_in_pixel().0 as i32 - 8;
+    key_strip(&key_area, (8, 12), right_edge, &keys).map(|_| ())
 }
 
-/// The right end of the x axis, with room past every finite number.
-fn x_max(view: &MetricView, rows: &[Row]) -> f64 {
-    let finite = rows
-        .iter()
-        .flat_map(|r| [r.low, r.point, r.high.unwrap_or(0.0)]);
-    let consensus = view
-        .consensus
-        .iter()
-        .flat_map(|c| [c.low, c.high.unwrap_or(0.0)]);
-    let top = finite
-        .chain(consensus)
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    if top > 0.0 { top * 1.12 } else { 1.0 }
+/// Draws the value axis above the rows (line, round ticks, labels, the
+/// unit) and its grid as one segment per row and tick, so rows added below
+/// leave every existing line as it was.
+fn axis<DB: DrawingBackend>(
+    root: &Area,
+    chart: &ChartContext<
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    (x0, x1): (f64, f64),
+    rows: usize,
+    unit: &str,
+) -> Result<()> {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let top = ys.start;
+    drawn(root.draw(&PathElement::new(
+        vec![(xs.start, top), (xs.end, top)],
+        INK.stroke_width(1),
+    )))?;
+    let step = super::round_step((x1 - x0) / 6.0);
+    let first = (x0 / step).ceil() as i64;
+    let last = (x1 / step).floor() as i64;
+    let grid = RGBAColor(0, 0, 0, 0.08).stroke_width(1);
+    for k in first..=last {
+        let value = k as f64 * step;
+        let x = chart.backend_coord(&(value, 0.0)).0;
+        drawn(root.draw(&PathElement::new(
+            vec![(x, top - 5), (x, top)],
+            INK.stroke_width(1),
+        )))?;
+        let label = anchored(12, INK, HPos::Center, VPos::Bottom);
+        drawn(root.draw(&Text::new(number(value), (x, top - 7), label)))?;
+        for i in 0..rows.max(1) as i32 {
+            let y = top + ROW as i32 * i;
+            drawn(root.draw(&PathElement::new(
+                vec![(x, y + 1), (x, y + ROW as i32)],
+                grid,
+            )))?;
+        }
+    }
+    let style = anchored(12, MUTED, HPos::Right, VPos::Bottom);
+    drawn(root.draw(&Text::new(
+        format!("{unit} →"),
+        (xs.start - 12, top - 7),
+        style,
+    )))
 }
 
-/// Draws one row's bar (with caps, or an arrow when open) and marker.
-fn draw_row(root: &Area, row: &Row, at: &impl Fn(f64) -> (i32, i32), right: i32) -> Result<()> {
+/// The value axis of `view`'s forest plot, as drawn.
+#[cfg(test)]
+pub(super) fn extent(view: &MetricView) -> (f64, f64) {
+    x_extent(view, &rows(view))
+}
+
+/// The x extent ([`value_extent`]): every finite number drawn but an "up
+/// to"'s 0 (its bar then runs off the left edge as an arrow), with room on
+/// the right for the arrows of open intervals.
+fn x_extent(view: &MetricView, rows: &[Row]) -> (f64, f64) {
+    let finite = rows.iter().flat_map(|r| {
+        let low = (!r.to_zero).then_some(r.low);
+        [low, Some(r.point), r.high]
+    });
+    let consensus = view.consensus.iter().flat_map(|c| [Some(c.low), c.high]);
+    value_extent(finite.chain(consensus).flatten(), 0.12)
+}
+
+/// Draws one row's bar (with caps, or an arrow at an open or cut-off end)
+/// and marker. `at` gives a value's pixel (clamped to the left edge `x0`).
+fn draw_row(
+    root: &Area,
+    row: &Row,
+    at: &impl Fn(f64) -> (i32, i32),
+    (left, right): (i32, i32),
+    x0: f64,
+) -> Result<()> {
     let line = row.style.colour.stroke_width(2);
+    let cap = |x: i32, y: i32| PathElement::new(vec![(x, y - 6), (x, y + 6)], line);
     let from = at(row.low);
+    let cut = row.low < x0;
     match row.high {
         Some(high) => {
             let to = at(high);
             if to.0 > from.0 {
-                drawn(root.draw(&PathElement::new(vec![from, to], line)))?;
-                for x in [from.0, to.0] {
-                    drawn(root.draw(&PathElement::new(
-                        vec![(x, from.1 - 6), (x, from.1 + 6)],
-                        line,
-                    )))?;
+                if cut {
+                    // Runs down past the axis start (to 0): an arrow, not a cap.
+                    arrow(root, to, (left + 1, to.1), row.style.colour)?;
+                } else {
+                    drawn(root.draw(&PathElement::new(vec![from, to], line)))?;
+                    drawn(root.draw(&cap(from.0, from.1)))?;
                 }
+                drawn(root.draw(&cap(to.0, to.1)))?;
             }
         }
         None => {
-            drawn(root.draw(&PathElement::new(
-                vec![(from.0, from.1 - 6), (from.0, from.1 + 6)],
-                line,
-            )))?;
+            drawn(root.draw(&cap(from.0, from.1)))?;
             arrow(root, from, (right, from.1), row.style.colour)?;
         }
     }

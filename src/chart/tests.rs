@@ -5,6 +5,7 @@
 use super::fixtures::{NAMES, story, synthetic};
 use super::svg::MAX_BYTES;
 use super::*;
+use super::{agreement, ranges, timeline};
 use crate::analysis::{MetricHistory, MetricView};
 
 const KINDS: [ChartKind; 3] = [ChartKind::Timeline, ChartKind::Ranges, ChartKind::Agreement];
@@ -131,18 +132,49 @@ fn huge_history_aggregated() {
     }
 }
 
-// The first MAX_STYLED sources all get a different colour-and-shape pair.
+// A source's colour is its own `color`, else the palette colour of its row
+// in sources.csv: eight rows in a row differ, row 8 cycles to row 0's
+// colour, and nothing but the row and `color` enters it.
 #[test]
-fn styles_distinct() {
-    let ids: Vec<String> = (0..MAX_STYLED + 3).map(|i| format!("s{i:03}")).collect();
-    let styles = styles(ids.iter().map(String::as_str));
-    let mut seen: Vec<Style> = Vec::new();
-    for id in &ids[..MAX_STYLED] {
-        let style = styles[id.as_str()];
-        assert!(!seen.contains(&style), "{id}");
-        seen.push(style);
+fn colour_by_row() {
+    let colours: Vec<RGBColor> = (0..PALETTE.len()).map(|row| colour_of(row, None)).collect();
+    for (i, a) in colours.iter().enumerate() {
+        assert!(!colours[i + 1..].contains(a), "row {i}");
     }
-    assert_eq!(styles[ids[MAX_STYLED].as_str()], OTHER_STYLE);
+    assert_eq!(colour_of(PALETTE.len(), None), colours[0]);
+    assert_eq!(colour_of(3, Some([1, 2, 3])), RGBColor(1, 2, 3));
+}
+
+// Each qualifier has its own marker shape, the same for every source; the
+// one-sided bounds point the way their arrows do: at least is never a
+// down-pointing marker, up to never an up-pointing one.
+#[test]
+fn shape_by_qualifier() {
+    use crate::data::Qualifier::*;
+    let shapes: Vec<Shape> = crate::data::Qualifier::ALL
+        .iter()
+        .map(|q| shape_of(*q))
+        .collect();
+    for (i, a) in shapes.iter().enumerate() {
+        assert!(!shapes[i + 1..].contains(a), "{shapes:?}");
+    }
+    assert_eq!(shape_of(AtLeast), Shape::Up);
+    assert_eq!(shape_of(UpTo), Shape::Down);
+    // Every claim of the story is drawn with its qualifier's shape whatever
+    // its source: two sources stating "at least" share ▲.
+    let (view, history) = story(NAMES);
+    for claim in view.current.iter().chain(&history.known) {
+        assert_eq!(
+            Style::of(claim).shape,
+            shape_of(claim.qualifier),
+            "{}",
+            claim.id
+        );
+        assert_ne!(
+            (claim.qualifier, Style::of(claim).shape),
+            (AtLeast, Shape::Down)
+        );
+    }
 }
 
 // Control characters are replaced and bidi controls shown as code points.
@@ -227,4 +259,272 @@ fn empty_and_single() {
             roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
         }
     }
+}
+
+/// A drawn element: its opacity, colour and points.
+type Drawn = (f64, String, Vec<(f64, f64)>);
+
+/// Every `<polygon>` of an SVG: (opacity, fill, points).
+fn polygons(svg: &str) -> Vec<Drawn> {
+    shapes(svg, "polygon", "fill")
+}
+
+/// Every `<polyline>` of an SVG: (opacity, stroke, points).
+fn polylines(svg: &str) -> Vec<Drawn> {
+    shapes(svg, "polyline", "stroke")
+}
+
+/// The elements `tag` of an SVG with their opacity, `colour` attribute
+/// and points.
+fn shapes(svg: &str, tag: &str, colour: &str) -> Vec<Drawn> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag))
+        .map(|n| {
+            let opacity = n
+                .attribute("opacity")
+                .and_then(|o| o.parse().ok())
+                .unwrap_or(1.0);
+            let points = n
+                .attribute("points")
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect();
+            (
+                opacity,
+                n.attribute(colour).unwrap_or("").to_string(),
+                points,
+            )
+        })
+        .collect()
+}
+
+/// Height in pixels of a set of points.
+fn height(points: &[(f64, f64)]) -> f64 {
+    let ys = points.iter().map(|p| p.1);
+    ys.clone().fold(f64::MIN, f64::max) - ys.fold(f64::MAX, f64::min)
+}
+
+// An open consensus (no upper end) is drawn open in the timeline: no closed
+// outline, only translucent strips that fade out (each fainter than the
+// one below it); with a closed consensus, the same story has its closed
+// outline (so the test looks at the right elements).
+#[test]
+fn open_consensus_fades() {
+    let (view, mut history) = story(NAMES);
+    let closed = draw(ChartKind::Timeline, &(view.clone(), history.clone()));
+    let outline = |svg: &str| {
+        polylines(svg)
+            .into_iter()
+            .any(|(o, _, p)| o == 0.45 && p.len() > 2 && p.first() == p.last())
+    };
+    assert!(outline(&closed));
+    for s in &mut history.snapshots {
+        if let Some(c) = &mut s.consensus {
+            c.high = None;
+        }
+    }
+    let open = draw(ChartKind::Timeline, &(view, history));
+    assert!(!outline(&open), "an open consensus has a closed outline");
+    // In drawing order: the range band (one run in the story, 0.08), then
+    // the consensus strips, fading.
+    let translucent: Vec<f64> = polygons(&open)
+        .into_iter()
+        .filter(|(o, fill, _)| fill == "#000000" && *o < 1.0)
+        .map(|(o, _, _)| o)
+        .collect();
+    assert_eq!(translucent.first(), Some(&0.08), "{translucent:?}");
+    let strips = &translucent[1..];
+    assert_eq!(strips.len(), 6, "{strips:?}");
+    assert!(strips.windows(2).all(|w| w[1] < w[0]), "{strips:?}");
+}
+
+// In the ranges chart an open consensus fades out to the right instead of
+// being a closed box to the plot's edge; a closed one is one box.
+#[test]
+fn open_consensus_fades_in_ranges() {
+    let (mut view, history) = story(NAMES);
+    let boxes = |svg: &str| svg.matches("<rect").filter(|_| true).count();
+    let closed = draw(ChartKind::Ranges, &(view.clone(), history.clone()));
+    if let Some(c) = &mut view.consensus {
+        c.high = None;
+    }
+    let open = draw(ChartKind::Ranges, &(view, history));
+    // One rect fewer (the consensus box), six fading strips more.
+    assert_eq!(boxes(&open) + 1, boxes(&closed));
+    let faded = polygons(&open)
+        .into_iter()
+        .filter(|(o, fill, _)| fill == "#000000" && *o < 1.0)
+        .count();
+    assert_eq!(faded, 6);
+}
+
+// A single "up to 8,000" is an arrow down from its marker, never a
+// translucent band from 0 to 8,000: every translucent polygon is flat
+// (the range of one stated number), and the claim's arrow points down.
+#[test]
+fn single_up_to_is_no_column() {
+    use crate::data::{Qualifier, Stated};
+    let (mut view, mut history) = super::fixtures::fixture(vec![super::fixtures::claim(
+        "c1",
+        "us_state",
+        "Blinken",
+        Qualifier::UpTo,
+        Stated::Value(8000.0),
+        (
+            super::fixtures::day(2024, 10, 31),
+            super::fixtures::day(2024, 10, 31),
+        ),
+    )]);
+    let range = crate::analysis::RangeSummary {
+        low: 8000.0,
+        high: 8000.0,
+        median: 8000.0,
+        sources: 1,
+        affiliations: 1,
+    };
+    for s in &mut history.snapshots {
+        s.range = Some(range);
+        s.consensus = None;
+    }
+    view.consensus = None;
+    let svg = draw(ChartKind::Timeline, &(view, history));
+    for (opacity, _, points) in polygons(&svg) {
+        if opacity < 1.0 {
+            assert!(height(&points) <= 1.0, "a translucent column: {points:?}");
+        }
+    }
+    // The marker is ▼ (its tip below its base) above the arrow's head.
+    let down = polygons(&svg)
+        .into_iter()
+        .filter(|(o, fill, p)| *o == 1.0 && fill == "#0072B2" && p.len() == 3)
+        .count();
+    assert_eq!(down, 2, "a ▼ marker and a down arrow head");
+}
+
+// Days without a consensus draw no consensus band: with none on any day the
+// timeline has no consensus fill or edge and the ranges chart no band; with
+// one on some days, the band covers only those days.
+#[test]
+fn no_consensus_no_band() {
+    let (mut view, mut history) = story(NAMES);
+    let consensus = |svg: &str| {
+        polygons(svg).iter().filter(|(o, _, _)| *o == 0.16).count()
+            + polylines(svg).iter().filter(|(o, _, _)| *o == 0.45).count()
+    };
+    let some = draw(ChartKind::Timeline, &(view.clone(), history.clone()));
+    assert!(consensus(&some) > 0);
+    // The story has no consensus on its first day: the band starts later.
+    let first = day_x(history.snapshots[0].day);
+    let second = day_x(history.snapshots[1].day);
+    assert!(first < second);
+    for s in &mut history.snapshots {
+        s.consensus = None;
+    }
+    view.consensus = None;
+    let none = draw(ChartKind::Timeline, &(view.clone(), history.clone()));
+    assert_eq!(consensus(&none), 0);
+    let ranges = draw(ChartKind::Ranges, &(view, history));
+    assert!(!ranges.contains("opacity=\"0.12\""), "a consensus band");
+    assert!(!ranges.contains("opacity=\"0.3\""), "a consensus band");
+}
+
+// The value axis starts at 0 only when the data come near it: claims of
+// 40,000–43,000 get an axis from a round number just below 40,000 in the
+// timeline and the ranges chart; data reaching down to a third of the top
+// (or a denial) keep 0.
+#[test]
+fn fitted_value_axis() {
+    use super::fixtures::{claim, day, fixture};
+    use crate::data::{Qualifier, Stated};
+    let on = |d| (day(2024, 11, d), day(2024, 11, d));
+    let (mut view, mut history) = fixture(vec![
+        claim(
+            "c1",
+            "a",
+            "A",
+            Qualifier::Exact,
+            Stated::Value(40_000.0),
+            on(1),
+        ),
+        claim(
+            "c2",
+            "b",
+            "B",
+            Qualifier::Approx,
+            Stated::Value(42_000.0),
+            on(2),
+        ),
+        claim(
+            "c3",
+            "c",
+            "C",
+            Qualifier::UpTo,
+            Stated::Value(43_000.0),
+            on(3),
+        ),
+        claim(
+            "c4",
+            "d",
+            "D",
+            Qualifier::AtLeast,
+            Stated::Value(41_000.0),
+            on(4),
+        ),
+    ]);
+    let range = crate::analysis::RangeSummary {
+        low: 40_000.0,
+        high: 43_000.0,
+        median: 41_500.0,
+        sources: 4,
+        affiliations: 4,
+    };
+    for s in &mut history.snapshots {
+        s.range = Some(range);
+        s.consensus = None;
+    }
+    view.consensus = None;
+    let (y0, y1) = timeline::y_extent(&history);
+    // approx 42,000 reaches down to 37,800 (tolerance 0.1).
+    assert!((30_000.0..37_800.0).contains(&y0), "timeline from {y0}");
+    assert!(y1 > 46_200.0, "timeline to {y1}");
+    let (x0, _) = ranges::extent(&view);
+    assert!((30_000.0..37_800.0).contains(&x0), "ranges from {x0}");
+    assert_eq!(value_extent([40_000.0, 43_000.0], 0.0).0, 39_000.0);
+    // Near 0: from 0.
+    assert_eq!(value_extent([3_000.0, 10_000.0], 0.1).0, 0.0);
+    assert_eq!(value_extent([0.0, 12_000.0], 0.1).0, 0.0);
+    assert!(value_extent([4_100.0, 10_000.0], 0.0).0 > 0.0);
+    assert_eq!(value_extent([], 0.1), (0.0, 1.0));
+}
+
+// The agreement matrix groups sources by affiliation (affiliations in the
+// order of their first source's row), then by row, and labels each with
+// its number (row + 1).
+#[test]
+fn agreement_grouped_by_affiliation() {
+    let (mut view, history) = story(NAMES);
+    // Rows: ua_gur 0, kp_gov 1, us_dod 2, kr_nis 3, ua_mod 4; Ukraine's two
+    // sources are rows 0 and 4.
+    for c in &mut view.current {
+        c.affiliation = match c.source.as_str() {
+            "ua_gur" | "ua_mod" => "Ukraine",
+            "kp_gov" => "North Korea",
+            "us_dod" => "United States",
+            _ => "South Korea",
+        }
+        .into();
+    }
+    let labels = agreement::matrix(&view).labels;
+    let numbers: Vec<&str> = labels
+        .iter()
+        .map(|l| l.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(numbers, ["1", "5", "2", "3", "4"], "{labels:?}");
+    let svg = draw(ChartKind::Agreement, &(view, history));
+    assert!(svg.contains("Sources are grouped by affiliation"));
 }

@@ -1,28 +1,32 @@
 //! The `timeline` chart: every claim known as of the day, at the date it
 //! was made (a date window is a horizontal whisker) and its stated value,
-//! one colour and marker per source; vertical bars for intervals, arrows for
+//! in its source's colour with its source's number beside it, its marker
+//! shaped by its qualifier; vertical bars for intervals, arrows for
 //! one-sided bounds; a light band for the range and a darker one for the
-//! consensus as of each date. Dense data is binned, never dropped.
+//! consensus as of each date (absent on days without one, fading out where
+//! open); stale claims grey. Dense data is binned, never dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::bands::{Pick, bands, consensus_of, range_of};
+use super::bands::{Run, bands, consensus_of, range_of};
 use super::{
-    Area, INK, MUTED, Style, WIDTH, anchored, arrow, day_x, draw_svg, drawn, font, heading, iso,
-    legend_row, legend_swatch, marker, styles,
+    Area, INK, Key, MUTED, STALE, Shape, Style, WIDTH, anchored, arrow, day_x, draw_svg, drawn,
+    fade, font, heading, iso, key_strip, legend_row, marker, source_colour, tag, value_extent,
 };
-use crate::analysis::{ClaimView, MetricHistory};
+use crate::analysis::{ClaimView, MetricHistory, MetricView};
 use crate::data::Qualifier;
 use crate::error::Result;
 use crate::render::number;
 
 /// Height of the timeline.
-const HEIGHT: u32 = 600;
+const HEIGHT: u32 = 640;
 /// Width of the legend panel on the right (outside the plot).
 const LEGEND: u32 = 270;
+/// Height of the key strip under the plot.
+const KEY: u32 = 44;
 /// With more claims than this, claims are binned by source and date.
 pub const MAX_POINTS: usize = 400;
 /// Upper bound on drawn bins (sources × date bins) when aggregating.
@@ -31,39 +35,79 @@ const MAX_BINS: usize = 600;
 const RANGE_FILL: RGBAColor = RGBAColor(0, 0, 0, 0.08);
 /// Fill of the consensus band (drawn over the range band).
 const CONSENSUS_FILL: RGBAColor = RGBAColor(0, 0, 0, 0.16);
+/// Strips an open stretch fades out in.
+const FADE_STRIPS: usize = 6;
 
-/// Draws the timeline of `history`.
-pub fn render(history: &MetricHistory) -> Result<String> {
-    let style_of = styles(history.known.iter().map(|c| c.source.as_str()));
-    let bins = bin_count(history.known.len(), style_of.len());
+/// The sources of a history in row order: row → (colour, number, label).
+type Sources<'a> = BTreeMap<usize, (RGBColor, String, &'a str)>;
+
+/// Draws the timeline of `history`; `view` (the same day) says which
+/// current claims are stale.
+pub fn render(view: &MetricView, history: &MetricHistory) -> Result<String> {
+    let sources: Sources = history
+        .known
+        .iter()
+        .map(|c| {
+            let label = c.source_short.as_str();
+            (c.source_row, (source_colour(c), tag(c), label))
+        })
+        .collect();
+    let stale: BTreeSet<&str> = view
+        .current
+        .iter()
+        .filter(|c| c.stale)
+        .map(|c| c.id.as_str())
+        .collect();
+    let bins = bin_count(history.known.len(), sources.len());
     let label = super::clean(&history.label);
     let title = format!("{label}: every claim by date, as of {}", iso(history.as_of));
-    let desc = describe(history, style_of.len(), bins);
+    let desc = describe(history, &sources, stale.len(), bins);
     draw_svg(HEIGHT, &title, &desc, |root| {
-        draw(root, history, &style_of, bins)
+        draw(root, history, &sources, &stale, bins)
     })
 }
 
 /// How many date bins to aggregate into; `None` when every claim is drawn.
 fn bin_count(claims: usize, sources: usize) -> Option<usize> {
-    (claims > MAX_POINTS).then(|| (MAX_BINS / sources.clamp(1, super::MAX_STYLED + 1)).clamp(4, 60))
+    (claims > MAX_POINTS).then(|| (MAX_BINS / sources.max(1)).clamp(4, 60))
 }
 
-/// The `<desc>`: what is shown, the latest figures, and any aggregation.
-fn describe(history: &MetricHistory, sources: usize, bins: Option<usize>) -> String {
+/// The `<desc>`: what is shown, who is who, the latest figures, and any
+/// aggregation.
+fn describe(
+    history: &MetricHistory,
+    sources: &Sources,
+    stale: usize,
+    bins: Option<usize>,
+) -> String {
     let mut desc = format!(
         "Timeline of {} ({}) as of {}: {} claims from {} sources, each at the date it was made \
-         (a horizontal whisker spans a date window) and its stated value in {}. Vertical bars are \
-         intervals; arrows are one-sided bounds (up: at least, down: up to). Light band: range of \
-         the current claims as of each date; dark band: the consensus of the estimates (absent \
-         on days without one).",
+         (a horizontal whisker spans a date window) and its stated value in {}. Each source has \
+         one colour and its number (its row in sources.csv) beside its marks; the marker shape is \
+         the qualifier (circle exact, diamond about, square range, triangle up at least, \
+         triangle down up to). Vertical bars are intervals; arrows are one-sided bounds (up: at \
+         least, down: up to). Light band: range of the current claims as of each date; dark \
+         band: the consensus of the estimates (absent on days without one).",
         super::clean(&history.label),
         history.metric,
         iso(history.as_of),
         history.known.len(),
-        sources,
+        sources.len(),
         super::clean(&history.unit),
     );
+    let names: Vec<String> = sources
+        .values()
+        .map(|(_, tag, label)| format!("{tag} {}", super::clean(label)))
+        .collect();
+    if !names.is_empty() {
+        desc.push_str(&format!(" Sources: {}.", names.join("; ")));
+    }
+    if stale > 0 {
+        desc.push_str(&format!(
+            " Grey: {stale} stale current {} (left out of the figures).",
+            crate::render::words::plural(stale, "claim", "claims")
+        ));
+    }
     if let Some(last) = history.snapshots.last() {
         if let Some(range) = &last.range {
             desc.push_str(&format!(
@@ -85,20 +129,15 @@ fn describe(history: &MetricHistory, sources: usize, bins: Option<usize>) -> Str
             history.known.len()
         ));
     }
-    if sources > super::MAX_STYLED {
-        desc.push_str(&format!(
-            " Sources past the first {} (by id) share one grey style.",
-            super::MAX_STYLED
-        ));
-    }
     desc
 }
 
-/// Draws heading, plot and legend.
+/// Draws heading, plot, legend and key.
 fn draw(
     root: &Area,
     history: &MetricHistory,
-    style_of: &BTreeMap<&str, Style>,
+    sources: &Sources,
+    stale: &BTreeSet<&str>,
     bins: Option<usize>,
 ) -> Result<()> {
     let label = super::clean(&history.label);
@@ -109,19 +148,20 @@ fn draw(
             "As of {}: {} claims from {} sources",
             iso(history.as_of),
             history.known.len(),
-            style_of.len()
+            sources.len()
         ),
     )?;
     let body = root.margin(64, 8, 8, 8);
-    let (plot_area, legend_area) = body.split_horizontally(WIDTH - 16 - LEGEND);
+    let (main, key_area) = body.split_vertically(HEIGHT - 64 - 8 - KEY);
+    let (plot_area, legend_area) = main.split_horizontally(WIDTH - 16 - LEGEND);
     let (x0, x1) = x_extent(history);
-    let y1 = y_max(history);
+    let (y0, y1) = y_extent(history);
     let mut chart = drawn(
         ChartBuilder::on(&plot_area)
             .margin_right(16)
             .x_label_area_size(44)
             .y_label_area_size(72)
-            .build_cartesian_2d(x0..x1, 0.0..y1),
+            .build_cartesian_2d(x0..x1, y0..y1),
     )?;
     let y_format = |y: &f64| number(*y);
     // plotters would put day ticks on round day numbers (2024-11-10); the
@@ -146,10 +186,10 @@ fn draw(
     for (x, label) in super::date_ticks(x0, x1) {
         let grid = RGBAColor(0, 0, 0, 0.1).stroke_width(1);
         drawn(chart.draw_series(std::iter::once(PathElement::new(
-            vec![(x, 0.0), (x, y1)],
+            vec![(x, y0), (x, y1)],
             grid,
         ))))?;
-        let at = chart.backend_coord(&(x, 0.0));
+        let at = chart.backend_coord(&(x, y0));
         drawn(root.draw(&PathElement::new(
             vec![(at.0, bottom), (at.0, bottom + 5)],
             INK.stroke_width(1),
@@ -158,37 +198,68 @@ fn draw(
         drawn(root.draw(&Text::new(label, (at.0, bottom + 8), style)))?;
     }
     let end = day_x(history.as_of) + 0.5;
+    let to_px = |x: f64, y: f64| chart.backend_coord(&(x, y.max(y0)));
     // The consensus edge is thick and dark so a consensus on one number
     // (a band of zero height) stands out from the range's edges.
     let range_edge = RGBAColor(0, 0, 0, 0.2).stroke_width(1);
     let consensus_edge = RGBAColor(0, 0, 0, 0.45).stroke_width(3);
-    for (fill, pick, edge) in [
-        (RANGE_FILL, range_of as Pick, range_edge),
-        (CONSENSUS_FILL, consensus_of, consensus_edge),
-    ] {
-        for polygon in bands(&history.snapshots, end, y1, pick) {
-            // The outline keeps a band on one number (zero height) visible.
-            let mut outline = polygon.clone();
-            outline.extend(polygon.first().copied());
-            drawn(chart.draw_series(std::iter::once(Polygon::new(polygon, fill.filled()))))?;
-
-            drawn(chart.draw_series(std::iter::once(PathElement::new(outline, edge))))?;
-        }
+    for run in bands(&history.snapshots, end, y1, range_of) {
+        draw_band(root, &run, RANGE_FILL, range_edge, &to_px)?;
     }
-    let to_px = |x: f64, y: f64| chart.backend_coord(&(x, y));
+    for run in bands(&history.snapshots, end, y1, consensus_of) {
+        draw_band(root, &run, CONSENSUS_FILL, consensus_edge, &to_px)?;
+    }
     match bins {
         None => {
-            for claim in &history.known {
-                let style = style_of
-                    .get(claim.source.as_str())
-                    .copied()
-                    .unwrap_or(super::OTHER_STYLE);
-                draw_claim(root, claim, style, &to_px, bottom)?;
+            // Source row, then claim id: the order of the marks in the file
+            // follows the data's identity, not the dates, so a changed
+            // claim moves only its own marks.
+            let mut claims: Vec<&ClaimView> = history.known.iter().collect();
+            claims.sort_by(|a, b| (a.source_row, &a.id).cmp(&(b.source_row, &b.id)));
+            let mut tags = Vec::with_capacity(claims.len());
+            for claim in claims {
+                let mut style = Style::of(claim);
+                if stale.contains(claim.id.as_str()) {
+                    style.colour = STALE;
+                }
+                let centre = draw_claim(root, claim, style, &to_px, bottom)?;
+                tags.push((centre, tag(claim)));
             }
+            draw_tags(root, tags)?;
         }
-        Some(bins) => draw_bins(root, history, style_of, bins, (x0, x1), &to_px)?,
+        Some(bins) => draw_bins(root, history, bins, (x0, x1), &to_px)?,
     }
-    legend(&legend_area, history, style_of)
+    legend(&legend_area, sources)?;
+    key(&key_area, !stale.is_empty())
+}
+
+/// Draws one band run: a closed run filled and outlined; an open one
+/// fading out from its lower edge, which alone is outlined.
+fn draw_band(
+    root: &Area,
+    run: &Run,
+    fill: RGBAColor,
+    edge: ShapeStyle,
+    to_px: &impl Fn(f64, f64) -> (i32, i32),
+) -> Result<()> {
+    let px = |points: Vec<(f64, f64)>| -> Vec<(i32, i32)> {
+        points.into_iter().map(|(x, y)| to_px(x, y)).collect()
+    };
+    if run.open {
+        let strips = run
+            .strips(FADE_STRIPS)
+            .iter()
+            .map(|s| px(s.polygon()))
+            .collect();
+        fade(root, strips, RGBColor(0, 0, 0), fill.3)?;
+        return drawn(root.draw(&PathElement::new(px(run.lower_edge()), edge)));
+    }
+    let polygon = px(run.polygon());
+    // The outline keeps a band on one number (zero height) visible.
+    let mut outline = polygon.clone();
+    outline.extend(polygon.first().copied());
+    drawn(root.draw(&Polygon::new(polygon, fill.filled())))?;
+    drawn(root.draw(&PathElement::new(outline, edge)))
 }
 
 /// The x extent: claimed windows and the as-of day, padded.
@@ -208,36 +279,31 @@ fn x_extent(history: &MetricHistory) -> (f64, f64) {
     (start - pad, end + pad)
 }
 
-/// The top of the y axis: every finite number drawn, plus headroom for
-/// the arrows of lower bounds.
-fn y_max(history: &MetricHistory) -> f64 {
-    let claims = history
-        .known
-        .iter()
-        .flat_map(|c| [c.point, c.interval.high.unwrap_or(c.point)]);
-    let bands = history.snapshots.iter().flat_map(|s| {
-        let range = s.range.map_or(0.0, |r| r.high);
-        let consensus = s
-            .consensus
-            .and_then(|c| c.high.or(Some(c.low)))
-            .unwrap_or(0.0);
-        [range, consensus]
+/// The y extent ([`value_extent`]): every finite number drawn (points,
+/// finite interval ends other than an "up to"'s 0, which is drawn as an
+/// arrow, and the bands), plus headroom for the arrows of lower bounds.
+pub(super) fn y_extent(history: &MetricHistory) -> (f64, f64) {
+    let claims = history.known.iter().flat_map(|c| {
+        let low = (c.qualifier != Qualifier::UpTo).then_some(c.interval.low);
+        [Some(c.point), low, c.interval.high]
     });
-    let top = claims
-        .chain(bands)
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    if top > 0.0 { top * 1.15 } else { 1.0 }
+    let bands = history.snapshots.iter().flat_map(|s| {
+        let range = s.range.iter().flat_map(|r| [Some(r.low), Some(r.high)]);
+        let consensus = s.consensus.iter().flat_map(|c| [Some(c.low), c.high]);
+        range.chain(consensus).collect::<Vec<_>>()
+    });
+    value_extent(claims.chain(bands).flatten(), 0.15)
 }
 
-/// Draws one claim: whisker, interval bar or bound arrow, then the marker.
+/// Draws one claim: whisker, interval bar or bound arrow, then the marker;
+/// returns the marker's centre.
 fn draw_claim(
     root: &Area,
     claim: &ClaimView,
     style: Style,
     to_px: &impl Fn(f64, f64) -> (i32, i32),
     bottom: i32,
-) -> Result<()> {
+) -> Result<(i32, i32)> {
     let (start, end) = (day_x(claim.claimed.start), day_x(claim.claimed.end));
     let centre = to_px((start + end) / 2.0, claim.point);
     let line = style.colour.stroke_width(2);
@@ -269,52 +335,85 @@ fn draw_claim(
         }
         _ => {}
     }
-    marker(root, centre, 5, style)
+    marker(root, centre, 5, style)?;
+    Ok(centre)
 }
 
-/// Draws claims binned by source style and date: a bar from the least to
-/// the greatest point of the bin and a marker at its median.
+/// Draws each mark's source number beside it, at the first of four corners
+/// where it overlaps no number already drawn; a number with no free corner
+/// (a dense cluster) is left out rather than drawn over another. Numbers go
+/// on top of every mark, in the marks' order.
+fn draw_tags(root: &Area, tags: Vec<((i32, i32), String)>) -> Result<()> {
+    let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
+    for ((x, y), text) in tags {
+        // DejaVu Sans digits at 10 px are about 6.4 px wide, 8 px tall.
+        let width = 7 * text.len() as i32;
+        let corners = [
+            (x + 6, y - 13, HPos::Left, VPos::Bottom),
+            (x + 6, y + 3, HPos::Left, VPos::Top),
+            (x - 6 - width, y - 13, HPos::Right, VPos::Bottom),
+            (x - 6 - width, y + 3, HPos::Right, VPos::Top),
+        ];
+        let free = corners.into_iter().find(|(left, top, _, _)| {
+            let b = (*left, *top, left + width, top + 10);
+            placed
+                .iter()
+                .all(|p| b.2 <= p.0 || p.2 <= b.0 || b.3 <= p.1 || p.3 <= b.1)
+        });
+        let Some((left, top, h, v)) = free else {
+            continue;
+        };
+        placed.push((left, top, left + width, top + 10));
+        let at = match (h, v) {
+            (HPos::Left, VPos::Bottom) => (x + 6, y - 3),
+            (HPos::Left, _) => (x + 6, y + 3),
+            (_, VPos::Bottom) => (x - 6, y - 3),
+            _ => (x - 6, y + 3),
+        };
+        let style = anchored(10, MUTED, h, v);
+        drawn(root.draw(&Text::new(text, at, style)))?;
+    }
+    Ok(())
+}
+
+/// Draws claims binned by source and date: a bar from the least to the
+/// greatest point of the bin and a marker at its median (the analysis'
+/// median, [`crate::analysis::median`]), in the source's colour, shaped as
+/// the bin's qualifier when all its claims share one, else as a circle.
 fn draw_bins(
     root: &Area,
     history: &MetricHistory,
-    style_of: &BTreeMap<&str, Style>,
     bins: usize,
     (x0, x1): (f64, f64),
     to_px: &impl Fn(f64, f64) -> (i32, i32),
 ) -> Result<()> {
     let width = (x1 - x0) / bins as f64;
-    // Key: (style index in id order or MAX for "other", bin) -> points.
-    let mut groups: BTreeMap<(usize, usize), (Style, Vec<f64>)> = BTreeMap::new();
-    let index: BTreeMap<&str, usize> = style_of
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (*id, i.min(super::MAX_STYLED)))
-        .collect();
+    // Within a bin, each source gets its own slot (by row) so markers of
+    // different sources do not hide one another.
+    let rows: BTreeSet<usize> = history.known.iter().map(|c| c.source_row).collect();
+    let slot: BTreeMap<usize, usize> = rows.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    // Key: (source row, bin) -> style, tag, points.
+    type Bin = (Style, String, Vec<f64>);
+    let mut groups: BTreeMap<(usize, usize), Bin> = BTreeMap::new();
     for claim in &history.known {
-        let style = style_of
-            .get(claim.source.as_str())
-            .copied()
-            .unwrap_or(super::OTHER_STYLE);
-        let slot = index
-            .get(claim.source.as_str())
-            .copied()
-            .unwrap_or(super::MAX_STYLED);
         let mid = (day_x(claim.claimed.start) + day_x(claim.claimed.end)) / 2.0;
         let bin = (((mid - x0) / width) as usize).min(bins - 1);
-        groups
-            .entry((slot, bin))
-            .or_insert_with(|| (style, Vec::new()))
-            .1
-            .push(claim.point);
+        let style = Style::of(claim);
+        let entry = groups
+            .entry((claim.source_row, bin))
+            .or_insert_with(|| (style, tag(claim), Vec::new()));
+        if entry.0.shape != style.shape {
+            entry.0.shape = Shape::Circle;
+        }
+        entry.2.push(claim.point);
     }
-    // Within a bin, each source style gets its own slot so markers of
-    // different sources do not hide one another.
-    let slots = (index.len().min(super::MAX_STYLED + 1)) as f64;
-    for ((slot, bin), (style, mut points)) in groups {
-        points.sort_by(f64::total_cmp);
-        let x = x0 + (bin as f64 + (slot as f64 + 0.5) / slots) * width;
-        let median = points[points.len() / 2];
-        let (low, high) = (points[0], points[points.len() - 1]);
+    let slots = rows.len().max(1) as f64;
+    for ((row, bin), (style, _, points)) in groups {
+        let place = slot.get(&row).copied().unwrap_or(0) as f64;
+        let x = x0 + (bin as f64 + (place + 0.5) / slots) * width;
+        let low = points.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = points.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let median = crate::analysis::median(points);
         // Thin, faint spread bars so the medians (markers) carry the eye.
         let line = style.colour.mix(0.5).stroke_width(1);
         drawn(root.draw(&PathElement::new(vec![to_px(x, low), to_px(x, high)], line)))?;
@@ -323,60 +422,54 @@ fn draw_bins(
     Ok(())
 }
 
-/// The legend panel: one row per source, then the bands and glyphs.
-fn legend(area: &Area, history: &MetricHistory, style_of: &BTreeMap<&str, Style>) -> Result<()> {
-    let names: BTreeMap<&str, &str> = history
-        .known
-        .iter()
-        .map(|c| (c.source.as_str(), c.source_name.as_str()))
-        .collect();
+/// The legend panel: one entry per source in row order (colour, number,
+/// label), as many as fit; the rest are named in the description.
+fn legend(area: &Area, sources: &Sources) -> Result<()> {
     let width = LEGEND - 8;
+    let height = area.dim_in_pixel().1 as i32;
     let mut y = 12;
     drawn(area.draw(&Text::new(
-        "Sources",
+        "Sources (number beside each mark)",
         (8, y),
         anchored(13, MUTED, HPos::Left, VPos::Center),
     )))?;
-    // Two lines per name while they fit; one line for many sources.
-    let lines = if style_of.len() <= 12 { 2 } else { 1 };
-    let mut others = 0;
+    // Two lines per label while they fit; one line for many sources.
+    let lines = if sources.len() <= 12 { 2 } else { 1 };
     y += 19;
-    for (id, style) in style_of {
-        if *style == super::OTHER_STYLE && style_of.len() > super::MAX_STYLED {
-            others += 1;
-            continue;
+    for (k, (colour, tag, label)) in sources.values().enumerate() {
+        let left = sources.len() - k;
+        if left > 1 && y + 16 * lines as i32 + 20 > height {
+            let more = format!("… {left} more sources: see the description");
+            let style = anchored(12, MUTED, HPos::Left, VPos::Center);
+            return drawn(area.draw(&Text::new(more, (8, y), style)));
         }
-        let name = names.get(id).copied().unwrap_or(id);
-        y += legend_row(area, (8, y), width, *style, name, lines)? + 4;
-    }
-    if others > 0 {
-        let label = format!("{others} other sources");
-        y += legend_row(area, (8, y), width, super::OTHER_STYLE, &label, 1)? + 4;
-    }
-    y += 14;
-    legend_swatch(area, (8, y), width, RANGE_FILL, "range of current claims")?;
-    y += 19;
-    // The consensus band lies over the range band: show the two combined.
-    legend_swatch(
-        area,
-        (8, y),
-        width,
-        RGBAColor(0, 0, 0, 0.23),
-        "consensus (most overlap)",
-    )?;
-    let key = [
-        "│ bar: stated interval",
-        "↑ arrow: at least",
-        "↓ arrow: up to",
-        "─ whisker: date window",
-    ];
-    for line in key {
-        y += 19;
-        drawn(area.draw(&Text::new(
-            line,
-            (8, y),
-            anchored(12, MUTED, HPos::Left, VPos::Center),
-        )))?;
+        y += legend_row(area, (8, y), width, (*colour, tag), label, lines)? + 4;
     }
     Ok(())
+}
+
+/// The key under the plot: shapes, bands and glyphs.
+fn key(area: &Area, stale: bool) -> Result<()> {
+    let mut keys: Vec<Key> = super::SHAPE_KEY
+        .iter()
+        .map(|(q, label)| Key::Shape(super::shape_of(*q), label))
+        .collect();
+    keys.extend([
+        Key::Text("│ interval"),
+        Key::Text("─ date window"),
+        Key::Swatch(RANGE_FILL, "range"),
+        // The consensus band lies over the range band: shown combined.
+        Key::Swatch(RGBAColor(0, 0, 0, 0.23), "consensus"),
+    ]);
+    if stale {
+        keys.push(Key::Marker(
+            Style {
+                colour: STALE,
+                shape: Shape::Circle,
+            },
+            "stale",
+        ));
+    }
+    let right = area.dim_in_pixel().0 as i32 - 8;
+    key_strip(area, (8, 12), right, &keys).map(|_| ())
 }

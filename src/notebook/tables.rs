@@ -311,6 +311,8 @@ mod tests {
             source_name: format!("{source} | <i>name</i>"),
             source_short: format!("{source} | <i>name</i>"),
             affiliation: "Ukraine".into(),
+            source_row: 0,
+            source_color: None,
             reliability: 'B',
             qualifier,
             stated: Stated::Value(value),
