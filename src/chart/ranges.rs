@@ -368,7 +368,11 @@ fn axis<DB: DrawingBackend>(
             vec![(x, top - 5), (x, top)],
             INK.stroke_width(1),
         )))?;
-        let label = anchored(12, INK, HPos::Center, VPos::Bottom);
+        // A tick at the axis's left end is labelled from there rightwards,
+        // clear of the unit label before it.
+        let at_start = x - xs.start < 30;
+        let h = if at_start { HPos::Left } else { HPos::Center };
+        let label = anchored(12, INK, h, VPos::Bottom);
         drawn(root.draw(&Text::new(number(value), (x, top - 7), label)))?;
         for i in 0..rows.max(1) as i32 {
             let y = top + ROW as i32 * i;
