@@ -106,7 +106,14 @@ pub(super) fn matrix(view: &MetricView) -> Matrix {
         let row = first.entry(c.affiliation.as_str()).or_insert(c.source_row);
         *row = (*row).min(c.source_row);
     }
-    let mut sources: Vec<(usize, &ClaimView)> = view.current.iter().enumerate().collect();
+    // A stale claim is in no pair (docs/figures.md): its row and column
+    // would be empty, so the matrix shows live claims only.
+    let mut sources: Vec<(usize, &ClaimView)> = view
+        .current
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.stale)
+        .collect();
     sources.sort_by_key(|(_, c)| (first.get(c.affiliation.as_str()), c.source_row, &c.id));
     let size = sources.len().div_ceil(MAX_SOURCES).max(1);
     let groups: Vec<&[(usize, &ClaimView)]> = sources.chunks(size).collect();
@@ -165,7 +172,7 @@ pub(super) fn matrix(view: &MetricView) -> Matrix {
 /// The `<desc>`: what is shown and the pairs that agree or differ most.
 fn describe(view: &MetricView, pairs: &[Pair], matrix: &Matrix) -> String {
     let mut desc = format!(
-        "Agreement matrix of {} ({}) as of {}: {} sources' current claims, row × column; each cell \
+        "Agreement matrix of {} ({}) as of {}: the current claims of {}, row × column; each cell \
          is coloured by the pair's gap, 0 (blue) when their intervals overlap, else the distance \
          between the intervals as a share of the larger point (light to dark orange, 0–100%). \
          Sources are grouped by affiliation, affiliations in the order of their first source in \
@@ -174,7 +181,7 @@ fn describe(view: &MetricView, pairs: &[Pair], matrix: &Matrix) -> String {
         super::clean(&view.label),
         view.metric,
         iso(view.as_of),
-        view.current.len()
+        live_sources(view)
     );
     let agree = pairs.iter().filter(|p| p.agree).count();
     desc.push_str(&format!(
@@ -203,6 +210,18 @@ fn describe(view: &MetricView, pairs: &[Pair], matrix: &Matrix) -> String {
         ));
     }
     desc
+}
+
+/// "11 sources" or "11 sources (7 stale left out)": the sources the matrix
+/// shows.
+fn live_sources(view: &MetricView) -> String {
+    let stale = view.current.iter().filter(|c| c.stale).count();
+    let live = view.current.len() - stale;
+    let noun = if live == 1 { "source" } else { "sources" };
+    match stale {
+        0 => format!("{live} {noun}"),
+        _ => format!("{live} {noun} ({stale} stale left out)"),
+    }
 }
 
 /// A gap as a whole percentage, as the agreement table writes it.
@@ -242,9 +261,9 @@ fn draw(
         root,
         &format!("{label} — how far the sources agree"),
         &format!(
-            "As of {}: {} sources; {} of {} ordered pairs have overlapping intervals",
+            "As of {}: {}; {} of {} ordered pairs have overlapping intervals",
             iso(view.as_of),
-            view.current.len(),
+            live_sources(view),
             agree,
             pairs.len()
         ),
