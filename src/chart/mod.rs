@@ -7,6 +7,7 @@ mod bands;
 mod bidi;
 pub mod glyphs;
 mod marks;
+mod outlines;
 mod ranges;
 pub mod svg;
 mod timeline;
