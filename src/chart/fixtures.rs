@@ -275,3 +275,41 @@ pub fn synthetic(claims: usize, sources: usize) -> (MetricView, MetricHistory) {
         .collect();
     fixture(all)
 }
+
+/// The story at its most awkward for text: a source name of 400 letters
+/// with no space to break at, one of many words, right-to-left names, and
+/// every number in the hundreds of trillions.
+pub fn extreme() -> (MetricView, MetricHistory) {
+    const K: f64 = 1e11;
+    let word = "Emergencyandambulanceservices".repeat(14);
+    let words = "Emergency and ambulance services of the eastern region of the \
+                 country, speaking through its press office to several outlets";
+    let scale = |c: &mut ClaimView| {
+        c.stated = match c.stated {
+            Stated::Value(v) => Stated::Value(v * K),
+            Stated::Range(l, h) => Stated::Range(l * K, h * K),
+        };
+        c.interval.low *= K;
+        c.interval.high = c.interval.high.map(|h| h * K);
+        c.point *= K;
+    };
+    let (mut view, mut history) = story([&word, words, "وزارة الدفاع", "משרד הביטחון", "NIS"]);
+    view.current.iter_mut().for_each(scale);
+    history.known.iter_mut().for_each(scale);
+    let range = |r: &mut RangeSummary| {
+        r.low *= K;
+        r.high *= K;
+        r.median *= K;
+    };
+    let consensus = |c: &mut Consensus| {
+        c.low *= K;
+        c.high = c.high.map(|h| h * K);
+    };
+    view.range.iter_mut().for_each(range);
+    view.consensus.iter_mut().for_each(consensus);
+    for snapshot in &mut history.snapshots {
+        snapshot.range.iter_mut().for_each(range);
+        snapshot.consensus.iter_mut().for_each(consensus);
+    }
+    (view, history)
+}

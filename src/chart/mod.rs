@@ -4,7 +4,10 @@
 
 mod agreement;
 mod bands;
+mod bidi;
+pub mod glyphs;
 mod marks;
+mod outlines;
 mod ranges;
 pub mod svg;
 mod timeline;
@@ -266,11 +269,32 @@ pub fn clean(text: &str) -> String {
     out
 }
 
-/// `text` cleaned and cut (with an ellipsis) to fit `max` pixels in `style`.
+thread_local! {
+    /// The full form of every label [`fit`] or [`wrap`] cut while the
+    /// current chart is drawn (one chart at a time per thread, inside
+    /// [`draw_svg`]), so the `<desc>` can give it whole.
+    static CUT: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Notes that `full` was drawn shortened.
+fn note_cut(full: &str) {
+    CUT.with(|cut| cut.borrow_mut().push(full.to_string()));
+}
+
+/// `text` cleaned and cut (with an ellipsis) to fit `max` pixels in `style`;
+/// a cut text is given whole in the chart's `<desc>`.
 pub fn fit(area: &Area, text: &str, style: &TextStyle, max: u32) -> Result<String> {
-    let text = clean(text);
-    if drawn(area.estimate_text_size(&text, style))?.0 <= max {
-        return Ok(text);
+    let (fitted, cut) = fit_text(area, &clean(text), style, max)?;
+    if cut {
+        note_cut(&clean(text));
+    }
+    Ok(fitted)
+}
+
+/// Cleaned `text` cut to fit, and whether it was cut.
+fn fit_text(area: &Area, text: &str, style: &TextStyle, max: u32) -> Result<(String, bool)> {
+    if drawn(area.estimate_text_size(text, style))?.0 <= max {
+        return Ok((text.to_string(), false));
     }
     let chars: Vec<char> = text.chars().collect();
     let (mut low, mut high) = (0, chars.len());
@@ -284,11 +308,12 @@ pub fn fit(area: &Area, text: &str, style: &TextStyle, max: u32) -> Result<Strin
             high = mid - 1;
         }
     }
-    Ok(chars[..low].iter().chain(['…'].iter()).collect())
+    Ok((chars[..low].iter().chain(['…'].iter()).collect(), true))
 }
 
 /// `text` cleaned and broken at spaces into at most `lines` lines of at
-/// most `max` pixels; the last line is cut with an ellipsis if need be.
+/// most `max` pixels; the last line is cut with an ellipsis if need be (and
+/// the text given whole in the chart's `<desc>`).
 pub fn wrap(
     area: &Area,
     text: &str,
@@ -297,7 +322,8 @@ pub fn wrap(
     lines: usize,
 ) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
-    let mut rest = clean(text);
+    let full = clean(text);
+    let mut rest = full.clone();
     while out.len() + 1 < lines && drawn(area.estimate_text_size(&rest, style))?.0 > max {
         // The longest run of whole words that fits.
         let mut cut = None;
@@ -311,7 +337,11 @@ pub fn wrap(
         out.push(rest[..i].to_string());
         rest = rest[i + 1..].to_string();
     }
-    out.push(fit(area, &rest, style, max)?);
+    let (last, cut) = fit_text(area, &rest, style, max)?;
+    if cut {
+        note_cut(&full);
+    }
+    out.push(last);
     Ok(out)
 }
 
@@ -391,7 +421,8 @@ pub fn heading(area: &Area, title: &str, subtitle: &str) -> Result<()> {
 }
 
 /// Draws with `draw` on a fresh white SVG of `height`, then finishes it
-/// with `title` and `desc` (see [`svg::finish`]).
+/// with `title` and `desc` (see [`svg::finish`]), to which the full form of
+/// every label cut to fit is added.
 pub fn draw_svg(
     height: u32,
     title: &str,
@@ -399,11 +430,13 @@ pub fn draw_svg(
     draw: impl FnOnce(&Area) -> Result<()>,
 ) -> Result<String> {
     let mut buffer = String::new();
+    CUT.with(|cut| cut.borrow_mut().clear());
     {
         let root = SVGBackend::with_string(&mut buffer, (WIDTH, height)).into_drawing_area();
         drawn(root.fill(&WHITE))?;
         draw(&root)?;
         drawn(root.present())?;
     }
-    svg::finish(&buffer, title, desc)
+    let cut = CUT.with(|cut| std::mem::take(&mut *cut.borrow_mut()));
+    svg::finish(&buffer, title, &svg::with_full_forms(desc, &cut))
 }

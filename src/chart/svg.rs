@@ -1,8 +1,9 @@
 //! The finishing pass over plotters' SVG text: an accessible `<title>` and
 //! `<desc>` with `role="img"`, every number in an attribute rounded to two
 //! decimals (plotters writes font sizes like `11.290322580645162`), and a
-//! guard that no chart exceeds [`MAX_BYTES`]; every chart starts with the
-//! generator's [`MARK`].
+//! text drawn as glyph paths from the shipped font (see [`super::glyphs`]),
+//! and a guard that no chart exceeds [`MAX_BYTES`]; every chart starts with
+//! the generator's [`MARK`].
 
 use crate::error::{Error, Result};
 
@@ -18,8 +19,8 @@ pub const MAX_BYTES: usize = 1_000_000;
 /// The root element plotters opens, up to the end of its start tag.
 const ROOT_END: &str = "xmlns=\"http://www.w3.org/2000/svg\">\n";
 
-/// Adds title, description and role, rounds attribute numbers, and checks
-/// the size.
+/// Adds title, description and role, rounds attribute numbers, outlines
+/// the text, and checks the size.
 pub fn finish(plotters_svg: &str, title: &str, desc: &str) -> Result<String> {
     let rounded = round_attributes(plotters_svg);
     let Some(at) = rounded.find(ROOT_END) else {
@@ -28,16 +29,18 @@ pub fn finish(plotters_svg: &str, title: &str, desc: &str) -> Result<String> {
         )));
     };
     let (head, body) = rounded.split_at(at + ROOT_END.len() - 2);
-    let body = &body[2..];
-    let mut out = String::with_capacity(MARK.len() + rounded.len() + title.len() + desc.len() + 64);
+    let (body, cut) = super::glyphs::outline(&body[2..], canvas(head)?)?;
+    let desc = with_full_forms(desc, &cut);
+    let mut out =
+        String::with_capacity(MARK.len() + body.len() + head.len() + title.len() + desc.len() + 64);
     out.push_str(MARK);
     out.push_str(head);
     out.push_str(" role=\"img\">\n<title>");
     out.push_str(&escape(title));
     out.push_str("</title>\n<desc>");
-    out.push_str(&escape(desc));
+    out.push_str(&escape(&desc));
     out.push_str("</desc>\n");
-    out.push_str(body);
+    out.push_str(&body);
     if out.len() > MAX_BYTES {
         return Err(Error::Other(anyhow::anyhow!(
             "drawing chart: the SVG would be {} bytes, over the {MAX_BYTES}-byte limit",
@@ -45,6 +48,39 @@ pub fn finish(plotters_svg: &str, title: &str, desc: &str) -> Result<String> {
         )));
     }
     Ok(out)
+}
+
+/// The canvas size from the root element's `width` and `height`.
+fn canvas(head: &str) -> Result<(f64, f64)> {
+    let number = |name: &str| {
+        head.split_once(&format!(" {name}=\""))
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .and_then(|(value, _)| value.parse::<f64>().ok())
+            .ok_or_else(|| {
+                Error::Other(anyhow::anyhow!(
+                    "drawing chart: plotters wrote no {name} on the <svg> root"
+                ))
+            })
+    };
+    Ok((number("width")?, number("height")?))
+}
+
+/// `desc` with the full form of each label in `cut` that it does not
+/// already hold, so no label is shortened without being given whole.
+pub fn with_full_forms(desc: &str, cut: &[String]) -> String {
+    let mut missing: Vec<&str> = Vec::new();
+    for full in cut {
+        if !desc.contains(full.as_str()) && !missing.contains(&full.as_str()) {
+            missing.push(full);
+        }
+    }
+    if missing.is_empty() {
+        return desc.to_string();
+    }
+    format!(
+        "{desc} Labels shortened in the chart, in full: {}.",
+        missing.join("; ")
+    )
 }
 
 /// XML-escapes text content, dropping characters XML cannot hold.

@@ -200,13 +200,18 @@ fn hostile_text_in_markdown() {
     }
 }
 
-/// Elements plotters and the finishing pass write; anything else came from
-/// somewhere it should not.
-const ELEMENTS: [&str; 9] = [
-    "svg", "title", "desc", "rect", "text", "line", "polyline", "polygon", "circle",
+/// Elements plotters and the finishing pass write (which draws each
+/// `<text>` as a `<g>` of `<use>`s of glyph `<path>`s in `<defs>`); anything
+/// else came from somewhere it should not.
+const ELEMENTS: [&str; 13] = [
+    "svg", "title", "desc", "rect", "text", "line", "polyline", "polygon", "circle", "g", "defs",
+    "path", "use",
 ];
 /// Attributes they write.
-const ATTRIBUTES: [&str; 24] = [
+const ATTRIBUTES: [&str; 27] = [
+    "id",
+    "d",
+    "href",
     "width",
     "height",
     "viewBox",
@@ -259,6 +264,9 @@ fn hostile_text_in_svg() {
                 let allowed = ATTRIBUTES.contains(&key);
                 assert!(allowed, "{name}: attribute {key} on <{tag}>");
                 let value = attribute.value().to_ascii_lowercase();
+                if key == "href" {
+                    assert!(value.starts_with("#g"), "{name}: href=\"{value}\"");
+                }
                 for word in ["javascript", "onerror", "evil", "script", "url("] {
                     assert!(!value.contains(word), "{name}: {key}=\"{value}\"");
                 }
