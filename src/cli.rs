@@ -5,10 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
+pub use crate::chart::ChartKind;
 use crate::data::{DateSpec, Day};
 use crate::error::{Error, Result};
+pub use crate::render::Format;
 
 /// Turn curated CSVs of dated, sourced estimates into briefing reports.
 ///
@@ -148,46 +150,6 @@ enum CommandArgs {
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
     },
-}
-
-/// Output format of `show` and `changes`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A readable terminal table.
-    Text,
-    /// GitHub-flavoured Markdown.
-    Markdown,
-    /// JSON: one object per metric.
-    Json,
-}
-
-/// The three chart kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum)]
-pub enum ChartKind {
-    /// Every claim by the date it was made.
-    Timeline,
-    /// Forest plot of each source's current claim.
-    Ranges,
-    /// Source × source matrix coloured by gap.
-    Agreement,
-}
-
-impl ChartKind {
-    /// The name used in notebooks and file names.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChartKind::Timeline => "timeline",
-            ChartKind::Ranges => "ranges",
-            ChartKind::Agreement => "agreement",
-        }
-    }
-
-    /// Parses the notebook spelling.
-    pub fn parse(text: &str) -> Option<ChartKind> {
-        [ChartKind::Timeline, ChartKind::Ranges, ChartKind::Agreement]
-            .into_iter()
-            .find(|k| k.as_str() == text)
-    }
 }
 
 /// Where `chart` writes its SVG.

@@ -24,9 +24,37 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::analysis::{ClaimView, MetricHistory, MetricView};
-use crate::cli::ChartKind;
 use crate::data::{Day, Qualifier};
 use crate::error::{Error, Result};
+
+/// The three chart kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum ChartKind {
+    /// Every claim by the date it was made.
+    Timeline,
+    /// Forest plot of each source's current claim.
+    Ranges,
+    /// Source × source matrix coloured by gap.
+    Agreement,
+}
+
+impl ChartKind {
+    /// The name used in notebooks and file names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartKind::Timeline => "timeline",
+            ChartKind::Ranges => "ranges",
+            ChartKind::Agreement => "agreement",
+        }
+    }
+
+    /// Parses the notebook spelling.
+    pub fn parse(text: &str) -> Option<ChartKind> {
+        [ChartKind::Timeline, ChartKind::Ranges, ChartKind::Agreement]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
 
 pub use marks::{Key, arrow, fade, key_strip, legend_row, marker};
 

@@ -16,9 +16,9 @@ mod render;
 use std::path::{Path, PathBuf};
 
 use crate::analysis;
-use crate::cli::Format;
 use crate::data::{self, Dataset, Day};
 use crate::error::{Error, Result};
+use crate::render::Format;
 use git::{Repo, Rev};
 use model::Version;
 

@@ -2,7 +2,7 @@
 //! `name`) or a table (`table`, `metric` or `metrics`, `caption`). Every
 //! problem names the line of the key or value at fault.
 
-use crate::cli::ChartKind;
+use crate::chart::ChartKind;
 use crate::data::is_slug;
 
 use super::Problem;

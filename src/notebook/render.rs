@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::{ClaimView, Figures, MetricChanges, MetricHistory, MetricView, Request};
 use crate::chart;
-use crate::cli::ChartKind;
+use crate::chart::ChartKind;
 use crate::data::{Dataset, Day};
 use crate::error::Result;
 use crate::parallel;

@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
-use crate::cli::Format;
 use crate::data::{Dataset, Day};
+use crate::render::Format;
 use crate::render::markdown::{self, Align};
 
 /// The claims of each metric (by its row in metrics.csv) that are not

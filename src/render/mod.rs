@@ -11,6 +11,17 @@ use crate::analysis::{ClaimView, Interval};
 use crate::data::load::Loaded;
 use crate::data::{Qualifier, Stated};
 
+/// Output format of `show` and `changes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A readable terminal table.
+    Text,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// JSON: one object per metric.
+    Json,
+}
+
 /// A number with thousands separators and at most two decimals, trailing
 /// zeros dropped: `9,900`, `112.5`, `0.25`.
 pub fn number(value: f64) -> String {

@@ -4,7 +4,7 @@
 pub mod json;
 
 use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
-use crate::cli::Format;
+use crate::render::Format;
 use crate::render::markdown::{self, Align};
 use crate::render::{interval, number, span, words};
 
