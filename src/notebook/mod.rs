@@ -5,13 +5,11 @@
 //! matter's `data` (relative to the notebook), else the project's `data/`.
 
 mod cell;
-mod format;
 mod front;
 mod inline;
 mod parse;
 mod render;
 mod spanned;
-mod tables;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};

@@ -2,9 +2,11 @@
 //! `check` summary, `show`/`changes` output and Markdown tables. Renderers
 //! return strings; only `write.rs` decides where bytes go.
 
+mod cells;
 pub mod markdown;
 pub mod metrics;
 pub mod show;
+pub mod tables;
 pub mod words;
 
 use crate::analysis::{ClaimView, Interval};

@@ -101,27 +101,29 @@ fn claim_cells(claim: &ClaimView) -> Vec<String> {
     ]
 }
 
-const HEADERS: [&str; 8] = [
-    "source",
-    "affiliation",
-    "qualifier",
-    "interval",
-    "point",
-    "claimed",
-    "claim",
-    "further reports",
+/// The claims table's columns: header and alignment (numbers right), for
+/// both the terminal and Markdown.
+const COLUMNS: [(&str, Align); 8] = [
+    ("source", Align::Left),
+    ("affiliation", Align::Left),
+    ("qualifier", Align::Left),
+    ("interval", Align::Right),
+    ("point", Align::Right),
+    ("claimed", Align::Left),
+    ("claim", Align::Left),
+    ("further reports", Align::Left),
 ];
 
 /// Columns aligned by padding to the widest cell (numbers right-aligned).
 fn aligned(rows: &[Vec<String>]) -> String {
     let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..HEADERS.len()).map(width).collect();
+    let widths: Vec<usize> = (0..COLUMNS.len()).map(width).collect();
     let mut out = String::new();
     for row in rows {
         let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            let pad = widths[i] - cell.chars().count();
-            if i == 3 || i == 4 {
+        for ((cell, width), (_, align)) in row.iter().zip(&widths).zip(&COLUMNS) {
+            let pad = width - cell.chars().count();
+            if *align == Align::Right {
                 line.push_str(&" ".repeat(pad));
                 line.push_str(cell);
             } else {
@@ -152,7 +154,7 @@ fn text(view: &MetricView) -> String {
         consensus_line(view.consensus.as_ref())
     ));
     out.push_str(&format!("bounds:    {}\n\n", words::bounds(&view.bounds)));
-    let mut rows = vec![HEADERS.map(String::from).to_vec()];
+    let mut rows = vec![COLUMNS.map(|(h, _)| h.to_owned()).to_vec()];
     rows.extend(view.current.iter().map(claim_cells));
     out.push_str(&aligned(&rows));
     out
@@ -160,20 +162,6 @@ fn text(view: &MetricView) -> String {
 
 /// A GFM table of claims, every cell from the CSVs escaped.
 fn claims_table(claims: &[ClaimView]) -> String {
-    let columns: Vec<(&str, Align)> = HEADERS
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            (
-                *h,
-                if i == 3 || i == 4 {
-                    Align::Right
-                } else {
-                    Align::Left
-                },
-            )
-        })
-        .collect();
     let rows: Vec<Vec<String>> = claims
         .iter()
         .map(|c| {
@@ -183,7 +171,7 @@ fn claims_table(claims: &[ClaimView]) -> String {
                 .collect()
         })
         .collect();
-    markdown::table(&columns, &rows)
+    markdown::table(&COLUMNS, &rows)
 }
 
 /// The Markdown view: a heading, range and consensus, the claims table.

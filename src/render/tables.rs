@@ -1,13 +1,14 @@
 //! The five table kinds of a notebook, as GitHub-flavoured Markdown read
 //! straight from the analysis structs. Every number is traceable: claim
-//! tables give the claim id, source, document and further reports.
+//! tables give the claim id, source, document and further reports. Every
+//! table of every output lives in `render/` (`show`'s in `show.rs`).
 
 use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricHistory, MetricView};
 use crate::error::Result;
 use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
-use super::format::{NONE, further, id, interval, lines, qualifier, stated, stated_number};
+use super::cells::{NONE, further, id, interval, lines, qualifier, stated, stated_number};
 use crate::parallel;
 use crate::render::words;
 
