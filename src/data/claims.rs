@@ -23,7 +23,7 @@ pub enum Cell {
 }
 
 /// How many text cells a record keeps.
-const CELLS: usize = 8;
+pub const CELLS: usize = 8;
 
 /// A `claimed` or `published` window without its text (which is a text
 /// cell of the record).
@@ -313,6 +313,18 @@ impl Claims {
         self.text
             .get(start..start + record.lens[cell as usize] as usize)
             .unwrap_or_default()
+    }
+
+    /// Every text cell of row `row`, one after another: two rows with the
+    /// same cells and the same cell lengths have equal texts and lengths.
+    pub fn text_cells(&self, row: usize) -> (&str, &[u32; CELLS]) {
+        let record = &self.records[row];
+        let len: usize = record.lens.iter().map(|&l| l as usize).sum();
+        let text = self
+            .text
+            .get(record.text..record.text + len)
+            .unwrap_or_default();
+        (text, &record.lens)
     }
 
     /// An optional text cell of row `row`.

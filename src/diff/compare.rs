@@ -193,6 +193,28 @@ fn fields(a: &Row, b: &Row) -> Vec<Field> {
     out
 }
 
+/// Row `r` of `a` and row `s` of `b` hold the same claim, field for field
+/// (a quick test for the rows a change left alone: one comparison of their
+/// text cells, then the parsed fields and the ids their codes stand for).
+fn same(a: &Dataset, r: usize, b: &Dataset, s: usize) -> bool {
+    let (x, y) = (a.claims.record(r), b.claims.record(s));
+    a.claims.text_cells(r) == b.claims.text_cells(s)
+        && a.claims.qualifier(r) == b.claims.qualifier(s)
+        && a.claims.stated(r) == b.claims.stated(s)
+        && metric_id(a, x.metric) == metric_id(b, y.metric)
+        && source_id(a, x.source) == source_id(b, y.source)
+}
+
+/// The id of metric `code`.
+fn metric_id(data: &Dataset, code: u32) -> Option<&str> {
+    data.metrics.get(code as usize).map(|m| m.id.as_str())
+}
+
+/// The id of source `code`.
+fn source_id(data: &Dataset, code: u32) -> Option<&str> {
+    data.sources.get(code as usize).map(|s| s.id.as_str())
+}
+
 /// The claims that differ between `a` and `b`, by id.
 pub fn claims(a: &Dataset, b: &Dataset) -> RowDiff<ClaimRef> {
     // A data change keeps most rows where they were: rows with the same id
@@ -231,6 +253,9 @@ pub fn claims(a: &Dataset, b: &Dataset) -> RowDiff<ClaimRef> {
         }
     }
     for (old, new) in pairs {
+        if same(a, old, b, new) {
+            continue;
+        }
         let changed = fields(&row(a, old), &row(b, new));
         if !changed.is_empty() {
             diff.edited.push(Edit {
