@@ -6,7 +6,9 @@ For each size (claims; 200 metrics, 50 sources) it generates data with
 `examples/synth`, then times, in the same run and on the same files:
   - rangefinder check, show (one metric), and build of a notebook with a
     `ranges` table over all 200 metrics plus timeline and ranges charts for
-    5 metrics (release build);
+    5 metrics (release build); `changes --since 2024-01-01`; and `diff` of
+    a one-value change (HEAD against the working tree of a git repository
+    holding the same data, bench/work/N/diff);
   - the floor: Python polars `read_csv` of claims.csv, every column a string;
   - the peer: bench/peer/peer.py (pandas + matplotlib, the same job).
 Each is run RUNS times (default 3); the table gives the median wall time and
@@ -34,6 +36,9 @@ SYNTH = ROOT / "target" / "release" / "examples" / "synth"
 RUNS = int(os.environ.get("RUNS", "3"))
 PEER_MAX = int(os.environ.get("PEER_MAX", "10000000"))
 CHARTED = [f"m{i}" for i in range(5)]
+# `changes --since` counts from here (the synthetic claims run from 2021
+# to 2025).
+SINCE = "2024-01-01"
 
 
 def sh(*args, **kw):
@@ -112,6 +117,31 @@ def phases(folder: Path) -> dict:
     return {name: statistics.median(ms) for name, ms in seen.items()}
 
 
+def diff_repo(folder: Path) -> Path:
+    """A git repository holding `folder`'s data committed, with one value of
+    one claim changed in the working tree (claim c1: 1 added to its value),
+    for `diff` (HEAD against the working tree)."""
+    repo = folder / "diff"
+    data = repo / "data"
+    if not (repo / ".git").exists():
+        shutil.rmtree(repo, ignore_errors=True)
+        data.mkdir(parents=True)
+        for name in ["claims.csv", "sources.csv", "metrics.csv"]:
+            shutil.copy(folder / "data" / name, data / name)
+        git = lambda *args: sh("git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", *args, cwd=repo, stdout=subprocess.DEVNULL)
+        git("init", "-q")
+        git("add", "data")
+        git("commit", "-q", "-m", "data")
+    sh("git", "checkout", "-q", "--", "data", cwd=repo)
+    lines = (data / "claims.csv").read_text().split("\n")
+    cells = lines[2].split(",")
+    assert cells[0] == "c1", cells[0]
+    cells[5] = str(int(cells[5]) + 1)
+    lines[2] = ",".join(cells)
+    (data / "claims.csv").write_text("\n".join(lines))
+    return repo
+
+
 def bench(n: int) -> dict:
     folder = WORK / str(n)
     data = folder / "data"
@@ -130,6 +160,8 @@ def bench(n: int) -> dict:
     row["check"] = median_of([str(BIN), "check", "--data", "data"], folder)
     row["show"] = median_of([str(BIN), "show", "m0", "--data", "data"], folder)
     row["build"] = median_of([str(BIN), "build"], folder, lambda: clear_report(folder))
+    row["changes"] = median_of([str(BIN), "changes", "--since", SINCE, "--data", "data"], folder)
+    row["diff"] = median_of([str(BIN), "diff", "--data", "data"], diff_repo(folder))
     row["phases"] = phases(folder)
     row["floor"] = median_of(floor, folder)
     if n <= PEER_MAX:
@@ -172,6 +204,19 @@ def targets(rows, seed) -> list[str]:
             out.append(f"- build at least 15× faster than the pandas peer at 1M: {speed:.1f}× — {mark(speed >= 15)}")
         mem = one["build"][1] / one["floor"][1]
         out.append(f"- build peak memory no more than the floor's at 1M: {mem:.2f}× — {mark(mem <= 1.0)}")
+    if one and "changes" in one:
+        ratio = one["changes"][0] / one["build"][0]
+        mem = one["changes"][1] / one["floor"][1]
+        out.append(
+            f"- `changes --since {SINCE}` at 1M within 1.5× of build's time and within the floor's memory: "
+            f"{ratio:.2f}× and {mem:.2f}× — {mark(ratio <= 1.5 and mem <= 1.0)}"
+        )
+    if one and "diff" in one:
+        ratio = one["diff"][0] / one["build"][0]
+        out.append(
+            f"- `diff` of a one-value change at 1M at most 2.5× one build: {one['diff'][0]:.2f} s against "
+            f"{one['build'][0]:.2f} s, {ratio:.2f}× — {mark(ratio <= 2.5)}"
+        )
     big = [r for r in rows if r["claims"] >= 1_000_000]
     if len(big) >= 2:
         # Per-claim build time between the large runs (below 1M the fixed
@@ -228,14 +273,15 @@ def write(rows, seed, load):
         "Each cell: median wall time / median peak resident memory of "
         f"{RUNS} runs (/usr/bin/time). 200 metrics, 50 sources, release build.",
         "",
-        "| claims | claims.csv | check | show | build | floor (polars read_csv) | peer (pandas) | build / floor | peer / build | build RSS / floor RSS | largest SVG |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| claims | claims.csv | check | show | build | changes --since | diff (one value) | floor (polars read_csv) | peer (pandas) | build / floor | peer / build | build RSS / floor RSS | largest SVG |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         peer = r.get("peer")
         speed = f"{peer[0] / r['build'][0]:.1f}×" if peer else "—"
         lines.append(
             f"| {r['claims']:,} | {r['mb']:.0f} MB | {fmt(r['check'])} | {fmt(r['show'])} | {fmt(r['build'])} "
+            f"| {fmt(r.get('changes'))} | {fmt(r.get('diff'))} "
             f"| {fmt(r['floor'])} | {fmt(peer)} | {r['build'][0] / r['floor'][0]:.2f}× "
             f"| {speed} "
             f"| {r['build'][1] / r['floor'][1]:.2f} | {r['max_svg_kb']:.0f} kB |"
