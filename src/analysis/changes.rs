@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use super::figures::{self, Group, f64s, optional_f64s, u32s};
-use super::scan::{self, Further};
+use super::scan;
 use super::views::{Catalog, sort_by_claimed};
 use super::{ClaimView, Interval, MetricChanges, Revision, asof};
 use crate::data::frames::{self, day_number};
@@ -31,7 +31,7 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
     rows.extend(scan::new_between(claims, since, as_of));
     rows.sort_unstable();
     rows.dedup();
-    changes_of_rows(dataset, &rows, at_day.further, since, as_of)
+    changes_of_rows(dataset, &rows, since, as_of)
 }
 
 /// `since` must come before `as_of`.
@@ -46,12 +46,10 @@ fn check_days(since: Day, as_of: Day) -> Result<()> {
 }
 
 /// The changes computed from the claim rows `rows` (every row that can
-/// be a current claim on either day, and every claim new between them)
-/// and the repeats `further`.
+/// be a current claim on either day, and every claim new between them).
 fn changes_of_rows(
     dataset: &Dataset,
     rows: &[usize],
-    further: Vec<(u32, u32)>,
     since: Day,
     as_of: Day,
 ) -> Result<Vec<MetricChanges>> {
@@ -66,8 +64,7 @@ fn changes_of_rows(
         UnionArgs::default(),
     )?;
     let mut groups = figures::figures(both, &dataset.claims, &super::stale_after(dataset))?;
-    let further = Further::new(&dataset.claims, further);
-    let catalog = Catalog::new(dataset, &further, as_of);
+    let catalog = Catalog::new(dataset, as_of);
 
     let new = origins
         .filter(col("end").gt(lit(s)).and(col("end").lt_eq(lit(d))))
@@ -142,12 +139,10 @@ mod tests {
     use super::*;
     use crate::data::load::load;
 
-    /// The plain version `changes` replaced: the frame of every claim row,
-    /// and the repeats from a pass of their own.
+    /// The plain version `changes` replaced: the frame of every claim row.
     fn from_every_row(dataset: &Dataset, since: Day, as_of: Day) -> Vec<MetricChanges> {
         let rows: Vec<usize> = (0..dataset.claims.len()).collect();
-        let further = scan::by_metric(&dataset.claims, &[], as_of).further;
-        changes_of_rows(dataset, &rows, further, since, as_of).unwrap()
+        changes_of_rows(dataset, &rows, since, as_of).unwrap()
     }
 
     // On the shipped datasets (repeats, windows, stale claims, revisions),

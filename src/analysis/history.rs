@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use polars::prelude::IntoLazy;
 
 use super::figures::{bools, f64s, optional_f64s, u32s};
-use super::scan::{self, Further};
+use super::scan;
 use super::summary::{self, Kind};
 use super::views::Catalog;
 use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, unknown_metric};
@@ -46,8 +46,7 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
         })
         .collect::<Result<Vec<u32>>>()?;
     let found = scan::by_metric(&dataset.claims, &codes, as_of);
-    let further = Further::new(&dataset.claims, found.further);
-    let catalog = Catalog::new(dataset, &further, as_of);
+    let catalog = Catalog::new(dataset, as_of);
     let jobs: Vec<(usize, Vec<usize>)> = codes
         .into_iter()
         .map(|code| code as usize)

@@ -320,8 +320,7 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
     let day = day_number(as_of);
     let known = asof::known(asof::origins(frames.claims.lazy()), day);
     let groups = figures::figures(known, claims, &stale_after(dataset))?;
-    let further = scan::Further::new(claims, found.further);
-    let catalog = views::Catalog::new(dataset, &further, as_of);
+    let catalog = views::Catalog::new(dataset, as_of);
     // Each metric's group (an empty one when no claim is known), by code.
     let mut by_code: Vec<figures::Group> =
         dataset.metrics.iter().map(|_| Default::default()).collect();

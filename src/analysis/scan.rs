@@ -1,5 +1,6 @@
 //! One pass over every claim record, split across threads: the few rows the
-//! as-of queries need and the further reports of every origin claim.
+//! as-of queries need. (The further reports of every origin claim are
+//! indexed once, by the loader: [`Claims::further`].)
 //!
 //! The records of a million claims are about 130 MB; reading them is the
 //! cost, so each stage reads them once, in contiguous parts on as many
@@ -11,40 +12,6 @@ use crate::parallel::in_parts;
 
 /// Fewer rows than this per part do not pay for a thread.
 const MIN_PART: usize = 4096;
-
-/// The further reports of every origin claim: the rows that repeat another
-/// claim, by the origin claim they report (their root), each origin's sorted
-/// by row id, as [`crate::analysis::ClaimView::further`] lists them. Kept
-/// compact (8 bytes a repeat) so a look-up does not touch the records.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Further {
-    /// (root, row) of every repeat, by root, then by the row's id.
-    repeats: Vec<(u32, u32)>,
-}
-
-impl Further {
-    /// The index of `repeats`, (root, row) pairs in any order.
-    pub fn new(claims: &Claims, mut repeats: Vec<(u32, u32)>) -> Further {
-        // By root (integers), then by id only within a root's repeats: ids
-        // are read from the records, which is slow at random.
-        repeats.sort_unstable();
-        for group in repeats.chunk_by_mut(|a, b| a.0 == b.0) {
-            if group.len() > 1 {
-                group.sort_by(|a, b| claims.id(a.1 as usize).cmp(claims.id(b.1 as usize)));
-            }
-        }
-        Further { repeats }
-    }
-
-    /// The rows that repeat origin claim `row`, sorted by id.
-    pub fn of(&self, row: usize) -> impl Iterator<Item = usize> + '_ {
-        let from = self.repeats.partition_point(|r| (r.0 as usize) < row);
-        self.repeats[from..]
-            .iter()
-            .take_while(move |r| r.0 as usize == row)
-            .map(|r| r.1 as usize)
-    }
-}
 
 /// A (metric, source) slot: the known origin claims with the latest
 /// `claimed` (end, start), in row order.
@@ -90,13 +57,11 @@ pub struct Latest {
     /// or source code is out of range (which validation rejects), so building
     /// the frame reports it. Ascending per slot, slots by (metric, source).
     pub rows: Vec<usize>,
-    /// The further reports of every origin claim.
-    pub further: Vec<(u32, u32)>,
 }
 
 /// The rows that can be a current claim as of `as_of` (origin claims whose
 /// `claimed` window ends on or before it, the latest window per metric and
-/// source), and every (root, row) repeat. `metrics` × `sources` slots.
+/// source). `metrics` × `sources` slots.
 pub fn latest(claims: &Claims, metrics: usize, sources: usize, as_of: Day) -> Latest {
     latest_in_parts(claims, metrics, sources, as_of, MIN_PART)
 }
@@ -113,11 +78,9 @@ fn latest_in_parts(
     let parts = in_parts(records.len(), min, |range| {
         let mut slots = vec![Slot::default(); metrics * sources];
         let mut stray = Vec::new();
-        let mut further = Vec::new();
         for row in range {
             let record = &records[row];
             if record.root as usize != row {
-                further.push((record.root, row as u32));
                 continue;
             }
             let window = claims.claimed_window(row);
@@ -131,23 +94,22 @@ fn latest_in_parts(
                 stray.push(row);
             }
         }
-        (slots, stray, further)
+        (slots, stray)
     });
     let mut parts = parts.into_iter();
-    let (mut slots, mut stray, mut further) = parts.next().unwrap_or_default();
-    for (more, more_stray, more_further) in parts {
+    let (mut slots, mut stray) = parts.next().unwrap_or_default();
+    for (more, more_stray) in parts {
         for (slot, later) in slots.iter_mut().zip(more) {
             slot.merge(later);
         }
         stray.extend(more_stray);
-        further.extend(more_further);
     }
     let mut rows: Vec<usize> = slots
         .iter()
         .flat_map(|s| s.rows.iter().map(|&r| r as usize))
         .collect();
     rows.extend(stray);
-    Latest { rows, further }
+    Latest { rows }
 }
 
 /// The origin claims whose `claimed` window ends after `since` and on or
@@ -173,12 +135,9 @@ pub struct ByMetric {
     /// Per wanted metric (in the order asked), its origin claims known as
     /// of the day, ascending.
     pub rows: Vec<Vec<usize>>,
-    /// The further reports of every origin claim.
-    pub further: Vec<(u32, u32)>,
 }
 
-/// The origin claims known as of `as_of` of each metric code in `wanted`,
-/// and every (root, row) repeat.
+/// The origin claims known as of `as_of` of each metric code in `wanted`.
 pub fn by_metric(claims: &Claims, wanted: &[u32], as_of: Day) -> ByMetric {
     by_metric_in_parts(claims, wanted, as_of, MIN_PART)
 }
@@ -194,11 +153,9 @@ fn by_metric_in_parts(claims: &Claims, wanted: &[u32], as_of: Day, min: usize) -
     }
     let parts = in_parts(records.len(), min, |range| {
         let mut rows = vec![Vec::new(); wanted.len()];
-        let mut further = Vec::new();
         for row in range {
             let record = &records[row];
             if record.root as usize != row {
-                further.push((record.root, row as u32));
                 continue;
             }
             let Some(&slot) = slot_of.get(record.metric as usize) else {
@@ -208,15 +165,14 @@ fn by_metric_in_parts(claims: &Claims, wanted: &[u32], as_of: Day, min: usize) -
                 rows[slot].push(row);
             }
         }
-        (rows, further)
+        rows
     });
     let mut parts = parts.into_iter();
-    let (mut rows, mut further) = parts.next().unwrap_or_default();
-    for (more_rows, more_further) in parts {
+    let mut rows = parts.next().unwrap_or_default();
+    for more_rows in parts {
         for (all, more) in rows.iter_mut().zip(more_rows) {
             all.extend(more);
         }
-        further.extend(more_further);
     }
     // A metric asked for twice gets the same rows twice.
     for (slot, &code) in wanted.iter().enumerate() {
@@ -225,7 +181,7 @@ fn by_metric_in_parts(claims: &Claims, wanted: &[u32], as_of: Day, min: usize) -
             rows[slot] = rows[first].clone();
         }
     }
-    ByMetric { rows, further }
+    ByMetric { rows }
 }
 
 #[cfg(test)]
@@ -338,7 +294,7 @@ mod tests {
         }
 
         // Split or not, the per-metric rows are the known origin claims of
-        // each metric in row order, and the repeats are every repeat.
+        // each metric in row order.
         #[test]
         fn by_metric_splits_alike(
             raw in prop::collection::vec(raw(), 1..14),
@@ -361,31 +317,33 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            let repeats: Vec<(u32, u32)> = (0..claims.len())
-                .filter(|&row| claims.record(row).root as usize != row)
-                .map(|row| (claims.record(row).root, row as u32))
-                .collect();
             for min in [MIN_PART, 2] {
                 let found = by_metric_in_parts(claims, &wanted, as_of, min);
                 prop_assert_eq!(&found.rows, &expected);
-                prop_assert_eq!(&found.further, &repeats);
             }
         }
     }
 
-    // The index lists each origin's further reports as the loader does
-    // (by id), on the seed data, which has repeats.
+    // The loader's index of further reports, which every view reads:
+    // for each origin claim, exactly the rows whose chain ends at it,
+    // sorted by id (a brute force over every row), on the two shipped
+    // datasets with repeats.
     #[test]
-    fn further_matches_the_loader() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        let claims = load(&dir).unwrap().dataset.claims;
-        let found = by_metric(&claims, &[], Day::MAX);
-        assert!(!found.further.is_empty());
-        let further = Further::new(&claims, found.further);
-        for row in 0..claims.len() {
-            let ours: Vec<usize> = further.of(row).collect();
-            let loader: Vec<usize> = claims.further(row).iter().map(|&r| r as usize).collect();
-            assert_eq!(ours, loader, "row {row}");
+    fn further_reports_are_the_rows_rooted_at_a_claim() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for folder in ["data", "datasets/derna-flood"] {
+            let claims = load(&root.join(folder)).unwrap().dataset.claims;
+            let mut listed = 0;
+            for row in 0..claims.len() {
+                let mut expected: Vec<usize> = (0..claims.len())
+                    .filter(|&r| r != row && claims.record(r).root as usize == row)
+                    .collect();
+                expected.sort_by(|&a, &b| claims.id(a).cmp(claims.id(b)));
+                let found: Vec<usize> = claims.further(row).iter().map(|&r| r as usize).collect();
+                assert_eq!(found, expected, "{folder} row {row}");
+                listed += found.len();
+            }
+            assert!(listed > 0, "{folder} has repeats");
         }
     }
 }

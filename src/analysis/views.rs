@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use super::figures::{Current, Group};
 use super::pairs::{self, Side};
-use super::scan::Further;
 use super::{ClaimView, Interval, MetricView, Report};
 use crate::data::claims::Cell;
 use crate::data::{Dataset, Day, Metric};
@@ -14,8 +13,6 @@ use crate::data::{Dataset, Day, Metric};
 /// Lookups shared by every claim view of one dataset.
 pub struct Catalog<'a> {
     dataset: &'a Dataset,
-    /// The further reports of every origin claim.
-    further: &'a Further,
     /// The rank of each source code's id in id order.
     rank: Vec<u32>,
     /// The day of the views: a further report published after it is not
@@ -25,8 +22,8 @@ pub struct Catalog<'a> {
 
 impl<'a> Catalog<'a> {
     /// The claim views of `dataset` (a repeat's outlet and document become
-    /// further reports of its origin claim, as `further` lists them).
-    pub fn new(dataset: &'a Dataset, further: &'a Further, as_of: Day) -> Catalog<'a> {
+    /// further reports of its origin claim, as the loader indexed them).
+    pub fn new(dataset: &'a Dataset, as_of: Day) -> Catalog<'a> {
         let sources = &dataset.sources;
         let mut by_id: Vec<usize> = (0..sources.len()).collect();
         by_id.sort_by(|&a, &b| sources[a].id.cmp(&sources[b].id));
@@ -36,7 +33,6 @@ impl<'a> Catalog<'a> {
         }
         Catalog {
             dataset,
-            further,
             rank,
             as_of,
         }
@@ -96,9 +92,10 @@ impl<'a> Catalog<'a> {
             point,
             claimed: claims.claimed(row),
             own: self.report(row),
-            further: self
-                .further
-                .of(row)
+            further: claims
+                .further(row)
+                .iter()
+                .map(|&r| r as usize)
                 .filter(|&r| claims.published(r).is_none_or(|p| p.end <= self.as_of))
                 .map(|r| self.report(r))
                 .collect(),
