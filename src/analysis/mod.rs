@@ -22,7 +22,6 @@ use polars::prelude::*;
 use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, DateSpec, Day, Qualifier, Stated};
 use crate::error::{Error, Result};
-use crate::parallel;
 
 /// A closed interval of the quantity; `high == None` is open above (+∞).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -329,28 +328,17 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
             *slot = group;
         }
     }
-    // Building the views copies every current claim's text: with many
-    // metrics (100,000 in one notebook) it shares out over the cores, in
-    // metric order.
-    let share = by_code.len().div_ceil(parallel::cores()).max(4096);
-    let parts: Vec<(usize, &mut [figures::Group])> = by_code
-        .chunks_mut(share)
-        .enumerate()
-        .map(|(k, chunk)| (k * share, chunk))
+    // One thread: spread over the cores (as it was), the views of 100,000
+    // metrics took as long or longer, their many small allocations then
+    // freed across threads.
+    let metrics = by_code
+        .into_iter()
+        .zip(&dataset.metrics)
+        .map(|(group, metric)| {
+            let view = views::metric_view(&catalog, metric, as_of, group);
+            (metric.id.clone(), view)
+        })
         .collect();
-    let metrics = parallel::map(parts, |(start, chunk)| {
-        chunk
-            .iter_mut()
-            .zip(&dataset.metrics[start..])
-            .map(|(group, metric)| {
-                let view = views::metric_view(&catalog, metric, as_of, std::mem::take(group));
-                (metric.id.clone(), view)
-            })
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect();
     Ok(Analysis { as_of, metrics })
 }
 
