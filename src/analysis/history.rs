@@ -295,4 +295,38 @@ mod tests {
             .collect();
         assert_eq!(got, expected);
     }
+
+    // The timeline's bands re-derive each source's current claim day by
+    // day in plain Rust; on every day they draw, their range and consensus
+    // are the ones `analyse` gives as of that day (the polars current
+    // claim), for every metric of the three shipped datasets.
+    #[test]
+    fn bands_match_the_analysis_of_each_day() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut days = 0;
+        for folder in [
+            "data",
+            "datasets/derna-flood",
+            "datasets/russian-buildup-2022",
+        ] {
+            let dataset = load(&root.join(folder)).unwrap().dataset;
+            let as_of = dataset.latest_claimed().unwrap();
+            for metric in &dataset.metrics {
+                let history = history(&dataset, &metric.id, as_of).unwrap();
+                for snapshot in &history.snapshots {
+                    let analysis = crate::analysis::analyse(&dataset, snapshot.day).unwrap();
+                    let view = &analysis.metrics[&metric.id];
+                    assert_eq!(
+                        (&snapshot.range, &snapshot.consensus),
+                        (&view.range, &view.consensus),
+                        "{folder} {} as of {}",
+                        metric.id,
+                        snapshot.day
+                    );
+                    days += 1;
+                }
+            }
+        }
+        assert!(days > 50, "{days} days compared");
+    }
 }

@@ -26,8 +26,11 @@ use crate::{parallel, timing};
 pub struct Loaded {
     /// The validated dataset.
     pub dataset: Dataset,
-    /// Warnings (allowed but suspicious), sorted by file and line.
+    /// Warnings (allowed but suspicious), sorted by file and line: at
+    /// most the first 100 of each file, then a line counting the rest.
     pub warnings: Vec<Diagnostic>,
+    /// How many warnings there are, listed or not.
+    pub warning_count: usize,
 }
 
 /// Loads and validates `dir`; messages name files as `dir.join(file)` shows
@@ -48,7 +51,12 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     drop(links);
     let mut diagnostics = report.list;
     diagnostics.sort();
-    let diagnostics = listed(diagnostics);
+    let warning_count = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count()
+        + report.unlisted.iter().map(|(_, n)| n).sum::<usize>();
+    let diagnostics = listed(diagnostics, &report.unlisted);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
     }
@@ -101,6 +109,7 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             metrics,
         },
         warnings: diagnostics,
+        warning_count,
     })
 }
 
@@ -112,13 +121,42 @@ const LISTED_PER_FILE: usize = 100;
 /// The sorted `diagnostics` with at most [`LISTED_PER_FILE`] per file; the
 /// rest of a file are counted in one line after its listed ones (an error
 /// when any of them is), so none is dropped silently.
-fn listed(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+fn listed(diagnostics: Vec<Diagnostic>, unlisted: &[(String, usize)]) -> Vec<Diagnostic> {
+    // Warnings counted but not kept (always past the listed ones of
+    // their file: their check kept its first LISTED_PER_FILE by line).
+    let uncounted = |file: &str| -> usize {
+        unlisted
+            .iter()
+            .filter(|(f, _)| f == file)
+            .map(|(_, n)| n)
+            .sum()
+    };
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut rest: Option<(Diagnostic, usize)> = None;
     let mut in_file = 0;
+    let close =
+        |out: &mut Vec<Diagnostic>, rest: Option<(Diagnostic, usize)>, file: Option<&str>| {
+            let extra = file.map_or(0, uncounted);
+            match rest {
+                Some((first, count)) => out.push(more((first, count + extra))),
+                None if extra > 0 => {
+                    if let Some(last) = out.last().cloned() {
+                        out.push(more((
+                            Diagnostic {
+                                severity: Severity::Warning,
+                                ..last
+                            },
+                            extra,
+                        )));
+                    }
+                }
+                None => {}
+            }
+        };
     for diagnostic in diagnostics {
         if out.last().is_none_or(|last| last.file != diagnostic.file) {
-            out.extend(rest.take().map(more));
+            let file = out.last().map(|d| d.file.clone());
+            close(&mut out, rest.take(), file.as_deref());
             in_file = 0;
         }
         in_file += 1;
@@ -134,7 +172,8 @@ fn listed(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             None => rest = Some((diagnostic, 1)),
         }
     }
-    out.extend(rest.map(more));
+    let file = out.last().map(|d| d.file.clone());
+    close(&mut out, rest, file.as_deref());
     out
 }
 
@@ -187,7 +226,7 @@ mod tests {
         all[200].severity = Severity::Error;
         all.extend((1..=3).map(|l| at("b", l, Severity::Error)));
         all.extend((1..=101).map(|l| at("c", l, Severity::Warning)));
-        let lines: Vec<String> = listed(all.clone())
+        let lines: Vec<String> = listed(all.clone(), &[])
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -208,6 +247,6 @@ mod tests {
             lines[204],
             "c: warning: … and 1 more problems in this file (the first 100 are listed)"
         );
-        assert_eq!(listed(all[250..253].to_vec()), all[250..253]);
+        assert_eq!(listed(all[250..253].to_vec(), &[]), all[250..253]);
     }
 }

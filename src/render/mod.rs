@@ -131,7 +131,7 @@ pub fn check_summary(loaded: &Loaded) -> String {
         dataset.claims.len(),
         dataset.sources.len(),
         dataset.metrics.len(),
-        loaded.warnings.len()
+        loaded.warning_count
     ));
     out
 }

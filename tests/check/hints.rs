@@ -109,3 +109,27 @@ fn same_source_metric_and_window() {
          ok: 3 claims, 2 sources, 1 metrics, 1 warnings\n",
     );
 }
+
+// Past the 100 listed, same-window claims are counted, not each written
+// out (10 million synthetic claims held 1.7 million of them): 150 claims in
+// the window of c1 give the first 100 by line and one count line.
+#[test]
+fn many_same_window_claims_are_counted() {
+    let extra: Vec<String> = (0..150)
+        .map(|i| format!("d{i:03},kp_kursk,2024-11-04,ua_hur,exact,{i},,,doc,,,q"))
+        .collect();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let run = data(&claims(&extra), SOURCES, METRICS).run().code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 102, "{}", run.stdout);
+    assert!(lines[0].starts_with("d/claims.csv:4: warning: claimed: claim \"c1\" has the same"));
+    assert!(lines[99].starts_with("d/claims.csv:103: warning: claimed: claim \"c1\""));
+    assert_eq!(
+        lines[100],
+        "d/claims.csv: warning: … and 50 more problems in this file (the first 100 are listed)"
+    );
+    assert_eq!(
+        lines[101],
+        "ok: 152 claims, 2 sources, 1 metrics, 150 warnings"
+    );
+}

@@ -396,7 +396,16 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
         }
         found
     });
-    for (row, first) in found.into_iter().flatten() {
+    // Only the first warnings by line can be listed (see `listed`): past
+    // those, a million same-window claims are counted, not written out.
+    let mut found: Vec<(u32, u32)> = found.into_iter().flatten().collect();
+    found.sort_unstable();
+    if found.len() > super::LISTED_PER_FILE {
+        let unlisted = found.len() - super::LISTED_PER_FILE;
+        report.unlisted.push((claims.file.clone(), unlisted));
+        found.truncate(super::LISTED_PER_FILE);
+    }
+    for (row, first) in found {
         let message = format!(
             "claim \"{}\" has the same source, metric and claimed window (which of the two is \
              current is then decided by id; if one repeats the other, give it origin)",

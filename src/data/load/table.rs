@@ -18,6 +18,10 @@ use crate::{input, parallel};
 pub struct Report {
     /// Every diagnostic, in the order found.
     pub list: Vec<Diagnostic>,
+    /// Warnings counted but not kept, by file: a check that finds more
+    /// than can be listed keeps its first ones by line (the only ones a
+    /// listing could show) and counts the rest here.
+    pub unlisted: Vec<(String, usize)>,
 }
 
 impl Report {
