@@ -99,6 +99,22 @@ def median_of(args, cwd, before=None) -> tuple[float, int]:
     return statistics.median(r[0] for r in runs), int(statistics.median(r[1] for r in runs))
 
 
+def interleaved(jobs: dict) -> dict:
+    """Each job (args, cwd, before) RUNS times, taking turns (check, show,
+    build, floor, …, then again), so that every ratio compares runs made
+    under the same conditions: on a shared machine a command timed in a
+    block of its own can catch a slow minute the others missed. Median
+    wall time and median peak memory of each."""
+    runs = {name: [] for name in jobs}
+    for _ in range(RUNS):
+        for name, (args, cwd, before) in jobs.items():
+            runs[name].append(timed(args, cwd, before))
+    return {
+        name: (statistics.median(r[0] for r in rs), int(statistics.median(r[1] for r in rs)))
+        for name, rs in runs.items()
+    }
+
+
 def clear_report(folder: Path):
     """Removes the generated report, so every timed build writes all of it
     (a build leaves files that already hold their bytes alone)."""
@@ -161,14 +177,17 @@ def bench(n: int) -> dict:
         str(data / "claims.csv"),
     ]
     row = {"claims": n, "mb": size / 1e6}
-    row["check"] = median_of([str(BIN), "check", "--data", "data"], folder)
-    row["show"] = median_of([str(BIN), "show", "m0", "--data", "data"], folder)
-    row["build"] = median_of([str(BIN), "build"], folder, lambda: clear_report(folder))
+    jobs = {
+        "check": ([str(BIN), "check", "--data", "data"], folder, None),
+        "show": ([str(BIN), "show", "m0", "--data", "data"], folder, None),
+        "build": ([str(BIN), "build"], folder, lambda: clear_report(folder)),
+        "floor": (floor, folder, None),
+    }
     if n <= COMPARE_MAX:
-        row["changes"] = median_of([str(BIN), "changes", "--since", SINCE, "--data", "data"], folder)
-        row["diff"] = median_of([str(BIN), "diff", "--data", "data"], diff_repo(folder))
+        jobs["changes"] = ([str(BIN), "changes", "--since", SINCE, "--data", "data"], folder, None)
+        jobs["diff"] = ([str(BIN), "diff", "--data", "data"], diff_repo(folder), None)
+    row.update(interleaved(jobs))
     row["phases"] = phases(folder)
-    row["floor"] = median_of(floor, folder)
     if n <= PEER_MAX:
         peer = [sys.executable, str(ROOT / "bench" / "peer" / "peer.py"), "data", "peer-out"]
         row["peer"] = median_of(peer, folder)
@@ -274,7 +293,8 @@ def write(rows, seed, load):
         f"Python {platform.python_version()}, polars {__import__('polars').__version__}, pandas {__import__('pandas').__version__}.",
         "Other work may have shared the machine during the run (it is a shared development box): the 1-minute "
         f"load average was {load[0][0]:.1f} when the run started and {load[1][0]:.1f} when it ended (2 would be "
-        "both cores busy). Floor, peer and rangefinder were timed in the same run, interleaved per size.",
+        "both cores busy). Floor, peer and rangefinder were timed in the same run; check, show, build, "
+        "changes, diff and the floor take turns, run after run, so their ratios compare runs made under the same conditions.",
         "Each cell: median wall time / median peak resident memory of "
         f"{RUNS} runs (/usr/bin/time). 200 metrics, 50 sources, release build.",
         "",
