@@ -136,6 +136,9 @@ pub struct Claims {
     /// The rows that repeat another claim, sorted by (root, id): the
     /// further reports of each origin claim (set by [`Claims::index`]).
     further: Vec<u32>,
+    /// The root of each row of `further`, in the same order: looking an
+    /// origin's reports up reads these (4 bytes a repeat), not records.
+    further_roots: Vec<u32>,
 }
 
 impl Claims {
@@ -145,6 +148,7 @@ impl Claims {
             text: String::with_capacity(text),
             records: Vec::with_capacity(rows),
             further: Vec::new(),
+            further_roots: Vec::new(),
         }
     }
 
@@ -206,14 +210,17 @@ impl Claims {
             }
             from += group.len();
         }
+        self.further_roots = further
+            .iter()
+            .map(|&r| self.records[r as usize].root)
+            .collect();
         self.further = further;
     }
 
     /// The rows that repeat origin claim `row` (their root), sorted by id.
     pub fn further(&self, row: usize) -> &[u32] {
-        let root = |r: &u32| self.records[*r as usize].root as usize;
-        let from = self.further.partition_point(|r| root(r) < row);
-        let to = self.further.partition_point(|r| root(r) <= row);
+        let from = self.further_roots.partition_point(|&r| (r as usize) < row);
+        let to = self.further_roots.partition_point(|&r| (r as usize) <= row);
         &self.further[from..to]
     }
 
