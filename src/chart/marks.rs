@@ -99,6 +99,19 @@ pub enum Key<'a> {
     Text(&'a str),
 }
 
+impl<'a> Key<'a> {
+    /// The key of a stale claim: a grey circle, as stale claims are drawn.
+    pub fn stale(label: &'a str) -> Key<'a> {
+        Key::Marker(
+            Style {
+                colour: super::STALE,
+                shape: Shape::Circle,
+            },
+            label,
+        )
+    }
+}
+
 /// Fill of the markers in a key: shape only, no source's colour.
 const KEY_FILL: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 

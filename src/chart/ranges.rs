@@ -326,13 +326,7 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
         .collect();
     keys.push(Key::Text("→ open above"));
     if rows.iter().any(|r| r.style.colour == STALE) {
-        keys.push(Key::Marker(
-            Style {
-                colour: STALE,
-                shape: Shape::Circle,
-            },
-            "stale (not counted)",
-        ));
+        keys.push(Key::stale("stale (not counted)"));
     }
     let right_edge = key_area.dim_in_pixel().0 as i32 - 8;
     key_strip(&key_area, (8, 12), right_edge, &keys).map(|_| ())

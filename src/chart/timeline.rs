@@ -462,13 +462,7 @@ fn key(area: &Area, stale: bool) -> Result<()> {
         Key::Swatch(RGBAColor(0, 0, 0, 0.23), "consensus"),
     ]);
     if stale {
-        keys.push(Key::Marker(
-            Style {
-                colour: STALE,
-                shape: Shape::Circle,
-            },
-            "stale",
-        ));
+        keys.push(Key::stale("stale"));
     }
     let right = area.dim_in_pixel().0 as i32 - 8;
     key_strip(area, (8, 12), right, &keys).map(|_| ())
