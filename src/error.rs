@@ -12,12 +12,10 @@ pub enum Error {
     /// A bad flag or argument combination (exit 2).
     #[error("{0}")]
     Usage(String),
-    /// Data files with errors: every diagnostic, errors and warnings, sorted.
-    #[error("invalid data ({} problems)", .0.len())]
+    /// Data files or notebooks with errors: every diagnostic, errors and
+    /// warnings, sorted by file and line.
+    #[error("invalid data or notebook ({} problems)", .0.len())]
     Data(Vec<Diagnostic>),
-    /// Notebook problems, each a `file:line: message` line, sorted.
-    #[error("invalid notebook ({} problems)", .0.len())]
-    Notebook(Vec<String>),
     /// `build --check` found reports that differ: one line per file, each
     /// `path: what differs` (written by `write::check`).
     #[error("reports out of date ({} files)", .0.len())]
@@ -44,7 +42,6 @@ impl Error {
     pub fn lines(&self) -> Vec<String> {
         match self {
             Error::Data(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
-            Error::Notebook(lines) => lines.clone(),
             Error::Stale(files) => files.clone(),
             Error::Version(lines) => lines.clone(),
             Error::Usage(message) => vec![format!("error: {message}")],

@@ -270,6 +270,20 @@ pub struct Diagnostic {
     pub severity: Severity,
 }
 
+impl Diagnostic {
+    /// An error at `line` of a file named later (a notebook's problems are
+    /// found before the caller puts its path on them).
+    pub fn at(line: usize, message: String) -> Diagnostic {
+        Diagnostic {
+            file: String::new(),
+            line,
+            column: String::new(),
+            message,
+            severity: Severity::Error,
+        }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let warning = match self.severity {

@@ -80,10 +80,7 @@ const KEYS: &str = "chart, table, metric, metrics, caption, name";
 pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Problem>> {
     let entries = spanned::entries(text, first_line, "cell").map_err(|p| vec![p])?;
     let mut problems = Vec::new();
-    let at = |line: usize, message: String| Problem {
-        line,
-        message: format!("cell: {message}"),
-    };
+    let at = |line: usize, message: String| Problem::at(line, format!("cell: {message}"));
     let mut what: Option<(What, usize)> = None;
     let mut metrics: Option<Vec<(String, usize)>> = None;
     let mut caption = None;
@@ -203,9 +200,11 @@ fn kind(
     parse: impl Fn(&str) -> Option<What>,
 ) -> Result<What, Problem> {
     let text = spanned::string(entry, "cell")?;
-    parse(&text).ok_or_else(|| Problem {
-        line: entry.value_line,
-        message: format!("cell: {key}: unknown kind \"{text}\" (expected {expected})"),
+    parse(&text).ok_or_else(|| {
+        Problem::at(
+            entry.value_line,
+            format!("cell: {key}: unknown kind \"{text}\" (expected {expected})"),
+        )
     })
 }
 

@@ -61,10 +61,10 @@ pub fn parse(text: &str, first_line: usize) -> (FrontMatter, Vec<Problem>) {
             "title" => spanned::string(entry, "front matter").and_then(|t| {
                 // An empty title would render as a bare `# ` heading.
                 if t.trim().is_empty() {
-                    return Err(Problem {
-                        line: entry.key_line,
-                        message: "front matter: title: empty (write the report's title)".into(),
-                    });
+                    return Err(Problem::at(
+                        entry.key_line,
+                        "front matter: title: empty (write the report's title)".into(),
+                    ));
                 }
                 front.title = Some(t);
                 Ok(())
@@ -78,20 +78,20 @@ pub fn parse(text: &str, first_line: usize) -> (FrontMatter, Vec<Problem>) {
                 front.since = Some(d);
                 front.since_line = entry.key_line;
             }),
-            other => Err(Problem {
-                line: entry.key_line,
-                message: format!("front matter: unknown key \"{other}\" (expected {KEYS})"),
-            }),
+            other => Err(Problem::at(
+                entry.key_line,
+                format!("front matter: unknown key \"{other}\" (expected {KEYS})"),
+            )),
         };
         if let Err(problem) = outcome {
             problems.push(problem);
         }
     }
     if front.title.is_none() && !entries.iter().any(|e| e.key == "title") {
-        problems.push(Problem {
-            line: first_line.saturating_sub(1).max(1),
-            message: "front matter: missing key \"title\"".into(),
-        });
+        problems.push(Problem::at(
+            first_line.saturating_sub(1).max(1),
+            "front matter: missing key \"title\"".into(),
+        ));
     }
     (front, problems)
 }
@@ -135,10 +135,7 @@ pub fn check_since(front: &FrontMatter, as_of: Day) -> Option<Problem> {
             ),
         ),
     };
-    Some(Problem {
-        line: line.max(1),
-        message,
-    })
+    Some(Problem::at(line.max(1), message))
 }
 
 /// A day written as `"2024-11-05"` or as a bare TOML date.
@@ -146,20 +143,22 @@ fn day(entry: &Entry) -> Result<Day, Problem> {
     let text = match &entry.value {
         Value::Str(s) | Value::Date(s) => s.as_str(),
         other => {
-            return Err(Problem {
-                line: entry.value_line,
-                message: format!(
+            return Err(Problem::at(
+                entry.value_line,
+                format!(
                     "front matter: {}: expected a day (YYYY-MM-DD), found {}",
                     entry.key,
                     other.type_name()
                 ),
-            });
+            ));
         }
     };
     // The CSV files' parser: a day reads, and fails, as it does there.
-    DateSpec::parse_day(text).map_err(|message| Problem {
-        line: entry.value_line,
-        message: format!("front matter: {}: {message}", entry.key),
+    DateSpec::parse_day(text).map_err(|message| {
+        Problem::at(
+            entry.value_line,
+            format!("front matter: {}: {message}", entry.key),
+        )
     })
 }
 

@@ -98,10 +98,8 @@ pub struct Inline {
 
 /// Parses the text between `{{` and `}}` found on notebook line `line`.
 pub fn parse(inner: &str, line: usize) -> Result<Inline, Problem> {
-    let problem = |message: String| Problem {
-        line,
-        message: format!("inline value `{{{{{inner}}}}}`: {message}"),
-    };
+    let problem =
+        |message: String| Problem::at(line, format!("inline value `{{{{{inner}}}}}`: {message}"));
     let words: Vec<&str> = inner.split_whitespace().collect();
     let Some((&first, rest)) = words.split_first() else {
         return Err(problem(

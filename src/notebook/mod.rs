@@ -22,25 +22,19 @@ use crate::error::{Error, Result};
 use crate::input;
 use crate::write::Report;
 
-/// One problem in a notebook, at a line of the notebook file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    /// Physical line of the notebook (1-based).
-    pub line: usize,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
+/// A problem in a notebook: the one diagnostic type of data files and
+/// notebooks, at a physical line of the notebook (its `file` is set when
+/// the problems are reported, see [`plan`]).
+pub use crate::data::Diagnostic as Problem;
 
-impl Problem {
-    /// The problem with its message on one line of bounded length: control
-    /// characters escaped (`\n`; TOML keys and strings may hold a newline)
-    /// and a long message cut in the middle, as data diagnostics are, since
-    /// it may quote a key, value or inline text of any length.
-    fn bounded(self) -> Problem {
-        Problem {
-            message: crate::error::bounded(&self.message),
-            ..self
-        }
+/// The problem with its message on one line of bounded length: control
+/// characters escaped (`\n`; TOML keys and strings may hold a newline) and
+/// a long message cut in the middle, as data diagnostics are, since it may
+/// quote a key, value or inline text of any length.
+fn bounded(problem: Problem) -> Problem {
+    Problem {
+        message: crate::error::bounded(&problem.message),
+        ..problem
     }
 }
 
@@ -142,7 +136,7 @@ pub fn problems(text: &str, dataset: &Dataset, as_of: Day) -> Vec<Problem> {
     found.extend(render::check(&notebook, dataset, as_of));
     // By line, stable, as `plan` reports them.
     found.sort_by_key(|p| p.line);
-    found.into_iter().map(Problem::bounded).collect()
+    found.into_iter().map(bounded).collect()
 }
 
 /// A notebook read and parsed, with the report folder it writes and the
@@ -196,7 +190,7 @@ pub fn read(paths: &[PathBuf], options: &Options) -> Result<Vec<Parsed>> {
 /// notebook fails the whole build, all of them reported, before anything
 /// is computed.
 pub fn plan(notebooks: &[Parsed], datasets: &BTreeMap<PathBuf, Dataset>) -> Result<Vec<Request>> {
-    let mut problems: Vec<(&str, Problem)> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
     let mut requests = Vec::new();
     for parsed in notebooks {
         let dataset = datasets
@@ -213,20 +207,18 @@ pub fn plan(notebooks: &[Parsed], datasets: &BTreeMap<PathBuf, Dataset>) -> Resu
             .iter()
             .cloned()
             .chain(render::check(notebook, dataset, as_of));
-        problems.extend(found.map(|p| (parsed.file.as_str(), p.bounded())));
+        problems.extend(found.map(|p| Problem {
+            file: parsed.file.clone(),
+            ..bounded(p)
+        }));
         requests.push(render::request(notebook, as_of));
     }
     if problems.is_empty() {
         return Ok(requests);
     }
     // Stable: problems on one line keep the order they were found in.
-    problems.sort_by(|(fa, a), (fb, b)| (fa, a.line).cmp(&(fb, b.line)));
-    Err(Error::Notebook(
-        problems
-            .into_iter()
-            .map(|(file, p)| format!("{file}:{}: {}", p.line, p.message))
-            .collect(),
-    ))
+    problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    Err(Error::Data(problems))
 }
 
 /// Renders every notebook from the figures of its request (`figures`, by

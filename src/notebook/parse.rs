@@ -61,20 +61,20 @@ pub fn parse(text: &str) -> (Notebook, Vec<Problem>) {
                 (front, end + 2)
             }
             None => {
-                problems.push(Problem {
-                    line: 1,
-                    message: "front matter: the opening `+++` is never closed".into(),
-                });
+                problems.push(Problem::at(
+                    1,
+                    "front matter: the opening `+++` is never closed".into(),
+                ));
                 (FrontMatter::default(), lines.len())
             }
         },
         _ => {
-            problems.push(Problem {
-                line: 1,
-                message: "front matter: expected `+++` on the first line, then TOML with \
+            problems.push(Problem::at(
+                1,
+                "front matter: expected `+++` on the first line, then TOML with \
                           at least `title`, then `+++`"
                     .into(),
-            });
+            ));
             (FrontMatter::default(), 0)
         }
     };
@@ -89,12 +89,12 @@ pub fn parse(text: &str) -> (Notebook, Vec<Problem>) {
             Some(('`', count, "rangefinder")) => {
                 let end = lines[i + 1..].iter().position(|l| closes(l, '`', count));
                 let Some(end) = end.map(|e| i + 1 + e) else {
-                    problems.push(Problem {
-                        line: number,
-                        message: "cell: this `rangefinder` cell is never closed (expected a \
+                    problems.push(Problem::at(
+                        number,
+                        "cell: this `rangefinder` cell is never closed (expected a \
                                   line of backticks)"
                             .into(),
-                    });
+                    ));
                     break;
                 };
                 flush(&mut text_run, &mut blocks);
@@ -154,10 +154,10 @@ fn text_line(
         }
         let after = &rest[open + 2..];
         let Some(close) = after.find("}}") else {
-            problems.push(Problem {
-                line: number,
-                message: "inline value: `{{` is never closed by `}}` on the same line".into(),
-            });
+            problems.push(Problem::at(
+                number,
+                "inline value: `{{` is never closed by `}}` on the same line".into(),
+            ));
             rest = after;
             break;
         };

@@ -38,10 +38,7 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
             let unknown = nearest
                 .entry(metric.to_owned())
                 .or_insert_with(|| crate::error::unknown_metric(metric, &listed));
-            problems.push(Problem {
-                line,
-                message: format!("{what}{unknown}"),
-            });
+            problems.push(Problem::at(line, format!("{what}{unknown}")));
         }
     };
     let front = &notebook.front;
@@ -58,10 +55,10 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
                 if value.key == Key::Since {
                     since_used.get_or_insert(value.line);
                     if front.since.is_none() {
-                        problems.push(Problem {
-                            line: value.line,
-                            message: "inline value `since`: the front matter has no `since`".into(),
-                        });
+                        problems.push(Problem::at(
+                            value.line,
+                            "inline value `since`: the front matter has no `since`".into(),
+                        ));
                     }
                 }
             }
@@ -70,30 +67,30 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
                     known(metric, *line, &mut problems, "cell: metric: ");
                 }
                 if cell.what == What::Table(TableKind::Changes) && front.since.is_none() {
-                    problems.push(Problem {
-                        line: cell.what_line,
-                        message: "cell: a changes table needs `since` in the front matter".into(),
-                    });
+                    problems.push(Problem::at(
+                        cell.what_line,
+                        "cell: a changes table needs `since` in the front matter".into(),
+                    ));
                 }
                 if let Some(file) = chart_file(cell) {
                     if file.len() > LONGEST_FILE_NAME {
                         let start: String = file.chars().take(40).collect();
-                        problems.push(Problem {
-                            line: cell.line,
-                            message: format!(
+                        problems.push(Problem::at(
+                            cell.line,
+                            format!(
                                 "cell: chart file \"{start}…\" is {} bytes long, over the limit \
                                  of {LONGEST_FILE_NAME} (give the cell a shorter `name`)",
                                 file.len()
                             ),
-                        });
+                        ));
                     } else if let Some(first) = files.get(&file) {
-                        problems.push(Problem {
-                            line: cell.line,
-                            message: format!(
+                        problems.push(Problem::at(
+                            cell.line,
+                            format!(
                                 "cell: chart file \"{file}\" is also written by the cell on line \
                                  {first} (give one of them a `name`)"
                             ),
-                        });
+                        ));
                     } else {
                         files.insert(file, cell.line);
                     }

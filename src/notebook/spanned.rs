@@ -50,12 +50,14 @@ pub struct Entry {
 pub fn entries(text: &str, first_line: usize, what: &str) -> Result<Vec<Entry>, Problem> {
     let lines = Lines::new(text, first_line);
     let line_at = |offset: usize| lines.at(offset);
-    let table = DeTable::parse(text).map_err(|error| Problem {
-        line: line_at(error.span().map_or(0, |s| s.start)),
-        message: format!(
-            "{what}: invalid TOML: {}",
-            error.message().lines().next().unwrap_or("")
-        ),
+    let table = DeTable::parse(text).map_err(|error| {
+        Problem::at(
+            line_at(error.span().map_or(0, |s| s.start)),
+            format!(
+                "{what}: invalid TOML: {}",
+                error.message().lines().next().unwrap_or("")
+            ),
+        )
     })?;
     let mut found: Vec<(usize, Entry)> = table
         .get_ref()
@@ -130,14 +132,14 @@ impl Lines {
 pub fn string(entry: &Entry, what: &str) -> Result<String, Problem> {
     match &entry.value {
         Value::Str(s) => Ok(s.clone()),
-        other => Err(Problem {
-            line: entry.value_line,
-            message: format!(
+        other => Err(Problem::at(
+            entry.value_line,
+            format!(
                 "{what}: {}: expected a string, found {}",
                 entry.key,
                 other.type_name()
             ),
-        }),
+        )),
     }
 }
 
