@@ -119,75 +119,43 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 const LISTED_PER_FILE: usize = 100;
 
 /// The sorted `diagnostics` with at most [`LISTED_PER_FILE`] per file; the
-/// rest of a file are counted in one line after its listed ones (an error
-/// when any of them is), so none is dropped silently.
+/// rest of a file, and the warnings a check counted without keeping
+/// (`unlisted`: always past a file's listed ones, since such a check keeps
+/// its first LISTED_PER_FILE by line), are counted in one line after its
+/// listed ones (an error when any of them is), so none is dropped silently.
 fn listed(diagnostics: Vec<Diagnostic>, unlisted: &[(String, usize)]) -> Vec<Diagnostic> {
-    // Warnings counted but not kept (always past the listed ones of
-    // their file: their check kept its first LISTED_PER_FILE by line).
-    let uncounted = |file: &str| -> usize {
-        unlisted
+    let mut out = Vec::new();
+    for file in diagnostics.chunk_by(|a, b| a.file == b.file) {
+        let (shown, rest) = file.split_at(file.len().min(LISTED_PER_FILE));
+        out.extend_from_slice(shown);
+        let name = &file[0].file;
+        let uncounted: usize = unlisted
             .iter()
-            .filter(|(f, _)| f == file)
+            .filter(|(f, _)| f == name)
             .map(|(_, n)| n)
-            .sum()
-    };
-    let mut out: Vec<Diagnostic> = Vec::new();
-    let mut rest: Option<(Diagnostic, usize)> = None;
-    let mut in_file = 0;
-    let close =
-        |out: &mut Vec<Diagnostic>, rest: Option<(Diagnostic, usize)>, file: Option<&str>| {
-            let extra = file.map_or(0, uncounted);
-            match rest {
-                Some((first, count)) => out.push(more((first, count + extra))),
-                None if extra > 0 => {
-                    if let Some(last) = out.last().cloned() {
-                        out.push(more((
-                            Diagnostic {
-                                severity: Severity::Warning,
-                                ..last
-                            },
-                            extra,
-                        )));
-                    }
-                }
-                None => {}
-            }
-        };
-    for diagnostic in diagnostics {
-        if out.last().is_none_or(|last| last.file != diagnostic.file) {
-            let file = out.last().map(|d| d.file.clone());
-            close(&mut out, rest.take(), file.as_deref());
-            in_file = 0;
-        }
-        in_file += 1;
-        if in_file <= LISTED_PER_FILE {
-            out.push(diagnostic);
-            continue;
-        }
-        match &mut rest {
-            Some((first, count)) => {
-                first.severity = first.severity.min(diagnostic.severity);
-                *count += 1;
-            }
-            None => rest = Some((diagnostic, 1)),
+            .sum();
+        if rest.len() + uncounted > 0 {
+            let severity = rest
+                .iter()
+                .map(|d| d.severity)
+                .min()
+                .unwrap_or(Severity::Warning);
+            out.push(more(name, rest.len() + uncounted, severity));
         }
     }
-    let file = out.last().map(|d| d.file.clone());
-    close(&mut out, rest, file.as_deref());
     out
 }
 
-/// The line counting the `count` diagnostics of `first`'s file not listed
-/// (`first` is the first of them; an error when any of them is).
-fn more((first, count): (Diagnostic, usize)) -> Diagnostic {
+/// The line counting the `count` diagnostics of `file` not listed.
+fn more(file: &str, count: usize, severity: Severity) -> Diagnostic {
     Diagnostic {
-        file: first.file,
+        file: file.to_owned(),
         line: 0,
         column: String::new(),
         message: format!(
             "… and {count} more problems in this file (the first {LISTED_PER_FILE} are listed)"
         ),
-        severity: first.severity,
+        severity,
     }
 }
 
