@@ -1,7 +1,8 @@
-//! As-of views: origin claims only (repeats collapsed), the claims known as
-//! of a day, each source's current claim, and the range over current claims.
-//! Every frame here carries a `day` column next to `metric`, so one query
-//! answers many as-of days at once (the timeline's snapshots, `changes`).
+//! As-of views: origin claims only (repeats collapsed) and the claims known
+//! as of a day, tagged with that day. Each source's current claim is picked
+//! in plain Rust ([`scan::Slot`](super::scan::Slot)); the polars query for
+//! it here, and the range over current claims, are kept only to check the
+//! production ones.
 
 use polars::prelude::*;
 
@@ -29,6 +30,7 @@ pub fn known(origins: LazyFrame, day: i32) -> LazyFrame {
 }
 
 /// Columns kept for each current claim.
+#[cfg(test)]
 const CURRENT: [&str; 12] = [
     "row",
     "id",
@@ -47,7 +49,8 @@ const CURRENT: [&str; 12] = [
 /// The claims that can be a source's current claim per (metric, day):
 /// those with the group's latest (end, start), picked with a window maximum
 /// over one integer (no sort of every known claim, and no id needed).
-pub fn latest(known: LazyFrame) -> PolarsResult<LazyFrame> {
+#[cfg(test)]
+fn latest(known: LazyFrame) -> PolarsResult<LazyFrame> {
     // (end, start) as one integer that orders like the pair.
     let window = (col("end").cast(DataType::Int64) * lit(1i64 << 32))
         + (col("start").cast(DataType::Int64) - lit(i64::from(i32::MIN)));
@@ -64,7 +67,9 @@ pub fn latest(known: LazyFrame) -> PolarsResult<LazyFrame> {
 /// claims [`latest`] keeps can win; sorting those few by id and taking the
 /// last row of each group then works because polars keeps the row order
 /// within a group. `known` needs an `id` column (at least on the rows
-/// [`latest`] keeps).
+/// [`latest`] keeps). The query `analyse` used before
+/// [`scan::Slot`](super::scan::Slot), kept to check it.
+#[cfg(test)]
 pub fn current(known: LazyFrame) -> PolarsResult<LazyFrame> {
     Ok(latest(known)?
         .sort_by_exprs(
@@ -73,6 +78,21 @@ pub fn current(known: LazyFrame) -> PolarsResult<LazyFrame> {
         )
         .group_by([col("metric"), col("day"), col("source")])
         .agg(CURRENT.map(|c| col(c).last())))
+}
+
+/// [`current`] of a claims frame without ids: the ids of the few rows
+/// [`latest`] keeps are looked up in `claims`.
+#[cfg(test)]
+pub fn current_of(known: LazyFrame, claims: &crate::data::Claims) -> PolarsResult<LazyFrame> {
+    let mut latest = latest(known)?.collect()?;
+    let ids: Vec<&str> = latest
+        .column("row")?
+        .u32()?
+        .into_no_null_iter()
+        .map(|row| claims.id(row as usize))
+        .collect();
+    latest.with_column(Column::new("id".into(), ids))?;
+    current(latest.lazy())
 }
 
 /// Range per (metric, day) over current claims: least and greatest stated

@@ -17,21 +17,35 @@ use crate::error::{Error, Result};
 /// Changes for every metric (sorted by id) between `since` and `as_of`.
 pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricChanges>> {
     check_days(since, as_of)?;
-    // As in `analyse`, the queries need only the rows that can be a
-    // source's current claim on either day, and the claims new between
-    // them: three passes over the records find them, and polars never
-    // sees a frame of every claim (at a million claims that frame cost
-    // more than the rest of the command).
+    // As in `analyse`, only each source's current claim on either day and
+    // the claims new between them matter: three passes over the records
+    // find them, and polars never sees a frame of every claim (at a
+    // million claims that frame cost more than the rest of the command).
     let claims = &dataset.claims;
     let (metrics, sources) = (dataset.metrics.len(), dataset.sources.len());
-    let at_since = scan::latest(claims, metrics, sources, since);
-    let at_day = scan::latest(claims, metrics, sources, as_of);
-    let mut rows = at_since.rows;
-    rows.extend(at_day.rows);
-    rows.extend(scan::new_between(claims, since, as_of));
-    rows.sort_unstable();
-    rows.dedup();
-    changes_of_rows(dataset, &rows, since, as_of)
+    let current = concat(
+        [
+            super::current_frame(
+                dataset,
+                &scan::latest(claims, metrics, sources, since),
+                since,
+            )?,
+            super::current_frame(
+                dataset,
+                &scan::latest(claims, metrics, sources, as_of),
+                as_of,
+            )?,
+        ],
+        UnionArgs::default(),
+    )?;
+    let new = frames::build_rows(dataset, &scan::new_between(claims, since, as_of))?;
+    changes_of(
+        dataset,
+        current,
+        asof::origins(new.claims.lazy()),
+        since,
+        as_of,
+    )
 }
 
 /// `since` must come before `as_of`.
@@ -45,25 +59,18 @@ fn check_days(since: Day, as_of: Day) -> Result<()> {
     Ok(())
 }
 
-/// The changes computed from the claim rows `rows` (every row that can
-/// be a current claim on either day, and every claim new between them).
-fn changes_of_rows(
+/// The changes from `current`, each source's current claim per (metric,
+/// day) on both days, and `origins`, origin claims among which are those
+/// new between the days.
+fn changes_of(
     dataset: &Dataset,
-    rows: &[usize],
+    current: LazyFrame,
+    origins: LazyFrame,
     since: Day,
     as_of: Day,
 ) -> Result<Vec<MetricChanges>> {
     let (s, d) = (day_number(since), day_number(as_of));
-    let frames = frames::build_rows(dataset, rows)?;
-    let origins = asof::origins(frames.claims.lazy());
-    let both = concat(
-        [
-            asof::known(origins.clone(), s),
-            asof::known(origins.clone(), d),
-        ],
-        UnionArgs::default(),
-    )?;
-    let mut groups = figures::figures(both, &dataset.claims, &super::stale_after(dataset))?;
+    let mut groups = figures::figures(current, &dataset.claims, &super::stale_after(dataset))?;
     let catalog = Catalog::new(dataset, as_of);
 
     let new = origins
@@ -139,16 +146,28 @@ mod tests {
     use super::*;
     use crate::data::load::load;
 
-    /// The plain version `changes` replaced: the frame of every claim row.
+    /// The plain version `changes` replaced: the frame of every claim row,
+    /// and the current claims from the polars query.
     fn from_every_row(dataset: &Dataset, since: Day, as_of: Day) -> Vec<MetricChanges> {
-        let rows: Vec<usize> = (0..dataset.claims.len()).collect();
-        changes_of_rows(dataset, &rows, since, as_of).unwrap()
+        let origins = asof::origins(frames::build(dataset).unwrap().claims.lazy());
+        let (s, d) = (day_number(since), day_number(as_of));
+        let known = concat(
+            [
+                asof::known(origins.clone(), s),
+                asof::known(origins.clone(), d),
+            ],
+            UnionArgs::default(),
+        )
+        .unwrap();
+        let current = asof::current_of(known, &dataset.claims).unwrap();
+        changes_of(dataset, current, origins, since, as_of).unwrap()
     }
 
     // On the shipped datasets (repeats, windows, stale claims, revisions),
     // for every day a claim window ends as the as-of day and since 1, 7,
-    // 30 and 90 days before it: the rows `changes` picks give the same
-    // changes as every row.
+    // 30 and 90 days before it: the rows `changes` picks (each source's
+    // current claim by `scan::Slot`, the new claims) give the same changes
+    // as every row with the polars current-claim query.
     #[test]
     fn picked_rows_give_the_changes_of_every_row() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -1,12 +1,12 @@
-//! Runs the as-of queries on a frame of known claims (tagged with `metric`
-//! and `day`) and reads the collected frames back into plain Rust, one
-//! [`Group`] per (metric, day).
+//! The figures of each (metric, day) from its sources' current claims: a
+//! collected frame of them (tagged with `metric` and `day`) read back into
+//! plain Rust, one [`Group`] per (metric, day).
 
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Bound, Bounds, Consensus, Interval, RangeSummary, asof, summary};
+use super::{Bound, Bounds, Consensus, Interval, RangeSummary, summary};
 use crate::data::frames::day_number;
 use crate::data::{Claims, Stated};
 use crate::error::{Error, Result};
@@ -43,47 +43,25 @@ pub struct Group {
     pub bounds: Bounds,
 }
 
-/// Current claims, range and consensus for every (metric, day) present in
-/// `known` (a claims frame without ids: the ids of the few rows that can be
-/// current are looked up in `claims`, for the tie-break). Pairwise
-/// agreement is computed from the current claims (`pairs`).
+/// The figures of every (metric, day) present in `current`: a claims
+/// frame (tagged with `metric` and `day`) holding each source's current
+/// claim per (metric, day), as [`scan::Slot`](super::scan::Slot) picks them.
 /// `stale_after` holds each metric's `stale_after`, by metric code.
 pub fn figures(
-    known: LazyFrame,
+    current: LazyFrame,
     claims: &Claims,
     stale_after: &[Option<u32>],
 ) -> Result<BTreeMap<Key, Group>> {
-    let mut latest = asof::latest(known)?.collect()?;
-    let ids: Vec<&str> = u32s(&latest, "row")?
-        .into_iter()
-        .map(|row| claims.id(row as usize))
-        .collect();
-    latest.with_column(Column::new("id".into(), ids))?;
-    let current = asof::current(latest.lazy())?.collect()?;
-    of_current(current, claims, stale_after)
-}
-
-/// [`figures`] from a frame that already holds one current claim per
-/// (metric, day, source). Range, consensus and bounds come from
-/// [`summary`], the one implementation of each (plain Rust over a metric's
-/// handful of current claims; see the crate docs).
-fn of_current(
-    current: DataFrame,
-    claims: &Claims,
-    stale_after: &[Option<u32>],
-) -> Result<BTreeMap<Key, Group>> {
-    let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
+    let current = current.collect()?;
+    let mut groups: BTreeMap<Key, Vec<Current>> = BTreeMap::new();
     let keys = group_keys(&current)?;
     let (rows, sources) = (u32s(&current, "row")?, u32s(&current, "source")?);
     let affiliation = u32s(&current, "affiliation")?;
     let (low, high) = (f64s(&current, "low")?, optional_f64s(&current, "high")?);
     let point = f64s(&current, "point")?;
     for i in 0..current.height() {
-        let (metric, day) = keys[i];
-        let row = rows[i] as usize;
-        let days = stale_after.get(metric as usize).copied().flatten();
-        groups.entry(keys[i]).or_default().current.push(Current {
-            row,
+        groups.entry(keys[i]).or_default().push(Current {
+            row: rows[i] as usize,
             source: sources[i],
             affiliation: affiliation[i],
             interval: Interval {
@@ -91,18 +69,42 @@ fn of_current(
                 high: high[i],
             },
             point: point[i],
-            stale: summary::is_stale(day_number(claims.claimed_window(row).end), day, days),
+            stale: false,
         });
     }
-    for group in groups.values_mut() {
-        // By source row, whatever order the query gave: a bound's claim on
+    Ok(groups
+        .into_iter()
+        .map(|((metric, day), current)| {
+            let days = stale_after.get(metric as usize).copied().flatten();
+            ((metric, day), Group::of(current, claims, day, days))
+        })
+        .collect())
+}
+
+impl Group {
+    /// Range, consensus and bounds as of day number `day` over `current`
+    /// (one current claim per source, of a metric whose `stale_after` is
+    /// `stale_after`), from [`summary`], the one implementation of each
+    /// (plain Rust over a metric's handful of current claims; see the
+    /// crate docs). Marks the stale claims, which every figure leaves out.
+    pub fn of(
+        mut current: Vec<Current>,
+        claims: &Claims,
+        day: i32,
+        stale_after: Option<u32>,
+    ) -> Group {
+        for c in &mut current {
+            let end = day_number(claims.claimed_window(c.row).end);
+            c.stale = summary::is_stale(end, day, stale_after);
+        }
+        // By source row, whatever order the caller gave: a bound's claim on
         // a tie is then the same in every command (docs/figures.md).
-        group.current.sort_by_key(|c| c.source);
-        let live: Vec<&Current> = group.current.iter().filter(|c| !c.stale).collect();
+        current.sort_by_key(|c| c.source);
+        let live: Vec<&Current> = current.iter().filter(|c| !c.stale).collect();
         let summed: Vec<summary::Claim> = live.iter().map(|c| claim(claims, c)).collect();
-        group.range = summary::range(&summed);
-        group.consensus = summary::consensus(&summed);
-        let bounds = summary::bounds(&summed, group.consensus.as_ref());
+        let range = summary::range(&summed);
+        let consensus = summary::consensus(&summed);
+        let found = summary::bounds(&summed, consensus.as_ref());
         // A bound names its claim by position among the live claims.
         let bound = |(value, at): (f64, usize)| {
             live.get(at).map(|c| Bound {
@@ -110,16 +112,21 @@ fn of_current(
                 claim: claims.id(c.row).to_owned(),
             })
         };
-        group.bounds = Bounds {
-            floor: bounds.floor.and_then(bound),
-            ceiling: bounds.ceiling.and_then(bound),
-            floors: bounds.floors,
-            ceilings: bounds.ceilings,
-            floors_consistent: bounds.floors_consistent,
-            ceilings_consistent: bounds.ceilings_consistent,
+        let bounds = Bounds {
+            floor: found.floor.and_then(bound),
+            ceiling: found.ceiling.and_then(bound),
+            floors: found.floors,
+            ceilings: found.ceilings,
+            floors_consistent: found.floors_consistent,
+            ceilings_consistent: found.ceilings_consistent,
         };
+        Group {
+            current,
+            range,
+            consensus,
+            bounds,
+        }
     }
-    Ok(groups)
 }
 
 /// A current claim as range, consensus and bounds read it.
@@ -172,15 +179,6 @@ pub fn f64s(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
 /// An f64 column where null means open.
 pub fn optional_f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     Ok(df.column(name)?.f64()?.iter().collect())
-}
-
-/// A boolean column without nulls.
-pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
-    df.column(name)?
-        .bool()?
-        .iter()
-        .map(|v| v.ok_or_else(|| null(name)))
-        .collect()
 }
 
 /// A null where the queries never produce one: a bug, reported not panicked.

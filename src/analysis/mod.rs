@@ -97,6 +97,15 @@ pub struct ClaimView {
     pub stale: bool,
 }
 
+impl ClaimView {
+    /// The claimed order (docs/figures.md): end, then start of the
+    /// `claimed` window, then id. A source's current claim is its last
+    /// known claim in this order.
+    pub fn claimed_order(&self) -> (Day, Day, &str) {
+        (self.claimed.end, self.claimed.start, &self.id)
+    }
+}
+
 /// A floor or ceiling and the claim that states it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bound {
@@ -309,16 +318,14 @@ pub struct Analysis {
 /// Analyses every metric of `dataset` as of `as_of`, without source pairs
 /// (see [`add_pairs`]).
 pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
-    // Only origin claims known as of the day matter, and of those only the
-    // ones with a source's latest `claimed` window can be its current claim:
-    // one pass over the records finds them (a few per metric and source),
-    // and the polars queries run on those rather than on every claim.
+    // Only each source's current claim per metric matters: one pass over
+    // the records finds them (one per metric and source), and polars
+    // computes the intervals of those rather than of every claim.
     let claims = &dataset.claims;
     let found = scan::latest(claims, dataset.metrics.len(), dataset.sources.len(), as_of);
-    let frames = frames::build_rows(dataset, &found.rows)?;
+    let current = current_frame(dataset, &found, as_of)?;
+    let groups = figures::figures(current, claims, &stale_after(dataset))?;
     let day = day_number(as_of);
-    let known = asof::known(asof::origins(frames.claims.lazy()), day);
-    let groups = figures::figures(known, claims, &stale_after(dataset))?;
     let catalog = views::Catalog::new(dataset, as_of);
     // Each metric's group (an empty one when no claim is known), by code.
     let mut by_code: Vec<figures::Group> =
@@ -340,6 +347,15 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
         })
         .collect();
     Ok(Analysis { as_of, metrics })
+}
+
+/// The frame of the current claims `found` as of `as_of`, tagged with the day.
+fn current_frame(dataset: &Dataset, found: &scan::Latest, as_of: Day) -> Result<LazyFrame> {
+    let frames = frames::build_rows(dataset, &found.rows)?;
+    Ok(asof::known(
+        asof::origins(frames.claims.lazy()),
+        day_number(as_of),
+    ))
 }
 
 /// Each metric's `stale_after`, by metric code.

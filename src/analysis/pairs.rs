@@ -96,7 +96,8 @@ mod tests {
 
     use super::*;
     use crate::analysis::asof::keys;
-    use crate::analysis::figures::{bools, f64s, u32s};
+    use crate::analysis::figures::{f64s, u32s};
+    use crate::analysis::test_util::bools;
 
     /// One side of the polars self-join, its columns suffixed `_a` or `_b`;
     /// an open upper end becomes +∞ so comparisons need no null handling.
@@ -183,12 +184,12 @@ mod tests {
             u32s(&out, "source_a").unwrap(),
             u32s(&out, "source_b").unwrap(),
         );
-        let (agree, gap) = (bools(&out, "agree").unwrap(), f64s(&out, "gap").unwrap());
+        let (agree, gap) = (bools(&out, "agree"), f64s(&out, "gap").unwrap());
         let mut pairs: Vec<Pair> = (0..out.height())
             .map(|i| Pair {
                 a: a[i] as usize,
                 b: b[i] as usize,
-                agree: agree[i],
+                agree: agree[i].unwrap(),
                 gap: gap[i],
             })
             .collect();

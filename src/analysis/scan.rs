@@ -13,55 +13,59 @@ use crate::parallel::in_parts;
 /// Fewer rows than this per part do not pay for a thread.
 const MIN_PART: usize = 4096;
 
-/// A (metric, source) slot: the known origin claims with the latest
-/// `claimed` (end, start), in row order.
-#[derive(Debug, Clone, Default)]
-struct Slot {
-    /// (end, start) of the rows.
-    window: Option<(Day, Day)>,
-    /// The rows with that window.
-    rows: Vec<u32>,
+/// A source's current claim among the rows offered so far: the one with
+/// the latest `claimed` window, comparing end, then start, then id
+/// (docs/figures.md). The one implementation of that rule: `analyse` and
+/// `changes` offer every known origin claim of a (metric, source) once
+/// ([`latest`]), the timeline's history a metric's claims day by day.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Slot {
+    /// The (end, start) window and the row of the current claim so far.
+    best: Option<((Day, Day), u32)>,
 }
 
 impl Slot {
-    /// Takes row `row` with window `window` into account.
-    fn offer(&mut self, window: (Day, Day), row: u32) {
-        match self.window {
-            Some(w) if w > window => {}
-            Some(w) if w == window => self.rows.push(row),
-            _ => {
-                self.window = Some(window);
-                self.rows.clear();
-                self.rows.push(row);
-            }
+    /// Takes row `row` of `claims` into account.
+    pub fn offer(&mut self, claims: &Claims, row: u32) {
+        let window = claims.claimed_window(row as usize);
+        let window = (window.end, window.start);
+        let later = match self.best {
+            None => true,
+            Some((best, _)) if best != window => window > best,
+            // The same window: the greater id wins (a rare tie, so ids
+            // are read only then).
+            Some((_, held)) => claims.id(row as usize) > claims.id(held as usize),
+        };
+        if later {
+            self.best = Some((window, row));
         }
     }
 
-    /// The slot of both parts; `later`'s rows come after `self`'s.
-    fn merge(&mut self, later: Slot) {
-        match (self.window, later.window) {
-            (_, None) => {}
-            (Some(a), Some(b)) if a > b => {}
-            (Some(a), Some(b)) if a == b => self.rows.extend(later.rows),
-            _ => *self = later,
+    /// The slot after also offering every row `other` was offered.
+    fn merge(&mut self, claims: &Claims, other: Slot) {
+        if let Some((_, row)) = other.best {
+            self.offer(claims, row);
         }
+    }
+
+    /// The current claim's row, if any row was offered.
+    pub fn current(&self) -> Option<u32> {
+        self.best.map(|(_, row)| row)
     }
 }
 
 /// What [`latest`] finds in one pass.
 #[derive(Debug, Clone, Default)]
 pub struct Latest {
-    /// Per (metric, source), the known origin claims with the latest
-    /// `claimed` (end, start): the only ones that can be the source's current
-    /// claim (the id breaks the tie, in the query). Then any row whose metric
-    /// or source code is out of range (which validation rejects), so building
-    /// the frame reports it. Ascending per slot, slots by (metric, source).
+    /// Each (metric, source)'s current claim as of the day, by (metric,
+    /// source); then any row whose metric or source code is out of range
+    /// (which validation rejects), so building the frame reports it.
     pub rows: Vec<usize>,
 }
 
-/// The rows that can be a current claim as of `as_of` (origin claims whose
-/// `claimed` window ends on or before it, the latest window per metric and
-/// source). `metrics` × `sources` slots.
+/// Each source's current claim per metric as of `as_of`, from the origin
+/// claims whose `claimed` window ends on or before it. `metrics` ×
+/// `sources` slots.
 pub fn latest(claims: &Claims, metrics: usize, sources: usize, as_of: Day) -> Latest {
     latest_in_parts(claims, metrics, sources, as_of, MIN_PART)
 }
@@ -83,13 +87,12 @@ fn latest_in_parts(
             if record.root as usize != row {
                 continue;
             }
-            let window = claims.claimed_window(row);
-            if window.end > as_of {
+            if claims.claimed_window(row).end > as_of {
                 continue;
             }
             let (m, s) = (record.metric as usize, record.source as usize);
             if m < metrics && s < sources {
-                slots[m * sources + s].offer((window.end, window.start), row as u32);
+                slots[m * sources + s].offer(claims, row as u32);
             } else {
                 stray.push(row);
             }
@@ -100,13 +103,13 @@ fn latest_in_parts(
     let (mut slots, mut stray) = parts.next().unwrap_or_default();
     for (more, more_stray) in parts {
         for (slot, later) in slots.iter_mut().zip(more) {
-            slot.merge(later);
+            slot.merge(claims, later);
         }
         stray.extend(more_stray);
     }
     let mut rows: Vec<usize> = slots
         .iter()
-        .flat_map(|s| s.rows.iter().map(|&r| r as usize))
+        .filter_map(|s| s.current().map(|r| r as usize))
         .collect();
     rows.extend(stray);
     Latest { rows }
@@ -201,18 +204,14 @@ mod tests {
     use crate::data::load::load;
     use crate::data::{Claim, Dataset, DateSpec, Qualifier, Stated};
 
-    /// The as-of figures of `dataset` from the frame of `rows`, each
-    /// group's current claims sorted by source (the queries leave their
-    /// order open).
+    /// The as-of figures of `dataset` from the frame of `rows`, their
+    /// current claims picked by the polars query ([`asof::current_of`]).
     fn figures_of(dataset: &Dataset, rows: &[usize], as_of: Day) -> BTreeMap<Key, Group> {
         let frames = frames::build_rows(dataset, rows).unwrap();
         let known = asof::known(asof::origins(frames.claims.lazy()), day_number(as_of));
+        let current = asof::current_of(known, &dataset.claims).unwrap();
         let stale_after = vec![None; dataset.metrics.len()];
-        let mut groups = figures::figures(known, &dataset.claims, &stale_after).unwrap();
-        for group in groups.values_mut() {
-            group.current.sort_by_key(|c| c.source);
-        }
-        groups
+        figures::figures(current, &dataset.claims, &stale_after).unwrap()
     }
 
     /// A claim: metric, source, start day offset, window length, id
@@ -267,10 +266,11 @@ mod tests {
     }
 
     proptest! {
-        // The queries over only the rows `latest` keeps give what they give
-        // over every known origin claim (the rows `analyse` used to pass).
+        // The rows `latest` keeps are each source's current claim: the
+        // polars current-claim query over them, and over every known
+        // origin claim, picks them all, with the same figures.
         #[test]
-        fn latest_keeps_what_the_queries_need(
+        fn latest_picks_the_current_claims(
             raw in prop::collection::vec(raw(), 1..14),
             as_of in 0u64..7,
         ) {
@@ -284,12 +284,16 @@ mod tests {
                 })
                 .collect();
             // In one part, and split into parts of 2 rows (on 2+ cores).
+            let expected = figures_of(&dataset, &all, as_of);
             for min in [MIN_PART, 2] {
                 let kept = latest_in_parts(claims, 2, 3, as_of, min);
-                prop_assert_eq!(
-                    figures_of(&dataset, &kept.rows, as_of),
-                    figures_of(&dataset, &all, as_of)
-                );
+                let current = crate::analysis::current_frame(&dataset, &kept, as_of).unwrap();
+                let stale_after = vec![None; dataset.metrics.len()];
+                let groups = figures::figures(current, claims, &stale_after).unwrap();
+                prop_assert_eq!(&groups, &expected);
+                // Nothing but the current claims was kept.
+                let current: usize = groups.values().map(|g| g.current.len()).sum();
+                prop_assert_eq!(kept.rows.len(), current);
             }
         }
 

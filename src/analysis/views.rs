@@ -116,9 +116,7 @@ impl<'a> Catalog<'a> {
 
 /// Sorts claim views by claimed end, start, then id.
 pub fn sort_by_claimed(claims: &mut [ClaimView]) {
-    claims.sort_by(|a, b| {
-        (a.claimed.end, a.claimed.start, &a.id).cmp(&(b.claimed.end, b.claimed.start, &b.id))
-    });
+    claims.sort_by(|a, b| a.claimed_order().cmp(&b.claimed_order()));
 }
 
 /// The view of one metric from its group's figures (an empty group when no

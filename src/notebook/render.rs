@@ -347,13 +347,7 @@ fn render_cell(
                 .copied()
                 .filter(|c| metrics.is_empty() || metrics.contains(&c.metric.as_str()))
                 .collect();
-            claims.sort_by(|a, b| {
-                (a.claimed.end, a.claimed.start, &a.id).cmp(&(
-                    b.claimed.end,
-                    b.claimed.start,
-                    &b.id,
-                ))
-            });
+            claims.sort_by(|a, b| a.claimed_order().cmp(&b.claimed_order()));
             (tables::sources(&claims), None)
         }
     })
