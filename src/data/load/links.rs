@@ -13,7 +13,7 @@ use super::ids::{self, Target};
 use super::rows::{C_HIGH, C_LOW, C_VALUE};
 use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, Parsed, Rows};
 use super::table::Report;
-use crate::data::claims::{Cell, Record};
+use crate::data::claims::{Cell, Claims, Record};
 use crate::data::{Metric, Source, Stated};
 use crate::parallel;
 
@@ -278,7 +278,7 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
     if let (Some(mine), Some(theirs)) = (claim.claimed, origin.claimed)
         && (mine.start, mine.end) != (theirs.start, theirs.end)
     {
-        let (mine, theirs) = (rows.cell(row, Cell::Claimed), rows.claimed(target).text);
+        let (mine, theirs) = (rows.cell(row, Cell::Claimed), claimed_text(rows, target));
         let message = format!(
             "\"{mine}\" differs from \"{theirs}\" in origin claim \"{id}\" ({SAME_AS_ORIGIN})"
         );
@@ -313,6 +313,17 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
             report.error(file, claim.line, name, message);
         }
     }
+}
+
+/// The `claimed` text whose window row `row` has: its own cell, or for a
+/// repeat that left it empty, the first one given up its chain of origins
+/// (roots are not resolved while loading, so they cannot say which).
+fn claimed_text(rows: &Claims, row: usize) -> &str {
+    std::iter::successors(Some(row), |&at| rows.record(at).origin.map(|o| o as usize))
+        .take(rows.len())
+        .map(|at| rows.cell(at, Cell::Claimed))
+        .find(|text| !text.is_empty())
+        .unwrap_or_default()
 }
 
 /// Gives repeat `row` what it left empty of what its origin `target`
