@@ -5,6 +5,11 @@
 //! no allocation. Metrics and sources are integer codes (indexes into
 //! `Dataset::metrics` and `Dataset::sources`), origins are row indexes.
 //! [`Claim`] is the owned view of one row, built on demand.
+//!
+//! A [`Record`] is validated: every field a claim must have is there. The
+//! loader fills rows of its own type (which may lack any of them) into
+//! `Claims<Draft>` and converts them once every row is checked; the text
+//! cells work the same for both, through [`Row`].
 
 use super::{Claim, DateSpec, Day, Metric, Qualifier, Source, Stated};
 use crate::parallel;
@@ -62,15 +67,27 @@ impl Window {
     }
 }
 
-/// One claims.csv row. While loading, a field is `None` (or a code is
-/// [`Record::NONE`]) when its cell was missing or invalid; a loaded
-/// [`Dataset`](super::Dataset) has only complete records.
+/// Where a row's text cells sit in [`Claims`]' text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cells {
+    /// Where the row's text cells start.
+    pub(crate) text: usize,
+    /// Byte length of each text cell, in [`Cell`] order (0 = empty =
+    /// missing).
+    pub(crate) lens: [u32; CELLS],
+}
+
+/// A row of [`Claims`]: whatever else it holds, it knows its text cells.
+pub trait Row {
+    /// Where the row's text cells are.
+    fn cells(&self) -> &Cells;
+}
+
+/// One validated claims.csv row: every field a claim must have.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
-    /// Where the row's text cells start in [`Claims`]' text.
-    pub(crate) text: usize,
-    /// Byte length of each text cell (0 = empty = missing).
-    pub(crate) lens: [u32; CELLS],
+    /// Where the row's text cells are.
+    pub(crate) cells: Cells,
     /// Metric code.
     pub metric: u32,
     /// Source code.
@@ -84,55 +101,29 @@ pub struct Record {
     /// Physical line where the row starts in claims.csv.
     pub line: usize,
     /// When the claim was made.
-    pub claimed: Option<Window>,
+    pub claimed: Window,
     /// When the document was published.
     pub published: Option<Window>,
     /// How the number was stated.
-    pub qualifier: Option<Qualifier>,
+    pub qualifier: Qualifier,
     /// The stated number(s).
-    pub stated: Option<Stated>,
+    pub stated: Stated,
 }
 
-impl Record {
-    /// The code of a missing or unknown metric or source.
-    pub const NONE: u32 = u32::MAX;
-
-    /// A record with no cells, at `line`, whose text will start at `text`.
-    pub(crate) fn new(line: usize, text: usize) -> Record {
-        Record {
-            text,
-            lens: [0; CELLS],
-            metric: Record::NONE,
-            source: Record::NONE,
-            origin: None,
-            root: 0,
-            line,
-            claimed: None,
-            published: None,
-            qualifier: None,
-            stated: None,
-        }
-    }
-
-    /// Whether every required field is present.
-    pub fn is_complete(&self) -> bool {
-        self.metric != Record::NONE
-            && self.source != Record::NONE
-            && self.claimed.is_some()
-            && self.qualifier.is_some()
-            && self.stated.is_some()
-            && self.lens[Cell::Id as usize] > 0
-            && self.lens[Cell::Document as usize] > 0
+impl Row for Record {
+    fn cells(&self) -> &Cells {
+        &self.cells
     }
 }
 
-/// Every row of claims.csv, in file order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Claims {
+/// Every row of claims.csv, in file order: validated [`Record`]s, or while
+/// loading the loader's rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claims<R = Record> {
     /// The text cells of every row, row after row.
     pub(crate) text: String,
     /// One record per row.
-    pub(crate) records: Vec<Record>,
+    pub(crate) records: Vec<R>,
     /// The rows that repeat another claim, sorted by (root, id): the
     /// further reports of each origin claim (set by [`Claims::index`]).
     further: Vec<u32>,
@@ -141,9 +132,16 @@ pub struct Claims {
     further_roots: Vec<u32>,
 }
 
-impl Claims {
+// Not derived: that would ask for a default record.
+impl<R> Default for Claims<R> {
+    fn default() -> Self {
+        Claims::with_capacity(0, 0)
+    }
+}
+
+impl<R> Claims<R> {
     /// Empty claims with room for `rows` rows and `text` bytes of text.
-    pub(crate) fn with_capacity(rows: usize, text: usize) -> Claims {
+    pub(crate) fn with_capacity(rows: usize, text: usize) -> Claims<R> {
         Claims {
             text: String::with_capacity(text),
             records: Vec::with_capacity(rows),
@@ -152,6 +150,96 @@ impl Claims {
         }
     }
 
+    /// Appends the text cells of a row, all at once in [`Cell`] order;
+    /// returns where they are, for the row's record.
+    pub(crate) fn push_cells(&mut self, cells: [&str; CELLS]) -> Cells {
+        let text = self.text.len();
+        let lens = cells.map(|cell| {
+            self.text.push_str(cell);
+            u32::try_from(cell.len()).unwrap_or(u32::MAX)
+        });
+        Cells { text, lens }
+    }
+
+    /// The same rows with each record converted by `convert` (given its
+    /// row), `None` as soon as one does not convert. The records are
+    /// converted in place, in their own allocation (a second copy of a
+    /// million records would be the load's peak), as long as `S` is no
+    /// larger than `R` and aligned alike.
+    pub(crate) fn convert<S>(
+        self,
+        mut convert: impl FnMut(usize, R) -> Option<S>,
+    ) -> Option<Claims<S>> {
+        let records = self.records.into_iter().enumerate();
+        Some(Claims {
+            text: self.text,
+            records: records
+                .map(|(row, r)| convert(row, r))
+                .collect::<Option<_>>()?,
+            further: Vec::new(),
+            further_roots: Vec::new(),
+        })
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Every record, in file order.
+    pub fn records(&self) -> &[R] {
+        &self.records
+    }
+
+    /// The record of row `row`.
+    pub fn record(&self, row: usize) -> &R {
+        &self.records[row]
+    }
+}
+
+impl<R: Row> Claims<R> {
+    /// A text cell of row `row` ("" when missing).
+    pub fn cell(&self, row: usize, cell: Cell) -> &str {
+        let cells = self.records[row].cells();
+        let before: usize = cells.lens[..cell as usize]
+            .iter()
+            .map(|&l| l as usize)
+            .sum();
+        let start = cells.text + before;
+        self.text
+            .get(start..start + cells.lens[cell as usize] as usize)
+            .unwrap_or_default()
+    }
+
+    /// Every text cell of row `row`, one after another: two rows with the
+    /// same cells and the same cell lengths have equal texts and lengths.
+    pub fn text_cells(&self, row: usize) -> (&str, &[u32; CELLS]) {
+        let cells = self.records[row].cells();
+        let len: usize = cells.lens.iter().map(|&l| l as usize).sum();
+        let text = self
+            .text
+            .get(cells.text..cells.text + len)
+            .unwrap_or_default();
+        (text, &cells.lens)
+    }
+
+    /// An optional text cell of row `row`.
+    pub fn optional(&self, row: usize, cell: Cell) -> Option<&str> {
+        Some(self.cell(row, cell)).filter(|t| !t.is_empty())
+    }
+
+    /// The id of row `row`.
+    pub fn id(&self, row: usize) -> &str {
+        self.cell(row, Cell::Id)
+    }
+}
+
+impl Claims {
     /// Resolves every row's root and indexes the further reports of each
     /// origin claim; call once the origins are set. Iterative (chains may
     /// be very long); a chain that loops (which validation rejects) maps to
@@ -242,116 +330,52 @@ impl Claims {
                 .ok_or_else(|| format!("unknown {what} \"{id}\""))
         }
         for claim in claims {
-            let mut record = Record::new(claim.line, out.text.len());
-            record.metric = code(
+            let metric = code(
                 metrics.iter().map(|m| m.id.as_str()),
                 &claim.metric,
                 "metric",
             )?;
-            record.source = code(
+            let source = code(
                 sources.iter().map(|s| s.id.as_str()),
                 &claim.source,
                 "source",
             )?;
-            if let Some(origin) = &claim.origin {
-                record.origin = Some(code(claims.iter().map(|c| c.id.as_str()), origin, "claim")?);
-            }
-            record.claimed = Some(Window::of(&claim.claimed));
-            record.published = claim.published.as_ref().map(Window::of);
-            record.qualifier = Some(claim.qualifier);
-            record.stated = Some(claim.stated);
+            let origin = match &claim.origin {
+                Some(origin) => Some(code(claims.iter().map(|c| c.id.as_str()), origin, "claim")?),
+                None => None,
+            };
+            let published = claim.published.as_ref();
             let cells = [
-                (Cell::Id, Some(claim.id.as_str())),
-                (Cell::Claimed, Some(claim.claimed.text.as_str())),
-                (Cell::Document, Some(claim.document.as_str())),
-                (Cell::Outlet, claim.outlet.as_deref()),
-                (
-                    Cell::Published,
-                    claim.published.as_ref().map(|p| p.text.as_str()),
-                ),
-                (Cell::Origin, claim.origin.as_deref()),
-                (Cell::Quote, claim.quote.as_deref()),
-                (Cell::Notes, claim.notes.as_deref()),
+                Some(claim.id.as_str()),
+                Some(claim.claimed.text.as_str()),
+                Some(claim.document.as_str()),
+                claim.outlet.as_deref(),
+                published.map(|p| p.text.as_str()),
+                claim.origin.as_deref(),
+                claim.quote.as_deref(),
+                claim.notes.as_deref(),
             ];
-            for (cell, text) in cells {
-                out.push_text(&mut record, cell, text.unwrap_or_default());
-            }
+            let record = Record {
+                cells: out.push_cells(cells.map(Option::unwrap_or_default)),
+                metric,
+                source,
+                origin,
+                root: 0,
+                line: claim.line,
+                claimed: Window::of(&claim.claimed),
+                published: published.map(Window::of),
+                qualifier: claim.qualifier,
+                stated: claim.stated,
+            };
             out.records.push(record);
         }
         out.index();
         Ok(out)
     }
 
-    /// Appends a text cell of `record` (cells must be pushed in [`Cell`]
-    /// order, each at most once).
-    pub(crate) fn push_text(&mut self, record: &mut Record, cell: Cell, text: &str) {
-        record.lens[cell as usize] = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        self.text.push_str(text);
-    }
-
-    /// How many rows.
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
-    }
-
-    /// Every record, in file order.
-    pub fn records(&self) -> &[Record] {
-        &self.records
-    }
-
-    /// The record of row `row`.
-    pub fn record(&self, row: usize) -> &Record {
-        &self.records[row]
-    }
-
-    /// A text cell of row `row` ("" when missing).
-    pub fn cell(&self, row: usize, cell: Cell) -> &str {
-        let record = &self.records[row];
-        let before: usize = record.lens[..cell as usize]
-            .iter()
-            .map(|&l| l as usize)
-            .sum();
-        let start = record.text + before;
-        self.text
-            .get(start..start + record.lens[cell as usize] as usize)
-            .unwrap_or_default()
-    }
-
-    /// Every text cell of row `row`, one after another: two rows with the
-    /// same cells and the same cell lengths have equal texts and lengths.
-    pub fn text_cells(&self, row: usize) -> (&str, &[u32; CELLS]) {
-        let record = &self.records[row];
-        let len: usize = record.lens.iter().map(|&l| l as usize).sum();
-        let text = self
-            .text
-            .get(record.text..record.text + len)
-            .unwrap_or_default();
-        (text, &record.lens)
-    }
-
-    /// An optional text cell of row `row`.
-    pub fn optional(&self, row: usize, cell: Cell) -> Option<&str> {
-        Some(self.cell(row, cell)).filter(|t| !t.is_empty())
-    }
-
-    /// The id of row `row`.
-    pub fn id(&self, row: usize) -> &str {
-        self.cell(row, Cell::Id)
-    }
-
-    /// The `claimed` window of row `row` (a loaded dataset has one on every row).
+    /// The `claimed` window of row `row`.
     pub fn claimed_window(&self, row: usize) -> Window {
-        self.records[row].claimed.unwrap_or(Window {
-            start: Day::MIN,
-            end: Day::MIN,
-            approximate: false,
-            uncertain: false,
-        })
+        self.records[row].claimed
     }
 
     /// The `claimed` spec of row `row`, with its text (a repeat that left
@@ -371,14 +395,14 @@ impl Claims {
         Some(window.spec(self.cell(row, Cell::Published)))
     }
 
-    /// The qualifier of row `row` (a loaded dataset has one on every row).
+    /// The qualifier of row `row`.
     pub fn qualifier(&self, row: usize) -> Qualifier {
-        self.records[row].qualifier.unwrap_or(Qualifier::Exact)
+        self.records[row].qualifier
     }
 
-    /// The stated numbers of row `row` (a loaded dataset has them on every row).
+    /// The stated numbers of row `row`.
     pub fn stated(&self, row: usize) -> Stated {
-        self.records[row].stated.unwrap_or(Stated::Value(0.0))
+        self.records[row].stated
     }
 
     /// The owned claim of row `row`; metric and source ids are looked up.
@@ -436,9 +460,24 @@ mod tests {
     fn claims(rows: &[(&str, Option<u32>)]) -> Claims {
         let mut claims = Claims::default();
         for (line, &(id, origin)) in rows.iter().enumerate() {
-            let mut record = Record::new(line + 2, claims.text.len());
-            claims.push_text(&mut record, Cell::Id, id);
-            record.origin = origin;
+            let claimed = Window {
+                start: Day::MIN,
+                end: Day::MIN,
+                approximate: false,
+                uncertain: false,
+            };
+            let record = Record {
+                cells: claims.push_cells([id, "", "", "", "", "", "", ""]),
+                metric: 0,
+                source: 0,
+                origin,
+                root: 0,
+                line: line + 2,
+                claimed,
+                published: None,
+                qualifier: Qualifier::Exact,
+                stated: Stated::Value(0.0),
+            };
             claims.records.push(record);
         }
         claims

@@ -7,6 +7,7 @@
 
 mod chunks;
 mod claim_rows;
+mod draft;
 mod ids;
 mod links;
 mod quoting;
@@ -15,11 +16,10 @@ mod table;
 
 use std::path::Path;
 
-use super::claims::Record;
 use super::{Dataset, Diagnostic, Severity};
 use table::Report;
 
-use crate::{parallel, timing};
+use crate::timing;
 
 /// A data folder that loaded: the dataset and any warnings.
 #[derive(Debug)]
@@ -73,31 +73,18 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let (Some(sources), Some(metrics)) = (sources, metrics) else {
         return Err(internal(dir, diagnostics));
     };
-    // Interned codes become indexes into metrics.csv and sources.csv.
-    let mut claims = claims.claims;
-    let recode =
-        |codes: &[u32], code: u32| codes.get(code as usize).copied().unwrap_or(Record::NONE);
-    // A pass over every record: on every core, checking each record is
-    // complete on the way (`index` changes nothing that check reads), and
-    // making each row its own root, which `index` then only has to read
-    // (the root shares its cache line with the codes written here).
-    let share = claims
-        .records
-        .len()
-        .div_ceil(parallel::cores())
-        .max(1 << 16);
-    let parts = claims.records.chunks_mut(share).enumerate().collect();
-    let complete = parallel::map(parts, |(part, records)| {
-        for (row, record) in (part * share..).zip(records.iter_mut()) {
-            record.metric = recode(&metric_codes, record.metric);
-            record.source = recode(&source_codes, record.source);
-            record.root = row as u32;
-        }
-        records.iter().all(Record::is_complete)
-    });
-    if complete.contains(&false) {
+    // Every draft becomes a validated record, in place: its interned codes
+    // become indexes into metrics.csv and sources.csv, and its root the row
+    // itself, which `index` then only has to read. One pass on one core:
+    // memory-bound, about 8 ms a million rows when optimized.
+    let records = timing::phase("records");
+    let claims = claims
+        .claims
+        .convert(|row, draft| draft.record(row, &metric_codes, &source_codes));
+    drop(records);
+    let Some(mut claims) = claims else {
         return Err(internal(dir, diagnostics));
-    }
+    };
     let index = timing::phase("index");
     claims.index();
     drop(index);

@@ -69,11 +69,7 @@ impl Dataset {
     /// The default as-of day: the latest end of any `claimed` window
     /// (never today's date). `None` when there are no claims.
     pub fn latest_claimed(&self) -> Option<Day> {
-        self.claims
-            .records()
-            .iter()
-            .filter_map(|r| r.claimed.map(|c| c.end))
-            .max()
+        self.claims.records().iter().map(|r| r.claimed.end).max()
     }
 }
 

@@ -13,11 +13,7 @@ use crate::render::markdown::{self, Align};
 pub fn claim_counts(dataset: &Dataset, as_of: Option<Day>) -> Vec<usize> {
     let mut counts = vec![0; dataset.metrics.len()];
     for record in dataset.claims.records() {
-        let known = match (as_of, record.claimed) {
-            (Some(day), Some(claimed)) => claimed.end <= day,
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
+        let known = as_of.is_none_or(|day| record.claimed.end <= day);
         if record.origin.is_none()
             && known
             && let Some(count) = counts.get_mut(record.metric as usize)

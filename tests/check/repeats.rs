@@ -24,6 +24,17 @@ fn repeat_with_other_claimed() {
     );
 }
 
+// A repeat of a repeat that left `claimed` empty is told the window its
+// origin took from further up the chain (it was told the first row's).
+#[test]
+fn repeat_of_repeat_with_other_claimed() {
+    fails_with(
+        &["c3,,,,,,,,doc c,,c2,q", "c4,,2024-11,,,,,,doc d,,c3,q"],
+        "d/claims.csv:5: claimed: \"2024-11\" differs from \"2024-10-21/2024-10-31\" in origin \
+         claim \"c3\" (a repeat must state what its origin states)\n",
+    );
+}
+
 // A repeat leaving metric, source, claimed, qualifier and numbers empty
 // loads (also a repeat of a repeat), and `show` lists it as a further
 // report of the origin claim.

@@ -7,12 +7,13 @@ use std::path::Path;
 
 use polars::prelude::PlHashMap;
 
+use super::draft::Draft;
 use super::rows::{
     C_CLAIMED, C_DOCUMENT, C_METRIC, C_NOTES, C_ORIGIN, C_OUTLET, C_PUBLISHED, C_QUALIFIER,
     C_SOURCE, CLAIM_COLUMNS, quote, repeated, slug, stated,
 };
 use super::table::{Report, Row, Table};
-use crate::data::claims::{Cell, Claims, Record, Window};
+use crate::data::claims::{Claims, Window};
 use crate::data::{DateSpec, Qualifier};
 use crate::{parallel, timing};
 
@@ -46,7 +47,7 @@ pub struct ClaimRows {
     /// The table, to ask which columns its header has.
     pub table: Table,
     /// The rows.
-    pub claims: Claims,
+    pub claims: Claims<Draft>,
     /// The metric cells.
     pub metrics: Interner,
     /// The source cells.
@@ -56,7 +57,7 @@ pub struct ClaimRows {
 /// What one chunk of claims.csv parses into.
 #[derive(Default)]
 struct Chunk {
-    claims: Claims,
+    claims: Claims<Draft>,
     metrics: Interner,
     sources: Interner,
     dates: Dates,
@@ -117,13 +118,17 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
         || {
             for (chunk, (offset, metric, source)) in rest.iter().zip(&recodes) {
                 let recode = |codes: &[u32], code: u32| {
-                    codes.get(code as usize).copied().unwrap_or(Record::NONE)
+                    codes.get(code as usize).copied().unwrap_or(Draft::NONE)
                 };
-                records.extend(chunk.claims.records.iter().map(|record| Record {
-                    text: record.text + offset,
-                    metric: recode(metric, record.metric),
-                    source: recode(source, record.source),
-                    ..record.clone()
+                records.extend(chunk.claims.records.iter().map(|draft| {
+                    let mut cells = draft.cells;
+                    cells.text += offset;
+                    Draft {
+                        cells,
+                        metric: recode(metric, draft.metric),
+                        source: recode(source, draft.source),
+                        ..draft.clone()
+                    }
                 }));
             }
         },
@@ -177,32 +182,38 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
         }
         parsed
     });
-    let claims = &mut chunk.claims;
-    let mut record = Record::new(row.line, claims.text.len());
-    record.metric = stated_cell(C_METRIC, report).map_or(Record::NONE, |m| chunk.metrics.code(m));
-    record.source = stated_cell(C_SOURCE, report).map_or(Record::NONE, |s| chunk.sources.code(s));
-    record.claimed = claimed.map(|(window, _)| window);
-    record.published = published.map(|(window, _)| window);
-    record.stated = match qualifier {
+    let metric = stated_cell(C_METRIC, report).map_or(Draft::NONE, |m| chunk.metrics.code(m));
+    let source = stated_cell(C_SOURCE, report).map_or(Draft::NONE, |s| chunk.sources.code(s));
+    let stated = match qualifier {
         _ if repeat => repeated(row, qualifier, report),
         Some(qualifier) => stated(row, qualifier, report),
         None => None,
     };
-    record.qualifier = qualifier;
+    // In `Cell` order.
     let cells = [
-        (Cell::Id, slug(row, report)),
-        (Cell::Claimed, claimed.map(|(_, text)| text)),
-        (Cell::Document, row.required(C_DOCUMENT, report)),
-        (Cell::Outlet, row.get(C_OUTLET)),
-        (Cell::Published, published.map(|(_, text)| text)),
-        (Cell::Origin, row.get(C_ORIGIN)),
-        (Cell::Quote, quote(row, report)),
-        (Cell::Notes, row.get(C_NOTES)),
+        slug(row, report),
+        claimed.map(|(_, text)| text),
+        row.required(C_DOCUMENT, report),
+        row.get(C_OUTLET),
+        published.map(|(_, text)| text),
+        row.get(C_ORIGIN),
+        quote(row, report),
+        row.get(C_NOTES),
     ];
-    for (cell, text) in cells {
-        claims.push_text(&mut record, cell, text.unwrap_or_default());
-    }
-    claims.records.push(record);
+    let claims = &mut chunk.claims;
+    let draft = Draft {
+        metric,
+        source,
+        claimed: claimed.map(|(window, _)| window),
+        published: published.map(|(window, _)| window),
+        qualifier,
+        stated,
+        ..Draft::new(
+            row.line,
+            claims.push_cells(cells.map(Option::unwrap_or_default)),
+        )
+    };
+    claims.records.push(draft);
 }
 
 /// Parsed date spec windows by cell text: the same few thousand specs

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use polars::prelude::PlFixedStateQuality;
 
+use super::draft::Draft;
 use crate::data::claims::{Cell, Claims};
 use crate::parallel;
 
@@ -32,12 +33,12 @@ type Key = u64;
 
 /// Finds the duplicate ids and the row each `origin` names, on up to
 /// `threads` threads.
-pub fn links(claims: &Claims, threads: usize) -> Links {
+pub fn links(claims: &Claims<Draft>, threads: usize) -> Links {
     links_with(claims, threads, &Keys::new(claims.len()))
 }
 
 /// [`links`] with the given keys.
-fn links_with(claims: &Claims, threads: usize, keys: &Keys) -> Links {
+fn links_with(claims: &Claims<Draft>, threads: usize, keys: &Keys) -> Links {
     let n = claims.len();
     // Hash space is cut into a power of two of parts, one per thread.
     let part_bits = threads.max(1).ilog2().min(3);
@@ -84,7 +85,7 @@ impl Target {
     /// The first row with the id that the origin of `row` names, if any.
     /// (Left to the caller, which reads these rows anyway: comparing
     /// texts here would be a second round of cache misses.)
-    pub fn row(self, claims: &Claims, row: usize) -> Option<usize> {
+    pub fn row(self, claims: &Claims<Draft>, row: usize) -> Option<usize> {
         match self {
             Target::None => None,
             Target::Candidate(target) => {
@@ -135,7 +136,7 @@ impl Keys {
     }
 
     /// The keys of the ids and origins of `rows`, each in its part.
-    fn of_rows(&self, claims: &Claims, rows: Range<usize>, part_bits: u32) -> Hashed {
+    fn of_rows(&self, claims: &Claims<Draft>, rows: Range<usize>, part_bits: u32) -> Hashed {
         let parts = 1 << part_bits;
         // Hashes spread evenly: a little room over an even share.
         let share = rows.len() / parts + rows.len() / (parts * 16) + 16;
@@ -158,7 +159,7 @@ impl Keys {
 
     /// Each row in sorted `ids` whose id an earlier row has, with the
     /// first such row.
-    fn duplicates(&self, claims: &Claims, ids: &[Key]) -> Vec<(u32, u32)> {
+    fn duplicates(&self, claims: &Claims<Draft>, ids: &[Key]) -> Vec<(u32, u32)> {
         let mut found = Vec::new();
         for run in ids.chunk_by(|&a, &b| self.hash(a) == self.hash(b)) {
             if run.len() < 2 {
@@ -179,7 +180,7 @@ impl Keys {
     /// For each key of sorted `origins`, its row and the first row in
     /// sorted `ids` with the id that row's origin names. Texts are compared
     /// here only when several ids share the hash.
-    fn lookup(&self, claims: &Claims, ids: &[Key], origins: &[Key]) -> Vec<(u32, Target)> {
+    fn lookup(&self, claims: &Claims<Draft>, ids: &[Key], origins: &[Key]) -> Vec<(u32, Target)> {
         let mut at = 0;
         let mut found = Vec::with_capacity(origins.len());
         for &key in origins {
@@ -255,20 +256,17 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::data::claims::Record;
+    use crate::data::claims::CELLS;
 
     /// Claims with these ids and origins ("" = missing).
-    fn claims(rows: &[(String, String)]) -> Claims {
+    fn claims(rows: &[(String, String)]) -> Claims<Draft> {
         let mut claims = Claims::default();
         for (line, (id, origin)) in rows.iter().enumerate() {
-            let mut record = Record::new(line + 2, claims.text.len());
-            for cell in [Cell::Id, Cell::Claimed, Cell::Document, Cell::Outlet] {
-                let text = if cell == Cell::Id { id } else { "" };
-                claims.push_text(&mut record, cell, text);
-            }
-            claims.push_text(&mut record, Cell::Published, "");
-            claims.push_text(&mut record, Cell::Origin, origin);
-            claims.records.push(record);
+            let mut cells = [""; CELLS];
+            cells[Cell::Id as usize] = id;
+            cells[Cell::Origin as usize] = origin;
+            let draft = Draft::new(line + 2, claims.push_cells(cells));
+            claims.records.push(draft);
         }
         claims
     }
@@ -277,7 +275,7 @@ mod tests {
     type Found = (Vec<(u32, u32)>, Vec<(u32, Option<u32>)>);
 
     /// What the sorted index finds, origins checked.
-    fn found(claims: &Claims, links: Links) -> Found {
+    fn found(claims: &Claims<Draft>, links: Links) -> Found {
         let origins = links.origins.iter().map(|&(row, target)| {
             let target = target.row(claims, row as usize).map(|t| t as u32);
             (row, target)
@@ -286,7 +284,7 @@ mod tests {
     }
 
     /// What a hash map of each id's first row finds.
-    fn expected(claims: &Claims) -> Found {
+    fn expected(claims: &Claims<Draft>) -> Found {
         let mut first = HashMap::new();
         let mut links: Found = Default::default();
         for row in 0..claims.len() {

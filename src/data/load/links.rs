@@ -9,11 +9,12 @@ use std::collections::HashSet;
 use polars::prelude::PlHashMap;
 
 use super::claim_rows::{ClaimRows, Interner};
+use super::draft::Draft;
 use super::ids::{self, Target};
 use super::rows::{C_HIGH, C_LOW, C_VALUE};
 use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, Parsed, Rows};
 use super::table::Report;
-use crate::data::claims::{Cell, Record};
+use crate::data::claims::{Cell, Claims};
 use crate::data::{Metric, Source, Stated};
 use crate::parallel;
 
@@ -28,7 +29,7 @@ const SAME_AS_ORIGIN: &str = "a repeat must state what its origin states";
 type Ids<'a> = PlHashMap<&'a str, (usize, usize)>;
 
 /// For each interned metric or source id, its index in metrics.csv or
-/// sources.csv; `Record::NONE` when unknown.
+/// sources.csv; `Draft::NONE` when unknown.
 pub type Codes = Vec<u32>;
 
 /// Checks every rule that links rows; files that could not be opened (or
@@ -120,12 +121,9 @@ fn references<T>(
     let codes: Codes = interned
         .names
         .iter()
-        .map(|id| {
-            ids.get(id.as_str())
-                .map_or(Record::NONE, |&(i, _)| i as u32)
-        })
+        .map(|id| ids.get(id.as_str()).map_or(Draft::NONE, |&(i, _)| i as u32))
         .collect();
-    if !codes.contains(&Record::NONE) {
+    if !codes.contains(&Draft::NONE) {
         return Some(codes);
     }
     // Each unknown id's message, with the nearest known id, made once.
@@ -135,7 +133,7 @@ fn references<T>(
         .iter()
         .zip(&codes)
         .map(|(id, &code)| {
-            (code == Record::NONE).then(|| {
+            (code == Draft::NONE).then(|| {
                 let hint = crate::error::did_you_mean(id, known());
                 format!(
                     "unknown {name} \"{id}\" (not an id in {}){hint}",
@@ -278,7 +276,7 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
     if let (Some(mine), Some(theirs)) = (claim.claimed, origin.claimed)
         && (mine.start, mine.end) != (theirs.start, theirs.end)
     {
-        let (mine, theirs) = (rows.cell(row, Cell::Claimed), rows.claimed(target).text);
+        let (mine, theirs) = (rows.cell(row, Cell::Claimed), claimed_text(rows, target));
         let message = format!(
             "\"{mine}\" differs from \"{theirs}\" in origin claim \"{id}\" ({SAME_AS_ORIGIN})"
         );
@@ -315,15 +313,26 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
     }
 }
 
+/// The `claimed` text whose window row `row` has: its own cell, or for a
+/// repeat that left it empty, the first one given up its chain of origins
+/// (roots are not resolved while loading, so they cannot say which).
+fn claimed_text(rows: &Claims<Draft>, row: usize) -> &str {
+    std::iter::successors(Some(row), |&at| rows.record(at).origin.map(|o| o as usize))
+        .take(rows.len())
+        .map(|at| rows.cell(at, Cell::Claimed))
+        .find(|text| !text.is_empty())
+        .unwrap_or_default()
+}
+
 /// Gives repeat `row` what it left empty of what its origin `target`
 /// states (DESIGN 1, Repeats), so every later stage sees whole records.
-fn inherit(records: &mut [Record], row: usize, target: usize) {
+fn inherit(records: &mut [Draft], row: usize, target: usize) {
     let origin = records[target].clone();
     let claim = &mut records[row];
-    if claim.metric == Record::NONE {
+    if claim.metric == Draft::NONE {
         claim.metric = origin.metric;
     }
-    if claim.source == Record::NONE {
+    if claim.source == Draft::NONE {
         claim.source = origin.source;
     }
     claim.claimed = claim.claimed.or(origin.claimed);
@@ -360,10 +369,10 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
             .iter()
             .enumerate()
             .filter(|(_, r)| r.metric as usize % parts == part)
-            .filter(|(_, r)| r.lens[Cell::Origin as usize] == 0)
+            .filter(|(_, r)| r.cells.lens[Cell::Origin as usize] == 0)
             // Rows with errors of their own are left out: a warning on
             // them would only add to what must be fixed anyway.
-            .filter(|(_, r)| r.metric != Record::NONE && r.source != Record::NONE)
+            .filter(|(_, r)| r.metric != Draft::NONE && r.source != Draft::NONE)
             .filter(|(_, r)| r.stated.is_some())
             .filter_map(|(row, r)| {
                 let window = r.claimed?;
