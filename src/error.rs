@@ -132,7 +132,7 @@ const NAMED_IDS: usize = 5;
 const COMPARED_CHARS: usize = 32;
 
 /// The known ids to name after an unknown `id`: all of them when there are
-/// at most [`NAMED_IDS`] (`known: a, b, c`), else the nearest by edit
+/// at most `NAMED_IDS` (`known: a, b, c`), else the nearest by edit
 /// distance, ties in the order given, and how many others there are
 /// (`nearest known: a, b, c, d, e; 195 more`). Listing 200 ids in each of
 /// 10,000 messages printed 60 MB.

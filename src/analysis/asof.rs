@@ -1,12 +1,18 @@
-//! As-of views: origin claims only (repeats collapsed) and the claims known
-//! as of a day, tagged with that day. Each source's current claim is picked
-//! in plain Rust ([`scan::Slot`](super::scan::Slot)); the polars query for
-//! it here, and the range over current claims, are kept only to check the
-//! production ones.
+//! As-of frames. In production, one: the claims the scans picked as of a
+//! day, with their intervals, tagged with the day ([`on_day`]). The polars
+//! as-of queries the scans replaced — origin claims, claims known as of a
+//! day, each source's current claim, the range — are kept only to check
+//! them ([`scan`](super::scan) picks in plain Rust; see the crate docs).
 
 use polars::prelude::*;
 
 use super::intervals::with_intervals;
+
+/// The claims of `claims` (a claims frame of rows the scans picked as of
+/// day number `day`) with their intervals, tagged with the day.
+pub fn on_day(claims: LazyFrame, day: i32) -> LazyFrame {
+    with_intervals(claims).with_column(lit(day).alias("day"))
+}
 
 /// The group every as-of figure is computed per (only the test-only
 /// queries group by it now).
@@ -16,13 +22,17 @@ pub fn keys() -> [Expr; 2] {
 }
 
 /// Origin claims with their intervals: a row with `origin` is a report of
-/// its origin claim, not a claim of its own (docs/figures.md, collapsing repeats).
+/// its origin claim, not a claim of its own (docs/figures.md, collapsing
+/// repeats). The scans' [`known_origin`](super::scan::known_origin) in
+/// polars, kept to check them.
+#[cfg(test)]
 pub fn origins(claims: LazyFrame) -> LazyFrame {
     with_intervals(claims).filter(col("row").eq(col("root")))
 }
 
 /// Claims known as of `day` (their `claimed` window ends on or before it),
 /// tagged with that day.
+#[cfg(test)]
 pub fn known(origins: LazyFrame, day: i32) -> LazyFrame {
     origins
         .filter(col("end").lt_eq(lit(day)))

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use super::figures::{self, Group, f64s, optional_f64s, u32s};
+use super::intervals::with_intervals;
 use super::scan;
 use super::views::{Catalog, sort_by_claimed};
-use super::{ClaimView, Interval, MetricChanges, Revision, asof};
+use super::{ClaimView, Interval, MetricChanges, Revision};
 use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, Day};
 use crate::error::{Error, Result};
@@ -42,7 +43,7 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
     changes_of(
         dataset,
         current,
-        asof::origins(new.claims.lazy()),
+        with_intervals(new.claims.lazy()),
         since,
         as_of,
     )
@@ -60,12 +61,12 @@ fn check_days(since: Day, as_of: Day) -> Result<()> {
 }
 
 /// The changes from `current`, each source's current claim per (metric,
-/// day) on both days, and `origins`, origin claims among which are those
-/// new between the days.
+/// day) on both days, and `new`, the claims new between the days, with
+/// their intervals.
 fn changes_of(
     dataset: &Dataset,
     current: LazyFrame,
-    origins: LazyFrame,
+    new: LazyFrame,
     since: Day,
     as_of: Day,
 ) -> Result<Vec<MetricChanges>> {
@@ -73,9 +74,7 @@ fn changes_of(
     let mut groups = figures::figures(current, &dataset.claims, &super::stale_after(dataset))?;
     let catalog = Catalog::new(dataset, as_of);
 
-    let new = origins
-        .filter(col("end").gt(lit(s)).and(col("end").lt_eq(lit(d))))
-        .collect()?;
+    let new = new.collect()?;
     let (metric, rows) = (u32s(&new, "metric")?, u32s(&new, "row")?);
     let (low, high) = (f64s(&new, "low")?, optional_f64s(&new, "high")?);
     let point = f64s(&new, "point")?;
@@ -144,6 +143,7 @@ mod tests {
     use chrono::Days;
 
     use super::*;
+    use crate::analysis::asof;
     use crate::data::load::load;
 
     /// The plain version `changes` replaced: the frame of every claim row,
@@ -160,7 +160,8 @@ mod tests {
         )
         .unwrap();
         let current = asof::current_of(known, &dataset.claims).unwrap();
-        changes_of(dataset, current, origins, since, as_of).unwrap()
+        let new = origins.filter(col("end").gt(lit(s)).and(col("end").lt_eq(lit(d))));
+        changes_of(dataset, current, new, since, as_of).unwrap()
     }
 
     // On the shipped datasets (repeats, windows, stale claims, revisions),

@@ -15,9 +15,10 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::IntoLazy;
 
 use super::figures::{Current, Group, f64s, optional_f64s, u32s};
+use super::intervals::with_intervals;
 use super::scan;
 use super::views::{Catalog, sort_by_claimed};
-use super::{ClaimView, Interval, MetricHistory, Snapshot, asof, unknown_metric};
+use super::{ClaimView, Interval, MetricHistory, Snapshot, unknown_metric};
 use crate::data::frames::{self, day_number};
 use crate::data::{Dataset, Day};
 use crate::error::Result;
@@ -108,7 +109,7 @@ impl Known {
     /// the day (`rows`).
     fn of(dataset: &Dataset, rows: &[usize]) -> Result<Known> {
         let frames = frames::build_rows(dataset, rows)?;
-        let known = asof::origins(frames.claims.lazy()).collect()?;
+        let known = with_intervals(frames.claims.lazy()).collect()?;
         let (low, high) = (f64s(&known, "low")?, optional_f64s(&known, "high")?);
         Ok(Known {
             rows: u32s(&known, "row")?,

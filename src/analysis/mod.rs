@@ -1,7 +1,7 @@
 //! The analysis stage: every figure docs/figures.md defines, computed once
-//! in polars from a validated [`Dataset`], returned as plain structs that
-//! every renderer (text, JSON, Markdown, SVG) reads. Nothing downstream
-//! recomputes a figure.
+//! from a validated [`Dataset`] (what polars does and what plain Rust does:
+//! the crate docs), returned as plain structs that every renderer (text,
+//! JSON, Markdown, SVG) reads. Nothing downstream recomputes a figure.
 
 mod asof;
 mod changes;
@@ -352,10 +352,7 @@ pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
 /// The frame of the current claims `found` as of `as_of`, tagged with the day.
 fn current_frame(dataset: &Dataset, found: &scan::Latest, as_of: Day) -> Result<LazyFrame> {
     let frames = frames::build_rows(dataset, &found.rows)?;
-    Ok(asof::known(
-        asof::origins(frames.claims.lazy()),
-        day_number(as_of),
-    ))
+    Ok(asof::on_day(frames.claims.lazy(), day_number(as_of)))
 }
 
 /// Each metric's `stale_after`, by metric code.

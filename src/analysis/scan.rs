@@ -13,6 +13,13 @@ use crate::parallel::in_parts;
 /// Fewer rows than this per part do not pay for a thread.
 const MIN_PART: usize = 4096;
 
+/// Whether row `row` is an origin claim known as of `day`: not a repeat
+/// (a repeat is no claim of its own) and its `claimed` window ended on or
+/// before the day (docs/figures.md). Every pass asks this, and only here.
+pub fn known_origin(claims: &Claims, row: usize, day: Day) -> bool {
+    claims.record(row).root as usize == row && claims.claimed_window(row).end <= day
+}
+
 /// A source's current claim among the rows offered so far: the one with
 /// the latest `claimed` window, comparing end, then start, then id
 /// (docs/figures.md). The one implementation of that rule: `analyse` and
@@ -83,13 +90,10 @@ fn latest_in_parts(
         let mut slots = vec![Slot::default(); metrics * sources];
         let mut stray = Vec::new();
         for row in range {
+            if !known_origin(claims, row, as_of) {
+                continue;
+            }
             let record = &records[row];
-            if record.root as usize != row {
-                continue;
-            }
-            if claims.claimed_window(row).end > as_of {
-                continue;
-            }
             let (m, s) = (record.metric as usize, record.source as usize);
             if m < metrics && s < sources {
                 slots[m * sources + s].offer(claims, row as u32);
@@ -122,8 +126,7 @@ pub fn new_between(claims: &Claims, since: Day, as_of: Day) -> Vec<usize> {
     in_parts(records.len(), MIN_PART, |range| {
         range
             .filter(|&row| {
-                let end = claims.claimed_window(row).end;
-                records[row].root as usize == row && since < end && end <= as_of
+                known_origin(claims, row, as_of) && claims.claimed_window(row).end > since
             })
             .collect::<Vec<_>>()
     })
@@ -157,14 +160,13 @@ fn by_metric_in_parts(claims: &Claims, wanted: &[u32], as_of: Day, min: usize) -
     let parts = in_parts(records.len(), min, |range| {
         let mut rows = vec![Vec::new(); wanted.len()];
         for row in range {
-            let record = &records[row];
-            if record.root as usize != row {
+            if !known_origin(claims, row, as_of) {
                 continue;
             }
-            let Some(&slot) = slot_of.get(record.metric as usize) else {
+            let Some(&slot) = slot_of.get(records[row].metric as usize) else {
                 continue;
             };
-            if slot != usize::MAX && claims.claimed_window(row).end <= as_of {
+            if slot != usize::MAX {
                 rows[slot].push(row);
             }
         }

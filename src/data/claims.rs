@@ -96,7 +96,7 @@ pub struct Record {
     pub origin: Option<u32>,
     /// Row index of the origin claim this row reports: itself without
     /// `origin`, else the end of its `origin` chain (set by
-    /// [`Claims::index`]).
+    /// `Claims::index`).
     pub root: u32,
     /// Physical line where the row starts in claims.csv.
     pub line: usize,
