@@ -263,10 +263,10 @@ mod tests {
         assert_eq!(got, expected);
     }
 
-    // The timeline's bands hand the as-of query only the claims their walk
-    // picks for each day; on every day they draw, their range and consensus
-    // are the ones `analyse` gives as of that day (from the claims
-    // `scan::latest` picks), for every metric of the three shipped datasets.
+    // The timeline's bands, from the walk's current claims day by day: on
+    // every day they draw, their range and consensus are the ones `analyse`
+    // gives as of that day (from the claims `scan::latest` picks), for
+    // every metric of the three shipped datasets.
     #[test]
     fn bands_match_the_analysis_of_each_day() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -1,8 +1,10 @@
 //! One pass over every claim record, split across threads: the few rows the
-//! as-of queries need. (The further reports of every origin claim are
-//! indexed once, by the loader: [`Claims::further`].)
+//! figures need — origin claims known as of a day ([`known_origin`]) and
+//! of those each source's current claim ([`Slot`]). (The further reports
+//! of every origin claim are indexed once, by the loader:
+//! [`Claims::further`].)
 //!
-//! The records of a million claims are about 130 MB; reading them is the
+//! The records of a million claims are about 120 MB; reading them is the
 //! cost, so each stage reads them once, in contiguous parts on as many
 //! threads as there are cores (results joined in row order, so the output
 //! never depends on the split), and hands polars only the rows that matter.

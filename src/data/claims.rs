@@ -1,7 +1,7 @@
 //! The rows of claims.csv, stored compactly: one fixed-size [`Record`] per
 //! row and every text cell of every row in one shared string. A million
 //! claims would otherwise be a million structs of eight `String`s (about
-//! 500 bytes and eight allocations each); here they are about 130 bytes and
+//! 500 bytes and eight allocations each); here they are about 120 bytes and
 //! no allocation. Metrics and sources are integer codes (indexes into
 //! `Dataset::metrics` and `Dataset::sources`), origins are row indexes.
 //! [`Claim`] is the owned view of one row, built on demand.
