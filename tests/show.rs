@@ -310,3 +310,61 @@ fn further_reports_as_of_their_publication() {
     assert!(!line("2024-11-05").contains("zelensky_kursk_2024_11_04_bi"));
     assert!(line("2024-11-10").contains("Business Insider (zelensky_kursk_2024_11_04_bi)"));
 }
+
+// changes states each new and revised claim as it was stated, like the
+// report's tables: a range as its two numbers (its midpoint was printed,
+// "range 3,000", a number nobody stated), bounds in words.
+#[test]
+fn changes_states_claims_as_stated() {
+    let run = Test::new()
+        .file(
+            "data/metrics.csv",
+            "id,label,unit,tolerance,description\ndead,Deaths,deaths,0.1,\n",
+        )
+        .file(
+            "data/sources.csv",
+            "id,name,affiliation,kind,reliability,notes\n\
+             un,UN,UN,other,B,\nngo,NGO,NGO,other,C,\n",
+        )
+        .file(
+            "data/claims.csv",
+            "id,metric,claimed,source,qualifier,value,low,high,document,outlet,published,origin,quote,notes\n\
+             u1,dead,2025-03-01,un,approx,2000,,,doc,,,,q,\n\
+             n1,dead,2025-03-01,ngo,at_least,4000,,,doc,,,,q,\n\
+             u2,dead,2025-03-15,un,range,,2500,3500,doc,,,,q,\n\
+             n2,dead,2025-03-15,ngo,at_least,5000,,,doc,,,,q,\n",
+        )
+        .args(["changes", "--since", "2025-03-10"])
+        .run()
+        .code(0);
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("revision:"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "revision: ngo: at least 4,000 → at least 5,000 (n1 → n2)",
+            "revision: un: about 2,000 → 2,500–3,500 (u1 → u2)",
+        ],
+        "{}",
+        run.stdout
+    );
+    let new: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("new claim:"))
+        .collect();
+    assert_eq!(
+        new,
+        [
+            "new claim: ngo at least 5,000 on 2025-03-15 (n2)",
+            "new claim: un 2,500–3,500 on 2025-03-15 (u2)",
+        ],
+        "{}",
+        run.stdout
+    );
+}

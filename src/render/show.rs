@@ -6,7 +6,7 @@ pub mod json;
 use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
 use crate::render::Format;
 use crate::render::markdown::{self, Align};
-use crate::render::{interval, number, span, words};
+use crate::render::{cells, interval, number, span, words};
 
 /// `show METRIC` in the format asked for.
 pub fn render(view: &MetricView, format: Format) -> String {
@@ -196,11 +196,6 @@ fn markdown(view: &MetricView) -> String {
     out
 }
 
-/// "at_least 10,000": how a claim stated its point.
-fn point_of(claim: &ClaimView) -> String {
-    format!("{} {}", claim.qualifier, number(claim.point))
-}
-
 /// The lines of one metric's changes, shared by text and Markdown.
 fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
     let mut lines = vec![
@@ -227,7 +222,7 @@ fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
         lines.push(format!(
             "new claim: {} {} on {} ({})",
             escape(&n.source),
-            point_of(n),
+            cells::stated(n),
             escape(&n.claimed.text),
             escape(&n.id)
         ));
@@ -239,8 +234,8 @@ fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
         lines.push(format!(
             "revision: {}: {} → {} ({} → {})",
             escape(&r.source),
-            point_of(&r.old),
-            point_of(&r.new),
+            cells::stated(&r.old),
+            cells::stated(&r.new),
             escape(&r.old.id),
             escape(&r.new.id)
         ));
