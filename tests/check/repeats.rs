@@ -62,3 +62,21 @@ fn repeat_with_every_stated_cell_empty() {
         run.stdout
     );
 }
+
+// A repeat that gives numbers but leaves its qualifier empty must state
+// its origin's numbers too (a different value was accepted, kept nowhere
+// and reported nowhere); a value where the origin states a range, or the
+// reverse, differs as well.
+#[test]
+fn repeat_without_qualifier_with_other_numbers() {
+    fails_with(
+        &["c3,,,,,12000,,,doc,,c1,q"],
+        "d/claims.csv:4: value: 12000 differs from 11000 in origin claim \"c1\" (a repeat \
+         must state what its origin states)\n",
+    );
+    fails_with(
+        &["c3,,,,,,10000,12000,doc,,c1,q"],
+        "d/claims.csv:4: value: low 10000, high 12000 differs from value 11000 in origin \
+         claim \"c1\" (a repeat must state what its origin states)\n",
+    );
+}

@@ -282,10 +282,9 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
         );
         report.error(file, claim.line, "claimed", message);
     }
-    let (Some(mine), Some(theirs)) = (claim.qualifier, origin.qualifier) else {
-        return;
-    };
-    if mine != theirs {
+    if let (Some(mine), Some(theirs)) = (claim.qualifier, origin.qualifier)
+        && mine != theirs
+    {
         let message =
             format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
         report.error(
@@ -296,10 +295,24 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
         );
         return;
     }
+    // The numbers are compared whether or not the repeat gave its qualifier
+    // (numbers given without one were kept nowhere and reported nowhere).
     let pairs = match (claim.stated, origin.stated) {
         (Some(Stated::Value(a)), Some(Stated::Value(b))) => vec![(C_VALUE, a, b)],
         (Some(Stated::Range(l1, h1)), Some(Stated::Range(l2, h2))) => {
             vec![(C_LOW, l1, l2), (C_HIGH, h1, h2)]
+        }
+        (Some(mine), Some(theirs)) => {
+            let (mine, theirs) = (numbers(mine), numbers(theirs));
+            let message =
+                format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
+            report.error(
+                file,
+                claim.line,
+                super::rows::CLAIM_COLUMNS[C_VALUE].0,
+                message,
+            );
+            return;
         }
         _ => return,
     };
@@ -310,6 +323,14 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
                 format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
             report.error(file, claim.line, name, message);
         }
+    }
+}
+
+/// Stated numbers as the columns hold them: `value 4000`, `low 2500, high 3500`.
+fn numbers(stated: Stated) -> String {
+    match stated {
+        Stated::Value(value) => format!("value {value}"),
+        Stated::Range(low, high) => format!("low {low}, high {high}"),
     }
 }
 
