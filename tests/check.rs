@@ -62,7 +62,7 @@ fn valid_dataset() {
     data(&claims(&[]), SOURCES, METRICS)
         .run()
         .code(0)
-        .stdout("ok: 2 claims, 2 sources, 1 metrics, 0 warnings\n")
+        .stdout("ok: 2 claims, 2 sources, 1 metric, 0 warnings\n")
         .stderr("");
 }
 

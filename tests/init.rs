@@ -29,7 +29,7 @@ fn init_then_check_build_and_refuse() {
     );
     test.run_with(&["check"])
         .code(0)
-        .stdout("ok: 1 claims, 1 sources, 1 metrics, 0 warnings\n")
+        .stdout("ok: 1 claim, 1 source, 1 metric, 0 warnings\n")
         .stderr("");
     test.run_with(&["build"])
         .code(0)

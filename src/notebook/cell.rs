@@ -171,9 +171,15 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
                 .iter()
                 .any(|e| e.key == "metric" || e.key == "metrics");
             if kind != TableKind::Sources && !any_metric {
+                let kind = kind.as_str();
+                let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 problems.push(at(
                     open,
-                    format!("a {} table needs `metric` or `metrics`", kind.as_str()),
+                    format!("{article} {kind} table needs `metric` or `metrics`"),
                 ));
             }
         }
@@ -291,6 +297,10 @@ mod tests {
                 "13: cell: name: only a chart has a file name",
                 "10: cell: a claims table needs `metric` or `metrics`",
             ]
+        );
+        assert_eq!(
+            problems("table = \"agreement\"\n"),
+            ["10: cell: an agreement table needs `metric` or `metrics`"]
         );
         assert_eq!(
             problems("chart = \"ranges\"\nmetrics = [\"a\"]\nname = \"A b\"\n"),

@@ -126,12 +126,13 @@ pub fn check_summary(loaded: &Loaded) -> String {
         out.push('\n');
     }
     let dataset = &loaded.dataset;
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", words::plural(n, one, many));
     out.push_str(&format!(
-        "ok: {} claims, {} sources, {} metrics, {} warnings\n",
-        dataset.claims.len(),
-        dataset.sources.len(),
-        dataset.metrics.len(),
-        loaded.warning_count
+        "ok: {}, {}, {}, {}\n",
+        count(dataset.claims.len(), "claim", "claims"),
+        count(dataset.sources.len(), "source", "sources"),
+        count(dataset.metrics.len(), "metric", "metrics"),
+        count(loaded.warning_count, "warning", "warnings"),
     ));
     out
 }

@@ -12,7 +12,7 @@ fn bom_and_crlf() {
     data(&crlf(&claims(&[])), &crlf(SOURCES), &crlf(METRICS))
         .run()
         .code(0)
-        .stdout("ok: 2 claims, 2 sources, 1 metrics, 0 warnings\n");
+        .stdout("ok: 2 claims, 2 sources, 1 metric, 0 warnings\n");
 }
 
 // Quoted numbers with thousands commas and space-grouped numbers are valid.
@@ -25,7 +25,7 @@ fn grouped_numbers() {
     data(&claims(&rows), SOURCES, METRICS)
         .run()
         .code(0)
-        .stdout("ok: 4 claims, 2 sources, 1 metrics, 0 warnings\n");
+        .stdout("ok: 4 claims, 2 sources, 1 metric, 0 warnings\n");
 }
 
 // Columns starting with x_ are the user's and are ignored.

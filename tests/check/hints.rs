@@ -87,7 +87,7 @@ fn dot_as_thousands_separator() {
     .stdout(
         "d/claims.csv:4: warning: value: \"10.100\" reads as 10.1; if it means 10,100 (a dot as \
          thousands separator, the Italian or Danish way), write 10100 (or \"10,100\")\n\
-         ok: 3 claims, 2 sources, 1 metrics, 1 warnings\n",
+         ok: 3 claims, 2 sources, 1 metric, 1 warning\n",
     );
 }
 
@@ -106,7 +106,7 @@ fn same_source_metric_and_window() {
         "d/claims.csv:4: warning: claimed: claim \"c1\" has the same source, metric and \
          claimed window (which of the two is current is then decided by id; if one repeats \
          the other, give it origin)\n\
-         ok: 3 claims, 2 sources, 1 metrics, 1 warnings\n",
+         ok: 3 claims, 2 sources, 1 metric, 1 warning\n",
     );
 }
 
@@ -130,6 +130,6 @@ fn many_same_window_claims_are_counted() {
     );
     assert_eq!(
         lines[101],
-        "ok: 152 claims, 2 sources, 1 metrics, 150 warnings"
+        "ok: 152 claims, 2 sources, 1 metric, 150 warnings"
     );
 }

@@ -178,7 +178,7 @@ fn years_0000_and_9999() {
     assert_eq!(run.stderr, "");
     assert_eq!(
         run.stdout,
-        "ok: 3 claims, 2 sources, 1 metrics, 0 warnings\n"
+        "ok: 3 claims, 2 sources, 1 metric, 0 warnings\n"
     );
     let run = run_within(test.path(), &["show", "m", "--as-of", "0000-01-01"], LIMIT);
     assert_eq!(
