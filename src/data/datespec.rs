@@ -80,13 +80,21 @@ impl DateSpec {
     /// day on the command line or in front matter is read, and its errors
     /// worded, exactly as in the CSV files; a month, a year, a window or a
     /// `~`/`?` flag, valid in a CSV cell, is not one day and is refused.
+    /// Text not shaped like a day at all (`03/20/2025`) is told the one
+    /// form a day takes, not every form of a spec.
     pub fn parse_day(text: &str) -> Result<Day, String> {
+        let not_a_day = || {
+            format!(
+                "\"{}\" is not a single day (expected YYYY-MM-DD)",
+                text.trim()
+            )
+        };
+        if text.split('-').count() != 3 {
+            return Err(not_a_day());
+        }
         let spec = DateSpec::parse(text)?;
         if spec.start != spec.end || spec.approximate || spec.uncertain {
-            return Err(format!(
-                "\"{}\" is not a single day (expected YYYY-MM-DD)",
-                spec.text
-            ));
+            return Err(not_a_day());
         }
         Ok(spec.start)
     }
@@ -219,6 +227,7 @@ mod tests {
         for text in [
             "2024-10",
             "2024",
+            "03/20/2025",
             "2024-10-01/2024-10-02",
             "2024-10-01~",
             "2024-10-01?",
