@@ -37,6 +37,18 @@ pub struct Loaded {
 /// (`data/claims.csv`). On failure returns every diagnostic, errors and
 /// warnings, sorted by file and line.
 pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    if !dir.is_dir() {
+        // One message, not a "file not found" for each of the three files.
+        return Err(vec![Diagnostic {
+            file: dir.display().to_string(),
+            line: 0,
+            column: String::new(),
+            message: "folder not found (a data folder holds claims.csv, sources.csv and \
+                      metrics.csv; `rangefinder init` starts a project with one)"
+                .into(),
+            severity: Severity::Error,
+        }]);
+    }
     let mut report = Report::default();
     let mut claims = claim_rows::claims(dir, &mut report);
     let sources = rows::sources(dir, &mut report);

@@ -120,7 +120,7 @@ fn every_brief(root: &Path) -> Result<Vec<PathBuf>> {
     }
     if found.is_empty() {
         return Err(Error::Other(anyhow::anyhow!(
-            "no notebooks: found no {}/*/brief.md",
+            "no notebooks: found no {}/*/brief.md (`rangefinder init` starts a project with one)",
             root.display()
         )));
     }

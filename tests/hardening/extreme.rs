@@ -222,7 +222,9 @@ fn ragged_rows() {
     );
 }
 
-// A missing data folder names each file it looked for, one line each.
+// A missing data folder is one message naming the folder, the files a
+// data folder holds and how to start one (it was three "file not found"
+// lines, which read as three problems to a newcomer outside a project).
 #[test]
 fn missing_data_folder() {
     let test = Test::new();
@@ -237,8 +239,8 @@ fn missing_data_folder() {
     let run = run_within(test.path(), &["check", "--data", "nowhere"], LIMIT);
     assert_eq!(
         run.stderr,
-        "nowhere/claims.csv: file not found\nnowhere/metrics.csv: file not found\n\
-         nowhere/sources.csv: file not found\n"
+        "nowhere: folder not found (a data folder holds claims.csv, sources.csv and \
+         metrics.csv; `rangefinder init` starts a project with one)\n"
     );
 }
 
