@@ -13,8 +13,22 @@ use super::{C1, C2, HEADER, METRICS, SOURCES, claims, data, fails_with};
 fn unquoted_thousands_comma() {
     fails_with(
         &["c3,kp_kursk,2024-11-06,ua_hur,exact,11,300,,,doc,,,q"],
-        "d/claims.csv:4: value: the comma in 11,300 splits the cell in two, so the row has one \
-         cell too many (quote the cell: \"11,300\", or write 11300)\n",
+        "d/claims.csv:4: value: the comma in 11,300 splits the cell in two, which shifts \
+         every later cell by one (quote the cell: \"11,300\", or write 11300)\n",
+    );
+}
+
+// Two unquoted commas in one row (a range 2,600 to 3,500): one message
+// for each, and the row is checked as it was meant (it was one message
+// about the cell count plus one per shifted cell).
+#[test]
+fn two_unquoted_thousands_commas() {
+    fails_with(
+        &["c3,kp_kursk,2024-11-06,ua_hur,range,,2,600,3,500,doc,,,q"],
+        "d/claims.csv:4: high: the comma in 3,500 splits the cell in two, which shifts every \
+         later cell by one (quote the cell: \"3,500\", or write 3500)\n\
+         d/claims.csv:4: low: the comma in 2,600 splits the cell in two, which shifts every \
+         later cell by one (quote the cell: \"2,600\", or write 2600)\n",
     );
 }
 

@@ -156,8 +156,8 @@ impl Table {
                 each(&Row::id_only(self, &record, line), &mut Report::default());
                 continue;
             }
-            if record.len() == self.width + 1
-                && let Some(joined) = self.split_number(&record, line, report)
+            if record.len() > self.width
+                && let Some(joined) = self.split_numbers(&record, line, report)
             {
                 each(&Row::new(self, &joined, line), report);
                 continue;
@@ -169,6 +169,27 @@ impl Table {
             each(&Row::new(self, &record, line), report);
         }
         Outcome::ToTheEnd
+    }
+
+    /// `record`, longer than the header, with every pair of cells an
+    /// unquoted thousands comma split joined again ([`split_number`]), when
+    /// that gives exactly the header's width; each comma is reported.
+    /// `None` (and nothing reported) otherwise.
+    ///
+    /// [`split_number`]: Self::split_number
+    fn split_numbers(
+        &self,
+        record: &StringRecord,
+        line: usize,
+        report: &mut Report,
+    ) -> Option<StringRecord> {
+        let mut found = Report::default();
+        let mut joined = self.split_number(record, line, &mut found)?;
+        while joined.len() > self.width {
+            joined = self.split_number(&joined, line, &mut found)?;
+        }
+        report.list.append(&mut found.list);
+        Some(joined)
     }
 
     /// `record`, one cell longer than the header, with the two cells an
@@ -200,8 +221,8 @@ impl Table {
             record.get(at + 1)?.trim_ascii(),
         );
         let message = format!(
-            "the comma in {left},{right} splits the cell in two, so the row has one cell too \
-             many (quote the cell: \"{left},{right}\", or write {left}{right})"
+            "the comma in {left},{right} splits the cell in two, which shifts every later \
+             cell by one (quote the cell: \"{left},{right}\", or write {left}{right})"
         );
         report.error(&self.file, line, self.header_name(at), message);
         let joined = format!("{left},{right}");
