@@ -179,6 +179,16 @@ pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
         .map(|(_, name)| name)
 }
 
+/// `(did you mean "metric"? expected chart, table, metric)`, or without
+/// the question when no known name is [`nearest`]: what an unknown key or
+/// kind of a notebook is told. `known` is the comma-separated list.
+pub fn expected(word: &str, known: &str) -> String {
+    match nearest(word, known.split(", ")) {
+        Some(name) => format!("(did you mean \"{name}\"? expected {known})"),
+        None => format!("(expected {known})"),
+    }
+}
+
 /// ` (did you mean "x"?)` for the [`nearest`] known name, or nothing.
 pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> String {
     nearest(word, known).map_or_else(String::new, |name| format!(" (did you mean \"{name}\"?)"))

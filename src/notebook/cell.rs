@@ -4,6 +4,7 @@
 
 use crate::chart::ChartKind;
 use crate::data::is_slug;
+use crate::error;
 
 use super::Problem;
 use super::spanned::{self, Entry, Value};
@@ -139,7 +140,7 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
             }),
             other => Err(at(
                 entry.key_line,
-                format!("unknown key \"{other}\" (expected {KEYS})"),
+                format!("unknown key \"{other}\" {}", error::expected(other, KEYS)),
             )),
         };
         if let Err(problem) = outcome {
@@ -147,6 +148,15 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
         }
     }
     let metrics = metrics.unwrap_or_default();
+    // A misspelt `metric` is reported as an unknown key, not again as a
+    // missing metric.
+    let misspelt_metric = entries.iter().any(|e| {
+        !KEYS.split(", ").any(|k| k == e.key)
+            && matches!(
+                error::nearest(&e.key, KEYS.split(", ")),
+                Some("metric" | "metrics")
+            )
+    });
     match what {
         None if !entries.iter().any(|e| e.key == "chart" || e.key == "table") => problems.push(at(
             open,
@@ -159,7 +169,10 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
         Some((What::Chart(_), _)) => {
             if entries.iter().any(|e| e.key == "metrics") {
                 problems.push(at(open, "a chart shows one metric: use `metric`".into()));
-            } else if metrics.is_empty() && !entries.iter().any(|e| e.key == "metric") {
+            } else if metrics.is_empty()
+                && !entries.iter().any(|e| e.key == "metric")
+                && !misspelt_metric
+            {
                 problems.push(at(open, "a chart needs `metric = \"…\"`".into()));
             }
         }
@@ -170,7 +183,7 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
             let any_metric = entries
                 .iter()
                 .any(|e| e.key == "metric" || e.key == "metrics");
-            if kind != TableKind::Sources && !any_metric {
+            if kind != TableKind::Sources && !any_metric && !misspelt_metric {
                 let kind = kind.as_str();
                 let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
                     "an"
@@ -209,7 +222,10 @@ fn kind(
     parse(&text).ok_or_else(|| {
         Problem::at(
             entry.value_line,
-            format!("cell: {key}: unknown kind \"{text}\" (expected {expected})"),
+            format!(
+                "cell: {key}: unknown kind \"{text}\" {}",
+                error::expected(&text, expected)
+            ),
         )
     })
 }
@@ -301,6 +317,24 @@ mod tests {
         assert_eq!(
             problems("table = \"agreement\"\n"),
             ["10: cell: an agreement table needs `metric` or `metrics`"]
+        );
+        // A misspelt key or kind is told the nearest one, and a misspelt
+        // `metric` is one problem, not also a missing metric.
+        assert_eq!(
+            problems("chart = \"Ranges\"\nmetrc = \"m\"\n"),
+            [
+                "11: cell: chart: unknown kind \"Ranges\" (did you mean \"ranges\"? expected \
+                 timeline, ranges, agreement)",
+                "12: cell: unknown key \"metrc\" (did you mean \"metric\"? expected chart, table, \
+                 metric, metrics, caption, name)",
+            ]
+        );
+        assert_eq!(
+            problems("table = \"claims\"\nmetrcs = [\"m\"]\n"),
+            [
+                "12: cell: unknown key \"metrcs\" (did you mean \"metrics\"? expected chart, \
+                 table, metric, metrics, caption, name)"
+            ]
         );
         assert_eq!(
             problems("chart = \"ranges\"\nmetrics = [\"a\"]\nname = \"A b\"\n"),

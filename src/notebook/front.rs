@@ -80,7 +80,10 @@ pub fn parse(text: &str, first_line: usize) -> (FrontMatter, Vec<Problem>) {
             }),
             other => Err(Problem::at(
                 entry.key_line,
-                format!("front matter: unknown key \"{other}\" (expected {KEYS})"),
+                format!(
+                    "front matter: unknown key \"{other}\" {}",
+                    crate::error::expected(other, KEYS)
+                ),
             )),
         };
         if let Err(problem) = outcome {
@@ -203,7 +206,7 @@ mod tests {
         assert_eq!(
             messages(text),
             [
-                "2: front matter: unknown key \"as-of\" (expected title, as_of, since, data)",
+                "2: front matter: unknown key \"as-of\" (did you mean \"as_of\"? expected title, as_of, since, data)",
                 "3: front matter: as_of: \"2024-11-31\": day 31 does not exist (November \
                  2024 has 30 days)",
                 "4: front matter: data: expected a string, found integer",

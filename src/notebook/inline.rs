@@ -109,8 +109,8 @@ pub fn parse(inner: &str, line: usize) -> Result<Inline, Problem> {
     let Some(key) = Key::ALL.into_iter().find(|k| k.as_str() == first) else {
         let known: Vec<&str> = Key::ALL.iter().map(|k| k.as_str()).collect();
         return Err(problem(format!(
-            "unknown key \"{first}\" (expected {})",
-            known.join(", ")
+            "unknown key \"{first}\" {}",
+            crate::error::expected(first, &known.join(", "))
         )));
     };
     match (key.takes_metric(), rest) {
