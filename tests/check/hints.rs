@@ -59,6 +59,18 @@ fn semicolon_separated() {
         );
 }
 
+// sources.csv copied over claims.csv shares `id` and `notes` with it, but
+// lacks most of its required columns: one line asking whether it is a
+// claims.csv (it was a missing-column error each and a problem per row).
+#[test]
+fn another_data_file() {
+    data(SOURCES, SOURCES, METRICS).run().code(1).stderr(
+        "d/claims.csv:1: header lacks 5 of the 6 required columns (metric, claimed, source, \
+         qualifier, document): is this a claims.csv? (expected id, metric, claimed, source, \
+         qualifier, value, low, high, document, outlet, published, origin, quote, notes)\n",
+    );
+}
+
 // A header naming none of the columns (a claims.csv linked to a secrets
 // file) is one error that does not echo the file.
 #[test]

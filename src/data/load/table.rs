@@ -168,6 +168,27 @@ impl Table {
             report.error(&file, 1, "", message);
             return None;
         }
+        // Another of the three files shares a column or two (`id`, `notes`)
+        // but lacks most of this one's required columns: the same one line,
+        // not a missing column each and a problem per row.
+        let required: Vec<&str> = schema.iter().filter(|c| c.1).map(|c| c.0).collect();
+        let given = |column: &&str| {
+            names
+                .iter()
+                .any(|name| name == column || near(name) == Some(*column))
+        };
+        let missing: Vec<&str> = required.iter().filter(|c| !given(c)).copied().collect();
+        if missing.len() * 2 > required.len() {
+            let message = format!(
+                "header lacks {} of the {} required columns ({}): is this a {name}? \
+                 (expected {expected})",
+                missing.len(),
+                required.len(),
+                missing.join(", ")
+            );
+            report.error(&file, 1, "", message);
+            return None;
+        }
         let mut index = vec![None; schema.len()];
         let mut unknown = Vec::new();
         for (position, &name) in names.iter().enumerate() {
