@@ -29,7 +29,7 @@ fn root_found_from_a_subfolder() {
         .stdout("../../reports/r: unchanged\n");
     test.run_in("data", &["check"])
         .code(0)
-        .stdout("ok: 18 claims, 8 sources, 8 metrics, 0 warnings\n");
+        .stdout("ok: 16 claims and 2 repeats, 8 sources, 8 metrics, 0 warnings\n");
     test.run_in("reports", &["show", "kp_generals_russia"])
         .code(0);
 }

@@ -127,9 +127,20 @@ pub fn check_summary(loaded: &Loaded) -> String {
     }
     let dataset = &loaded.dataset;
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", words::plural(n, one, many));
+    // A repeat is a further report of a claim, never a claim of its own
+    // (docs/data.md), so it is counted apart.
+    let records = dataset.claims.records();
+    let repeats = records.iter().filter(|r| r.origin.is_some()).count();
+    let claims = match repeats {
+        0 => count(records.len(), "claim", "claims"),
+        _ => format!(
+            "{} and {}",
+            count(records.len() - repeats, "claim", "claims"),
+            count(repeats, "repeat", "repeats")
+        ),
+    };
     out.push_str(&format!(
-        "ok: {}, {}, {}, {}\n",
-        count(dataset.claims.len(), "claim", "claims"),
+        "ok: {claims}, {}, {}, {}\n",
         count(dataset.sources.len(), "source", "sources"),
         count(dataset.metrics.len(), "metric", "metrics"),
         count(loaded.warning_count, "warning", "warnings"),

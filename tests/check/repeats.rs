@@ -47,7 +47,7 @@ fn repeat_with_every_stated_cell_empty() {
     let test = data(&claims(&rows), SOURCES, METRICS);
     test.run()
         .code(0)
-        .stdout("ok: 4 claims, 2 sources, 1 metric, 0 warnings\n");
+        .stdout("ok: 2 claims and 2 repeats, 2 sources, 1 metric, 0 warnings\n");
     let run = test
         .run_with(&["show", "kp_kursk", "--data", "d", "--as-of", "2024-11-06"])
         .code(0);
