@@ -24,21 +24,11 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
     // million claims that frame cost more than the rest of the command).
     let claims = &dataset.claims;
     let (metrics, sources) = (dataset.metrics.len(), dataset.sources.len());
-    let current = concat(
-        [
-            super::current_frame(
-                dataset,
-                &scan::latest(claims, metrics, sources, since),
-                since,
-            )?,
-            super::current_frame(
-                dataset,
-                &scan::latest(claims, metrics, sources, as_of),
-                as_of,
-            )?,
-        ],
-        UnionArgs::default(),
-    )?;
+    let current = [since, as_of]
+        .map(|day| super::current_frame(dataset, &scan::latest(claims, metrics, sources, day), day))
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+    let current = concat(current, UnionArgs::default())?;
     let new = frames::build_rows(dataset, &scan::new_between(claims, since, as_of))?;
     changes_of(
         dataset,
