@@ -337,14 +337,12 @@ fn changes_states_claims_as_stated() {
         .args(["changes", "--since", "2025-03-10"])
         .run()
         .code(0);
-    let lines: Vec<&str> = run
-        .stdout
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.starts_with("revision:"))
-        .collect();
+    let lines = |start: &str| -> Vec<&str> {
+        let lines = run.stdout.lines().map(str::trim);
+        lines.filter(|l| l.starts_with(start)).collect()
+    };
     assert_eq!(
-        lines,
+        lines("revision:"),
         [
             "revision: ngo: at least 4,000 → at least 5,000 (n1 → n2)",
             "revision: un: about 2,000 → 2,500–3,500 (u1 → u2)",
@@ -352,14 +350,8 @@ fn changes_states_claims_as_stated() {
         "{}",
         run.stdout
     );
-    let new: Vec<&str> = run
-        .stdout
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.starts_with("new claim:"))
-        .collect();
     assert_eq!(
-        new,
+        lines("new claim:"),
         [
             "new claim: ngo at least 5,000 on 2025-03-15 (n2)",
             "new claim: un 2,500–3,500 on 2025-03-15 (u2)",

@@ -265,34 +265,31 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
         );
         report.error(file, claim.line, "origin", message);
     }
+    // "X differs from Y in origin claim …" in `column` of the repeat's line.
+    let mut differs =
+        |column: &str, mine: &dyn std::fmt::Display, theirs: &dyn std::fmt::Display| {
+            let message =
+                format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
+            report.error(file, claim.line, column, message);
+        };
     let source = |code: u32| claims.sources.names.get(code as usize);
     if let (Some(mine), Some(theirs)) = (source(claim.source), source(origin.source))
         && mine != theirs
     {
-        let message =
-            format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
-        report.error(file, claim.line, "source", message);
+        differs("source", mine, theirs);
     }
     if let (Some(mine), Some(theirs)) = (claim.claimed, origin.claimed)
         && (mine.start, mine.end) != (theirs.start, theirs.end)
     {
-        let (mine, theirs) = (rows.cell(row, Cell::Claimed), claimed_text(rows, target));
-        let message = format!(
-            "\"{mine}\" differs from \"{theirs}\" in origin claim \"{id}\" ({SAME_AS_ORIGIN})"
-        );
-        report.error(file, claim.line, "claimed", message);
+        let mine = format!("\"{}\"", rows.cell(row, Cell::Claimed));
+        let theirs = format!("\"{}\"", claimed_text(rows, target));
+        differs("claimed", &mine, &theirs);
     }
+    let column = |c: usize| super::rows::CLAIM_COLUMNS[c].0;
     if let (Some(mine), Some(theirs)) = (claim.qualifier, origin.qualifier)
         && mine != theirs
     {
-        let message =
-            format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
-        report.error(
-            file,
-            claim.line,
-            super::rows::CLAIM_COLUMNS[C_QUALIFIER].0,
-            message,
-        );
+        differs(column(C_QUALIFIER), &mine, &theirs);
         return;
     }
     // The numbers are compared whether or not the repeat gave its qualifier
@@ -303,25 +300,14 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
             vec![(C_LOW, l1, l2), (C_HIGH, h1, h2)]
         }
         (Some(mine), Some(theirs)) => {
-            let (mine, theirs) = (numbers(mine), numbers(theirs));
-            let message =
-                format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
-            report.error(
-                file,
-                claim.line,
-                super::rows::CLAIM_COLUMNS[C_VALUE].0,
-                message,
-            );
+            differs(column(C_VALUE), &numbers(mine), &numbers(theirs));
             return;
         }
         _ => return,
     };
-    for (column, mine, theirs) in pairs {
+    for (c, mine, theirs) in pairs {
         if mine != theirs {
-            let name = super::rows::CLAIM_COLUMNS[column].0;
-            let message =
-                format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
-            report.error(file, claim.line, name, message);
+            differs(column(c), &mine, &theirs);
         }
     }
 }
