@@ -280,30 +280,35 @@ pub fn synthetic(claims: usize, sources: usize) -> (MetricView, MetricHistory) {
 /// with no space to break at, one of many words, right-to-left names, and
 /// every number in the hundreds of trillions.
 pub fn extreme() -> (MetricView, MetricHistory) {
-    const K: f64 = 1e11;
+    scaled(1e11)
+}
+
+/// [`extreme`] with every number multiplied by `k` (the story's numbers are
+/// in the thousands: `k` = 1e304 puts them near f64's largest).
+pub fn scaled(k: f64) -> (MetricView, MetricHistory) {
     let word = "Emergencyandambulanceservices".repeat(14);
     let words = "Emergency and ambulance services of the eastern region of the \
                  country, speaking through its press office to several outlets";
     let scale = |c: &mut ClaimView| {
         c.stated = match c.stated {
-            Stated::Value(v) => Stated::Value(v * K),
-            Stated::Range(l, h) => Stated::Range(l * K, h * K),
+            Stated::Value(v) => Stated::Value(v * k),
+            Stated::Range(l, h) => Stated::Range(l * k, h * k),
         };
-        c.interval.low *= K;
-        c.interval.high = c.interval.high.map(|h| h * K);
-        c.point *= K;
+        c.interval.low *= k;
+        c.interval.high = c.interval.high.map(|h| h * k);
+        c.point *= k;
     };
     let (mut view, mut history) = story([&word, words, "وزارة الدفاع", "משרד הביטחון", "NIS"]);
     view.current.iter_mut().for_each(scale);
     history.known.iter_mut().for_each(scale);
     let range = |r: &mut RangeSummary| {
-        r.low *= K;
-        r.high *= K;
-        r.median *= K;
+        r.low *= k;
+        r.high *= k;
+        r.median *= k;
     };
     let consensus = |c: &mut Consensus| {
-        c.low *= K;
-        c.high = c.high.map(|h| h * K);
+        c.low *= k;
+        c.high = c.high.map(|h| h * k);
     };
     view.range.iter_mut().for_each(range);
     view.consensus.iter_mut().for_each(consensus);

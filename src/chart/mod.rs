@@ -24,7 +24,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::analysis::{ClaimView, MetricHistory, MetricView};
-use crate::data::{Day, Qualifier};
+use crate::data::number::MAX_VALUE;
+use crate::data::{Day, Qualifier, Stated};
 use crate::error::{Error, Result};
 
 /// The three chart kinds.
@@ -216,6 +217,20 @@ pub fn render(
     history: Option<&MetricHistory>,
 ) -> Result<String> {
     register_font()?;
+    let claims = view
+        .current
+        .iter()
+        .chain(history.into_iter().flat_map(|h| &h.known));
+    if let Some(claim) = claims.into_iter().find(|c| !drawable(c)) {
+        return Err(anyhow::anyhow!(
+            "{}: claim {} states a number over {} (the largest rangefinder takes), which no \
+             chart can draw",
+            view.metric,
+            claim.id,
+            crate::render::number(MAX_VALUE)
+        )
+        .into());
+    }
     match kind {
         ChartKind::Timeline => timeline::render(
             view,
@@ -229,6 +244,22 @@ pub fn render(
         ChartKind::Ranges => ranges::render(view),
         ChartKind::Agreement => agreement::render(view),
     }
+}
+
+/// True when every number of `claim` is within what the data may state:
+/// `check` refuses larger numbers, and an axis near f64's largest overflows
+/// to infinity (a timeline once looped forever on 1.78e308).
+fn drawable(claim: &ClaimView) -> bool {
+    let numbers = [claim.interval.low, claim.point]
+        .into_iter()
+        .chain(claim.interval.high)
+        .chain(match claim.stated {
+            Stated::Value(v) => [v, v],
+            Stated::Range(low, high) => [low, high],
+        });
+    numbers
+        .into_iter()
+        .all(|n| n.is_finite() && n.abs() <= MAX_VALUE * 2.0)
 }
 
 /// Registers the shipped font with plotters once per process.

@@ -4,7 +4,7 @@
 //! text drawn as glyphs: the same pixels with and without fonts, every glyph
 //! inside the canvas, every cut label whole in the description.
 
-use super::fixtures::{NAMES, extreme, story, synthetic};
+use super::fixtures::{NAMES, extreme, scaled, story, synthetic};
 use super::svg::MAX_BYTES;
 use super::*;
 use super::{agreement, ranges, timeline};
@@ -727,6 +727,27 @@ fn cut_labels_whole_in_desc() {
                 );
             }
             println!("{name} {kind:?}: {cut} cut labels, each whole in <desc> or <title>");
+        }
+    }
+}
+
+// Found by attack (issue 25): a claim of 1.78e308 made the timeline's axis
+// loop forever. Every kind draws, or refuses, any finite numbers within
+// seconds: here up to f64's largest, each on a thread with a deadline.
+#[test]
+fn extreme_numbers_never_hang() {
+    for k in [1e300, 1e303, 1e304, 1.3e304] {
+        for kind in KINDS {
+            let (done, wait) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let (view, history) = scaled(k);
+                let _ = done.send(render(kind, &view, Some(&history)).map(|svg| svg.len()));
+            });
+            let drawn = wait.recv_timeout(std::time::Duration::from_secs(30));
+            assert!(
+                drawn.is_ok(),
+                "{kind:?} at scale {k:e} still drawing after 30 s"
+            );
         }
     }
 }

@@ -7,6 +7,22 @@ use std::fmt;
 /// A calendar day.
 pub type Day = chrono::NaiveDate;
 
+/// Today (UTC), from the system clock, read once per process. Only
+/// validation asks for it, to warn about claims made in the future: no
+/// report, chart or figure depends on it.
+pub fn today() -> Day {
+    static TODAY: std::sync::OnceLock<Day> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(|| {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+        Day::from_ymd_opt(1970, 1, 1)
+            .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(days)))
+            .unwrap_or(Day::MAX)
+    })
+}
+
 /// What every date spec error says was expected.
 const EXPECTED: &str = "expected YYYY-MM-DD, YYYY-MM, YYYY or a window A/B of those, \
                         optionally followed by ~ or ?";

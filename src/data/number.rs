@@ -8,6 +8,12 @@
 //! `NaN`/`inf`, badly grouped digits (`1,1000`), non-ASCII digits, and values
 //! too large to be finite.
 
+/// The largest number a claim may state: 10^15, a thousand trillion. Far
+/// above any count or sum an analyst tracks, and far below f64's largest
+/// (1.8e308), where a chart's axis overflows to infinity and a sum of a
+/// few claims is no longer finite.
+pub const MAX_VALUE: f64 = 1e15;
+
 /// What every number error says was expected.
 const EXPECTED: &str = "expected a number ≥ 0 like 11000, 11000.5, 11,000 or 11 000";
 

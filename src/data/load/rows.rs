@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::table::{Report, Row, Schema, Table};
-use crate::data::number::parse_number;
+use crate::data::number::{MAX_VALUE, parse_number};
 use crate::data::{Metric, Qualifier, Source, SourceKind, Stated, is_slug};
 
 /// Columns of claims.csv, in the docs' order (indexes are the `C_*` consts).
@@ -332,6 +332,16 @@ pub(super) fn number(row: &Row<'_>, column: usize, report: &mut Report) -> Optio
 /// like thousands written with a dot (`10.100`, the Italian or Danish way).
 fn claimed_number(row: &Row<'_>, column: usize, report: &mut Report) -> Option<f64> {
     let value = number(row, column, report)?;
+    if value > MAX_VALUE {
+        let message = format!(
+            "\"{}\" is over the largest number rangefinder takes, {} (10^15; state it in a \
+             larger unit, e.g. thousands)",
+            row.get(column).unwrap_or_default(),
+            crate::render::number(MAX_VALUE)
+        );
+        row.error(column, message, report);
+        return None;
+    }
     if let Some(text) = row.get(column).filter(|text| dotted_thousands(text)) {
         let grouped = text.replacen('.', ",", 1);
         let plain = text.replacen('.', "", 1);
