@@ -95,7 +95,10 @@ pub fn open(path: &Path, limit: u64) -> io::Result<(fs::File, u64)> {
 /// [`open`]). A file that grows while it is read is still cut at `limit`.
 pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let (file, len) = open(path, limit)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(usize::try_from(len).unwrap_or(0))
+        .map_err(|_| out_of_memory(len))?;
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(io::Error::new(
@@ -109,10 +112,84 @@ pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The error for a file too large for the memory left.
+pub fn out_of_memory(len: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::OutOfMemory,
+        format!(
+            "is {} bytes, more than the memory left to read it (a memory or address-space \
+             limit); split the file or raise the limit",
+            number(len as f64)
+        ),
+    )
+}
+
 /// The text of `path` (see [`read`]); not UTF-8 is an error.
 pub fn read_to_string(path: &Path, limit: u64) -> io::Result<String> {
     String::from_utf8(read(path, limit)?)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 (save it as UTF-8)"))
+}
+
+/// How many more bytes of memory this process can count on, as far as the
+/// system says: the least of the room left under its address-space limit
+/// (`ulimit -v`, `prlimit --as`), the memory available on the machine, and
+/// the room left in its control group; `None` when none of them is known.
+/// Linux only (read from `/proc` and `/sys`); elsewhere `None`.
+pub fn memory_room() -> Option<u64> {
+    let text = |path: &str| fs::read_to_string(path).ok();
+    // The soft limit, in bytes, and the address space already in use, in kB.
+    let address_space = text("/proc/self/limits").and_then(|limits| {
+        let line = limits
+            .lines()
+            .find(|l| l.starts_with("Max address space"))?;
+        let soft: u64 = line.split_whitespace().nth(3)?.parse().ok()?;
+        let used = text("/proc/self/status")?
+            .lines()
+            .find_map(|l| l.strip_prefix("VmSize:"))?
+            .split_whitespace()
+            .next()?
+            .parse::<u64>()
+            .ok()?;
+        // Threads reserve address space as they start (stacks, and an
+        // allocator arena each): keep room for them.
+        Some(
+            soft.saturating_sub(used * 1024)
+                .saturating_sub(ADDRESS_SPACE_RESERVE),
+        )
+    });
+    let available = text("/proc/meminfo").and_then(|info| {
+        let kb = info.lines().find_map(|l| l.strip_prefix("MemAvailable:"))?;
+        Some(kb.split_whitespace().next()?.parse::<u64>().ok()? * 1024)
+    });
+    let group = text("/sys/fs/cgroup/memory.max").and_then(|max| {
+        let max: u64 = max.trim().parse().ok()?;
+        let current: u64 = text("/sys/fs/cgroup/memory.current")?.trim().parse().ok()?;
+        Some(max.saturating_sub(current))
+    });
+    [address_space, available, group]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// Address space kept free for the threads a command starts (their
+/// stacks, and the allocator's arena of 64 MiB each).
+const ADDRESS_SPACE_RESERVE: u64 = 512 << 20;
+
+/// Refuses a load that needs `needed` bytes of memory when the system says
+/// there is less room (see [`memory_room`]): an allocation that fails aborts
+/// the process (exit 134) with no word on the file, where this says which
+/// file and how much.
+pub fn afford(needed: u64) -> Result<(), String> {
+    match memory_room() {
+        Some(room) if needed > room => Err(format!(
+            "needs about {} MB of memory to load, and this process has {} MB left (a memory or \
+             address-space limit, or the machine's free memory); split the data or raise the limit",
+            number((needed >> 20) as f64),
+            number((room >> 20) as f64)
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

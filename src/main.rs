@@ -14,7 +14,7 @@ use rangefinder::analysis::{self, Analysis};
 use rangefinder::cli::{Args, ChartKind, Config, Output};
 use rangefinder::data::{self, Dataset, Day};
 use rangefinder::error::{Error, Result};
-use rangefinder::{chart, diff, init, notebook, render, timing, write};
+use rangefinder::{chart, diff, init, notebook, project, render, timing, write};
 
 fn main() -> ExitCode {
     // A panic is a bug, but it must still end as the documented exit codes say
@@ -23,7 +23,18 @@ fn main() -> ExitCode {
         eprintln!("error: internal error, please report it: {info}");
     }));
     let outcome = std::panic::catch_unwind(|| {
-        Config::from_args(Args::parse()).and_then(|config| run(&config))
+        let root = project::root();
+        Config::resolve(Args::parse(), &root).and_then(|config| {
+            // Found above the current folder: say which project is used.
+            let quiet = matches!(
+                config,
+                Config::Init { .. } | Config::Build { quiet: true, .. }
+            );
+            if let Some(note) = project::note(&root).filter(|_| !quiet) {
+                eprintln!("{note}");
+            }
+            run(&config)
+        })
     });
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,

@@ -23,7 +23,7 @@ fn root_found_from_a_subfolder() {
     test.run_in("reports/r", &["build"])
         .code(0)
         .stdout("../../reports/r: written\n")
-        .stderr("");
+        .stderr("note: using the project in ../..\n");
     test.run_in("reports/r", &["build", "--check"])
         .code(0)
         .stdout("../../reports/r: unchanged\n");

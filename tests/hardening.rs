@@ -5,6 +5,7 @@
 //! however large the input (issue 11).
 
 mod atomic;
+mod attack;
 mod bounds;
 mod exit;
 mod extreme;

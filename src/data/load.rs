@@ -5,9 +5,11 @@
 //! each row on its own, `links` checks what spans rows and files. A file
 //! that cannot be read is reported once and the others are still checked.
 
+mod affiliations;
 mod chunks;
 mod claim_rows;
 mod draft;
+mod folder;
 mod ids;
 mod links;
 mod quoting;
@@ -50,8 +52,12 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         }]);
     }
     let mut report = Report::default();
+    folder::check(dir, &mut report);
     let mut claims = claim_rows::claims(dir, &mut report);
     let sources = rows::sources(dir, &mut report);
+    if let Some(sources) = &sources {
+        affiliations::check(sources, &mut report);
+    }
     let metrics = rows::metrics(dir, &mut report);
     let links = timing::phase("links");
     let (metric_codes, source_codes) = links::check(
@@ -67,7 +73,12 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count()
-        + report.unlisted.iter().map(|(_, n)| n).sum::<usize>();
+        + report
+            .unlisted
+            .iter()
+            .filter(|u| u.2 == Severity::Warning)
+            .map(|u| u.1)
+            .sum::<usize>();
     let diagnostics = listed(diagnostics, &report.unlisted);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
@@ -116,7 +127,7 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// Most diagnostics listed per file: past this a file is usually wrong
 /// throughout (a NUL-filled or shifted file gives one problem per cell), and
-/// the first ones say what to fix.
+/// the first ones say what to fix. Notebooks are listed the same way.
 const LISTED_PER_FILE: usize = 100;
 
 /// The sorted `diagnostics` with at most [`LISTED_PER_FILE`] per file; the
@@ -124,21 +135,22 @@ const LISTED_PER_FILE: usize = 100;
 /// (`unlisted`: always past a file's listed ones, since such a check keeps
 /// its first LISTED_PER_FILE by line), are counted in one line after its
 /// listed ones (an error when any of them is), so none is dropped silently.
-fn listed(diagnostics: Vec<Diagnostic>, unlisted: &[(String, usize)]) -> Vec<Diagnostic> {
+pub fn listed(
+    diagnostics: Vec<Diagnostic>,
+    unlisted: &[(String, usize, Severity)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for file in diagnostics.chunk_by(|a, b| a.file == b.file) {
         let (shown, rest) = file.split_at(file.len().min(LISTED_PER_FILE));
         out.extend_from_slice(shown);
         let name = &file[0].file;
-        let uncounted: usize = unlisted
-            .iter()
-            .filter(|(f, _)| f == name)
-            .map(|(_, n)| n)
-            .sum();
+        let counted = unlisted.iter().filter(|u| &u.0 == name);
+        let uncounted: usize = counted.clone().map(|u| u.1).sum();
         if rest.len() + uncounted > 0 {
             let severity = rest
                 .iter()
                 .map(|d| d.severity)
+                .chain(counted.map(|u| u.2))
                 .min()
                 .unwrap_or(Severity::Warning);
             out.push(more(name, rest.len() + uncounted, severity));

@@ -74,7 +74,7 @@ impl Table {
         let mut states = Vec::with_capacity(results.len());
         for (state, local, outcome) in results {
             states.push(state);
-            report.list.extend(local.list);
+            report.merge(local);
             // A chunk that did not end exactly at the next cut read on to
             // the end of the file; the later chunks started mid-record.
             if outcome == Outcome::ToTheEnd {
@@ -124,8 +124,16 @@ impl Table {
                     stop = None;
                 }
             }
-            // All cells blank: their bytes, run together, are all blank.
-            if std::mem::take(&mut header) || record.as_slice().trim_ascii().is_empty() {
+            // The row's bytes, up to and including its line end.
+            let end = start.saturating_add(reader.position().byte() as usize);
+            let end = end.min(self.data.len());
+            let raw = self.data.get(at..end).unwrap_or_default();
+            // All cells blank: their bytes, run together, are all blank; but
+            // a row holding a quote is not blank (a last line of a lone `"`
+            // is a cell that never closes, not an empty line).
+            let blank =
+                record.as_slice().trim_ascii().is_empty() && memchr::memchr(b'"', raw).is_none();
+            if std::mem::take(&mut header) || blank {
                 continue;
             }
             line += lines_before;
@@ -135,13 +143,9 @@ impl Table {
                 line = from_line + quoting::breaks(between, self.data.get(at).copied());
                 counted = (at, line);
             }
-            // The row's bytes, up to and including its line end. A row
-            // holds a quote exactly when its bytes are more than its cells
-            // and commas; the row that ends the file is always scanned (a
-            // cell that never closes takes in the file's last line end).
-            let end = start.saturating_add(reader.position().byte() as usize);
-            let end = end.min(self.data.len());
-            let raw = self.data.get(at..end).unwrap_or_default();
+            // A row holds a quote exactly when its bytes are more than its
+            // cells and commas; the row that ends the file is always scanned
+            // (a cell that never closes takes in the file's last line end).
             let problem = (end == self.data.len() || !plain(raw, &record))
                 .then(|| quoting::malformed(raw))
                 .flatten();
@@ -188,7 +192,7 @@ impl Table {
         while joined.len() > self.width {
             joined = self.split_number(&joined, line, &mut found)?;
         }
-        report.list.append(&mut found.list);
+        report.merge(found);
         Some(joined)
     }
 

@@ -54,6 +54,10 @@ pub struct ClaimRows {
     pub sources: Interner,
 }
 
+/// Memory a claims.csv row costs beyond its bytes: its record (120 bytes)
+/// and its share of the id index, dates and links.
+const ROW_COST: u64 = 160;
+
 /// What one chunk of claims.csv parses into.
 #[derive(Default)]
 struct Chunk {
@@ -64,11 +68,13 @@ struct Chunk {
 }
 
 impl Chunk {
-    /// A chunk with room for the rows of `bytes` bytes of CSV (at least
-    /// 40 bytes a row; the text cells are never longer than the row).
-    fn sized(bytes: usize) -> Chunk {
+    /// A chunk with room for `rows` rows of `bytes` bytes of CSV (the text
+    /// cells are never longer than the row). Room is address space even
+    /// where it is never written to, which a limit (`ulimit -v`) counts: a
+    /// guess of 40 bytes a row reserved three times the file.
+    fn sized(rows: usize, bytes: usize) -> Chunk {
         Chunk {
-            claims: Claims::with_capacity(bytes / 40, bytes),
+            claims: Claims::with_capacity(rows, bytes),
             ..Chunk::default()
         }
     }
@@ -80,8 +86,27 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
     let read = timing::phase("read claims.csv");
     let mut table = Table::open(dir, "claims.csv", CLAIM_COLUMNS, report)?;
     drop(read);
+    // At most one row a line (a CR alone ends one too, where there is one).
+    let lines = 1
+        + memchr::memchr_iter(b'\n', &table.data).count()
+        + if table.lone_cr {
+            memchr::memchr_iter(b'\r', &table.data).count()
+        } else {
+            0
+        };
+    let bytes = table.data.len();
+    // The file, its text cells, and a record and its share of the indexes
+    // a row (measured: 150 MB of one short row repeated took 590 MB).
+    let needed = 2 * bytes as u64 + lines as u64 * ROW_COST;
+    if let Err(message) = crate::input::afford(needed) {
+        report.error(&table.file, 0, "", message);
+        return None;
+    }
     let parse = timing::phase("parse claims.csv");
-    let chunks = table.rows(report, parallel::cores(), Chunk::sized, claim);
+    // Sized for the rows a chunk can hold: the first chunk's bytes are the
+    // whole file's (see below), its rows no more than the file's lines.
+    let sized = |bytes: usize| Chunk::sized((bytes / 20 + 1).min(lines), bytes);
+    let chunks = table.rows(report, parallel::cores(), sized, claim);
     drop(parse);
     let _merge = timing::phase("merge chunks");
     table.release();
@@ -169,6 +194,15 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
              (a document cannot report a claim made after it was published)"
         );
         row.error(C_PUBLISHED, message, report);
+    }
+    if let Some((claimed, claimed_text)) = claimed
+        && claimed.start > crate::data::datespec::today()
+    {
+        let message = format!(
+            "\"{claimed_text}\" is after today (a claim is recorded once it is made; a typo in \
+             the year?): until it is fixed it sets every report's default as-of day"
+        );
+        row.warning(C_CLAIMED, message, report);
     }
     let qualifier = stated_cell(C_QUALIFIER, report).and_then(|text| {
         let parsed = Qualifier::parse(text);

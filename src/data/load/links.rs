@@ -15,7 +15,7 @@ use super::rows::{C_HIGH, C_LOW, C_VALUE};
 use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, Parsed, Rows};
 use super::table::Report;
 use crate::data::claims::{Cell, Claims};
-use crate::data::{Metric, Source, Stated};
+use crate::data::{Metric, Severity, Source, Stated};
 use crate::parallel;
 
 /// Unknown origins get the nearest claim id as a hint only in files of at
@@ -189,7 +189,7 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
     let parents: Vec<(usize, Option<usize>)> = checked
         .into_iter()
         .flat_map(|(parents, part)| {
-            report.list.extend(part.list);
+            report.merge(part);
             parents
         })
         .collect();
@@ -418,7 +418,9 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
     found.sort_unstable();
     if found.len() > super::LISTED_PER_FILE {
         let unlisted = found.len() - super::LISTED_PER_FILE;
-        report.unlisted.push((claims.file.clone(), unlisted));
+        report
+            .unlisted
+            .push((claims.file.clone(), unlisted, Severity::Warning));
         found.truncate(super::LISTED_PER_FILE);
     }
     for (row, first) in found {

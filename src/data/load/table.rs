@@ -18,11 +18,19 @@ use crate::{input, parallel};
 pub struct Report {
     /// Every diagnostic, in the order found.
     pub list: Vec<Diagnostic>,
-    /// Warnings counted but not kept, by file: a check that finds more
-    /// than can be listed keeps its first ones by line (the only ones a
-    /// listing could show) and counts the rest here.
-    pub unlisted: Vec<(String, usize)>,
+    /// Diagnostics counted but not kept, by file, with the worst severity
+    /// among them: a check that finds more than can be listed keeps its
+    /// first ones by line (the only ones a listing could show) and counts
+    /// the rest here.
+    pub unlisted: Vec<(String, usize, Severity)>,
 }
+
+/// How many diagnostics a report holds before it keeps only the first
+/// ones of each file by line and counts the rest: a file of a million bad
+/// rows made millions of messages (1.9 GB for 150 MB of one repeated row)
+/// where at most [`LISTED_PER_FILE`](super::LISTED_PER_FILE) per file are
+/// ever shown.
+const COMPACT_AT: usize = 4096;
 
 impl Report {
     /// Records an error.
@@ -44,6 +52,37 @@ impl Report {
             message: bounded(&message),
             severity: s,
         });
+        if self.list.len() >= COMPACT_AT {
+            self.compact();
+        }
+    }
+
+    /// Adds what another report (a part of a file read on another core)
+    /// found.
+    pub fn merge(&mut self, other: Report) {
+        self.list.extend(other.list);
+        self.unlisted.extend(other.unlisted);
+        if self.list.len() >= COMPACT_AT {
+            self.compact();
+        }
+    }
+
+    /// Keeps the first [`LISTED_PER_FILE`](super::LISTED_PER_FILE)
+    /// diagnostics of each file by line (the only ones a listing shows) and
+    /// counts the rest in `unlisted`, with their worst severity, so an error
+    /// among them still fails the check.
+    fn compact(&mut self) {
+        self.list.sort();
+        let mut kept = Vec::new();
+        for file in self.list.chunk_by(|a, b| a.file == b.file) {
+            let (shown, rest) = file.split_at(file.len().min(super::LISTED_PER_FILE));
+            kept.extend_from_slice(shown);
+            if let Some(worst) = rest.iter().map(|d| d.severity).min() {
+                self.unlisted
+                    .push((file[0].file.clone(), rest.len(), worst));
+            }
+        }
+        self.list = kept;
     }
 }
 
@@ -83,8 +122,9 @@ impl Table {
                 report.error(&file, 0, "", "file not found".into());
                 return None;
             }
-            // Refused by `input` (a FIFO, a device, too large): it says why.
-            Err(e) if e.kind() == ErrorKind::InvalidInput => {
+            // Refused by `input` (a FIFO, a device, too large, no memory
+            // left for it): it says why.
+            Err(e) if matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::OutOfMemory) => {
                 report.error(&file, 0, "", e.to_string());
                 return None;
             }
@@ -131,11 +171,12 @@ impl Table {
                 .iter()
                 .take_while(|&&b| matches!(b, b'\r' | b'\n'))
                 .count();
+        // The header's physical line: 1, or later past blank lines.
+        let header_line = line_and_column(&data, start).0;
         let end = (reader.position().byte() as usize).min(data.len());
         let raw = data.get(start..end).unwrap_or_default();
         if let Some(problem) = quoting::malformed(raw) {
-            let line = line_and_column(&data, start).0;
-            let (line, message) = quoting::describe(problem, raw, line);
+            let (line, message) = quoting::describe(problem, raw, header_line);
             report.error(&file, line, "", message);
             return None;
         }
@@ -151,7 +192,7 @@ impl Table {
             let message = "the file is separated by semicolons, not commas (Excel's European \
                            default): save it as CSV, comma-separated"
                 .to_owned();
-            report.error(&file, 1, "", message);
+            report.error(&file, header_line, "", message);
             return None;
         }
         let columns = || schema.iter().map(|(column, _)| *column);
@@ -165,7 +206,7 @@ impl Table {
             let message = format!(
                 "header names none of the expected columns (expected {expected}): is this a {name}?"
             );
-            report.error(&file, 1, "", message);
+            report.error(&file, header_line, "", message);
             return None;
         }
         // Another of the three files shares a column or two (`id`, `notes`)
@@ -186,7 +227,7 @@ impl Table {
                 required.len(),
                 missing.join(", ")
             );
-            report.error(&file, 1, "", message);
+            report.error(&file, header_line, "", message);
             return None;
         }
         let mut index = vec![None; schema.len()];
@@ -196,7 +237,7 @@ impl Table {
             match known {
                 _ if name.is_empty() => {
                     let message = format!("column {} has no name", position + 1);
-                    report.error(&file, 1, "", message);
+                    report.error(&file, header_line, "", message);
                 }
                 Some(k) => match index[k] {
                     Some(first) => {
@@ -205,7 +246,7 @@ impl Table {
                             first + 1,
                             position + 1
                         );
-                        report.error(&file, 1, name, message);
+                        report.error(&file, header_line, name, message);
                     }
                     None => index[k] = Some(position),
                 },
@@ -230,11 +271,16 @@ impl Table {
                     format!("unknown column (expected {expected}, or a name starting with x_)")
                 }
             };
-            report.error(&file, 1, name, message);
+            report.error(&file, header_line, name, message);
         }
         for ((name, required), at) in schema.iter().zip(&index) {
             if *required && at.is_none() {
-                report.error(&file, 1, name, "required column is missing".into());
+                report.error(
+                    &file,
+                    header_line,
+                    name,
+                    "required column is missing".into(),
+                );
             }
         }
         let width = header.len();
@@ -354,7 +400,10 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     if parts < 2 || len < 2 * chunks::CHUNK {
         return plain();
     }
-    let mut data = vec![0u8; len];
+    let mut data = Vec::new();
+    data.try_reserve_exact(len)
+        .map_err(|_| input::out_of_memory(len as u64))?;
+    data.resize(len, 0);
     let size = len.div_ceil(parts);
     let parts: Vec<(usize, &mut [u8])> = data.chunks_mut(size).enumerate().collect();
     let read_all = parallel::map(parts, |(k, part)| {

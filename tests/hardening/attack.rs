@@ -1,0 +1,238 @@
+//! The data, notebook and project findings of the third attack (issue 25),
+//! each reproduced through the binary: a git repository planted in the data
+//! folder, confusable affiliations, a flood of notebook errors, a claims
+//! file that would take more memory than the process may have, a last line
+//! of one quote, a blank line before the header, and a command run in a
+//! folder with no project.
+
+use std::process::Command;
+use std::time::Duration;
+
+use super::run_within;
+use crate::harness::Test;
+
+/// Every run here must end well before this.
+const LIMIT: Duration = Duration::from_secs(120);
+
+/// One metric `m`, two sources, one claim each.
+fn base() -> Test {
+    Test::new()
+        .file("data/metrics.csv", "id,label,unit\nm,M,troops\n")
+        .file(
+            "data/sources.csv",
+            "id,name,affiliation\ns,S,Ukraine\nt,T,United States\n",
+        )
+        .file(
+            "data/claims.csv",
+            "id,metric,claimed,source,qualifier,value,document,quote\n\
+             a,m,2024-11-04,s,exact,5,d,q\nb,m,2024-11-04,t,exact,6,d,q\n",
+        )
+}
+
+// A bare git repository committed as plain files in data/ (HEAD, config,
+// objects/, refs/) is an error naming it, once; other stray files are a
+// warning each, folders (copies of articles) are left alone.
+#[test]
+fn git_repository_in_data_folder() {
+    let test = base()
+        .file("data/HEAD", "ref: refs/heads/main\n")
+        .file("data/config", "[core]\n\tfsmonitor = touch pwned\n")
+        .file("data/objects/info/x", "")
+        .file("data/refs/heads/x", "")
+        .file("data/notes.txt", "mine")
+        .file("data/seeds/article.txt", "text");
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "data/HEAD: a git repository inside the data folder (git commands run there, as \
+         `rangefinder diff` does, would obey its config, which can run programs); remove it: \
+         the data folder holds only claims.csv, sources.csv, metrics.csv and events.csv\n\
+         data/notes.txt: warning: not a data file, never read (the data folder holds \
+         claims.csv, sources.csv, metrics.csv and events.csv; move other files out of it)\n"
+    );
+    assert!(!test.path().join("pwned").exists());
+    let run = run_within(test.path(), &["build", "--check"], LIMIT);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // A .git entry is a repository too.
+    let dotgit = base().file("data/.git", "gitdir: /tmp/elsewhere\n");
+    let run = run_within(dotgit.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("data/.git: a git repository inside"),
+        "{}",
+        run.stderr
+    );
+}
+
+// Ukraine, ukraine, Ukrаine (Cyrillic а) and Ukraine with a zero-width
+// space counted as four affiliations with no word; each is now a warning
+// saying how it differs.
+#[test]
+fn confusable_affiliations() {
+    let test = base().file(
+        "data/sources.csv",
+        "id,name,affiliation\ns,S,Ukraine\nt,T,ukraine\nu,U,Ukr\u{430}ine\nv,V,Ukraine\u{200B}\n\
+         w,W,United States\n",
+    );
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("affiliation:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "data/sources.csv:3: warning: affiliation: \"ukraine\" differs from \"Ukraine\" \
+             (line 2) only in case: they count as two affiliations; write both the same way",
+            "data/sources.csv:4: warning: affiliation: \"Ukr\u{430}ine\" differs from \
+             \"Ukraine\" (line 2) only in look-alike letters (U+0430): they count as two \
+             affiliations; write both the same way",
+            "data/sources.csv:5: warning: affiliation: \"Ukraine\u{200B}\" holds an invisible \
+             character (U+200B); retype it without",
+        ]
+    );
+}
+
+// A 16 MiB notebook of one bad inline value printed 210 MB of errors; the
+// problems are now listed as a data file's are: the first 100 and a count.
+#[test]
+fn notebook_error_flood_is_capped() {
+    let line = "{{ low nope }}\n";
+    let body = line.repeat((16 << 20) / line.len() - 10);
+    let count = (16 << 20) / line.len() - 10;
+    let test = base().file(
+        "reports/r/brief.md",
+        format!("+++\ntitle = \"T\"\n+++\n{body}"),
+    );
+    let run = run_within(test.path(), &["build"], LIMIT);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        101,
+        "{}",
+        &run.stderr[..2000.min(run.stderr.len())]
+    );
+    assert_eq!(
+        lines[0],
+        "reports/r/brief.md:4: inline value `low`: unknown metric \"nope\" (known: m)"
+    );
+    assert_eq!(
+        lines[100],
+        format!(
+            "reports/r/brief.md: … and {} more problems in this file (the first 100 are listed)",
+            count - 100
+        )
+    );
+    assert!(!test.path().join("reports/r/README.md").exists());
+}
+
+/// Runs the binary with `args` in `dir` under an address-space limit of
+/// `megabytes` (`ulimit -v`, as `prlimit --as` sets it).
+fn limited(dir: &std::path::Path, megabytes: u64, args: &str) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {}; exec \"$0\" {args}",
+            megabytes * 1024
+        ))
+        .arg(env!("CARGO_BIN_EXE_rangefinder"))
+        .current_dir(dir)
+        .output()
+        .expect("run sh")
+}
+
+// One short row repeated to 100 MB made `check` ask for three times the
+// file at once and abort (exit 134) under a memory limit; it is now an
+// error naming the file and the memory it needs (exit 1), while the same
+// limit still checks a small dataset.
+#[test]
+fn repeated_row_bomb_under_a_memory_limit() {
+    let row = "c,m,2024-11-04,s,exact,1,d,q\n";
+    let mut claims = String::from("id,metric,claimed,source,qualifier,value,document,quote\n");
+    claims.push_str(&row.repeat((100 << 20) / row.len()));
+    let bomb = base().file("data/claims.csv", claims);
+    let output = limited(bomb.path(), 700, "check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("data/claims.csv: needs about ")
+            && stderr.contains(" MB of memory to load, and this process has "),
+        "{stderr}"
+    );
+    let small = base();
+    let output = limited(small.path(), 700, "check");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "ok: 2 claims, 2 sources, 1 metric, 0 warnings\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+// A last line holding only a quote is a cell that never closes (it was
+// taken for a blank line: `ok`, exit 0); a blank line before the header
+// puts header errors on the header's line, 2 (they were reported at 1).
+#[test]
+fn lone_quote_and_blank_line_before_header() {
+    let test = base().file(
+        "data/claims.csv",
+        "id,metric,claimed,source,qualifier,value,document,quote\n\
+         a,m,2024-11-04,s,exact,5,d,q\nb,m,2024-11-04,t,exact,6,d,q\n\"",
+    );
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "data/claims.csv:4: id: quoted cell never closes (add the closing quote; write a quote \
+         inside a quoted cell as \"\")\n"
+    );
+    let test = base().file(
+        "data/sources.csv",
+        "\nid,name,affiliaton\ns,S,Ukraine\nt,T,United States\n",
+    );
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(
+        run.stderr,
+        "data/sources.csv:2: affiliaton: unknown column (did you mean \"affiliation\"?)\n"
+    );
+}
+
+// From a folder with no project, `check` once read ../../../data without
+// a word: the search stops at the repository's top and at the home folder,
+// and a project found above the current folder is named.
+#[test]
+fn root_search_stops_at_the_repository() {
+    let test = base().file("repo/.git/HEAD", "x").file("repo/a/b/x", "");
+    let run = super::run_within(&test.path().join("repo/a/b"), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("data: folder not found"),
+        "{}",
+        run.stderr
+    );
+    let run = super::run_within(&test.path().join("repo/a/b"), &["show"], LIMIT);
+    assert_eq!(run.code, 1);
+    // HOME is a stop too.
+    let home = test.path().join("home/stray");
+    std::fs::create_dir_all(&home).expect("mkdir");
+    let output = Command::new(env!("CARGO_BIN_EXE_rangefinder"))
+        .arg("check")
+        .current_dir(&home)
+        .env("HOME", test.path().join("home"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    // Found above: said on stderr.
+    let run = super::run_within(&test.path().join("repo/a"), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    let from_data = super::run_within(&test.path().join("data"), &["check"], LIMIT);
+    assert_eq!(from_data.stderr, "note: using the project in ..\n");
+    assert_eq!(
+        from_data.stdout,
+        "ok: 2 claims, 2 sources, 1 metric, 0 warnings\n"
+    );
+}
