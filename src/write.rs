@@ -1,17 +1,16 @@
-//! The only code that touches output folders: staged writes (every new
-//! file of a build under a temporary name first, then renamed into place,
-//! each README last), removal of files a build no longer produces, and
-//! `--check`.
+//! The only code that touches output folders: each report built whole in
+//! a new folder and swapped in for the old one at once, removal of files a
+//! build no longer produces, and `--check`.
 //!
 //! CI builds reports on a pull request's files, so a report folder may hold
 //! whatever an outsider committed: links planted at likely temporary names,
 //! a README that is a link to a file elsewhere or a FIFO, a report folder
-//! that is a link out of the project. Temporary files are therefore created
-//! new (`O_CREAT | O_EXCL`, which never opens an existing path and never
-//! follows a link) under unguessable names; a report file that is a link is
+//! or `reports/` itself that is a link. New files and folders are therefore
+//! created new (`O_CREAT | O_EXCL`, `mkdir`: never an existing path, never
+//! through a link) under unguessable names; a report file that is a link is
 //! replaced, never read or written through; anything else that is not a
-//! regular file, and a report folder that leads out of the project, is
-//! refused before anything is written.
+//! regular file, and a report folder reached through a link, is refused
+//! before anything is written.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -41,10 +40,6 @@ pub enum Outcome {
     /// Every file already held its bytes; nothing was touched.
     Unchanged,
 }
-
-/// The file written last in a report: it links to the others, so it must
-/// never be in place before them.
-const README: &str = "README.md";
 
 /// Writes the bytes of one staged file into it; a parameter so the tests
 /// can fail a write at any file.
@@ -78,17 +73,21 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Writes every report, each replaced whole: every file that differs from
-/// the disk is first written to a new temporary file in its folder and
-/// synced; only when all of them, in every report, are written are they
-/// renamed into place, each report's README last; then the charts a report
-/// no longer produces are removed. A failure before the renames (a full
-/// disk, a name too long, a bad file in a report folder) removes the
-/// temporary files and leaves every report exactly as it was.
+/// Writes every report, each replaced whole. A report with anything to
+/// change is built complete in a new folder beside it (its unchanged files
+/// hard-linked from the old one, the changed ones written and synced); only
+/// when every report's new folder is ready are they swapped in, each by one
+/// atomic exchange of the two folders (Linux `renameat2(RENAME_EXCHANGE)`),
+/// and the old folders removed. So a build killed at any moment leaves each
+/// report wholly old or wholly new (renaming file by file left a README
+/// beside charts of another build in 7 of 60 kills aimed at the renames),
+/// and a failure before the swaps (a full disk, a name too long, a bad
+/// file in a report folder) leaves every report exactly as it was.
 ///
-/// Each report folder is locked while it is written, so two builds of the
-/// same report take turns instead of interleaving; under the lock,
-/// temporary files left by a killed build are removed first.
+/// Builds of reports in one folder take turns: that folder (`reports/`) is
+/// locked while they write, and under the lock the new folders and old
+/// files a killed build left are removed first. A shell whose current
+/// folder is a report folder sees it replaced (`cd .` finds the new one).
 pub fn apply(reports: &[Report]) -> Result<Vec<Outcome>> {
     apply_with(reports, &write_bytes)
 }
@@ -96,125 +95,283 @@ pub fn apply(reports: &[Report]) -> Result<Vec<Outcome>> {
 /// [`apply`] with the given [`Writer`].
 fn apply_with(reports: &[Report], writer: &Writer) -> Result<Vec<Outcome>> {
     for report in reports {
-        inside_project(&report.dir)?;
+        no_links(&report.dir)?;
     }
-    let mut dirs: Vec<&Path> = reports.iter().map(|r| r.dir.as_path()).collect();
-    dirs.sort();
-    dirs.dedup();
-    let mut locks = Vec::with_capacity(dirs.len());
-    for dir in &dirs {
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        locks.push(lock(dir)?);
-        for name in leftovers(dir)? {
-            let path = dir.join(&name);
-            fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+    let mut parents: Vec<PathBuf> = reports.iter().map(|r| parent(&r.dir)).collect();
+    parents.sort();
+    parents.dedup();
+    let mut locks = Vec::with_capacity(parents.len());
+    for parent in &parents {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        locks.push(lock(parent)?);
+        for name in leftovers(parent)? {
+            remove_entry(&parent.join(name))?;
         }
     }
     // What each report changes, found before anything is written, so that
     // a FIFO or device in any report folder stops the build with no file
     // written.
-    let mut changed: Vec<Vec<(&str, &[u8])>> = Vec::with_capacity(reports.len());
-    let mut removed: Vec<Vec<String>> = Vec::with_capacity(reports.len());
+    let mut plans = Vec::with_capacity(reports.len());
     for report in reports {
+        fs::create_dir_all(&report.dir)
+            .with_context(|| format!("creating {}", report.dir.display()))?;
         let mut files = Vec::new();
         for (name, bytes) in &report.files {
             if on_disk(&report.dir.join(name), bytes)? != OnDisk::Same {
                 files.push((name.as_str(), bytes.as_slice()));
             }
         }
-        changed.push(files);
-        removed.push(stale(report)?);
+        plans.push(Plan {
+            files,
+            removed: stale(report)?,
+            leftovers: leftovers(&report.dir)?,
+        });
     }
-    let staged = stage_all(reports, &changed, writer)?;
-    let mut outcomes = Vec::with_capacity(reports.len());
-    let mut pending = staged.iter();
-    for ((report, files), removed) in reports.iter().zip(&changed).zip(&removed) {
-        let temps: Vec<&PathBuf> = pending.by_ref().take(files.len()).collect();
-        let mut renames: Vec<(&PathBuf, &str)> =
-            temps.into_iter().zip(files.iter().map(|f| f.0)).collect();
-        // The README last: until it is in place, the old README's links
-        // still lead to the old charts, which are still there.
-        renames.sort_by_key(|&(_, name)| name == README);
-        for (temp, name) in renames {
-            let path = report.dir.join(name);
-            if let Err(error) = fs::rename(temp, &path) {
-                remove_all(&staged);
-                return Err(anyhow::Error::new(error)
-                    .context(format!("writing {}", path.display()))
-                    .into());
+    let mut staged: Vec<(usize, PathBuf)> = Vec::new();
+    for (k, (report, plan)) in reports.iter().zip(&plans).enumerate() {
+        if plan.is_empty() {
+            continue;
+        }
+        match stage_report(report, plan, writer) {
+            Ok(folder) => staged.push((k, folder)),
+            Err(error) => {
+                for (_, folder) in &staged {
+                    let _ = fs::remove_dir_all(folder);
+                }
+                return Err(error);
             }
         }
-        for name in removed {
-            let path = report.dir.join(name);
-            fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
-        }
-        outcomes.push(if files.is_empty() && removed.is_empty() {
-            Outcome::Unchanged
-        } else {
-            Outcome::Written
-        });
+    }
+    for (k, folder) in &staged {
+        swap(&reports[*k].dir, folder, &plans[*k])?;
     }
     // Best effort: syncing a folder makes the renames in it durable.
     for lock in &locks {
         let _ = lock.sync_all();
     }
-    Ok(outcomes)
+    Ok(plans
+        .iter()
+        .map(|plan| {
+            if plan.files.is_empty() && plan.removed.is_empty() {
+                Outcome::Unchanged
+            } else {
+                Outcome::Written
+            }
+        })
+        .collect())
 }
 
-/// Writes every changed file of every report to a temporary file in its
-/// folder, several at once (each waits for its own sync to the disk, and
+/// What a build changes in one report folder.
+struct Plan<'a> {
+    /// Files to write (new or with other bytes), by name.
+    files: Vec<(&'a str, &'a [u8])>,
+    /// Generated charts the report no longer holds.
+    removed: Vec<String>,
+    /// Temporary files a killed build of an older version left.
+    leftovers: Vec<String>,
+}
+
+impl Plan<'_> {
+    /// Whether the folder stays exactly as it is.
+    fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.removed.is_empty() && self.leftovers.is_empty()
+    }
+
+    /// Whether the new folder leaves out the old folder's entry `name`
+    /// (replaced, no longer produced, or a leftover).
+    fn drops(&self, name: &str) -> bool {
+        self.files.iter().any(|(n, _)| *n == name)
+            || self.removed.iter().any(|n| n == name)
+            || self.leftovers.iter().any(|n| n == name)
+    }
+}
+
+/// The folder that holds the report folder `dir` (`reports/`).
+fn parent(dir: &Path) -> PathBuf {
+    let absolute = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match absolute.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Builds the new version of `report` in a new folder beside it: every
+/// entry of the old folder the build keeps (the notebook, an author's
+/// files, editions) hard-linked or, across file systems, copied; every
+/// changed file written and synced. Returns the new folder; on failure
+/// removes it.
+fn stage_report(report: &Report, plan: &Plan<'_>, writer: &Writer) -> Result<PathBuf> {
+    let context = || format!("writing {}", report.dir.display());
+    let folder = new_folder(&parent(&report.dir)).with_context(context)?;
+    let built = (|| -> Result<()> {
+        keep_entries(&report.dir, &folder, Some(plan))?;
+        write_all(&report.dir, &folder, &plan.files, writer)?;
+        fs::File::open(&folder)
+            .and_then(|f| f.sync_all())
+            .with_context(context)?;
+        Ok(())
+    })();
+    match built {
+        Ok(()) => Ok(folder),
+        Err(error) => {
+            let _ = fs::remove_dir_all(&folder);
+            Err(error)
+        }
+    }
+}
+
+/// Creates a new, empty folder with a temporary name in `parent`; never
+/// reuses an existing path.
+fn new_folder(parent: &Path) -> io::Result<PathBuf> {
+    const TRIES: usize = 16;
+    for _ in 0..TRIES {
+        let folder = parent.join(temporary_name());
+        match fs::create_dir(&folder) {
+            Ok(()) => return Ok(folder),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("{TRIES} temporary names in a row were taken"),
+    ))
+}
+
+/// Recreates in `to` every entry of `from` (links as links, folders
+/// folder by folder, files as hard links to the same bytes, or copies where
+/// the file system has none), leaving out, at the top, what `plan` drops.
+/// Anything else (a FIFO, a device) is refused: it is never opened.
+fn keep_entries(from: &Path, to: &Path, plan: Option<&Plan<'_>>) -> Result<()> {
+    let listing = || format!("listing {}", from.display());
+    let mut entries: Vec<fs::DirEntry> = fs::read_dir(from)
+        .with_context(listing)?
+        .collect::<io::Result<_>>()
+        .with_context(listing)?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for entry in entries {
+        let name = entry.file_name();
+        if plan.is_some_and(|plan| name.to_str().is_some_and(|n| plan.drops(n))) {
+            continue;
+        }
+        let (source, target) = (from.join(&name), to.join(&name));
+        let context = || format!("keeping {}", source.display());
+        let file_type = entry.file_type().with_context(context)?;
+        if file_type.is_symlink() {
+            let points = fs::read_link(&source).with_context(context)?;
+            std::os::unix::fs::symlink(points, &target).with_context(context)?;
+        } else if file_type.is_dir() {
+            fs::create_dir(&target).with_context(context)?;
+            keep_entries(&source, &target, None)?;
+        } else if file_type.is_file() {
+            if fs::hard_link(&source, &target).is_err() {
+                fs::copy(&source, &target).with_context(context)?;
+            }
+        } else {
+            return Err(anyhow::anyhow!(
+                "{}: is {}, in a report folder (a build keeps files, folders and links when it \
+                 replaces the folder; remove it and build again)",
+                source.display(),
+                input::kind(file_type)
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Writes each of `files` into the new folder `folder` of the report in
+/// `dir`, several at once (each waits for its own sync to the disk, and
 /// waiting for them one after another made the wait most of a build's
-/// writing). Returns the temporary paths in the order of `changed`; on any
-/// failure removes every temporary file and returns the first error (in
-/// file order).
-fn stage_all(
-    reports: &[Report],
-    changed: &[Vec<(&str, &[u8])>],
-    writer: &Writer,
-) -> Result<Vec<PathBuf>> {
+/// writing); the first error (in file order) is returned.
+fn write_all(dir: &Path, folder: &Path, files: &[(&str, &[u8])], writer: &Writer) -> Result<()> {
     const AT_ONCE: usize = 8;
-    let jobs: Vec<(&Path, &str, &[u8])> = reports
-        .iter()
-        .zip(changed)
-        .flat_map(|(report, files)| {
-            files
-                .iter()
-                .map(|&(name, bytes)| (report.dir.as_path(), name, bytes))
-        })
-        .collect();
-    let mut staged = Vec::with_capacity(jobs.len());
-    let mut failed = None;
-    for batch in jobs.chunks(AT_ONCE) {
-        let written = parallel::map(batch.to_vec(), |(dir, name, bytes)| {
-            stage(dir, bytes, writer)
+    for batch in files.chunks(AT_ONCE) {
+        let written = parallel::map(batch.to_vec(), |(name, bytes)| {
+            write_new(&folder.join(name), bytes, writer)
                 .with_context(|| format!("writing {}", dir.join(name).display()))
         });
-        for result in written {
-            match result {
-                Ok(temp) => staged.push(temp),
-                Err(error) => {
-                    failed.get_or_insert(error);
-                }
+        written.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to the new file `path` (`create_new`: never an existing
+/// path, a link included) and syncs it.
+fn write_new(path: &Path, bytes: &[u8], writer: &Writer) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    writer(&mut file, bytes).and_then(|()| file.sync_all())
+}
+
+/// Puts the new folder `folder` in the place of the report folder `dir`
+/// and removes the old one. One atomic exchange where the system has it;
+/// elsewhere (another system, a file system without it) two renames, old
+/// folder out and new folder in, between which the report is briefly
+/// missing. An entry that appeared in the old folder meanwhile (an editor
+/// saving the notebook by renaming a new file over it) is moved into the
+/// new folder, never removed.
+fn swap(dir: &Path, folder: &Path, plan: &Plan<'_>) -> Result<()> {
+    let context = || format!("replacing {}", dir.display());
+    // `.` (a build run inside the report folder) cannot be renamed as such.
+    let dir = &fs::canonicalize(dir).with_context(context)?;
+    let old = if exchange(folder, dir).with_context(context)? {
+        folder.to_path_buf()
+    } else {
+        let old = new_folder(&parent(dir)).with_context(context)?;
+        fs::remove_dir(&old).with_context(context)?;
+        fs::rename(dir, &old).with_context(context)?;
+        fs::rename(folder, dir).with_context(context)?;
+        old
+    };
+    if let Ok(entries) = fs::read_dir(&old) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let kept = dir.join(&name);
+            let dropped = name.to_str().is_some_and(|n| plan.drops(n));
+            if !dropped && fs::symlink_metadata(&kept).is_err() {
+                fs::rename(entry.path(), &kept).with_context(context)?;
             }
         }
-        if failed.is_some() {
-            break;
-        }
     }
-    match failed {
-        None => Ok(staged),
-        Some(error) => {
-            remove_all(&staged);
-            Err(error.into())
+    fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+    Ok(())
+}
+
+/// Exchanges the folders at `a` and `b` atomically: `Ok(false)` where the
+/// system or file system cannot.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP) => {
+            Ok(false)
         }
+        Err(error) => Err(error.into()),
     }
 }
 
-/// Best effort: removes temporary files that will not be renamed.
-fn remove_all(temps: &[PathBuf]) {
-    for temp in temps {
-        let _ = fs::remove_file(temp);
-    }
+/// Exchanges the folders at `a` and `b` atomically: `Ok(false)` where the
+/// system or file system cannot.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Removes `path` itself: a file or a link (never what it points to), or
+/// a folder with everything in it.
+fn remove_entry(path: &Path) -> Result<()> {
+    let is_dir = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir());
+    let removed = if is_dir {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    removed.with_context(|| format!("removing {}", path.display()))?;
+    Ok(())
 }
 
 /// Writes `bytes` to a new temporary file in `dir` and syncs it; returns
@@ -272,10 +429,7 @@ fn temporary_name() -> String {
 /// True for the name of a temporary file a build makes, or made before
 /// this version (`.<name>.tmp-<pid>`).
 fn is_temporary(name: &str) -> bool {
-    let current = name
-        .strip_prefix(TEMP_PREFIX)
-        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
-        .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    let current = is_current_temporary(name);
     let older = name.starts_with('.')
         && name.rsplit_once(".tmp-").is_some_and(|(stem, pid)| {
             stem.len() > 1 && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
@@ -283,7 +437,14 @@ fn is_temporary(name: &str) -> bool {
     current || older
 }
 
-/// Takes an exclusive lock on the report folder itself (no lock file is
+/// True for a name [`temporary_name`] draws.
+fn is_current_temporary(name: &str) -> bool {
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Takes an exclusive lock on a folder itself (no lock file is
 /// added), waiting for any other build that holds it; released when the
 /// returned handle is dropped.
 fn lock(dir: &Path) -> Result<fs::File> {
@@ -305,9 +466,11 @@ fn leftovers(dir: &Path) -> Result<Vec<String>> {
         let Ok(name) = entry.file_name().into_string() else {
             continue;
         };
-        let removable = entry
-            .file_type()
-            .is_ok_and(|t| t.is_file() || t.is_symlink());
+        // A folder only under this version's names: the new or old
+        // folder of a killed build (an author's `.x.tmp-1` folder stays).
+        let removable = entry.file_type().is_ok_and(|t| {
+            t.is_file() || t.is_symlink() || (t.is_dir() && is_current_temporary(&name))
+        });
         if is_temporary(&name) && removable {
             names.push(name);
         }
@@ -367,11 +530,14 @@ fn on_disk(path: &Path, bytes: &[u8]) -> Result<OnDisk> {
     })
 }
 
-/// Refuses a report folder reached through a symbolic link that leads out
-/// of the project (the folder `project::root` finds): a pull request could otherwise
-/// commit `reports/x` as a link to any folder and have its files replaced
-/// and its charts removed. Links that stay inside the project are allowed.
-fn inside_project(dir: &Path) -> Result<()> {
+/// Refuses a report folder reached through a symbolic link inside the
+/// project (the folder `project::root` finds): `reports/` or a report
+/// folder that is a link. A pull request could otherwise commit `reports/x`
+/// as a link to any folder and have its files replaced and its charts
+/// removed, or `reports/` as a link into `data/` so that a build writes
+/// there. Links above the project (a home folder on another disk) are
+/// the user's own and followed.
+fn no_links(dir: &Path) -> Result<()> {
     let root = crate::project::root();
     let root = if root.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -389,17 +555,23 @@ fn inside_project(dir: &Path) -> Result<()> {
         if !is_link {
             continue;
         }
-        let outside = match fs::canonicalize(&prefix) {
-            Ok(target) => !target.starts_with(&root),
-            // A link to nothing would be followed by the first write.
-            Err(_) => true,
-        };
-        if outside {
+        // Where the link itself lies: inside the project, or above it.
+        let within = prefix
+            .parent()
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .and_then(|p| fs::canonicalize(p).ok())
+            .is_some_and(|p| p.starts_with(&root));
+        if within {
             return Err(anyhow::anyhow!(
-                "{}: is a symbolic link that leads out of the project ({}); a report folder \
-                 must be a folder inside it (replace the link with a folder)",
+                "{}: is a symbolic link; the reports folder and each report folder must be \
+                 folders of the project (replace the link with a folder)",
                 prefix.display(),
-                root.display()
             )
             .into());
         }
@@ -413,7 +585,7 @@ fn inside_project(dir: &Path) -> Result<()> {
 pub fn check(reports: &[Report]) -> Result<()> {
     let mut problems = Vec::new();
     for report in reports {
-        inside_project(&report.dir)?;
+        no_links(&report.dir)?;
         for (name, bytes) in &report.files {
             let path = report.dir.join(name);
             let problem = match on_disk(&path, bytes)? {

@@ -1,7 +1,7 @@
-//! Builds that cannot tear: a build killed at many points leaves every file
-//! of the report equal to the old or the new version and no visible stray
-//! file (the next build removes its hidden temporary files), and builds of
-//! the same report running at once leave it whole.
+//! Builds that cannot tear: a build killed at any point of its writes
+//! leaves the report folder wholly the old or the new version (the next
+//! build removes what it left beside it), and builds of the same report
+//! running at once leave it whole.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -76,48 +76,51 @@ fn build(test: &Test, args: &[&str]) {
     assert_eq!(status.code(), Some(0), "{args:?}");
 }
 
-/// True when a temporary file whose name ends in `suffix` exists: with
-/// `.tmp-<pid>`, once that build has started writing (a killed build's
-/// leftovers have another pid).
-fn temporary(dir: &Path, suffix: &str) -> bool {
-    fs::read_dir(dir).is_ok_and(|entries| {
-        entries
-            .filter_map(|e| e.ok())
-            .any(|e| e.file_name().to_string_lossy().ends_with(suffix))
-    })
+/// The hidden entries a build writes before its report is in place: new
+/// report folders beside the report (`reports/.rangefinder-<hex>.tmp`),
+/// and temporary files in it (as builds before issue 25 staged them).
+fn new_folders(reports: &Path) -> Vec<String> {
+    let mut names: Vec<String> = [reports.to_path_buf(), reports.join("k")]
+        .iter()
+        .filter_map(|dir| fs::read_dir(dir).ok())
+        .flat_map(|entries| entries.filter_map(|e| e.ok()))
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .filter(|path| path.contains("/.rangefinder-"))
+        .collect();
+    names.sort();
+    names
 }
 
-/// Asserts every visible file is the old or the new version of itself and
-/// every hidden one is a temporary file; returns how many were new.
-fn whole(
-    dir: &Path,
-    old: &BTreeMap<String, Vec<u8>>,
-    new: &BTreeMap<String, Vec<u8>>,
-    when: &str,
-) -> usize {
-    let mut fresh = 0;
-    for (name, bytes) in snapshot(dir) {
-        if name.starts_with('.') {
-            assert!(name.contains(".tmp-"), "{when}: stray hidden file {name}");
-            continue;
-        }
-        let is_old = old.get(&name) == Some(&bytes);
-        let is_new = new.get(&name) == Some(&bytes);
-        assert!(is_old || is_new, "{when}: {name} is neither version");
-        fresh += usize::from(is_new && !is_old);
+/// Waits until `child` has written a hidden entry of its own (one not in
+/// `before`) or has ended.
+fn wait_for_writes(reports: &Path, before: &[String], child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while new_folders(reports).iter().all(|n| before.contains(n))
+        && child.try_wait().expect("poll").is_none()
+    {
+        assert!(Instant::now() < deadline, "build never started writing");
+        std::thread::sleep(Duration::from_micros(100));
     }
-    for name in old.keys() {
-        assert!(dir.join(name).exists(), "{when}: {name} missing");
-    }
-    fresh
 }
 
-// Killing a build before and all through its writes never tears a file;
-// the next build finishes the job and leaves no temporary file.
+/// The report's visible files (hidden ones are a build's leftovers).
+fn visible(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = snapshot(dir);
+    files.retain(|name, _| !name.starts_with('.'));
+    files
+}
+
+// Issue 25: renaming file by file, a kill during the renames left a README
+// beside charts of the other build (7 of 60 kills aimed at the writes). The
+// report is now built whole in a new folder and swapped in at once: 60
+// builds killed all through their writes (from the new folder's appearance
+// to a quarter past the writes' usual end) each leave the report folder wholly old or wholly new, and the
+// next build removes what the killed ones left.
 #[test]
-fn killed_build_leaves_whole_files() {
+fn killed_build_leaves_whole_report() {
     let test = fixture();
     let dir = test.path().join(DIR);
+    let reports = test.path().join("reports");
     build(&test, &NEW);
     let new = snapshot(&dir);
     build(&test, &OLD);
@@ -131,51 +134,62 @@ fn killed_build_leaves_whole_files() {
         changed >= 10,
         "the two versions differ in {changed} files only"
     );
-
+    // How long a build writes: from its new folder's appearance to its end.
+    let mut child = spawn(&test, &NEW);
+    wait_for_writes(&reports, &[], &mut child);
     let started = Instant::now();
-    // Kills that left a mix of versions, and kills that left a temporary file.
-    let (mut mixed, mut leftover) = (0, 0);
-    // Two kills while rendering (nothing written yet), then kills 0–14 ms
-    // after the first temporary file appears, i.e. all through the writes.
-    let points: Vec<Option<u64>> = [None, None]
-        .into_iter()
-        .chain((0..8).map(|i| Some(i * 2)))
-        .collect();
-    for (i, point) in points.iter().enumerate() {
+    child.wait().expect("wait for build");
+    let span = started.elapsed().as_micros() as u64;
+    build(&test, &OLD);
+    // Kills that landed while the build was writing (its new folder was
+    // still there after the kill), and kills that left the newer version.
+    let (mut during, mut newer) = (0, 0);
+    let mut current = &old;
+    for i in 0..60_u64 {
         // Each run moves the folder towards the other version.
-        let args: &[&str] = if i % 2 == 0 { &NEW } else { &OLD };
+        let (args, target): (&[&str], _) = if current == &old {
+            (&NEW, &new)
+        } else {
+            (&OLD, &old)
+        };
+        let before = new_folders(&reports);
         let mut child = spawn(&test, args);
-        match point {
-            None => std::thread::sleep(Duration::from_millis(20 + 30 * i as u64)),
-            Some(after) => {
-                let deadline = Instant::now() + Duration::from_secs(10);
-                let own = format!(".tmp-{}", child.id());
-                while !temporary(&dir, &own) && child.try_wait().expect("poll").is_none() {
-                    assert!(Instant::now() < deadline, "build never started writing");
-                    std::thread::sleep(Duration::from_micros(300));
-                }
-                std::thread::sleep(Duration::from_millis(*after));
-            }
-        }
+        wait_for_writes(&reports, &before, &mut child);
+        // Spread over the writes and a little past them.
+        std::thread::sleep(Duration::from_micros(span * (i % 20) / 16));
         let _ = child.kill();
-        let status = child.wait().expect("wait for killed build");
-        let fresh = whole(&dir, &old, &new, &format!("kill {i} ({point:?} ms)"));
-        if status.code().is_none() && fresh > 0 && fresh < changed {
-            mixed += 1;
+        child.wait().expect("wait for killed build");
+        during += usize::from(new_folders(&reports).iter().any(|n| !before.contains(n)));
+        let now = visible(&dir);
+        if &now == target {
+            newer += 1;
+            current = target;
+        } else {
+            assert!(
+                &now == current,
+                "kill {i}: the report is a mix of versions ({} of {} files new)",
+                now.iter()
+                    .filter(|(n, b)| target.get(*n) == Some(b))
+                    .count(),
+                now.len()
+            );
         }
-        leftover += usize::from(temporary(&dir, &format!(".tmp-{}", child.id())));
     }
     // The next build completes the report and removes every leftover.
     build(&test, &NEW);
     assert_eq!(snapshot(&dir), new, "after the kills, a full build");
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "kill loop took {:?}",
-        started.elapsed()
+    assert_eq!(
+        new_folders(&reports),
+        Vec::<String>::new(),
+        "a killed build's folder is left"
     );
-    // Where kills landed depends on the machine's speed, so this is a note,
-    // not an assertion: the per-file checks above hold wherever they land.
-    eprintln!("kills: {mixed} left a mix of versions, {leftover} a temporary file");
+    // Where kills land depends on the machine's speed: both outcomes must
+    // occur for the loop to have reached across the writes.
+    assert!(
+        during > 0 && newer > 0 && newer < 60,
+        "kills: {during} during the writes, {newer} after the swap"
+    );
+    eprintln!("kills: {during} of 60 during the writes, {newer} left the newer version");
 }
 
 // Three builds of the same report at once, two of them towards another

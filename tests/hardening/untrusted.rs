@@ -138,23 +138,61 @@ fn report_folder_linked_outside_is_refused() {
         let run = run_within(test.path(), args, LIMIT);
         assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
         assert!(
-            run.stderr.starts_with(&format!(
-                "error: {DIR}: is a symbolic link that leads out of the project ("
-            )),
+            run.stderr
+                .starts_with(&format!("error: {DIR}: is a symbolic link;")),
             "{}",
             run.stderr
         );
     }
     assert_eq!(names(outside.path()), ["brief.md", "precious.svg"]);
-    // A link that stays inside the project is a folder like any other.
+    // A link that stays inside the project is refused too (issue 25: a
+    // pull request replaced reports/ by a link into data/), and so is
+    // reports/ itself as a link; nothing is written through either.
     fs::remove_file(test.path().join(DIR)).expect("unlink");
     let inside = test.path().join("elsewhere");
     fs::create_dir(&inside).expect("inside folder");
     fs::copy(outside.path().join("brief.md"), inside.join("brief.md")).expect("copy");
     symlink(&inside, test.path().join(DIR)).expect("link folder");
+    for args in [&["build"][..], &["build", "--check"]] {
+        let run = run_within(test.path(), args, LIMIT);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: {DIR}: is a symbolic link; the reports folder and each report folder \
+                 must be folders of the project (replace the link with a folder)\n"
+            )
+        );
+    }
+    assert_eq!(names(&inside), ["brief.md"]);
+    fs::remove_file(test.path().join(DIR)).expect("unlink");
+    fs::rename(&inside, test.path().join("data/reports")).expect("move");
+    fs::create_dir(test.path().join("data/reports/k")).expect("report");
+    fs::rename(
+        test.path().join("data/reports/brief.md"),
+        test.path().join("data/reports/k/brief.md"),
+    )
+    .expect("move notebook");
+    fs::remove_dir(test.path().join("reports")).expect("rmdir");
+    symlink("data/reports", test.path().join("reports")).expect("link reports");
+    let run = run_within(test.path(), &["build", "--check"], LIMIT);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: reports: is a symbolic link;"),
+        "{}",
+        run.stderr
+    );
+    fs::remove_file(test.path().join("reports")).expect("unlink");
+    fs::create_dir_all(test.path().join(DIR)).expect("report folder");
+    fs::copy(
+        test.path().join("data/reports/k/brief.md"),
+        test.path().join(DIR).join("brief.md"),
+    )
+    .expect("copy");
+    fs::remove_dir_all(test.path().join("data/reports")).expect("rm");
     let run = run_within(test.path(), &["build"], LIMIT);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(names(&inside), ["README.md", "brief.md"]);
     // The project is the root found from any folder, not the current one.
     let run = run_within(&test.path().join("data"), &["build", "--check"], LIMIT);
     assert_eq!(run.code, 0, "{}", run.stderr);
