@@ -83,21 +83,44 @@ fn build_prints_one_line_per_report() {
         .stderr("");
 }
 
-// Two notebooks of one folder would both write its README.md: refused
-// before anything is read or written. The same notebook named twice is
-// built once; the README.md a build writes is not a notebook.
+// A report folder has one notebook, brief.md: another one there is refused
+// before anything is read or written (issue 21: `build reports/x/other.md`
+// overwrote README.md and removed brief.md's charts). The same notebook
+// named twice is built once; the README.md a build writes is not a notebook.
 #[test]
 fn one_notebook_per_folder() {
+    let other = "error: reports/r/other.md: a report folder has one notebook, brief.md, and its \
+                 report is built from it (rename this notebook brief.md in a folder of its own \
+                 under reports/)\n";
     let test = project().file("reports/r/other.md", NOTEBOOK);
     test.run_with(&["build", "reports/r/brief.md", "reports/r/other.md"])
         .code(2)
         .stdout("")
-        .stderr(
-            "error: reports/r/brief.md and reports/r/other.md are both notebooks of \
-             reports/r: each would write its README.md (keep one notebook per report \
-             folder)\n",
-        );
+        .stderr(other);
     assert!(!test.path().join("reports/r/README.md").exists());
+    // In a folder with a built report, every file stays as it was.
+    let built = project()
+        .file(
+            "reports/r/brief.md",
+            "+++\ntitle = \"T\"\n+++\n{{ low kp_troops_kursk }}\n\n\
+             ```rangefinder\nchart = \"timeline\"\nmetric = \"kp_troops_kursk\"\n```\n",
+        )
+        .file(
+            "reports/r/other.md",
+            "+++\ntitle = \"Other\"\n+++\nno charts\n",
+        );
+    built.run_with(&["build"]).code(0);
+    let before = crate::harness::files(&built.path().join("reports/r"));
+    assert_eq!(before.len(), 4, "{:?}", before.keys());
+    built
+        .run_with(&["build", "reports/r/other.md"])
+        .code(2)
+        .stdout("")
+        .stderr(other);
+    assert_eq!(
+        crate::harness::files(&built.path().join("reports/r")),
+        before
+    );
     test.run_with(&["build", "reports/r", "reports/r/./brief.md"])
         .code(0)
         .stdout("reports/r: written\n");

@@ -189,3 +189,21 @@ pub fn golden(name: &str, actual: &[u8]) {
         );
     }
 }
+
+/// Every file directly in `dir`, by name, with its bytes.
+pub fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .expect("list folder")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.is_file())
+        .map(|path| {
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            let bytes = fs::read(&path).expect("read file");
+            (name, bytes)
+        })
+        .collect()
+}

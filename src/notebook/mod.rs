@@ -53,9 +53,9 @@ pub struct Options {
 
 /// The notebooks to build: those named (a folder names its `brief.md`), or
 /// every `root/*/brief.md`, sorted. A notebook named twice is built once;
-/// two notebooks in one folder would write one README.md, and a notebook
-/// named README.md would be overwritten by its own report: both are usage
-/// errors, found before any work.
+/// a notebook not named brief.md (another notebook in a report folder would
+/// replace its report) and one named README.md (overwritten by its own
+/// report) are usage errors, found before any work.
 pub fn select(named: &[PathBuf], root: &Path) -> Result<Vec<PathBuf>> {
     if named.is_empty() {
         return every_brief(root);
@@ -80,6 +80,16 @@ pub fn select(named: &[PathBuf], root: &Path) -> Result<Vec<PathBuf>> {
             return Err(Error::Usage(format!(
                 "{}: README.md is the report build writes, not a notebook (name the \
                  notebook, usually brief.md)",
+                notebook.display()
+            )));
+        }
+        // Another notebook in a report folder would replace that folder's
+        // report with its own (it did: README.md overwritten, brief.md's
+        // seven charts removed).
+        if notebook.file_name().is_some_and(|n| n != "brief.md") {
+            return Err(Error::Usage(format!(
+                "{}: a report folder has one notebook, brief.md, and its report is built \
+                 from it (rename this notebook brief.md in a folder of its own under reports/)",
                 notebook.display()
             )));
         }
