@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-pub use crate::chart::ChartKind;
+pub use crate::chart::{ChartKind, Scale};
 use crate::data::{DateSpec, Day};
 use crate::error::{Error, Result};
 pub use crate::render::Format;
@@ -142,6 +142,10 @@ enum CommandArgs {
         /// Output file, or - for standard output; default: KIND-METRIC.svg.
         #[arg(short, long, value_name = "FILE|-")]
         output: Option<PathBuf>,
+        /// Value axis scale of a timeline or ranges chart (log: every value
+        /// drawn must be above 0).
+        #[arg(long, value_enum, default_value_t = Scale::Linear)]
+        scale: Scale,
     },
     /// Start a project in DIR: example data, a report notebook, a CI
     /// workflow and a README. Writes nothing if any of them exists.
@@ -202,6 +206,8 @@ pub enum Config {
         as_of: Option<Day>,
         data: PathBuf,
         output: Output,
+        /// The value axis scale.
+        scale: Scale,
     },
     Diff(crate::diff::Options),
     Init {
@@ -287,7 +293,15 @@ impl Config {
                 as_of,
                 data: flag,
                 output,
+                scale,
             } => {
+                if scale == Scale::Log && kind == ChartKind::Agreement {
+                    return Err(Error::Usage(
+                        "--scale log: an agreement chart has no value axis (use it with \
+                         timeline or ranges)"
+                            .into(),
+                    ));
+                }
                 let output = match output {
                     Some(path) if path.as_os_str() == "-" => Output::Stdout,
                     Some(path) => Output::File(path),
@@ -299,6 +313,7 @@ impl Config {
                     as_of: parse_day("--as-of", as_of.as_deref())?,
                     data: data(flag),
                     output,
+                    scale,
                 }
             }
             CommandArgs::Diff {

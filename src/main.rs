@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use rangefinder::analysis::{self, Analysis};
-use rangefinder::cli::{Args, ChartKind, Config, Output};
+use rangefinder::cli::{Args, ChartKind, Config, Output, Scale};
 use rangefinder::data::{self, Dataset, Day};
 use rangefinder::error::{Error, Result};
 use rangefinder::{chart, diff, init, notebook, render, timing, write};
@@ -98,6 +98,7 @@ fn run(config: &Config) -> Result<()> {
             as_of,
             data,
             output,
+            scale,
         } => {
             let dataset = load(data)?;
             let mut analysis = analyse(&dataset, *as_of)?;
@@ -110,7 +111,15 @@ fn run(config: &Config) -> Result<()> {
                 ChartKind::Timeline => Some(analysis::history(&dataset, metric, analysis.as_of)?),
                 _ => None,
             };
-            let svg = chart::render(*kind, view, history.as_ref())?;
+            let options = chart::Options { scale: *scale };
+            // A value a log axis cannot draw is the flag's error.
+            let svg =
+                chart::render(*kind, view, history.as_ref(), &options).map_err(|e| match e {
+                    Error::Other(e) if *scale == Scale::Log => {
+                        Error::Other(anyhow::anyhow!("--scale log: {e}"))
+                    }
+                    e => e,
+                })?;
             match output {
                 Output::Stdout => print(&svg),
                 Output::File(path) => write::write_file(path, svg.as_bytes()),

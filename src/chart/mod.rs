@@ -3,6 +3,7 @@
 //! (title, description, rounding, size guard) here.
 
 mod agreement;
+mod axis;
 mod bands;
 mod bidi;
 pub mod glyphs;
@@ -14,6 +15,8 @@ mod timeline;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod honesty;
 #[cfg(test)]
 mod tests;
 
@@ -56,6 +59,7 @@ impl ChartKind {
     }
 }
 
+pub use axis::{Scale, ValueAxis, value_extent};
 pub use marks::{Key, arrow, fade, key_strip, legend_row, marker};
 
 /// Width of every chart, in pixels.
@@ -170,35 +174,6 @@ impl Style {
     }
 }
 
-/// Share of the highest value under which the lowest value counts as near
-/// 0: a value axis starts at 0 when the lowest value drawn is at most 40%
-/// of the highest (so 0 costs at most 40% of the plot), and is fitted to the
-/// data otherwise (claims of 40,000–43,000 fill the plot, not a tenth).
-pub const ZERO_SHARE: f64 = 0.4;
-
-/// The extent of a value axis holding every finite value in `values`, with
-/// `headroom` (a share of the data span) above the highest: from 0 when the
-/// data come near 0 ([`ZERO_SHARE`]), else from a round number a little
-/// below the lowest value. (0, 1) when there is nothing above 0.
-pub fn value_extent(values: impl IntoIterator<Item = f64>, headroom: f64) -> (f64, f64) {
-    let (low, high) = values
-        .into_iter()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, 0.0_f64), |(l, h), v| (l.min(v), h.max(v)));
-    if high <= 0.0 {
-        return (0.0, 1.0);
-    }
-    if low <= ZERO_SHARE * high {
-        return (0.0, high * (1.0 + headroom));
-    }
-    // A single value (or a very tight cluster) still gets a span of a tenth
-    // of its size, so it is not drawn on a hair-thin axis.
-    let span = (high - low).max(high * 0.1);
-    let step = round_step(span / 5.0);
-    let bottom = ((low - span * 0.1) / step).floor() * step;
-    (bottom.max(0.0), high + span * headroom)
-}
-
 /// The round number (1, 2 or 5 times a power of ten) nearest above `raw`.
 pub fn round_step(raw: f64) -> f64 {
     let power = 10f64.powf(raw.log10().floor());
@@ -209,13 +184,51 @@ pub fn round_step(raw: f64) -> f64 {
         .unwrap_or(10.0 * power)
 }
 
-/// Draws one chart as SVG text.
+/// How a chart is drawn beyond its kind and data: a cell's keys, or the
+/// `chart` command's flags.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Options {
+    /// The value axis's scale (timelines and forest plots).
+    pub scale: Scale,
+}
+
+/// The first claim a log axis cannot draw, as "claim ID states N": every
+/// number a claim states (its value, or its low and high) must be above 0,
+/// so its marker, interval and the bands built from them lie on the axis.
+pub fn log_problem<'a>(claims: impl IntoIterator<Item = &'a ClaimView>) -> Option<String> {
+    claims.into_iter().find_map(|claim| {
+        let low = match claim.stated {
+            crate::data::Stated::Value(v) => v,
+            crate::data::Stated::Range(low, _) => low,
+        };
+        (low <= 0.0 || claim.point <= 0.0).then(|| {
+            format!(
+                "claim {} states {}; a log scale needs every value drawn above 0",
+                claim.id,
+                crate::render::number(low.min(claim.point))
+            )
+        })
+    })
+}
+
+/// Draws one chart as SVG text. A log scale on a chart with a value at or
+/// below 0 is an error naming the claim ([`log_problem`]).
 pub fn render(
     kind: ChartKind,
     view: &MetricView,
     history: Option<&MetricHistory>,
+    options: &Options,
 ) -> Result<String> {
     register_font()?;
+    if options.scale == Scale::Log {
+        let claims: Vec<&ClaimView> = match (kind, history) {
+            (ChartKind::Timeline, Some(history)) => history.known.iter().collect(),
+            _ => view.current.iter().collect(),
+        };
+        if let Some(problem) = log_problem(claims) {
+            return Err(Error::Other(anyhow::anyhow!("{problem}")));
+        }
+    }
     match kind {
         ChartKind::Timeline => timeline::render(
             view,
@@ -225,8 +238,9 @@ pub fn render(
                     view.metric
                 )
             })?,
+            options,
         ),
-        ChartKind::Ranges => ranges::render(view),
+        ChartKind::Ranges => ranges::render(view, options),
         ChartKind::Agreement => agreement::render(view),
     }
 }

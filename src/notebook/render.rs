@@ -66,6 +66,15 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
                 for (metric, line) in &cell.metrics {
                     known(metric, *line, &mut problems, "cell: metric: ");
                 }
+                if let Some((chart::Scale::Log, line)) = cell.scale
+                    && let Some((metric, _)) = cell.metrics.first()
+                    && let Some(problem) = log_problem(dataset, metric, as_of)
+                {
+                    problems.push(Problem::at(
+                        line,
+                        format!("cell: scale = \"log\": {problem}"),
+                    ));
+                }
                 if cell.what == What::Table(TableKind::Changes) && front.since.is_none() {
                     problems.push(Problem::at(
                         cell.what_line,
@@ -100,6 +109,34 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
     }
     problems.extend(front::check_since(front, as_of));
     problems
+}
+
+/// The first claim of `metric` known as of `as_of` that a log axis cannot
+/// draw (a stated number at or below 0), as "claim ID states N; …". Every
+/// known claim is looked at, the ones a timeline draws; a forest plot
+/// draws only the current ones, but a 0 among a metric's claims is a
+/// denial, and the chart should not hide it off a log axis either way.
+fn log_problem(dataset: &Dataset, metric: &str, as_of: Day) -> Option<String> {
+    let code = dataset.metrics.iter().position(|m| m.id == metric)?;
+    let claims = &dataset.claims;
+    claims
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.origin.is_none() && r.metric as usize == code && r.claimed.end <= as_of)
+        .find_map(|(row, r)| {
+            let least = match r.stated {
+                crate::data::Stated::Value(v) => v,
+                crate::data::Stated::Range(low, _) => low,
+            };
+            (least <= 0.0).then(|| {
+                format!(
+                    "claim {} states {}; a log scale needs every value drawn above 0",
+                    claims.id(row),
+                    crate::render::number(least)
+                )
+            })
+        })
 }
 
 /// The longest chart file name, in bytes: well under the 255 that most
@@ -321,7 +358,10 @@ fn render_cell(
                 _ => None,
             };
             let view = figures.view(metric)?;
-            let svg = chart::render(kind, view, history)?;
+            let options = chart::Options {
+                scale: cell.scale(),
+            };
+            let svg = chart::render(kind, view, history, &options)?;
             let alt = alt_text(kind, view);
             (format!("![{alt}]({file})\n"), Some((file, svg)))
         }
