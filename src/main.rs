@@ -111,7 +111,10 @@ fn run(config: &Config) -> Result<()> {
                 ChartKind::Timeline => Some(analysis::history(&dataset, metric, analysis.as_of)?),
                 _ => None,
             };
-            let options = chart::Options { scale: *scale };
+            let options = chart::Options {
+                scale: *scale,
+                events: dataset.events_of(metric, analysis.as_of),
+            };
             // A value a log axis cannot draw is the flag's error.
             let svg =
                 chart::render(*kind, view, history.as_ref(), &options).map_err(|e| match e {

@@ -115,7 +115,10 @@ fn log_axis_ticks() {
 #[test]
 fn log_timeline() {
     let data = exact_story(&[16.0, 64.0, 2975.0]);
-    let options = Options { scale: Scale::Log };
+    let options = Options {
+        scale: Scale::Log,
+        ..Options::default()
+    };
     for kind in [ChartKind::Timeline, ChartKind::Ranges] {
         let svg = draw(kind, &data, &options);
         let words = labels(&svg);
@@ -174,5 +177,84 @@ fn singular_words() {
             assert!(!text.contains(wrong), "{kind:?}: {wrong}");
         }
         assert!(text.contains("1 source"), "{kind:?}");
+    }
+}
+
+/// The box of every label drawn in `fill`, by its words, from the glyph
+/// groups' `translate(x y) scale(size) scale(0.01)` and the last glyph's
+/// offset (plus an em for its advance): left, top, right, bottom.
+fn label_boxes(svg: &str, fill: &str) -> Vec<(String, (f64, f64, f64, f64))> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("fill") == Some(fill))
+        .filter_map(|g| {
+            let words = g.children().find(|n| n.has_tag_name("title"))?.text()?;
+            let transform = g.attribute("transform")?;
+            let numbers: Vec<f64> = transform
+                .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                .filter_map(|t| t.parse().ok())
+                .collect();
+            let (x, y, size) = (numbers[0], numbers[1], numbers[2]);
+            let last = g
+                .children()
+                .filter_map(|n| n.attribute("x"))
+                .filter_map(|x| x.parse::<f64>().ok())
+                .fold(0.0, f64::max);
+            let right = x + (last + 100.0) * size * 0.01;
+            Some((words.to_string(), (x, y - size, right, y + 0.3 * size)))
+        })
+        .collect()
+}
+
+// Three events on a timeline, two a day apart and one on a mark: each is
+// listed in the description, and no event label overlaps another or a
+// mark's number (boxes computed from the glyphs drawn).
+#[test]
+fn event_labels_apart() {
+    let data = exact_story(&[8000.0, 11_000.0, 10_000.0]);
+    let event = |id: &str, date: &str, label: &str| crate::data::Event {
+        id: id.into(),
+        date: crate::data::DateSpec::parse(date).unwrap_or_else(|e| panic!("{e}")),
+        label: label.into(),
+        metrics: Vec::new(),
+        document: None,
+        notes: None,
+        line: 2,
+    };
+    let events = vec![
+        event("a", "2024-10-08", "First troops under fire"),
+        event("b", "2024-10-09", "Incursion widens to a second district"),
+        event("c", "2024-10-01/2024-10-02", "Deployment reported"),
+    ];
+    let options = Options {
+        events,
+        ..Options::default()
+    };
+    let svg = draw(ChartKind::Timeline, &data, &options);
+    assert!(svg.contains(
+        "Thin vertical rules mark 3 events: 2024-10-01/2024-10-02 Deployment reported; \
+         2024-10-08 First troops under fire; 2024-10-09 Incursion widens to a second district."
+    ));
+    let boxes = label_boxes(&svg, "#555555");
+    let labels = options.events.iter().map(|e| e.label.as_str());
+    let labels: Vec<&str> = labels.collect();
+    let events: Vec<_> = boxes
+        .iter()
+        .filter(|(w, _)| labels.contains(&w.as_str()))
+        .collect();
+    // The marks' numbers, in the plot (the legend's are right of it).
+    let tags: Vec<_> = boxes
+        .iter()
+        .filter(|(w, b)| w.chars().all(|c| c.is_ascii_digit()) && b.0 < 680.0)
+        .collect();
+    assert_eq!(events.len(), 3, "{boxes:?}");
+    assert_eq!(tags.len(), 3, "{boxes:?}");
+    let apart = |a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)| {
+        a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1
+    };
+    for (i, (w, a)) in events.iter().enumerate() {
+        for (v, b) in events.iter().skip(i + 1).chain(&tags) {
+            assert!(apart(*a, *b), "{w:?} {a:?} overlaps {v:?} {b:?}");
+        }
     }
 }

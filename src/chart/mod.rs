@@ -6,6 +6,7 @@ mod agreement;
 mod axis;
 mod bands;
 mod bidi;
+mod events;
 pub mod glyphs;
 mod marks;
 mod outlines;
@@ -190,6 +191,9 @@ pub fn round_step(raw: f64) -> f64 {
 pub struct Options {
     /// The value axis's scale (timelines and forest plots).
     pub scale: Scale,
+    /// The events a timeline marks (events.csv: those of its metric up to
+    /// the as-of day), in file order.
+    pub events: Vec<crate::data::Event>,
 }
 
 /// The first claim a log axis cannot draw, as "claim ID states N": every

@@ -12,12 +12,14 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::bands::{Run, bands, consensus_of, range_of};
+use super::events::Rect;
 use super::{
     Area, INK, Key, MUTED, STALE, Shape, Style, WIDTH, anchored, arrow, day_x, draw_svg, drawn,
     fade, font, heading, iso, key_strip, legend_row, marker, source_colour, tag,
 };
 use super::{Options, Scale, ValueAxis};
 use crate::analysis::{ClaimView, MetricHistory, MetricView};
+use crate::data::Event;
 use crate::data::Qualifier;
 use crate::error::Result;
 use crate::render::{number, words};
@@ -65,6 +67,18 @@ pub fn render(view: &MetricView, history: &MetricHistory, options: &Options) -> 
     let mut desc = describe(history, &sources, stale.len(), bins);
     if options.scale == Scale::Log {
         desc.push_str(" The value axis is on a log scale: equal steps are equal ratios.");
+    }
+    let events = by_date(&options.events);
+    if !events.is_empty() {
+        let list: Vec<String> = events
+            .iter()
+            .map(|e| format!("{} {}", e.date, super::clean(&e.label)))
+            .collect();
+        desc.push_str(&format!(
+            " Thin vertical rules mark {}: {}.",
+            words::count(events.len(), "event", "events"),
+            list.join("; ")
+        ));
     }
     draw_svg(HEIGHT, &title, &desc, |root| {
         draw(root, history, &sources, &stale, bins, options)
@@ -164,7 +178,8 @@ fn draw(
     let body = root.margin(64, 8, 8, 8);
     let (main, key_area) = body.split_vertically(HEIGHT - 64 - 8 - KEY);
     let (plot_area, legend_area) = main.split_horizontally(WIDTH - 16 - LEGEND);
-    let (x0, x1) = x_extent(history);
+    let events = by_date(&options.events);
+    let (x0, x1) = x_extent(history, &events);
     let axis = y_axis(history, options.scale);
     let (y0, y1) = axis.ends();
     let mut chart = drawn(
@@ -239,6 +254,7 @@ fn draw(
     for run in bands(&history.snapshots, end, axis.high, consensus_of) {
         draw_band(root, &run, CONSENSUS_FILL, consensus_edge, &to_px)?;
     }
+    let mut taken: Vec<Rect> = Vec::new();
     match bins {
         None => {
             // Source row, then claim id: the order of the marks in the file
@@ -255,9 +271,21 @@ fn draw(
                 let centre = draw_claim(root, claim, style, &to_px, bottom)?;
                 tags.push((centre, tag(claim)));
             }
-            draw_tags(root, tags)?;
+            // Event labels keep off the marks and their numbers.
+            let marks: Vec<Rect> = tags
+                .iter()
+                .map(|((x, y), _)| (x - 7, y - 7, x + 7, y + 7))
+                .collect();
+            taken.extend(marks);
+            taken.extend(draw_tags(root, tags)?);
         }
         Some(bins) => draw_bins(root, history, bins, (x0, x1), &to_px)?,
+    }
+    if !events.is_empty() {
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let plot = (xs.start, ys.start, xs.end - 1, ys.end - 1);
+        let x_px = |day| chart.backend_coord(&(day_x(day), y0)).0;
+        super::events::draw(root, &events, x_px, &taken, plot)?;
     }
     legend(&legend_area, sources)?;
     key(&key_area, !stale.is_empty())
@@ -292,19 +320,26 @@ fn draw_band(
     drawn(root.draw(&PathElement::new(outline, edge)))
 }
 
-/// The x extent: claimed windows and the as-of day, padded.
-fn x_extent(history: &MetricHistory) -> (f64, f64) {
+/// `events` sorted by date (start, end), then file order.
+fn by_date(events: &[Event]) -> Vec<&Event> {
+    let mut sorted: Vec<&Event> = events.iter().collect();
+    sorted.sort_by_key(|e| (e.date.start, e.date.end));
+    sorted
+}
+
+/// The x extent: claimed windows, the events and the as-of day, padded.
+fn x_extent(history: &MetricHistory, events: &[&Event]) -> (f64, f64) {
     let as_of = day_x(history.as_of);
-    let start = history
+    let claims = history
         .known
         .iter()
-        .map(|c| day_x(c.claimed.start))
-        .fold(as_of, f64::min);
-    let end = history
-        .known
+        .map(|c| (day_x(c.claimed.start), day_x(c.claimed.end)));
+    let marked = events
         .iter()
-        .map(|c| day_x(c.claimed.end))
-        .fold(as_of, f64::max);
+        .map(|e| (day_x(e.date.start), day_x(e.date.end).min(as_of)));
+    let (start, end) = claims
+        .chain(marked)
+        .fold((as_of, as_of), |(s, e), (a, b)| (s.min(a), e.max(b)));
     let pad = ((end - start) * 0.04).max(3.0);
     (start - pad, end + pad)
 }
@@ -379,8 +414,8 @@ fn draw_claim(
 /// Draws each mark's source number beside it, at the first of four corners
 /// where it overlaps no number already drawn; a number with no free corner
 /// (a dense cluster) is left out rather than drawn over another. Numbers go
-/// on top of every mark, in the marks' order.
-fn draw_tags(root: &Area, tags: Vec<((i32, i32), String)>) -> Result<()> {
+/// on top of every mark, in the marks' order. Returns the numbers' boxes.
+fn draw_tags(root: &Area, tags: Vec<((i32, i32), String)>) -> Result<Vec<Rect>> {
     let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
     for ((x, y), text) in tags {
         // DejaVu Sans digits at 10 px are about 6.4 px wide, 8 px tall.
@@ -410,7 +445,7 @@ fn draw_tags(root: &Area, tags: Vec<((i32, i32), String)>) -> Result<()> {
         let style = anchored(10, MUTED, h, v);
         drawn(root.draw(&Text::new(text, at, style)))?;
     }
-    Ok(())
+    Ok(placed)
 }
 
 /// Draws claims binned by source and date: a bar from the least to the

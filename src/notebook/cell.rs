@@ -22,16 +22,19 @@ pub enum TableKind {
     Agreement,
     /// Every claim the report cites.
     Sources,
+    /// The events (events.csv) of the metrics, up to the as-of day.
+    Events,
 }
 
 impl TableKind {
     /// Every kind, in the order the docs list them.
-    const ALL: [TableKind; 5] = [
+    const ALL: [TableKind; 6] = [
         TableKind::Ranges,
         TableKind::Claims,
         TableKind::Changes,
         TableKind::Agreement,
         TableKind::Sources,
+        TableKind::Events,
     ];
 
     /// The spelling in notebooks.
@@ -42,6 +45,7 @@ impl TableKind {
             TableKind::Changes => "changes",
             TableKind::Agreement => "agreement",
             TableKind::Sources => "sources",
+            TableKind::Events => "events",
         }
     }
 }
@@ -218,7 +222,8 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
             let any_metric = entries
                 .iter()
                 .any(|e| e.key == "metric" || e.key == "metrics");
-            if kind != TableKind::Sources && !any_metric && !misspelt_metric {
+            let whole_report = matches!(kind, TableKind::Sources | TableKind::Events);
+            if !whole_report && !any_metric && !misspelt_metric {
                 let kind = kind.as_str();
                 let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
                     "an"
@@ -273,7 +278,7 @@ fn chart_names() -> String {
         .join(", ")
 }
 
-/// "ranges, claims, changes, agreement, sources".
+/// "ranges, claims, changes, agreement, sources, events".
 fn table_names() -> String {
     TableKind::ALL.map(TableKind::as_str).join(", ")
 }
@@ -335,7 +340,7 @@ mod tests {
             problems("metric = \"m\"\n"),
             [
                 "10: cell: needs `chart = \"timeline, ranges, agreement\"` or `table = \"ranges, \
-              claims, changes, agreement, sources\"`"
+              claims, changes, agreement, sources, events\"`"
             ]
         );
         assert_eq!(

@@ -360,6 +360,10 @@ fn render_cell(
             let view = figures.view(metric)?;
             let options = chart::Options {
                 scale: cell.scale(),
+                events: match kind {
+                    ChartKind::Timeline => figures.events_of(metric),
+                    _ => Vec::new(),
+                },
             };
             let svg = chart::render(kind, view, history, &options)?;
             let alt = alt_text(kind, view);
@@ -380,6 +384,15 @@ fn render_cell(
                 .filter_map(|m| since.and_then(|s| figures.changes(s, m)))
                 .collect();
             (tables::changes(&changes), None)
+        }
+        What::Table(TableKind::Events) => {
+            // Without metrics: every event of the data up to the as-of day.
+            let events: Vec<&crate::data::Event> = figures
+                .events
+                .iter()
+                .filter(|e| metrics.is_empty() || metrics.iter().any(|m| e.concerns(m)))
+                .collect();
+            (tables::events(&events), None)
         }
         What::Table(TableKind::Sources) => {
             let mut claims: Vec<&ClaimView> = cited

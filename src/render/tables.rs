@@ -288,6 +288,47 @@ pub fn sources(claims: &[&ClaimView]) -> String {
     )
 }
 
+/// `events`: the events of the report's metrics begun by its as-of day,
+/// by date, one row each with the metrics it concerns and its document.
+pub fn events(events: &[&crate::data::Event]) -> String {
+    let mut sorted = events.to_vec();
+    sorted.sort_by_key(|e| (e.date.start, e.date.end));
+    let rows: Vec<Vec<String>> = sorted
+        .iter()
+        .map(|e| {
+            let metrics = if e.metrics.is_empty() {
+                "all".to_string()
+            } else {
+                e.metrics
+                    .iter()
+                    .map(|m| id(m))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            vec![
+                markdown::escape(&e.date.text),
+                markdown::escape(&e.label),
+                metrics,
+                e.document
+                    .as_deref()
+                    .map(markdown::document)
+                    .unwrap_or_default(),
+                id(&e.id),
+            ]
+        })
+        .collect();
+    markdown::table(
+        &[
+            ("Date", Align::Left),
+            ("Event", Align::Left),
+            ("Metrics", Align::Left),
+            ("Document", Align::Left),
+            ("Id", Align::Left),
+        ],
+        &rows,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
