@@ -52,6 +52,26 @@ enum CommandArgs {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Freeze a report as built now into reports/<name>/editions/<as_of>/
+    /// with edition.toml (as-of day, publication day, git commit, SHA-256 of
+    /// every file); with --verify, rebuild every edition from its commit
+    /// and compare byte for byte.
+    Publish {
+        /// The report's notebook or folder.
+        #[arg(value_name = "NOTEBOOK|DIR")]
+        report: PathBuf,
+        /// The edition's as-of day (YYYY-MM-DD); default: the notebook's
+        /// as_of, else the latest claim.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// The publication day recorded (YYYY-MM-DD); default: today (UTC).
+        #[arg(long, value_name = "DATE")]
+        published: Option<String>,
+        /// Publish nothing: rebuild every edition of the report from the
+        /// commit it records and exit 1 naming each file that differs.
+        #[arg(long, conflicts_with_all = ["as_of", "published"])]
+        verify: bool,
+    },
     /// Validate the data files and report every problem, one per line.
     Check {
         /// Data folder; default: data/ of the project.
@@ -210,6 +230,15 @@ pub enum Config {
         scale: Scale,
     },
     Diff(crate::diff::Options),
+    Publish {
+        /// The report's notebook.
+        notebook: PathBuf,
+        as_of: Option<Day>,
+        published: Option<Day>,
+        verify: bool,
+        /// The project's data/ (for a notebook that names none).
+        default_data: PathBuf,
+    },
     Init {
         dir: PathBuf,
     },
@@ -251,6 +280,25 @@ impl Config {
                 }
             }
             CommandArgs::Check { data: flag } => Config::Check { data: data(flag) },
+            CommandArgs::Publish {
+                report,
+                as_of,
+                published,
+                verify,
+            } => {
+                let mut notebook =
+                    crate::notebook::select(std::slice::from_ref(&report), &root.join("reports"))?;
+                let notebook = notebook
+                    .pop()
+                    .ok_or_else(|| Error::Usage("publish needs a report".into()))?;
+                Config::Publish {
+                    notebook,
+                    as_of: parse_day("--as-of", as_of.as_deref())?,
+                    published: parse_day("--published", published.as_deref())?,
+                    verify,
+                    default_data: root.join("data"),
+                }
+            }
             CommandArgs::Show {
                 metric,
                 as_of,

@@ -78,6 +78,58 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Writes a new folder `dir` holding `files` (a published edition), all
+/// or nothing: the files go into a new hidden folder beside it, are synced,
+/// and the folder is renamed to `dir`. An existing `dir` is never written
+/// into or replaced: a published edition is never written again.
+pub fn new_folder(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let parent = dir
+        .parent()
+        .ok_or_else(|| anyhow::anyhow!("{}: no parent folder", dir.display()))?;
+    let name = dir
+        .file_name()
+        .ok_or_else(|| anyhow::anyhow!("{}: not a folder name", dir.display()))?
+        .to_string_lossy();
+    if fs::symlink_metadata(dir).is_ok() {
+        return Err(anyhow::anyhow!("{} already exists: not written again", dir.display()).into());
+    }
+    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    if let Some(report) = parent.parent() {
+        inside_project(report)?;
+    }
+    let temp = parent.join(format!(".{name}{}", temporary_name()));
+    fs::create_dir(&temp).with_context(|| format!("creating {}", temp.display()))?;
+    let written = (|| -> io::Result<()> {
+        for (file, bytes) in files {
+            let mut out = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(temp.join(file))?;
+            out.write_all(bytes)?;
+            out.sync_all()?;
+        }
+        Ok(())
+    })();
+    let renamed = written.and_then(|()| {
+        // A folder made meanwhile at `dir` is not replaced (renaming over
+        // an empty folder would succeed).
+        if fs::symlink_metadata(dir).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "made by another run meanwhile",
+            ));
+        }
+        fs::rename(&temp, dir)
+    });
+    if let Err(error) = renamed {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(anyhow::Error::new(error)
+            .context(format!("writing {}", dir.display()))
+            .into());
+    }
+    Ok(())
+}
+
 /// Writes every report, each replaced whole: every file that differs from
 /// the disk is first written to a new temporary file in its folder and
 /// synced; only when all of them, in every report, are written are they

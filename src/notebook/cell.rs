@@ -24,17 +24,20 @@ pub enum TableKind {
     Sources,
     /// The events (events.csv) of the metrics, up to the as-of day.
     Events,
+    /// The report's published editions, newest first.
+    Editions,
 }
 
 impl TableKind {
     /// Every kind, in the order the docs list them.
-    const ALL: [TableKind; 6] = [
+    const ALL: [TableKind; 7] = [
         TableKind::Ranges,
         TableKind::Claims,
         TableKind::Changes,
         TableKind::Agreement,
         TableKind::Sources,
         TableKind::Events,
+        TableKind::Editions,
     ];
 
     /// The spelling in notebooks.
@@ -46,6 +49,7 @@ impl TableKind {
             TableKind::Agreement => "agreement",
             TableKind::Sources => "sources",
             TableKind::Events => "events",
+            TableKind::Editions => "editions",
         }
     }
 }
@@ -222,7 +226,10 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
             let any_metric = entries
                 .iter()
                 .any(|e| e.key == "metric" || e.key == "metrics");
-            let whole_report = matches!(kind, TableKind::Sources | TableKind::Events);
+            let whole_report = matches!(
+                kind,
+                TableKind::Sources | TableKind::Events | TableKind::Editions
+            );
             if !whole_report && !any_metric && !misspelt_metric {
                 let kind = kind.as_str();
                 let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -278,7 +285,7 @@ fn chart_names() -> String {
         .join(", ")
 }
 
-/// "ranges, claims, changes, agreement, sources, events".
+/// "ranges, claims, changes, agreement, sources, events, editions".
 fn table_names() -> String {
     TableKind::ALL.map(TableKind::as_str).join(", ")
 }
@@ -340,7 +347,7 @@ mod tests {
             problems("metric = \"m\"\n"),
             [
                 "10: cell: needs `chart = \"timeline, ranges, agreement\"` or `table = \"ranges, \
-              claims, changes, agreement, sources, events\"`"
+              claims, changes, agreement, sources, events, editions\"`"
             ]
         );
         assert_eq!(

@@ -329,6 +329,58 @@ pub fn events(events: &[&crate::data::Event]) -> String {
     )
 }
 
+/// The link to an edition, from the report's folder (an edition's README
+/// is relinked from its own folder by `edition::relink`).
+fn edition_link(edition: &crate::edition::Edition) -> String {
+    format!(
+        "[{0}](editions/{0}/README.md)",
+        edition.as_of.format("%Y-%m-%d")
+    )
+}
+
+/// `editions`: the report's editions, newest first: as-of day (a link to
+/// the edition), publication day and the commit it was built from.
+pub fn editions(editions: &[&crate::edition::Edition]) -> String {
+    let rows: Vec<Vec<String>> = editions
+        .iter()
+        .rev()
+        .map(|e| {
+            vec![
+                edition_link(e),
+                e.published.format("%Y-%m-%d").to_string(),
+                e.commit.as_deref().map_or_else(
+                    || "uncommitted".to_string(),
+                    |c| id(&c.chars().take(12).collect::<String>()),
+                ),
+            ]
+        })
+        .collect();
+    markdown::table(
+        &[
+            ("Edition (as of)", Align::Left),
+            ("Published", Align::Left),
+            ("Data and notebook at", Align::Left),
+        ],
+        &rows,
+    )
+}
+
+/// The editions as a Markdown list, newest first (the end of a README
+/// without an `editions` table).
+pub fn edition_list(editions: &[&crate::edition::Edition]) -> String {
+    editions
+        .iter()
+        .rev()
+        .map(|e| {
+            format!(
+                "- {}, published {}\n",
+                edition_link(e),
+                e.published.format("%Y-%m-%d")
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
