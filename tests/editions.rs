@@ -299,3 +299,15 @@ fn changes_since_the_latest_edition() {
          order, each after the last (publish --as-of a later day)\n",
     );
 }
+
+// A file dropped into editions/ is no edition: `build --check` names it.
+#[test]
+fn stray_file_in_editions() {
+    let test = repository();
+    publish(&test, "2024-11-05", "2024-11-06").code(0);
+    fs::write(test.path().join("reports/t/editions/notes.md"), "x").expect("write");
+    test.run_with(&["build", "--check"]).code(1).stderr(
+        "reports/t/editions/notes.md: not an edition (only edition folders belong in \
+         editions/)\n",
+    );
+}

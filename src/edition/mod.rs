@@ -120,8 +120,10 @@ pub fn list(report: &Path) -> Result<Vec<Edition>> {
     for entry in entries {
         let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        // Temporary folders of a publish in progress or killed.
-        if name.starts_with('.') {
+        // Temporary folders of a publish in progress or killed, and files
+        // (which `check` reports): only folders are editions.
+        let folder = entry.file_type().is_ok_and(|t| t.is_dir());
+        if name.starts_with('.') || !folder {
             continue;
         }
         let path = dir.join(&name).join(RECORD);
@@ -158,6 +160,13 @@ pub fn check(report: &Path) -> Result<Vec<String>> {
             continue;
         }
         let edition_dir = dir.join(&name);
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            problems.push(format!(
+                "{}: not an edition (only edition folders belong in {FOLDER}/)",
+                edition_dir.display()
+            ));
+            continue;
+        }
         let record = edition_dir.join(RECORD);
         let text = match input::read_to_string(&record, RECORD_LIMIT) {
             Ok(text) => text,
