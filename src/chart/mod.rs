@@ -4,6 +4,7 @@
 
 mod agreement;
 mod axis;
+mod backend;
 mod bands;
 mod bidi;
 mod events;
@@ -98,7 +99,7 @@ pub const OTHER: RGBColor = RGBColor(0x99, 0x99, 0x99);
 pub const STALE: RGBColor = RGBColor(0xbb, 0xbb, 0xbb);
 
 /// The drawing surface every chart draws on.
-pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub type Area = DrawingArea<backend::GlyphBackend, Shift>;
 
 /// Marker shapes, one per qualifier (see [`shape_of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,16 +316,10 @@ pub fn clean(text: &str) -> String {
     out
 }
 
-thread_local! {
-    /// The full form of every label [`fit`] or [`wrap`] cut while the
-    /// current chart is drawn (one chart at a time per thread, inside
-    /// [`draw_svg`]), so the `<desc>` can give it whole.
-    static CUT: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Notes that `full` was drawn shortened.
-fn note_cut(full: &str) {
-    CUT.with(|cut| cut.borrow_mut().push(full.to_string()));
+/// Notes that `full` was drawn shortened: the backend gives it whole in
+/// the chart's `<desc>`.
+fn note_cut(area: &Area, full: &str) -> Result<()> {
+    drawn(area.draw(&backend::CutNote(full.to_string())))
 }
 
 /// `text` cleaned and cut (with an ellipsis) to fit `max` pixels in `style`;
@@ -332,7 +327,7 @@ fn note_cut(full: &str) {
 pub fn fit(area: &Area, text: &str, style: &TextStyle, max: u32) -> Result<String> {
     let (fitted, cut) = fit_text(area, &clean(text), style, max)?;
     if cut {
-        note_cut(&clean(text));
+        note_cut(area, &clean(text))?;
     }
     Ok(fitted)
 }
@@ -385,7 +380,7 @@ pub fn wrap(
     }
     let (last, cut) = fit_text(area, &rest, style, max)?;
     if cut {
-        note_cut(&full);
+        note_cut(area, &full)?;
     }
     out.push(last);
     Ok(out)
@@ -468,21 +463,24 @@ pub fn heading(area: &Area, title: &str, subtitle: &str) -> Result<()> {
 
 /// Draws with `draw` on a fresh white SVG of `height`, then finishes it
 /// with `title` and `desc` (see [`svg::finish`]), to which the full form of
-/// every label cut to fit is added.
+/// every label shortened to fit is added.
 pub fn draw_svg(
     height: u32,
     title: &str,
     desc: &str,
     draw: impl FnOnce(&Area) -> Result<()>,
 ) -> Result<String> {
-    let mut buffer = String::new();
-    CUT.with(|cut| cut.borrow_mut().clear());
+    let size = (WIDTH, height);
+    let canvas = std::rc::Rc::new(std::cell::RefCell::new(backend::GlyphBackend::new(size)?));
     {
-        let root = SVGBackend::with_string(&mut buffer, (WIDTH, height)).into_drawing_area();
+        let root = Area::from(&canvas);
         drawn(root.fill(&WHITE))?;
         draw(&root)?;
         drawn(root.present())?;
     }
-    let cut = CUT.with(|cut| std::mem::take(&mut *cut.borrow_mut()));
-    svg::finish(&buffer, title, &svg::with_full_forms(desc, &cut))
+    let backend = std::rc::Rc::try_unwrap(canvas)
+        .map_err(|_| anyhow::anyhow!("drawing chart: the canvas is still in use"))?;
+    let done = backend.into_inner().finish();
+    let desc = svg::with_full_forms(&svg::with_full_forms(desc, &done.noted), &done.cut);
+    svg::finish(size, &done.body, title, &desc)
 }
