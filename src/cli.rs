@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-pub use crate::chart::ChartKind;
+pub use crate::chart::{ChartKind, Scale};
 use crate::data::{DateSpec, Day};
 use crate::error::{Error, Result};
 pub use crate::render::Format;
@@ -51,6 +51,26 @@ enum CommandArgs {
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
+    },
+    /// Freeze a report as built now into reports/<name>/editions/<as_of>/
+    /// with edition.toml (as-of day, publication day, git commit, SHA-256 of
+    /// every file); with --verify, rebuild every edition from its commit
+    /// and compare byte for byte.
+    Publish {
+        /// The report's notebook or folder.
+        #[arg(value_name = "NOTEBOOK|DIR")]
+        report: PathBuf,
+        /// The edition's as-of day (YYYY-MM-DD); default: the notebook's
+        /// as_of, else the latest claim.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// The publication day recorded (YYYY-MM-DD); default: today (UTC).
+        #[arg(long, value_name = "DATE")]
+        published: Option<String>,
+        /// Publish nothing: rebuild every edition of the report from the
+        /// commit it records and exit 1 naming each file that differs.
+        #[arg(long, conflicts_with_all = ["as_of", "published"])]
+        verify: bool,
     },
     /// Validate the data files and report every problem, one per line.
     Check {
@@ -142,6 +162,10 @@ enum CommandArgs {
         /// Output file, or - for standard output; default: KIND-METRIC.svg.
         #[arg(short, long, value_name = "FILE|-")]
         output: Option<PathBuf>,
+        /// Value axis scale of a timeline or ranges chart (log: every value
+        /// drawn must be above 0).
+        #[arg(long, value_enum, default_value_t = Scale::Linear)]
+        scale: Scale,
     },
     /// Start a project in DIR: example data, a report notebook, a CI
     /// workflow and a README. Writes nothing if any of them exists.
@@ -202,8 +226,19 @@ pub enum Config {
         as_of: Option<Day>,
         data: PathBuf,
         output: Output,
+        /// The value axis scale.
+        scale: Scale,
     },
     Diff(crate::diff::Options),
+    Publish {
+        /// The report's notebook.
+        notebook: PathBuf,
+        as_of: Option<Day>,
+        published: Option<Day>,
+        verify: bool,
+        /// The project's data/ (for a notebook that names none).
+        default_data: PathBuf,
+    },
     Init {
         dir: PathBuf,
     },
@@ -245,6 +280,25 @@ impl Config {
                 }
             }
             CommandArgs::Check { data: flag } => Config::Check { data: data(flag) },
+            CommandArgs::Publish {
+                report,
+                as_of,
+                published,
+                verify,
+            } => {
+                let mut notebook =
+                    crate::notebook::select(std::slice::from_ref(&report), &root.join("reports"))?;
+                let notebook = notebook
+                    .pop()
+                    .ok_or_else(|| Error::Usage("publish needs a report".into()))?;
+                Config::Publish {
+                    notebook,
+                    as_of: parse_day("--as-of", as_of.as_deref())?,
+                    published: parse_day("--published", published.as_deref())?,
+                    verify,
+                    default_data: root.join("data"),
+                }
+            }
             CommandArgs::Show {
                 metric,
                 as_of,
@@ -287,7 +341,15 @@ impl Config {
                 as_of,
                 data: flag,
                 output,
+                scale,
             } => {
+                if scale == Scale::Log && kind == ChartKind::Agreement {
+                    return Err(Error::Usage(
+                        "--scale log: an agreement chart has no value axis (use it with \
+                         timeline or ranges)"
+                            .into(),
+                    ));
+                }
                 let output = match output {
                     Some(path) if path.as_os_str() == "-" => Output::Stdout,
                     Some(path) => Output::File(path),
@@ -299,6 +361,7 @@ impl Config {
                     as_of: parse_day("--as-of", as_of.as_deref())?,
                     data: data(flag),
                     output,
+                    scale,
                 }
             }
             CommandArgs::Diff {

@@ -24,6 +24,7 @@ pub mod chart;
 pub mod cli;
 pub mod data;
 pub mod diff;
+pub mod edition;
 pub mod error;
 pub mod init;
 pub mod input;

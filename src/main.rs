@@ -11,10 +11,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use rangefinder::analysis::{self, Analysis};
-use rangefinder::cli::{Args, ChartKind, Config, Output};
+use rangefinder::cli::{Args, ChartKind, Config, Output, Scale};
 use rangefinder::data::{self, Dataset, Day};
 use rangefinder::error::{Error, Result};
-use rangefinder::{chart, diff, init, notebook, project, render, timing, write};
+use rangefinder::{chart, diff, edition, init, notebook, project, render, timing, write};
 
 fn main() -> ExitCode {
     // A panic is a bug, but it must still end as the documented exit codes say
@@ -109,6 +109,7 @@ fn run(config: &Config) -> Result<()> {
             as_of,
             data,
             output,
+            scale,
         } => {
             let dataset = load(data)?;
             let mut analysis = analyse(&dataset, *as_of)?;
@@ -121,7 +122,18 @@ fn run(config: &Config) -> Result<()> {
                 ChartKind::Timeline => Some(analysis::history(&dataset, metric, analysis.as_of)?),
                 _ => None,
             };
-            let svg = chart::render(*kind, view, history.as_ref())?;
+            let options = chart::Options {
+                scale: *scale,
+                events: dataset.events_of(metric, analysis.as_of),
+            };
+            // A value a log axis cannot draw is the flag's error.
+            let svg =
+                chart::render(*kind, view, history.as_ref(), &options).map_err(|e| match e {
+                    Error::Other(e) if *scale == Scale::Log => {
+                        Error::Other(anyhow::anyhow!("--scale log: {e}"))
+                    }
+                    e => e,
+                })?;
             match output {
                 Output::Stdout => print(&svg),
                 Output::File(path) => write::write_file(path, svg.as_bytes()),
@@ -143,15 +155,10 @@ fn run(config: &Config) -> Result<()> {
                 since: *since,
                 default_data: default_data.clone(),
             };
-            let notebooks = notebook::read(&notebook::select(notebooks, reports)?, &options)?;
+            let mut notebooks = notebook::read(&notebook::select(notebooks, reports)?, &options)?;
             let datasets = load_each(notebooks.iter().map(|n| n.data.as_path()))?;
-            let requests = notebook::plan(&notebooks, &datasets)?;
-            let figures = compute_each(&notebooks, &requests, &datasets)?;
-            let render = timing::phase("render");
-            let reports = notebook::render(&notebooks, &requests, &figures)?;
-            drop(render);
-            // Hundreds of megabytes at a million claims: freed off the path.
-            rangefinder::parallel::drop_in_background((figures, datasets));
+            let reports = notebook::build(&mut notebooks, &datasets)?;
+            rangefinder::parallel::drop_in_background(datasets);
             let _write = timing::phase("write");
             let lines = if *check {
                 check_reports(&reports)
@@ -164,6 +171,51 @@ fn run(config: &Config) -> Result<()> {
             lines.outcome
         }
         Config::Diff(options) => print(&diff::run(options)?),
+        Config::Publish {
+            notebook,
+            as_of,
+            published,
+            verify: false,
+            default_data,
+        } => {
+            let options = edition::publish::Options {
+                notebook: notebook.clone(),
+                as_of: *as_of,
+                published: *published,
+                default_data: default_data.clone(),
+            };
+            let done = edition::publish::publish(&options)?;
+            for warning in &done.warnings {
+                eprintln!("{warning}");
+            }
+            let report = match done.report {
+                write::Outcome::Written => "written (it lists the new edition)",
+                write::Outcome::Unchanged => "unchanged",
+            };
+            let dir = done
+                .folder
+                .parent()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new("."));
+            print(&format!(
+                "{}: published\n{}: {report}\n",
+                shown(&done.folder),
+                shown(dir)
+            ))
+        }
+        Config::Publish {
+            notebook,
+            default_data,
+            ..
+        } => {
+            let (status, problems) = edition::publish::verify(notebook, default_data)?;
+            print(&status.iter().map(|l| format!("{l}\n")).collect::<String>())?;
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::Stale(problems))
+            }
+        }
         Config::Init { dir } => {
             let created = init::init(dir)?;
             print(&init::summary(dir, &created))
@@ -210,7 +262,26 @@ fn check_reports(reports: &[write::Report]) -> Built {
     let mut status = String::new();
     let mut problems = Vec::new();
     for report in reports {
-        match write::check(std::slice::from_ref(report)) {
+        // Every edition against its edition.toml, as the report itself.
+        let editions = match edition::check(&report.dir) {
+            Ok(lines) => lines,
+            Err(error) => {
+                return Built {
+                    status,
+                    outcome: Err(error),
+                };
+            }
+        };
+        let checked = match write::check(std::slice::from_ref(report)) {
+            Ok(()) if editions.is_empty() => Ok(()),
+            Ok(()) => Err(Error::Stale(editions)),
+            Err(Error::Stale(mut lines)) => {
+                lines.extend(editions);
+                Err(Error::Stale(lines))
+            }
+            Err(error) => Err(error),
+        };
+        match checked {
             Ok(()) => status.push_str(&format!("{}: unchanged\n", shown(&report.dir))),
             Err(Error::Stale(lines)) => {
                 status.push_str(&format!("{}: differs\n", shown(&report.dir)));
@@ -275,32 +346,6 @@ fn load_each<'a>(folders: impl Iterator<Item = &'a Path>) -> Result<BTreeMap<Pat
         }
     }
     Ok(datasets)
-}
-
-/// The figures each notebook's request asks for, computed once per data
-/// folder and day (the requests of notebooks that share both, merged).
-fn compute_each(
-    notebooks: &[notebook::Parsed],
-    requests: &[analysis::Request],
-    datasets: &BTreeMap<PathBuf, Dataset>,
-) -> Result<BTreeMap<(PathBuf, Day), analysis::Figures>> {
-    let _analyse = timing::phase("analyse");
-    let mut merged: BTreeMap<(PathBuf, Day), analysis::Request> = BTreeMap::new();
-    for (parsed, request) in notebooks.iter().zip(requests) {
-        merged
-            .entry((parsed.data.clone(), request.as_of))
-            .and_modify(|r| r.merge(request))
-            .or_insert_with(|| request.clone());
-    }
-    merged
-        .into_iter()
-        .map(|((folder, day), request)| {
-            let dataset = datasets
-                .get(&folder)
-                .ok_or_else(|| anyhow::anyhow!("{}: not loaded", folder.display()))?;
-            Ok(((folder, day), analysis::compute(dataset, &request)?))
-        })
-        .collect()
 }
 
 /// The as-of day asked for, or the default: the latest claim in the data.

@@ -73,6 +73,58 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Writes a new folder `dir` holding `files` (a published edition), all
+/// or nothing: the files go into a new hidden folder beside it, are synced,
+/// and the folder is renamed to `dir`. An existing `dir` is never written
+/// into or replaced: a published edition is never written again.
+pub fn new_folder(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let parent = dir
+        .parent()
+        .ok_or_else(|| anyhow::anyhow!("{}: no parent folder", dir.display()))?;
+    let name = dir
+        .file_name()
+        .ok_or_else(|| anyhow::anyhow!("{}: not a folder name", dir.display()))?
+        .to_string_lossy();
+    if fs::symlink_metadata(dir).is_ok() {
+        return Err(anyhow::anyhow!("{} already exists: not written again", dir.display()).into());
+    }
+    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    if let Some(report) = parent.parent() {
+        no_links(report)?;
+    }
+    let temp = parent.join(format!(".{name}{}", temporary_name()));
+    fs::create_dir(&temp).with_context(|| format!("creating {}", temp.display()))?;
+    let written = (|| -> io::Result<()> {
+        for (file, bytes) in files {
+            let mut out = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(temp.join(file))?;
+            out.write_all(bytes)?;
+            out.sync_all()?;
+        }
+        Ok(())
+    })();
+    let renamed = written.and_then(|()| {
+        // A folder made meanwhile at `dir` is not replaced (renaming over
+        // an empty folder would succeed).
+        if fs::symlink_metadata(dir).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "made by another run meanwhile",
+            ));
+        }
+        fs::rename(&temp, dir)
+    });
+    if let Err(error) = renamed {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(anyhow::Error::new(error)
+            .context(format!("writing {}", dir.display()))
+            .into());
+    }
+    Ok(())
+}
+
 /// Writes every report, each replaced whole. A report with anything to
 /// change is built complete in a new folder beside it (its unchanged files
 /// hard-linked from the old one, the changed ones written and synced); only
@@ -202,7 +254,7 @@ fn parent(dir: &Path) -> PathBuf {
 /// removes it.
 fn stage_report(report: &Report, plan: &Plan<'_>, writer: &Writer) -> Result<PathBuf> {
     let context = || format!("writing {}", report.dir.display());
-    let folder = new_folder(&parent(&report.dir)).with_context(context)?;
+    let folder = fresh_folder(&parent(&report.dir)).with_context(context)?;
     let built = (|| -> Result<()> {
         keep_entries(&report.dir, &folder, Some(plan))?;
         write_all(&report.dir, &folder, &plan.files, writer)?;
@@ -222,7 +274,7 @@ fn stage_report(report: &Report, plan: &Plan<'_>, writer: &Writer) -> Result<Pat
 
 /// Creates a new, empty folder with a temporary name in `parent`; never
 /// reuses an existing path.
-fn new_folder(parent: &Path) -> io::Result<PathBuf> {
+fn fresh_folder(parent: &Path) -> io::Result<PathBuf> {
     const TRIES: usize = 16;
     for _ in 0..TRIES {
         let folder = parent.join(temporary_name());
@@ -320,7 +372,7 @@ fn swap(dir: &Path, folder: &Path, plan: &Plan<'_>) -> Result<()> {
     let old = if exchange(folder, dir).with_context(context)? {
         folder.to_path_buf()
     } else {
-        let old = new_folder(&parent(dir)).with_context(context)?;
+        let old = fresh_folder(&parent(dir)).with_context(context)?;
         fs::remove_dir(&old).with_context(context)?;
         fs::rename(dir, &old).with_context(context)?;
         fs::rename(folder, dir).with_context(context)?;

@@ -236,7 +236,7 @@ fn notebook_errors_by_line_and_nothing_written() {
         format!(
             "{f}:6: inline value `{{{{ lowest troops }}}}`: unknown key \"lowest\" (expected \
              as_of, since, title, low, high, median, range, consensus, sources, affiliations, \
-             agreement, floor, ceiling, label)"
+             agreement, floor, ceiling, label, edition)"
         ),
         format!(
             "{f}:7: inline value `high`: unknown metric \"nosuch\" (known: troops, officers, \

@@ -285,3 +285,58 @@ fn appended_source_keeps_identities() {
         }
     }
 }
+
+// `--scale log` draws the value axis on a log scale and says so in the
+// description; a chart with a value at or below 0 (the seed's denial) is
+// refused naming the flag and the claim, and an agreement chart, which
+// has no value axis, is a usage error.
+#[test]
+fn log_scale_flag() {
+    let test = seed().args([
+        "chart",
+        "timeline",
+        "kp_troops_kursk",
+        "--scale",
+        "log",
+        "-o",
+        "out.svg",
+    ]);
+    test.run().code(0);
+    let svg = String::from_utf8(test.read("out.svg")).expect("utf-8");
+    assert!(svg.contains("on a log scale"));
+    seed()
+        .args(["chart", "timeline", "kp_troops_russia", "--scale", "log"])
+        .run()
+        .code(1)
+        .stderr(
+            "error: --scale log: claim kp_denial_2024_10 states 0; a log scale needs every value \
+             drawn above 0\n",
+        );
+    seed()
+        .args(["chart", "agreement", "kp_troops_russia", "--scale", "log"])
+        .run()
+        .code(2)
+        .stderr(
+            "error: --scale log: an agreement chart has no value axis (use it with timeline or \
+             ranges)\n",
+        );
+}
+
+// A cell's `scale = "log"` on a metric with a denial is a notebook error at
+// the key's line, and nothing is written.
+#[test]
+fn log_scale_cell() {
+    let brief = "+++\ntitle = \"t\"\n+++\n\n```rangefinder\nchart = \"ranges\"\nmetric = \
+                 \"kp_troops_russia\"\nscale = \"log\"\n```\n";
+    let test = seed().file("reports/t/brief.md", brief).args(["build"]);
+    test.run().code(1).stderr(
+        "reports/t/brief.md:8: cell: scale = \"log\": claim kp_denial_2024_10 states 0; a log \
+         scale needs every value drawn above 0\n",
+    );
+    assert!(!test.path().join("reports/t/README.md").exists());
+    let ok = brief.replace("kp_troops_russia", "kp_troops_kursk");
+    let test = seed().file("reports/t/brief.md", ok).args(["build"]);
+    test.run().code(0);
+    let svg = String::from_utf8(test.read("reports/t/ranges-kp_troops_kursk.svg")).expect("utf-8");
+    assert!(svg.contains("on a log scale"));
+}

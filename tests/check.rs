@@ -2,6 +2,7 @@
 //! breaking exactly that rule in an otherwise valid minimal dataset and
 //! asserting the full message text and its physical line.
 
+mod events;
 mod files;
 mod hints;
 mod quoting;

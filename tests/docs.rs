@@ -29,6 +29,27 @@ fn every_document_resolves() {
     }
 }
 
+// Every event in the shipped events.csv has a document, a web URL.
+#[test]
+fn every_event_documented() {
+    let mut reader = csv::Reader::from_path(repo().join("data/events.csv")).expect("events.csv");
+    let headers = reader.headers().expect("header").clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let (id, document) = (column("id"), column("document"));
+    let mut events = 0;
+    for record in reader.records() {
+        let record = record.expect("row");
+        let url = &record[document];
+        assert!(
+            url.starts_with("https://") || url.starts_with("http://"),
+            "{}: document {url:?} is not a web URL",
+            &record[id]
+        );
+        events += 1;
+    }
+    assert!(events >= 3, "{events} events");
+}
+
 /// Every file under `dir`, recursively.
 fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in fs::read_dir(dir).expect("read folder") {

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod diff;
 mod docs;
+mod editions;
 mod hardening;
 mod harness;
 mod init;

@@ -436,6 +436,8 @@ pub struct Figures {
     pub histories: BTreeMap<String, MetricHistory>,
     /// The changes asked for, by the day they count from, each by metric id.
     pub changes: BTreeMap<Day, BTreeMap<String, MetricChanges>>,
+    /// The events of events.csv begun by the as-of day, in file order.
+    pub events: Vec<crate::data::Event>,
 }
 
 impl Figures {
@@ -454,6 +456,15 @@ impl Figures {
     /// The changes of `metric` since `since`, if they were asked for.
     pub fn changes(&self, since: Day, metric: &str) -> Option<&MetricChanges> {
         self.changes.get(&since)?.get(metric)
+    }
+
+    /// The events of `metric` (those naming it or no metric), in file order.
+    pub fn events_of(&self, metric: &str) -> Vec<crate::data::Event> {
+        self.events
+            .iter()
+            .filter(|e| e.concerns(metric))
+            .cloned()
+            .collect()
     }
 }
 
@@ -474,10 +485,18 @@ pub fn compute(dataset: &Dataset, request: &Request) -> Result<Figures> {
             .collect();
         changes.insert(since, by_metric);
     }
+    let as_of = request.as_of;
+    let events = dataset
+        .events
+        .iter()
+        .filter(|e| e.date.start <= as_of)
+        .cloned()
+        .collect();
     Ok(Figures {
         analysis,
         histories,
         changes,
+        events,
     })
 }
 

@@ -139,8 +139,8 @@ pub(super) fn matrix(view: &MetricView) -> Matrix {
         .map(|g| match g {
             [(_, claim)] => format!("{} {}", tag(claim), claim.source_short),
             _ => format!(
-                "{} sources: {} … {}",
-                g.len(),
+                "{}: {} … {}",
+                crate::render::words::count(g.len(), "source", "sources"),
                 g[0].1.source_short,
                 g[g.len() - 1].1.source_short
             ),

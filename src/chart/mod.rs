@@ -3,8 +3,11 @@
 //! (title, description, rounding, size guard) here.
 
 mod agreement;
+mod axis;
+mod backend;
 mod bands;
 mod bidi;
+mod events;
 pub mod glyphs;
 mod marks;
 mod outlines;
@@ -14,6 +17,8 @@ mod timeline;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod honesty;
 #[cfg(test)]
 mod tests;
 
@@ -57,6 +62,7 @@ impl ChartKind {
     }
 }
 
+pub use axis::{Scale, ValueAxis, value_extent};
 pub use marks::{Key, arrow, fade, key_strip, legend_row, marker};
 
 /// Width of every chart, in pixels.
@@ -94,7 +100,7 @@ pub const OTHER: RGBColor = RGBColor(0x99, 0x99, 0x99);
 pub const STALE: RGBColor = RGBColor(0xbb, 0xbb, 0xbb);
 
 /// The drawing surface every chart draws on.
-pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub type Area = DrawingArea<backend::GlyphBackend, Shift>;
 
 /// Marker shapes, one per qualifier (see [`shape_of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,35 +177,6 @@ impl Style {
     }
 }
 
-/// Share of the highest value under which the lowest value counts as near
-/// 0: a value axis starts at 0 when the lowest value drawn is at most 40%
-/// of the highest (so 0 costs at most 40% of the plot), and is fitted to the
-/// data otherwise (claims of 40,000–43,000 fill the plot, not a tenth).
-pub const ZERO_SHARE: f64 = 0.4;
-
-/// The extent of a value axis holding every finite value in `values`, with
-/// `headroom` (a share of the data span) above the highest: from 0 when the
-/// data come near 0 ([`ZERO_SHARE`]), else from a round number a little
-/// below the lowest value. (0, 1) when there is nothing above 0.
-pub fn value_extent(values: impl IntoIterator<Item = f64>, headroom: f64) -> (f64, f64) {
-    let (low, high) = values
-        .into_iter()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, 0.0_f64), |(l, h), v| (l.min(v), h.max(v)));
-    if high <= 0.0 {
-        return (0.0, 1.0);
-    }
-    if low <= ZERO_SHARE * high {
-        return (0.0, high * (1.0 + headroom));
-    }
-    // A single value (or a very tight cluster) still gets a span of a tenth
-    // of its size, so it is not drawn on a hair-thin axis.
-    let span = (high - low).max(high * 0.1);
-    let step = round_step(span / 5.0);
-    let bottom = ((low - span * 0.1) / step).floor() * step;
-    (bottom.max(0.0), high + span * headroom)
-}
-
 /// The round number (1, 2 or 5 times a power of ten) nearest above `raw`.
 pub fn round_step(raw: f64) -> f64 {
     let power = 10f64.powf(raw.log10().floor());
@@ -210,11 +187,43 @@ pub fn round_step(raw: f64) -> f64 {
         .unwrap_or(10.0 * power)
 }
 
-/// Draws one chart as SVG text.
+/// How a chart is drawn beyond its kind and data: a cell's keys, or the
+/// `chart` command's flags.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Options {
+    /// The value axis's scale (timelines and forest plots).
+    pub scale: Scale,
+    /// The events a timeline marks (events.csv: those of its metric up to
+    /// the as-of day), in file order.
+    pub events: Vec<crate::data::Event>,
+}
+
+/// The first claim a log axis cannot draw, as "claim ID states N": every
+/// number a claim states (its value, or its low and high) must be above 0,
+/// so its marker, interval and the bands built from them lie on the axis.
+pub fn log_problem<'a>(claims: impl IntoIterator<Item = &'a ClaimView>) -> Option<String> {
+    claims.into_iter().find_map(|claim| {
+        let low = match claim.stated {
+            crate::data::Stated::Value(v) => v,
+            crate::data::Stated::Range(low, _) => low,
+        };
+        (low <= 0.0 || claim.point <= 0.0).then(|| {
+            format!(
+                "claim {} states {}; a log scale needs every value drawn above 0",
+                claim.id,
+                crate::render::number(low.min(claim.point))
+            )
+        })
+    })
+}
+
+/// Draws one chart as SVG text. A log scale on a chart with a value at or
+/// below 0 is an error naming the claim ([`log_problem`]).
 pub fn render(
     kind: ChartKind,
     view: &MetricView,
     history: Option<&MetricHistory>,
+    options: &Options,
 ) -> Result<String> {
     register_font()?;
     let claims = view
@@ -231,6 +240,15 @@ pub fn render(
         )
         .into());
     }
+    if options.scale == Scale::Log {
+        let claims: Vec<&ClaimView> = match (kind, history) {
+            (ChartKind::Timeline, Some(history)) => history.known.iter().collect(),
+            _ => view.current.iter().collect(),
+        };
+        if let Some(problem) = log_problem(claims) {
+            return Err(Error::Other(anyhow::anyhow!("{problem}")));
+        }
+    }
     match kind {
         ChartKind::Timeline => timeline::render(
             view,
@@ -240,8 +258,9 @@ pub fn render(
                     view.metric
                 )
             })?,
+            options,
         ),
-        ChartKind::Ranges => ranges::render(view),
+        ChartKind::Ranges => ranges::render(view, options),
         ChartKind::Agreement => agreement::render(view),
     }
 }
@@ -328,16 +347,10 @@ pub fn clean(text: &str) -> String {
     out
 }
 
-thread_local! {
-    /// The full form of every label [`fit`] or [`wrap`] cut while the
-    /// current chart is drawn (one chart at a time per thread, inside
-    /// [`draw_svg`]), so the `<desc>` can give it whole.
-    static CUT: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Notes that `full` was drawn shortened.
-fn note_cut(full: &str) {
-    CUT.with(|cut| cut.borrow_mut().push(full.to_string()));
+/// Notes that `full` was drawn shortened: the backend gives it whole in
+/// the chart's `<desc>`.
+fn note_cut(area: &Area, full: &str) -> Result<()> {
+    drawn(area.draw(&backend::CutNote(full.to_string())))
 }
 
 /// `text` cleaned and cut (with an ellipsis) to fit `max` pixels in `style`;
@@ -345,7 +358,7 @@ fn note_cut(full: &str) {
 pub fn fit(area: &Area, text: &str, style: &TextStyle, max: u32) -> Result<String> {
     let (fitted, cut) = fit_text(area, &clean(text), style, max)?;
     if cut {
-        note_cut(&clean(text));
+        note_cut(area, &clean(text))?;
     }
     Ok(fitted)
 }
@@ -398,7 +411,7 @@ pub fn wrap(
     }
     let (last, cut) = fit_text(area, &rest, style, max)?;
     if cut {
-        note_cut(&full);
+        note_cut(area, &full)?;
     }
     out.push(last);
     Ok(out)
@@ -481,21 +494,24 @@ pub fn heading(area: &Area, title: &str, subtitle: &str) -> Result<()> {
 
 /// Draws with `draw` on a fresh white SVG of `height`, then finishes it
 /// with `title` and `desc` (see [`svg::finish`]), to which the full form of
-/// every label cut to fit is added.
+/// every label shortened to fit is added.
 pub fn draw_svg(
     height: u32,
     title: &str,
     desc: &str,
     draw: impl FnOnce(&Area) -> Result<()>,
 ) -> Result<String> {
-    let mut buffer = String::new();
-    CUT.with(|cut| cut.borrow_mut().clear());
+    let size = (WIDTH, height);
+    let canvas = std::rc::Rc::new(std::cell::RefCell::new(backend::GlyphBackend::new(size)?));
     {
-        let root = SVGBackend::with_string(&mut buffer, (WIDTH, height)).into_drawing_area();
+        let root = Area::from(&canvas);
         drawn(root.fill(&WHITE))?;
         draw(&root)?;
         drawn(root.present())?;
     }
-    let cut = CUT.with(|cut| std::mem::take(&mut *cut.borrow_mut()));
-    svg::finish(&buffer, title, &svg::with_full_forms(desc, &cut))
+    let backend = std::rc::Rc::try_unwrap(canvas)
+        .map_err(|_| anyhow::anyhow!("drawing chart: the canvas is still in use"))?;
+    let done = backend.into_inner().finish();
+    let desc = svg::with_full_forms(&svg::with_full_forms(desc, &done.noted), &done.cut);
+    svg::finish(size, &done.body, title, &desc)
 }

@@ -11,8 +11,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{
     Area, INK, Key, MUTED, OTHER, STALE, Shape, Style, anchored, arrow, consensus_text, draw_svg,
-    drawn, fade, fit, heading, iso, key_strip, marker, tag, value_extent, wrap,
+    drawn, fade, fit, heading, iso, key_strip, marker, tag, wrap,
 };
+use super::{Options, Scale, ValueAxis};
 use crate::analysis::{ClaimView, MetricView};
 use crate::data::{DateSpec, Qualifier, Stated};
 use crate::error::Result;
@@ -57,16 +58,20 @@ struct Row {
 }
 
 /// Draws the forest plot of `view`.
-pub fn render(view: &MetricView) -> Result<String> {
+pub fn render(view: &MetricView, options: &Options) -> Result<String> {
     let rows = rows(view);
     let label = super::clean(&view.label);
     let title = format!(
         "{label}: current claim of each source, as of {}",
         iso(view.as_of)
     );
-    let desc = describe(view, &rows);
+    let mut desc = describe(view, &rows);
+    if options.scale == Scale::Log {
+        desc.push_str(" The value axis is on a log scale: equal steps are equal ratios.");
+    }
     let height = TOP + KEY + AXIS + ROW * rows.len().max(1) as u32 + BELOW + 8;
-    draw_svg(height, &title, &desc, |root| draw(root, view, &rows))
+    let axis = x_axis(view, &rows, options.scale);
+    draw_svg(height, &title, &desc, |root| draw(root, view, &rows, axis))
 }
 
 /// What a claim states, in words.
@@ -147,8 +152,8 @@ fn rows(view: &MetricView) -> Vec<Row> {
             Row {
                 tag: String::new(),
                 name: format!(
-                    "{} sources: {} … {}",
-                    group.len(),
+                    "{}: {} … {}",
+                    words::count(group.len(), "source", "sources"),
                     first.source_name,
                     last.source_name
                 ),
@@ -169,7 +174,7 @@ fn rows(view: &MetricView) -> Vec<Row> {
 /// The `<desc>`: what is shown, the consensus and every row.
 fn describe(view: &MetricView, rows: &[Row]) -> String {
     let mut desc = format!(
-        "Forest plot of {} ({}) as of {}: the current claim of each of {} sources, its interval \
+        "Forest plot of {} ({}) as of {}: the current claim of {}, its interval \
          as a horizontal bar (an arrow when open above) and its point as a marker, one row per \
          source in sources.csv order, numbered by that row; the marker's colour is the source's, \
          its shape the qualifier (circle exact, diamond about, square range, triangle up at \
@@ -178,7 +183,10 @@ fn describe(view: &MetricView, rows: &[Row]) -> String {
         super::clean(&view.label),
         view.metric,
         iso(view.as_of),
-        view.current.len()
+        match view.current.len() {
+            1 => "its 1 source".to_string(),
+            n => format!("each of {n} sources"),
+        }
     );
     desc.push_str(&format!(
         " Consensus of the estimates: {}. Bounds: {}.",
@@ -208,16 +216,21 @@ fn describe(view: &MetricView, rows: &[Row]) -> String {
 }
 
 /// Draws heading, consensus band, rows, labels and the key.
-fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
+fn draw(root: &Area, view: &MetricView, rows: &[Row], axis: ValueAxis) -> Result<()> {
     let label = super::clean(&view.label);
     let subtitle = if view.current.is_empty() {
         format!("As of {}: no claims known yet", iso(view.as_of))
     } else {
         format!(
-            "As of {}: {} sources; consensus {}",
+            "As of {}: {}; consensus {}{}",
             iso(view.as_of),
-            view.current.len(),
+            words::count(view.current.len(), "source", "sources"),
             words::consensus_with_agreement(view.consensus.as_ref()),
+            if axis.scale == Scale::Log {
+                "; log scale"
+            } else {
+                ""
+            },
         )
     };
     heading(
@@ -232,26 +245,21 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
     let (key_area, main) = body.split_vertically(KEY);
     let (label_area, plot_area) = main.split_horizontally(LABELS);
     let n = rows.len().max(1) as f64;
-    let (x0, x1) = x_extent(view, rows);
+    let (x0, x1) = (axis.low, axis.high);
+    let (c0, c1) = axis.ends();
     let chart = drawn(
         ChartBuilder::on(&plot_area)
             .margin_top(AXIS)
             .margin_right(24)
             .margin_bottom(BELOW)
-            .build_cartesian_2d(x0..x1, -0.5..n - 0.5),
+            .build_cartesian_2d(c0..c1, -0.5..n - 0.5),
     )?;
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     let (left_px, right) = (xs.start, xs.end - 2);
     let row_y = |i: usize| ys.start + (ROW as i32) * i as i32 + (ROW as i32) / 2;
-    axis(
-        root,
-        &chart,
-        (x0, x1),
-        rows.len(),
-        &super::clean(&view.unit),
-    )?;
+    draw_axis(root, &chart, axis, rows.len(), &super::clean(&view.unit))?;
     if let Some(c) = &view.consensus {
-        let px = |x: f64| chart.backend_coord(&(x.max(x0), 0.0)).0;
+        let px = |x: f64| chart.backend_coord(&(axis.at(x.max(x0)), 0.0)).0;
         let (top, bottom) = (ys.start, ys.start + ROW as i32 * rows.len().max(1) as i32);
         // A consensus on one number is a stretch of zero width: draw it at
         // least 4 pixels wide, and darker, so it shows.
@@ -304,7 +312,7 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
     let left = label_area.get_base_pixel();
     for (i, row) in rows.iter().enumerate() {
         let py = row_y(i);
-        let at = |x: f64| (chart.backend_coord(&(x.max(x0), 0.0)).0, py);
+        let at = |x: f64| (chart.backend_coord(&(axis.at(x.max(x0)), 0.0)).0, py);
         draw_row(root, row, &at, (left_px, right), x0)?;
         let name_style = anchored(13, INK, HPos::Left, VPos::Bottom);
         let lines = wrap(root, &row.name, &name_style, LABELS - 40, 2)?;
@@ -335,13 +343,13 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row]) -> Result<()> {
 /// Draws the value axis above the rows (line, round ticks, labels, the
 /// unit) and its grid as one segment per row and tick, so rows added below
 /// leave every existing line as it was.
-fn axis<DB: DrawingBackend>(
+fn draw_axis<DB: DrawingBackend>(
     root: &Area,
     chart: &ChartContext<
         DB,
         Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
     >,
-    (x0, x1): (f64, f64),
+    axis: ValueAxis,
     rows: usize,
     unit: &str,
 ) -> Result<()> {
@@ -351,13 +359,19 @@ fn axis<DB: DrawingBackend>(
         vec![(xs.start, top), (xs.end, top)],
         INK.stroke_width(1),
     )))?;
-    let step = super::round_step((x1 - x0) / 6.0);
-    let first = (x0 / step).ceil() as i64;
-    let last = (x1 / step).floor() as i64;
+    let (x0, x1) = (axis.low, axis.high);
+    let ticks: Vec<f64> = match axis.scale {
+        Scale::Linear => {
+            let step = super::round_step((x1 - x0) / 6.0);
+            let first = (x0 / step).ceil() as i64;
+            let last = (x1 / step).floor() as i64;
+            (first..=last).map(|k| k as f64 * step).collect()
+        }
+        Scale::Log => axis.log_ticks(),
+    };
     let grid = RGBAColor(0, 0, 0, 0.08).stroke_width(1);
-    for k in first..=last {
-        let value = k as f64 * step;
-        let x = chart.backend_coord(&(value, 0.0)).0;
+    for value in ticks {
+        let x = chart.backend_coord(&(axis.at(value), 0.0)).0;
         drawn(root.draw(&PathElement::new(
             vec![(x, top - 5), (x, top)],
             INK.stroke_width(1),
@@ -384,22 +398,23 @@ fn axis<DB: DrawingBackend>(
     )))
 }
 
-/// The value axis of `view`'s forest plot, as drawn.
+/// The linear value axis of `view`'s forest plot, as drawn.
 #[cfg(test)]
 pub(super) fn extent(view: &MetricView) -> (f64, f64) {
-    x_extent(view, &rows(view))
+    let axis = x_axis(view, &rows(view), Scale::Linear);
+    (axis.low, axis.high)
 }
 
-/// The x extent ([`value_extent`]): every finite number drawn but an "up
+/// The x axis ([`ValueAxis::fit`]): every finite number drawn but an "up
 /// to"'s 0 (its bar then runs off the left edge as an arrow), with room on
 /// the right for the arrows of open intervals.
-fn x_extent(view: &MetricView, rows: &[Row]) -> (f64, f64) {
+fn x_axis(view: &MetricView, rows: &[Row], scale: Scale) -> ValueAxis {
     let finite = rows.iter().flat_map(|r| {
         let low = (!r.to_zero).then_some(r.low);
         [low, Some(r.point), r.high]
     });
     let consensus = view.consensus.iter().flat_map(|c| [Some(c.low), c.high]);
-    value_extent(finite.chain(consensus).flatten(), 0.12)
+    ValueAxis::fit(finite.chain(consensus).flatten(), 0.12, scale)
 }
 
 /// Draws one row's bar (with caps, or an arrow at an open or cut-off end)

@@ -12,14 +12,17 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::bands::{Run, bands, consensus_of, range_of};
+use super::events::Rect;
 use super::{
     Area, INK, Key, MUTED, STALE, Shape, Style, WIDTH, anchored, arrow, day_x, draw_svg, drawn,
-    fade, font, heading, iso, key_strip, legend_row, marker, source_colour, tag, value_extent,
+    fade, font, heading, iso, key_strip, legend_row, marker, source_colour, tag,
 };
+use super::{Options, Scale, ValueAxis};
 use crate::analysis::{ClaimView, MetricHistory, MetricView};
+use crate::data::Event;
 use crate::data::Qualifier;
 use crate::error::Result;
-use crate::render::number;
+use crate::render::{number, words};
 
 /// Height of the timeline.
 const HEIGHT: u32 = 640;
@@ -43,7 +46,7 @@ type Sources<'a> = BTreeMap<usize, (RGBColor, String, &'a str)>;
 
 /// Draws the timeline of `history`; `view` (the same day) says which
 /// current claims are stale.
-pub fn render(view: &MetricView, history: &MetricHistory) -> Result<String> {
+pub fn render(view: &MetricView, history: &MetricHistory, options: &Options) -> Result<String> {
     let sources: Sources = history
         .known
         .iter()
@@ -61,9 +64,24 @@ pub fn render(view: &MetricView, history: &MetricHistory) -> Result<String> {
     let bins = bin_count(history.known.len(), sources.len());
     let label = super::clean(&history.label);
     let title = format!("{label}: every claim by date, as of {}", iso(history.as_of));
-    let desc = describe(history, &sources, stale.len(), bins);
+    let mut desc = describe(history, &sources, stale.len(), bins);
+    if options.scale == Scale::Log {
+        desc.push_str(" The value axis is on a log scale: equal steps are equal ratios.");
+    }
+    let events = by_date(&options.events);
+    if !events.is_empty() {
+        let list: Vec<String> = events
+            .iter()
+            .map(|e| format!("{} {}", e.date, super::clean(&e.label)))
+            .collect();
+        desc.push_str(&format!(
+            " Thin vertical rules mark {}: {}.",
+            words::count(events.len(), "event", "events"),
+            list.join("; ")
+        ));
+    }
     draw_svg(HEIGHT, &title, &desc, |root| {
-        draw(root, history, &sources, &stale, bins)
+        draw(root, history, &sources, &stale, bins, options)
     })
 }
 
@@ -81,7 +99,7 @@ fn describe(
     bins: Option<usize>,
 ) -> String {
     let mut desc = format!(
-        "Timeline of {} ({}) as of {}: {} claims from {} sources, each at the date it was made \
+        "Timeline of {} ({}) as of {}: {} from {}, each at the date it was made \
          (a horizontal whisker spans a date window) and its stated value in {}. Each source has \
          one colour and its number (its row in sources.csv) beside its marks; the marker shape is \
          the qualifier (circle exact, diamond about, square range, triangle up at least, \
@@ -91,8 +109,8 @@ fn describe(
         super::clean(&history.label),
         history.metric,
         iso(history.as_of),
-        history.known.len(),
-        sources.len(),
+        words::count(history.known.len(), "claim", "claims"),
+        words::count(sources.len(), "source", "sources"),
         super::clean(&history.unit),
     );
     let names: Vec<String> = sources
@@ -105,7 +123,7 @@ fn describe(
     if stale > 0 {
         desc.push_str(&format!(
             " Grey: {stale} stale current {} (left out of the figures).",
-            crate::render::words::plural(stale, "claim", "claims")
+            words::plural(stale, "claim", "claims")
         ));
     }
     if let Some(last) = history.snapshots.last() {
@@ -139,23 +157,31 @@ fn draw(
     sources: &Sources,
     stale: &BTreeSet<&str>,
     bins: Option<usize>,
+    options: &Options,
 ) -> Result<()> {
     let label = super::clean(&history.label);
+    let log = if options.scale == Scale::Log {
+        "; log scale"
+    } else {
+        ""
+    };
     heading(
         root,
         &format!("{label} — every claim by the date it was made"),
         &format!(
-            "As of {}: {} claims from {} sources",
+            "As of {}: {} from {}{log}",
             iso(history.as_of),
-            history.known.len(),
-            sources.len()
+            words::count(history.known.len(), "claim", "claims"),
+            words::count(sources.len(), "source", "sources"),
         ),
     )?;
     let body = root.margin(64, 8, 8, 8);
     let (main, key_area) = body.split_vertically(HEIGHT - 64 - 8 - KEY);
     let (plot_area, legend_area) = main.split_horizontally(WIDTH - 16 - LEGEND);
-    let (x0, x1) = x_extent(history);
-    let (y0, y1) = y_extent(history);
+    let events = by_date(&options.events);
+    let (x0, x1) = x_extent(history, &events);
+    let axis = y_axis(history, options.scale);
+    let (y0, y1) = axis.ends();
     let mut chart = drawn(
         ChartBuilder::on(&plot_area)
             .margin_right(16)
@@ -163,6 +189,7 @@ fn draw(
             .y_label_area_size(72)
             .build_cartesian_2d(x0..x1, y0..y1),
     )?;
+    let log = options.scale == Scale::Log;
     let y_format = |y: &f64| number(*y);
     // plotters would put day ticks on round day numbers (2024-11-10); the
     // ticks are drawn below on month starts instead.
@@ -171,7 +198,8 @@ fn draw(
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(8)
+            // A log axis gets its ticks on 1-2-5 numbers, drawn below.
+            .y_labels(if log { 0 } else { 8 })
             .max_light_lines(2)
             .y_label_formatter(&y_format)
             .label_style(font(12, INK))
@@ -183,6 +211,23 @@ fn draw(
             .draw(),
     )?;
     let bottom = chart.plotting_area().get_pixel_range().1.end - 1;
+    if log {
+        for value in axis.log_ticks() {
+            let y = axis.at(value);
+            let grid = RGBAColor(0, 0, 0, 0.1).stroke_width(1);
+            drawn(chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x0, y), (x1, y)],
+                grid,
+            ))))?;
+            let at = chart.backend_coord(&(x0, y));
+            drawn(root.draw(&PathElement::new(
+                vec![(at.0 - 5, at.1), (at.0, at.1)],
+                INK.stroke_width(1),
+            )))?;
+            let style = anchored(12, INK, HPos::Right, VPos::Center);
+            drawn(root.draw(&Text::new(number(value), (at.0 - 8, at.1), style)))?;
+        }
+    }
     for (x, label) in super::date_ticks(x0, x1) {
         let grid = RGBAColor(0, 0, 0, 0.1).stroke_width(1);
         drawn(chart.draw_series(std::iter::once(PathElement::new(
@@ -198,17 +243,18 @@ fn draw(
         drawn(root.draw(&Text::new(label, (at.0, bottom + 8), style)))?;
     }
     let end = day_x(history.as_of) + 0.5;
-    let to_px = |x: f64, y: f64| chart.backend_coord(&(x, y.max(y0)));
+    let to_px = |x: f64, y: f64| chart.backend_coord(&(x, axis.at(y.max(axis.low))));
     // The consensus edge is thick and dark so a consensus on one number
     // (a band of zero height) stands out from the range's edges.
     let range_edge = RGBAColor(0, 0, 0, 0.2).stroke_width(1);
     let consensus_edge = RGBAColor(0, 0, 0, 0.45).stroke_width(3);
-    for run in bands(&history.snapshots, end, y1, range_of) {
+    for run in bands(&history.snapshots, end, axis.high, range_of) {
         draw_band(root, &run, RANGE_FILL, range_edge, &to_px)?;
     }
-    for run in bands(&history.snapshots, end, y1, consensus_of) {
+    for run in bands(&history.snapshots, end, axis.high, consensus_of) {
         draw_band(root, &run, CONSENSUS_FILL, consensus_edge, &to_px)?;
     }
+    let mut taken: Vec<Rect> = Vec::new();
     match bins {
         None => {
             // Source row, then claim id: the order of the marks in the file
@@ -225,9 +271,21 @@ fn draw(
                 let centre = draw_claim(root, claim, style, &to_px, bottom)?;
                 tags.push((centre, tag(claim)));
             }
-            draw_tags(root, tags)?;
+            // Event labels keep off the marks and their numbers.
+            let marks: Vec<Rect> = tags
+                .iter()
+                .map(|((x, y), _)| (x - 7, y - 7, x + 7, y + 7))
+                .collect();
+            taken.extend(marks);
+            taken.extend(draw_tags(root, tags)?);
         }
         Some(bins) => draw_bins(root, history, bins, (x0, x1), &to_px)?,
+    }
+    if !events.is_empty() {
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let plot = (xs.start, ys.start, xs.end - 1, ys.end - 1);
+        let x_px = |day| chart.backend_coord(&(day_x(day), y0)).0;
+        super::events::draw(root, &events, x_px, &taken, plot)?;
     }
     legend(&legend_area, sources)?;
     key(&key_area, !stale.is_empty())
@@ -262,27 +320,41 @@ fn draw_band(
     drawn(root.draw(&PathElement::new(outline, edge)))
 }
 
-/// The x extent: claimed windows and the as-of day, padded.
-fn x_extent(history: &MetricHistory) -> (f64, f64) {
+/// `events` sorted by date (start, end), then file order.
+fn by_date(events: &[Event]) -> Vec<&Event> {
+    let mut sorted: Vec<&Event> = events.iter().collect();
+    sorted.sort_by_key(|e| (e.date.start, e.date.end));
+    sorted
+}
+
+/// The x extent: claimed windows, the events and the as-of day, padded.
+fn x_extent(history: &MetricHistory, events: &[&Event]) -> (f64, f64) {
     let as_of = day_x(history.as_of);
-    let start = history
+    let claims = history
         .known
         .iter()
-        .map(|c| day_x(c.claimed.start))
-        .fold(as_of, f64::min);
-    let end = history
-        .known
+        .map(|c| (day_x(c.claimed.start), day_x(c.claimed.end)));
+    let marked = events
         .iter()
-        .map(|c| day_x(c.claimed.end))
-        .fold(as_of, f64::max);
+        .map(|e| (day_x(e.date.start), day_x(e.date.end).min(as_of)));
+    let (start, end) = claims
+        .chain(marked)
+        .fold((as_of, as_of), |(s, e), (a, b)| (s.min(a), e.max(b)));
     let pad = ((end - start) * 0.04).max(3.0);
     (start - pad, end + pad)
 }
 
-/// The y extent ([`value_extent`]): every finite number drawn (points,
+/// The linear y extent, as drawn ([`y_axis`]).
+#[cfg(test)]
+pub(super) fn y_extent(history: &MetricHistory) -> (f64, f64) {
+    let axis = y_axis(history, Scale::Linear);
+    (axis.low, axis.high)
+}
+
+/// The y axis ([`ValueAxis::fit`]): every finite number drawn (points,
 /// finite interval ends other than an "up to"'s 0, which is drawn as an
 /// arrow, and the bands), plus headroom for the arrows of lower bounds.
-pub(super) fn y_extent(history: &MetricHistory) -> (f64, f64) {
+fn y_axis(history: &MetricHistory, scale: Scale) -> ValueAxis {
     let claims = history.known.iter().flat_map(|c| {
         let low = (c.qualifier != Qualifier::UpTo).then_some(c.interval.low);
         [Some(c.point), low, c.interval.high]
@@ -292,7 +364,7 @@ pub(super) fn y_extent(history: &MetricHistory) -> (f64, f64) {
         let consensus = s.consensus.iter().flat_map(|c| [Some(c.low), c.high]);
         range.chain(consensus).collect::<Vec<_>>()
     });
-    value_extent(claims.chain(bands).flatten(), 0.15)
+    ValueAxis::fit(claims.chain(bands).flatten(), 0.15, scale)
 }
 
 /// Draws one claim: whisker, interval bar or bound arrow, then the marker;
@@ -342,8 +414,8 @@ fn draw_claim(
 /// Draws each mark's source number beside it, at the first of four corners
 /// where it overlaps no number already drawn; a number with no free corner
 /// (a dense cluster) is left out rather than drawn over another. Numbers go
-/// on top of every mark, in the marks' order.
-fn draw_tags(root: &Area, tags: Vec<((i32, i32), String)>) -> Result<()> {
+/// on top of every mark, in the marks' order. Returns the numbers' boxes.
+fn draw_tags(root: &Area, tags: Vec<((i32, i32), String)>) -> Result<Vec<Rect>> {
     let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
     for ((x, y), text) in tags {
         // DejaVu Sans digits at 10 px are about 6.4 px wide, 8 px tall.
@@ -373,7 +445,7 @@ fn draw_tags(root: &Area, tags: Vec<((i32, i32), String)>) -> Result<()> {
         let style = anchored(10, MUTED, h, v);
         drawn(root.draw(&Text::new(text, at, style)))?;
     }
-    Ok(())
+    Ok(placed)
 }
 
 /// Draws claims binned by source and date: a bar from the least to the

@@ -59,6 +59,10 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         affiliations::check(sources, &mut report);
     }
     let metrics = rows::metrics(dir, &mut report);
+    let events = rows::events(dir, &mut report);
+    if let Some(events) = &events {
+        links::events(events, metrics.as_ref(), &mut report);
+    }
     let links = timing::phase("links");
     let (metric_codes, source_codes) = links::check(
         claims.as_mut(),
@@ -93,7 +97,10 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     };
     let sources: Option<Vec<_>> = sources.rows.into_iter().map(|s| s.value).collect();
     let metrics: Option<Vec<_>> = metrics.rows.into_iter().map(|m| m.value).collect();
-    let (Some(sources), Some(metrics)) = (sources, metrics) else {
+    let events: Option<Vec<_>> = events
+        .map(|e| e.rows.into_iter().map(|e| e.value).collect())
+        .unwrap_or(Some(Vec::new()));
+    let (Some(sources), Some(metrics), Some(events)) = (sources, metrics, events) else {
         return Err(internal(dir, diagnostics));
     };
     // Every draft becomes a validated record, in place: its interned codes
@@ -119,6 +126,7 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             claims,
             sources,
             metrics,
+            events,
         },
         warnings: diagnostics,
         warning_count,

@@ -25,6 +25,9 @@ pub struct Dataset {
     pub sources: Vec<Source>,
     /// Every row of metrics.csv, in file order.
     pub metrics: Vec<Metric>,
+    /// Every row of the optional events.csv, in file order (empty without
+    /// the file).
+    pub events: Vec<Event>,
 }
 
 impl Dataset {
@@ -46,7 +49,19 @@ impl Dataset {
             claims: Claims::from_claims(claims, &metrics, &sources)?,
             sources,
             metrics,
+            events: Vec::new(),
         })
+    }
+
+    /// The events a chart or table of `metric` shows as of `as_of`: those
+    /// for every metric (no `metrics`) or naming it, begun on or before the
+    /// day, in file order.
+    pub fn events_of(&self, metric: &str, as_of: Day) -> Vec<Event> {
+        self.events
+            .iter()
+            .filter(|e| e.concerns(metric) && e.date.start <= as_of)
+            .cloned()
+            .collect()
     }
 
     /// Claim row `row` as an owned [`Claim`].
@@ -222,6 +237,34 @@ pub struct Source {
     pub color: Option<[u8; 3]>,
     /// Physical line where the row starts in sources.csv.
     pub line: usize,
+}
+
+/// One row of events.csv: something that happened, drawn on timelines as
+/// a labelled rule so a step in a count is explained where it is seen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Slug id.
+    pub id: String,
+    /// When it happened (a day or a window).
+    pub date: DateSpec,
+    /// Short text drawn on the chart.
+    pub label: String,
+    /// The metrics it concerns; empty: every metric.
+    pub metrics: Vec<String>,
+    /// Where it is documented (URL or document name).
+    pub document: Option<String>,
+    /// Analyst's notes.
+    pub notes: Option<String>,
+    /// Physical line where the row starts in events.csv.
+    pub line: usize,
+}
+
+impl Event {
+    /// Whether the event concerns `metric` (an event naming no metric
+    /// concerns every one).
+    pub fn concerns(&self, metric: &str) -> bool {
+        self.metrics.is_empty() || self.metrics.iter().any(|m| m == metric)
+    }
 }
 
 /// One row of metrics.csv: a quantity with one scope.

@@ -8,7 +8,7 @@
 //! puts them beside the figures, `render` and `json` write the result.
 
 mod compare;
-mod git;
+pub(crate) mod git;
 mod json;
 mod model;
 mod render;

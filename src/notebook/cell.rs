@@ -2,7 +2,7 @@
 //! `name`) or a table (`table`, `metric` or `metrics`, `caption`). Every
 //! problem names the line of the key or value at fault.
 
-use crate::chart::ChartKind;
+use crate::chart::{ChartKind, Scale};
 use crate::data::is_slug;
 use crate::error;
 
@@ -22,16 +22,22 @@ pub enum TableKind {
     Agreement,
     /// Every claim the report cites.
     Sources,
+    /// The events (events.csv) of the metrics, up to the as-of day.
+    Events,
+    /// The report's published editions, newest first.
+    Editions,
 }
 
 impl TableKind {
     /// Every kind, in the order the docs list them.
-    const ALL: [TableKind; 5] = [
+    const ALL: [TableKind; 7] = [
         TableKind::Ranges,
         TableKind::Claims,
         TableKind::Changes,
         TableKind::Agreement,
         TableKind::Sources,
+        TableKind::Events,
+        TableKind::Editions,
     ];
 
     /// The spelling in notebooks.
@@ -42,6 +48,8 @@ impl TableKind {
             TableKind::Changes => "changes",
             TableKind::Agreement => "agreement",
             TableKind::Sources => "sources",
+            TableKind::Events => "events",
+            TableKind::Editions => "editions",
         }
     }
 }
@@ -71,10 +79,20 @@ pub struct Cell {
     pub caption: Option<String>,
     /// Chart file stem (`name.svg`), instead of `<chart>-<metric>`.
     pub name: Option<String>,
+    /// A chart's value axis scale, with the line of its key (`None`: not
+    /// given, linear).
+    pub scale: Option<(Scale, usize)>,
+}
+
+impl Cell {
+    /// The chart's value axis scale (linear unless the cell says `log`).
+    pub fn scale(&self) -> Scale {
+        self.scale.map_or(Scale::Linear, |(scale, _)| scale)
+    }
 }
 
 /// Keys a cell accepts.
-const KEYS: &str = "chart, table, metric, metrics, caption, name";
+const KEYS: &str = "chart, table, metric, metrics, caption, name, scale";
 
 /// Parses the TOML of a cell whose first line is notebook line
 /// `first_line`; `open` is the line of its opening fence.
@@ -86,6 +104,7 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
     let mut metrics: Option<Vec<(String, usize)>> = None;
     let mut caption = None;
     let mut name: Option<(String, usize)> = None;
+    let mut scale: Option<(Scale, usize)> = None;
     for entry in &entries {
         let outcome: Result<(), Problem> = match entry.key.as_str() {
             key @ ("chart" | "table") if what.is_some() => Err(at(
@@ -138,6 +157,19 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
                     ))
                 }
             }),
+            "scale" => spanned::string(entry, "cell").and_then(|s| match Scale::parse(&s) {
+                Some(found) => {
+                    scale = Some((found, entry.key_line));
+                    Ok(())
+                }
+                None => Err(at(
+                    entry.value_line,
+                    format!(
+                        "scale: unknown scale \"{s}\" {}",
+                        error::expected(&s, "linear, log")
+                    ),
+                )),
+            }),
             other => Err(at(
                 entry.key_line,
                 format!("unknown key \"{other}\" {}", error::expected(other, KEYS)),
@@ -166,7 +198,15 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
                 table_names()
             ),
         )),
-        Some((What::Chart(_), _)) => {
+        Some((What::Chart(kind), _)) => {
+            if let (ChartKind::Agreement, Some((Scale::Log, line))) = (kind, scale) {
+                problems.push(at(
+                    line,
+                    "scale: an agreement chart has no value axis (a log scale is for timeline \
+                     and ranges)"
+                        .into(),
+                ));
+            }
             if entries.iter().any(|e| e.key == "metrics") {
                 problems.push(at(open, "a chart shows one metric: use `metric`".into()));
             } else if metrics.is_empty()
@@ -180,10 +220,17 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
             if let Some((_, line)) = &name {
                 problems.push(at(*line, "name: only a chart has a file name".into()));
             }
+            if let Some((_, line)) = &scale {
+                problems.push(at(*line, "scale: only a chart has a value axis".into()));
+            }
             let any_metric = entries
                 .iter()
                 .any(|e| e.key == "metric" || e.key == "metrics");
-            if kind != TableKind::Sources && !any_metric && !misspelt_metric {
+            let whole_report = matches!(
+                kind,
+                TableKind::Sources | TableKind::Events | TableKind::Editions
+            );
+            if !whole_report && !any_metric && !misspelt_metric {
                 let kind = kind.as_str();
                 let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
                     "an"
@@ -206,6 +253,7 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
             metrics,
             caption,
             name: name.map(|(n, _)| n),
+            scale,
         }),
         _ => Err(problems),
     }
@@ -237,7 +285,7 @@ fn chart_names() -> String {
         .join(", ")
 }
 
-/// "ranges, claims, changes, agreement, sources".
+/// "ranges, claims, changes, agreement, sources, events, editions".
 fn table_names() -> String {
     TableKind::ALL.map(TableKind::as_str).join(", ")
 }
@@ -292,14 +340,14 @@ mod tests {
             [
                 "11: cell: chart: unknown kind \"pie\" (expected timeline, ranges, agreement)",
                 "12: cell: unknown key \"colour\" (expected chart, table, metric, metrics, \
-                 caption, name)",
+                 caption, name, scale)",
             ]
         );
         assert_eq!(
             problems("metric = \"m\"\n"),
             [
                 "10: cell: needs `chart = \"timeline, ranges, agreement\"` or `table = \"ranges, \
-              claims, changes, agreement, sources\"`"
+              claims, changes, agreement, sources, events, editions\"`"
             ]
         );
         assert_eq!(
@@ -326,14 +374,14 @@ mod tests {
                 "11: cell: chart: unknown kind \"Ranges\" (did you mean \"ranges\"? expected \
                  timeline, ranges, agreement)",
                 "12: cell: unknown key \"metrc\" (did you mean \"metric\"? expected chart, table, \
-                 metric, metrics, caption, name)",
+                 metric, metrics, caption, name, scale)",
             ]
         );
         assert_eq!(
             problems("table = \"claims\"\nmetrcs = [\"m\"]\n"),
             [
                 "12: cell: unknown key \"metrcs\" (did you mean \"metrics\"? expected chart, \
-                 table, metric, metrics, caption, name)"
+                 table, metric, metrics, caption, name, scale)"
             ]
         );
         assert_eq!(
@@ -344,6 +392,28 @@ mod tests {
                 "10: cell: a chart shows one metric: use `metric`",
             ]
         );
+        // `scale` is a chart's, and log only where there is a value axis.
+        assert_eq!(
+            problems("chart = \"agreement\"\nmetric = \"m\"\nscale = \"log\"\n"),
+            [
+                "13: cell: scale: an agreement chart has no value axis (a log scale is for \
+                 timeline and ranges)"
+            ]
+        );
+        assert_eq!(
+            problems("table = \"ranges\"\nmetric = \"m\"\nscale = \"lg\"\n"),
+            ["13: cell: scale: unknown scale \"lg\" (did you mean \"log\"? expected linear, log)"]
+        );
+        assert_eq!(
+            problems("table = \"ranges\"\nmetric = \"m\"\nscale = \"log\"\n"),
+            ["13: cell: scale: only a chart has a value axis"]
+        );
+        let log = parse(
+            "chart = \"timeline\"\nmetric = \"m\"\nscale = \"log\"\n",
+            11,
+            10,
+        );
+        assert_eq!(log.map(|c| c.scale()).ok(), Some(Scale::Log));
         assert_eq!(
             problems("table = [\n"),
             ["11: cell: invalid TOML: unclosed array, expected `]`"]

@@ -38,11 +38,13 @@ pub enum Key {
     Ceiling,
     /// The metric's label.
     Label,
+    /// This edition's as-of day (`publish`), else "not yet published".
+    Edition,
 }
 
 impl Key {
     /// Every key, in the order the docs list them.
-    const ALL: [Key; 14] = [
+    const ALL: [Key; 15] = [
         Key::AsOf,
         Key::Since,
         Key::Title,
@@ -57,6 +59,7 @@ impl Key {
         Key::Floor,
         Key::Ceiling,
         Key::Label,
+        Key::Edition,
     ];
 
     /// The spelling in notebooks.
@@ -76,12 +79,13 @@ impl Key {
             Key::Floor => "floor",
             Key::Ceiling => "ceiling",
             Key::Label => "label",
+            Key::Edition => "edition",
         }
     }
 
     /// Whether the key names a metric.
     fn takes_metric(self) -> bool {
-        !matches!(self, Key::AsOf | Key::Since | Key::Title)
+        !matches!(self, Key::AsOf | Key::Since | Key::Title | Key::Edition)
     }
 }
 
@@ -144,6 +148,8 @@ pub struct Context<'a> {
     pub since: Option<Day>,
     /// The front matter's title (plain text: escaped like the data).
     pub title: &'a str,
+    /// The as-of day of the edition being built, if it is one.
+    pub edition: Option<Day>,
 }
 
 /// The text of an inline value. A metric with no claim known yet reads
@@ -156,6 +162,9 @@ pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> 
         Key::AsOf => context.as_of.to_string(),
         Key::Since => context.since.map_or_else(|| NONE.into(), |d| d.to_string()),
         Key::Title => markdown::escape(context.title),
+        Key::Edition => context
+            .edition
+            .map_or_else(|| "not yet published".into(), |d| d.to_string()),
         Key::Label => view.map_or_else(|| NONE.into(), |v| markdown::escape(&v.label)),
         Key::Low => range.map_or_else(|| NONE.into(), |r| render::number(r.low)),
         Key::High => range.map_or_else(|| NONE.into(), |r| render::number(r.high)),
@@ -199,7 +208,7 @@ mod tests {
                 7,
                 "inline value `{{ lowest m }}`: unknown key \"lowest\" (expected as_of, since, \
                  title, low, high, median, range, consensus, sources, affiliations, agreement, \
-                 floor, ceiling, label)"
+                 floor, ceiling, label, edition)"
                     .into()
             ))
         );

@@ -143,7 +143,7 @@ fn every_brief(root: &Path) -> Result<Vec<PathBuf>> {
 /// against `dataset` as of `as_of`. Public for the fuzz targets (`fuzz/`).
 pub fn problems(text: &str, dataset: &Dataset, as_of: Day) -> Vec<Problem> {
     let (notebook, mut found) = parse::parse(text);
-    found.extend(render::check(&notebook, dataset, as_of));
+    found.extend(render::check(&notebook, dataset, as_of, false));
     // By line, stable, as `plan` reports them.
     found.sort_by_key(|p| p.line);
     found.into_iter().map(bounded).collect()
@@ -162,6 +162,39 @@ pub struct Parsed {
     notebook: parse::Notebook,
     /// Problems of the text itself (front matter, cells, inline values).
     problems: Vec<Problem>,
+    /// The report's published editions, oldest first.
+    pub editions: Vec<crate::edition::Edition>,
+    /// The as-of day of the edition being built (`publish`); `None` for
+    /// the report itself.
+    pub edition: Option<Day>,
+}
+
+impl Parsed {
+    /// The notebook's path, as named.
+    pub fn notebook_path(&self) -> PathBuf {
+        PathBuf::from(&self.file)
+    }
+
+    /// The as-of day the front matter or `--as-of` gives, if any.
+    pub fn as_of(&self) -> Option<Day> {
+        self.notebook.front.as_of
+    }
+
+    /// Builds this notebook as its edition as of `as_of` (`publish`): the
+    /// report as of that day, listing the editions before it.
+    pub fn as_edition(&mut self, as_of: Day) {
+        self.notebook.front.as_of = Some(as_of);
+        self.edition = Some(as_of);
+    }
+
+    /// The editions this build lists and counts `since` from: all of them
+    /// for the report itself; for an edition, those before it.
+    pub fn editions_seen(&self) -> Vec<&crate::edition::Edition> {
+        self.editions
+            .iter()
+            .filter(|e| self.edition.is_none_or(|d| e.as_of < d))
+            .collect()
+    }
 }
 
 /// Reads and parses every notebook; the command-line options override
@@ -184,12 +217,15 @@ pub fn read(paths: &[PathBuf], options: &Options) -> Result<Vec<Parsed>> {
                 (None, Some(data)) => normalize(&dir.join(data)),
                 (None, None) => options.default_data.clone(),
             };
+            let editions = crate::edition::list(&dir)?;
             Ok(Parsed {
                 file: path.display().to_string(),
                 dir,
                 data,
                 notebook,
                 problems,
+                editions,
+                edition: None,
             })
         })
         .collect()
@@ -199,10 +235,15 @@ pub fn read(paths: &[PathBuf], options: &Options) -> Result<Vec<Parsed>> {
 /// folder) and says what each asks of the analysis. Any problem in any
 /// notebook fails the whole build, all of them reported, before anything
 /// is computed.
-pub fn plan(notebooks: &[Parsed], datasets: &BTreeMap<PathBuf, Dataset>) -> Result<Vec<Request>> {
+/// A notebook without `since` reads "since the last edition": the as-of
+/// day of its latest edition before its own as-of day.
+pub fn plan(
+    notebooks: &mut [Parsed],
+    datasets: &BTreeMap<PathBuf, Dataset>,
+) -> Result<Vec<Request>> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut requests = Vec::new();
-    for parsed in notebooks {
+    for parsed in notebooks.iter_mut() {
         let dataset = datasets
             .get(&parsed.data)
             .ok_or_else(|| anyhow::anyhow!("{}: not loaded", parsed.data.display()))?;
@@ -212,11 +253,22 @@ pub fn plan(notebooks: &[Parsed], datasets: &BTreeMap<PathBuf, Dataset>) -> Resu
             .as_of
             .or_else(|| dataset.latest_claimed())
             .ok_or_else(|| anyhow::anyhow!("{}: no claims", parsed.data.display()))?;
-        let found = parsed
-            .problems
-            .iter()
-            .cloned()
-            .chain(render::check(notebook, dataset, as_of));
+        if parsed.notebook.front.since.is_none() {
+            let latest = parsed
+                .editions_seen()
+                .into_iter()
+                .map(|e| e.as_of)
+                .filter(|day| *day < as_of)
+                .max();
+            parsed.notebook.front.since = latest;
+        }
+        let notebook = &parsed.notebook;
+        let found = parsed.problems.iter().cloned().chain(render::check(
+            notebook,
+            dataset,
+            as_of,
+            parsed.edition.is_some(),
+        ));
         problems.extend(found.map(|p| Problem {
             file: parsed.file.clone(),
             ..bounded(p)
@@ -249,8 +301,54 @@ pub fn render(
                 .ok_or_else(|| anyhow::anyhow!("{}: figures not computed", parsed.file))?;
             Ok(Report {
                 dir: parsed.dir.clone(),
-                files: render::render(&parsed.notebook, figures)?,
+                files: render::render(
+                    &parsed.notebook,
+                    figures,
+                    &parsed.editions_seen(),
+                    parsed.edition,
+                )?,
             })
+        })
+        .collect()
+}
+
+/// Plans, computes and renders every notebook from its dataset
+/// (`datasets`, by data folder): the reports in memory, nothing written.
+pub fn build(
+    notebooks: &mut [Parsed],
+    datasets: &BTreeMap<PathBuf, Dataset>,
+) -> Result<Vec<Report>> {
+    let requests = plan(notebooks, datasets)?;
+    let figures = compute(notebooks, &requests, datasets)?;
+    let _render = crate::timing::phase("render");
+    let reports = render(notebooks, &requests, &figures)?;
+    // Hundreds of megabytes at a million claims: freed off the path.
+    crate::parallel::drop_in_background(figures);
+    Ok(reports)
+}
+
+/// The figures each notebook's request asks for, computed once per data
+/// folder and day (the requests of notebooks that share both, merged).
+fn compute(
+    notebooks: &[Parsed],
+    requests: &[Request],
+    datasets: &BTreeMap<PathBuf, Dataset>,
+) -> Result<BTreeMap<(PathBuf, Day), crate::analysis::Figures>> {
+    let _analyse = crate::timing::phase("analyse");
+    let mut merged: BTreeMap<(PathBuf, Day), Request> = BTreeMap::new();
+    for (parsed, request) in notebooks.iter().zip(requests) {
+        merged
+            .entry((parsed.data.clone(), request.as_of))
+            .and_modify(|r| r.merge(request))
+            .or_insert_with(|| request.clone());
+    }
+    merged
+        .into_iter()
+        .map(|((folder, day), request)| {
+            let dataset = datasets
+                .get(&folder)
+                .ok_or_else(|| anyhow::anyhow!("{}: not loaded", folder.display()))?;
+            Ok(((folder, day), crate::analysis::compute(dataset, &request)?))
         })
         .collect()
 }
@@ -315,7 +413,7 @@ mod tests {
                 "3: front matter: unknown key \"a\\nb\" (expected title, as_of, since, data)",
                 "5: inline value `{{ a\\rb }}`: unknown key \"a\" (expected as_of, since, \
                  title, low, high, median, range, consensus, sources, affiliations, agreement, \
-                 floor, ceiling, label)",
+                 floor, ceiling, label, edition)",
                 "8: cell: metric: unknown metric \"x\\ny\" (known: m)",
                 "10: inline value `{{\\r}}`: empty (expected a key such as `as_of` or \
                  `low METRIC`)",

@@ -288,6 +288,99 @@ pub fn sources(claims: &[&ClaimView]) -> String {
     )
 }
 
+/// `events`: the events of the report's metrics begun by its as-of day,
+/// by date, one row each with the metrics it concerns and its document.
+pub fn events(events: &[&crate::data::Event]) -> String {
+    let mut sorted = events.to_vec();
+    sorted.sort_by_key(|e| (e.date.start, e.date.end));
+    let rows: Vec<Vec<String>> = sorted
+        .iter()
+        .map(|e| {
+            let metrics = if e.metrics.is_empty() {
+                "all".to_string()
+            } else {
+                e.metrics
+                    .iter()
+                    .map(|m| id(m))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            vec![
+                markdown::escape(&e.date.text),
+                markdown::escape(&e.label),
+                metrics,
+                e.document
+                    .as_deref()
+                    .map(markdown::document)
+                    .unwrap_or_default(),
+                id(&e.id),
+            ]
+        })
+        .collect();
+    markdown::table(
+        &[
+            ("Date", Align::Left),
+            ("Event", Align::Left),
+            ("Metrics", Align::Left),
+            ("Document", Align::Left),
+            ("Id", Align::Left),
+        ],
+        &rows,
+    )
+}
+
+/// The link to an edition, from the report's folder (an edition's README
+/// is relinked from its own folder by `edition::relink`).
+fn edition_link(edition: &crate::edition::Edition) -> String {
+    format!(
+        "[{0}](editions/{0}/README.md)",
+        edition.as_of.format("%Y-%m-%d")
+    )
+}
+
+/// `editions`: the report's editions, newest first: as-of day (a link to
+/// the edition), publication day and the commit it was built from.
+pub fn editions(editions: &[&crate::edition::Edition]) -> String {
+    let rows: Vec<Vec<String>> = editions
+        .iter()
+        .rev()
+        .map(|e| {
+            vec![
+                edition_link(e),
+                e.published.format("%Y-%m-%d").to_string(),
+                e.commit.as_deref().map_or_else(
+                    || "uncommitted".to_string(),
+                    |c| id(&c.chars().take(12).collect::<String>()),
+                ),
+            ]
+        })
+        .collect();
+    markdown::table(
+        &[
+            ("Edition (as of)", Align::Left),
+            ("Published", Align::Left),
+            ("Data and notebook at", Align::Left),
+        ],
+        &rows,
+    )
+}
+
+/// The editions as a Markdown list, newest first (the end of a README
+/// without an `editions` table).
+pub fn edition_list(editions: &[&crate::edition::Edition]) -> String {
+    editions
+        .iter()
+        .rev()
+        .map(|e| {
+            format!(
+                "- {}, published {}\n",
+                edition_link(e),
+                e.published.format("%Y-%m-%d")
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

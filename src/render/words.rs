@@ -13,6 +13,11 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// `n` with its noun in the right number: "1 source", "2 sources".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
+}
+
 /// The consensus stretch alone: "11,000", "10,000–11,000".
 fn stretch(c: &Consensus) -> String {
     interval(&Interval {
@@ -71,9 +76,15 @@ pub fn consensus_with_agreement(consensus: Option<&Consensus>) -> String {
 }
 
 /// A gap between two claims as a whole percentage of the larger point:
-/// "17%".
+/// "17%"; a gap that rounds to 0% reads "<1%", since the two are apart (a
+/// half-death gap between 977–1,194 and 1,194 is no agreement).
 pub fn gap(gap: f64) -> String {
-    format!("{}%", number((gap * 100.0).round()))
+    let percent = (gap * 100.0).round();
+    if gap > 0.0 && percent < 1.0 {
+        "<1%".to_string()
+    } else {
+        format!("{}%", number(percent))
+    }
 }
 
 /// A bound's value, or "none".

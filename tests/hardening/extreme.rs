@@ -254,7 +254,7 @@ fn missing_data_folder() {
     for args in [
         &["check"][..],
         &["show", "m"],
-        &["build", "--data", "data", "x.md"],
+        &["build", "--data", "data", "r/brief.md"],
     ] {
         let run = run_within(test.path(), args, LIMIT);
         assert_eq!(run.code, 1, "{args:?}");

@@ -15,7 +15,7 @@ use super::rows::{C_HIGH, C_LOW, C_VALUE};
 use super::rows::{C_ID, C_METRIC, C_QUALIFIER, C_SOURCE, Parsed, Rows};
 use super::table::Report;
 use crate::data::claims::{Cell, Claims};
-use crate::data::{Metric, Severity, Source, Stated};
+use crate::data::{Event, Metric, Severity, Source, Stated};
 use crate::parallel;
 
 /// Unknown origins get the nearest claim id as a hint only in files of at
@@ -70,6 +70,36 @@ pub fn check(
         unclaimed(sources, &used, "source", report);
     }
     (metric_codes, source_codes)
+}
+
+/// Checks events.csv against itself and metrics.csv: unique ids, and every
+/// id in `metrics` a metric (with the nearest known id as a hint).
+pub fn events(
+    events: &Rows<Parsed<Event>>,
+    metrics: Option<&Rows<Parsed<Metric>>>,
+    report: &mut Report,
+) {
+    parsed_ids(events, report);
+    let Some(metrics) = metrics else { return };
+    // In file order, so the nearest of two equally near ids is always the
+    // same one.
+    let listed: Vec<&str> = metrics
+        .rows
+        .iter()
+        .filter_map(|r| r.id.as_deref())
+        .collect();
+    let known: HashSet<&str> = listed.iter().copied().collect();
+    for row in &events.rows {
+        let Some(event) = &row.value else { continue };
+        for metric in event.metrics.iter().filter(|m| !known.contains(m.as_str())) {
+            let hint = crate::error::did_you_mean(metric, listed.iter().copied());
+            let message = format!(
+                "unknown metric \"{metric}\" (not an id in {}){hint}",
+                metrics.file
+            );
+            report.error(&events.file, row.line, "metrics", message);
+        }
+    }
 }
 
 /// The ids of a sources or metrics file, duplicates reported; `None` when

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::table::{Report, Row, Schema, Table};
 use crate::data::number::{MAX_VALUE, parse_number};
-use crate::data::{Metric, Qualifier, Source, SourceKind, Stated, is_slug};
+use crate::data::{DateSpec, Event, Metric, Qualifier, Source, SourceKind, Stated, is_slug};
 
 /// Columns of claims.csv, in the docs' order (indexes are the `C_*` consts).
 pub const CLAIM_COLUMNS: &Schema = &[
@@ -75,6 +75,21 @@ const M_TOLERANCE: usize = 3;
 const M_DESCRIPTION: usize = 4;
 const M_STALE_AFTER: usize = 5;
 
+/// Columns of the optional events.csv.
+const EVENT_COLUMNS: &Schema = &[
+    ("id", true),
+    ("date", true),
+    ("label", true),
+    ("metrics", false),
+    ("document", false),
+    ("notes", false),
+];
+const E_DATE: usize = 1;
+const E_LABEL: usize = 2;
+const E_METRICS: usize = 3;
+const E_DOCUMENT: usize = 4;
+const E_NOTES: usize = 5;
+
 /// The rows of one file that could be opened.
 pub struct Rows<T> {
     /// The file as the user named it.
@@ -104,6 +119,47 @@ pub fn sources(dir: &Path, report: &mut Report) -> Option<Rows<Parsed<Source>>> 
 /// Reads and checks every row of metrics.csv.
 pub fn metrics(dir: &Path, report: &mut Report) -> Option<Rows<Parsed<Metric>>> {
     read(dir, "metrics.csv", METRIC_COLUMNS, report, metric)
+}
+
+/// Reads and checks every row of events.csv; `None` without the file
+/// (it is optional) or when it cannot be read (reported).
+pub fn events(dir: &Path, report: &mut Report) -> Option<Rows<Parsed<Event>>> {
+    // A dangling link or anything else at the name is read, and refused
+    // there with a reason; only no entry at all means no events.
+    std::fs::symlink_metadata(dir.join("events.csv")).ok()?;
+    read(dir, "events.csv", EVENT_COLUMNS, report, event)
+}
+
+/// Checks one events.csv row on its own (metric ids are checked against
+/// metrics.csv in `links`).
+fn event(row: &Row<'_>, report: &mut Report) -> Parsed<Event> {
+    let id = slug(row, report);
+    let date = row.required(E_DATE, report).and_then(|text| {
+        DateSpec::parse(text)
+            .map_err(|message| row.error(E_DATE, message, report))
+            .ok()
+    });
+    let label = row.required(E_LABEL, report);
+    let metrics: Vec<String> = row
+        .get(E_METRICS)
+        .map(|text| text.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let value = (|| {
+        Some(Event {
+            id: id?.to_owned(),
+            date: date?,
+            label: label?.to_owned(),
+            metrics,
+            document: row.get(E_DOCUMENT).map(str::to_owned),
+            notes: row.get(E_NOTES).map(str::to_owned),
+            line: row.line,
+        })
+    })();
+    Parsed {
+        line: row.line,
+        id: id.map(str::to_owned),
+        value,
+    }
 }
 
 /// Opens `dir/name` and parses each row with `parse`.
