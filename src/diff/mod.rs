@@ -31,6 +31,9 @@ pub struct Options {
     pub a: String,
     /// The later revision; `None`: the working tree.
     pub b: Option<String>,
+    /// The project root (the folder holding `data/` and `reports/`), from
+    /// which git is asked for the repository; empty: the current folder.
+    pub root: PathBuf,
     /// The data folder in the working tree (its path in git is the same).
     pub data: PathBuf,
     /// The reports folder, whose committed charts are compared.
@@ -46,7 +49,7 @@ pub struct Options {
 
 /// Compares the two versions and renders the result.
 pub fn run(options: &Options) -> Result<String> {
-    let repo = Repo::find(&options.data)?;
+    let repo = Repo::find(&options.root, &options.data, &options.reports)?;
     let data = repo.relative(&options.data)?;
     let reports = repo.relative(&options.reports)?;
     let a = repo.resolve(&options.a)?;
