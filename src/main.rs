@@ -152,7 +152,10 @@ fn run(config: &Config) -> Result<()> {
             }
             lines.outcome
         }
-        Config::Diff(options) => print(&diff::run(options)?),
+        Config::Diff(options) => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            diff::run(options, &mut stdout)
+        }
         Config::Init { dir } => {
             let created = init::init(dir)?;
             print(&init::summary(dir, &created))

@@ -2,6 +2,8 @@
 //! CSV files (so a quote can never open a link, a table cell or an HTML tag),
 //! links made only from `http`/`https` URLs, and pipe tables.
 
+use super::terminal::is_hidden;
+
 /// Escapes text from the data for Markdown and HTML, on one line: Markdown
 /// punctuation is backslash-escaped, `<>&` become entities, line breaks and
 /// tabs become spaces, and control characters and bidi overrides are
@@ -78,15 +80,6 @@ fn ends_with_www(out: &str) -> bool {
 /// Characters GitHub accepts just before the `@` of an e-mail address.
 fn in_address(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_')
-}
-
-/// Characters that must not reach a report: C0/C1 controls, DEL, and the
-/// bidirectional embedding, override and isolate marks.
-fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 /// True for an absolute `http`/`https` URL with a host and no whitespace or
