@@ -150,3 +150,32 @@ fn comment_is_capped() {
     let text = test.run_with(&["diff", "HEAD~1", "HEAD"]).code(0).stdout;
     assert_eq!(text.matches("\n  edited bulk_").count(), 300);
 }
+
+// Mentions and issue references from the data reach the comment broken,
+// as e-mail addresses are: no one is notified, no issue linked.
+#[test]
+fn mentions_are_broken() {
+    let test = seeded();
+    rewrite_claims(
+        &test,
+        |row, column| {
+            if row[0] == "blinken_kursk_2024_10" {
+                row[column("notes")] =
+                    "thanks @octocat and @org/team, see org/repo#2, #12 and GH-7".into();
+            }
+        },
+        &[],
+    );
+    let comment = test
+        .run_with(&["diff", "--format", "markdown"])
+        .code(0)
+        .stdout;
+    println!("{comment}");
+    for live in ["@octocat", "@org/team", "#2", "#12", "GH-7"] {
+        assert!(!comment.contains(live), "{live} in:\n{comment}");
+    }
+    assert!(
+        comment.contains("@<!-- -->octocat and @<!-- -->org/team, see org/repo\\#<!-- -->2"),
+        "{comment}"
+    );
+}
