@@ -3,14 +3,16 @@
 //! are copied into a temporary folder (bounded by the loader's own size
 //! limit) and loaded from there exactly as the working tree is.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, Read as _, Write as _};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::chart::svg::{MARK, MAX_BYTES};
 use crate::data::{Diagnostic, Severity};
 use crate::error::{Error, Result};
-use crate::input::DATA_LIMIT;
+use crate::input::{DATA_LIMIT, NOTEBOOK_LIMIT};
 
 /// The data files a version is made of.
 pub const FILES: [&str; 3] = ["claims.csv", "sources.csv", "metrics.csv"];
@@ -329,8 +331,61 @@ impl Repo {
             }
         }
         changes.retain(|c| is_chart(c.path(), &folder));
+        // Only what `build` writes is a chart: a file a chart cell of the
+        // report's notebook names, starting with the generator's mark, in
+        // the version that holds it. Notebooks are read once per report and
+        // version; marks only of the files the notebooks name.
+        let mut notebooks: BTreeMap<(bool, String), BTreeSet<String>> = BTreeMap::new();
+        changes.retain(|change| {
+            let (version, path) = match change {
+                ChartChange::Removed(p) => (Some(a), p),
+                ChartChange::Added(p) | ChartChange::Modified(p) => (b, p),
+            };
+            let Some((report, file)) = path.rsplit_once('/') else {
+                return false;
+            };
+            let named = notebooks
+                .entry((version.is_none(), report.to_owned()))
+                .or_insert_with(|| {
+                    self.read(version, &format!("{report}/brief.md"), NOTEBOOK_LIMIT)
+                        .and_then(|text| String::from_utf8(text).ok())
+                        .map(|text| crate::notebook::chart_files(&text))
+                        .unwrap_or_default()
+                });
+            named.contains(file)
+                && self
+                    .read(version, path, MAX_BYTES as u64)
+                    .is_some_and(|svg| svg.starts_with(MARK.as_bytes()))
+        });
         changes.sort();
         Ok(changes)
+    }
+
+    /// The bytes of file `path` (from the top folder) at `rev`, or in the
+    /// working tree for `None`; `None` when it is not there, is not a
+    /// plain file, or is over `limit` bytes.
+    fn read(&self, rev: Option<&Rev>, path: &str, limit: u64) -> Option<Vec<u8>> {
+        let Some(rev) = rev else {
+            return crate::input::read(&self.top.join(path), limit).ok();
+        };
+        let spec = format!("{}:{path}", rev.commit);
+        let kind = self.git(&["cat-file", "-t", &spec]).ok()?;
+        if kind.trim_ascii() != b"blob" {
+            return None;
+        }
+        let mut child = self
+            .command()
+            .args(["cat-file", "blob", &spec])
+            .spawn()
+            .ok()?;
+        let mut bytes = Vec::new();
+        let read = child
+            .stdout
+            .take()
+            .map(|stdout| stdout.take(limit + 1).read_to_end(&mut bytes));
+        let status = child.wait().ok()?;
+        (status.success() && matches!(read, Some(Ok(_))) && bytes.len() as u64 <= limit)
+            .then_some(bytes)
     }
 }
 
@@ -426,10 +481,13 @@ fn pathspec(folder: &str) -> &str {
     if folder.is_empty() { "." } else { folder }
 }
 
-/// `<folder><report>/<file>.svg`, one level below the reports folder.
+/// `<folder><report>/<file>.svg`, one level below the reports folder,
+/// neither name hidden (`build` writes no hidden report or chart).
 fn is_chart(path: &str, folder: &str) -> bool {
-    path.strip_prefix(folder)
-        .is_some_and(|rest| rest.split('/').count() == 2 && rest.ends_with(".svg"))
+    path.strip_prefix(folder).is_some_and(|rest| {
+        let parts: Vec<&str> = rest.split('/').collect();
+        parts.len() == 2 && rest.ends_with(".svg") && parts.iter().all(|p| !p.starts_with('.'))
+    })
 }
 
 /// One entry of `git ls-tree -l -z`.
@@ -503,6 +561,8 @@ mod tests {
         assert!(!is_chart("reports/x/deep/ranges-m.svg", "reports/"));
         assert!(!is_chart("reports/x/README.md", "reports/"));
         assert!(!is_chart("other/x/a.svg", "reports/"));
+        assert!(!is_chart("reports/.x/a.svg", "reports/"));
+        assert!(!is_chart("reports/x/.a.svg", "reports/"));
     }
 
     // Every git process gets the fixed settings and none of the caller's

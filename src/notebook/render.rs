@@ -107,6 +107,19 @@ pub fn check(notebook: &Notebook, dataset: &Dataset, as_of: Day) -> Vec<Problem>
 /// writing a report.
 const LONGEST_FILE_NAME: usize = 200;
 
+/// The SVG files the notebook's chart cells write, as [`chart_file`] names
+/// them.
+pub fn chart_files(notebook: &Notebook) -> BTreeSet<String> {
+    notebook
+        .blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Cell(cell) => chart_file(cell),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The SVG file a chart cell writes: `name.svg` or `<chart>-<metric>.svg`.
 fn chart_file(cell: &Cell) -> Option<String> {
     let What::Chart(kind) = cell.what else {

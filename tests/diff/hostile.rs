@@ -179,3 +179,57 @@ fn mentions_are_broken() {
         "{comment}"
     );
 }
+
+// Only charts `build` writes are listed: an SVG in a hidden folder, one in
+// a folder with no notebook, and one in a report folder that no cell of its
+// notebook names are not; a real chart that changed is.
+#[test]
+fn only_built_charts_are_listed() {
+    let test = seeded();
+    for planted in [
+        "reports/.x/evil.svg",
+        "reports/nobrief/evil.svg",
+        "reports/nk-troops/evil.svg",
+        "reports/nk-troops/.ranges-kp_troops_kursk.svg",
+    ] {
+        let path = test.path().join(planted);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
+        std::fs::write(&path, "<svg>approved by @maintainer</svg>").expect("write");
+    }
+    // A real chart changes with the data.
+    rewrite_claims(
+        &test,
+        |row, column| {
+            if row[0] == "blinken_kursk_2024_10" {
+                row[column("value")] = "9000".into();
+            }
+        },
+        &[],
+    );
+    test.run_with(&["build", "-q"]).code(0);
+    commit(&test, "a value and planted SVGs");
+    let json = test
+        .run_with(&["diff", "HEAD~1", "HEAD", "--format", "json"])
+        .code(0)
+        .stdout;
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let charts: Vec<&str> = json["charts"]
+        .as_array()
+        .expect("charts")
+        .iter()
+        .map(|c| c["path"].as_str().expect("path"))
+        .collect();
+    println!("{charts:?}");
+    assert!(!charts.is_empty());
+    for chart in &charts {
+        assert!(
+            chart.starts_with("reports/nk-troops/") && !chart.contains("evil") && !chart.contains("/."),
+            "{chart} listed"
+        );
+    }
+    let comment = test
+        .run_with(&["diff", "HEAD~1", "HEAD", "--format", "markdown"])
+        .code(0)
+        .stdout;
+    assert!(!comment.contains("evil"), "{comment}");
+}
