@@ -25,11 +25,7 @@ fn rewrite_claims(
     let mut writer = csv::Writer::from_path(test.path().join("claims.new")).expect("write");
     writer.write_record(&headers).expect("write header");
     for record in reader.records() {
-        let mut row: Vec<String> = record
-            .expect("a row")
-            .iter()
-            .map(str::to_owned)
-            .collect();
+        let mut row: Vec<String> = record.expect("a row").iter().map(str::to_owned).collect();
         edit(&mut row, &column);
         writer.write_record(&row).expect("write row");
     }
@@ -80,7 +76,8 @@ fn escape_codes_stay_visible_text() {
         |row, column| {
             if row[0] == "blinken_kursk_2024_10" {
                 row[column("notes")] = fake.to_owned();
-                row[column("outlet")] = "Business\u{1b}]8;;https://evil.example\u{7}Insider\u{202E}".into();
+                row[column("outlet")] =
+                    "Business\u{1b}]8;;https://evil.example\u{7}Insider\u{202E}".into();
                 row[column("value")] = "9000".into();
             }
         },
@@ -89,7 +86,11 @@ fn escape_codes_stay_visible_text() {
     let run = test.run_with(&["diff"]).code(0);
     println!("{}", run.stdout);
     let bad: Vec<char> = run.stdout.chars().filter(|&c| hidden(c)).collect();
-    assert!(bad.is_empty(), "control characters {bad:?} in:\n{}", run.stdout);
+    assert!(
+        bad.is_empty(),
+        "control characters {bad:?} in:\n{}",
+        run.stdout
+    );
     assert!(
         !run.stdout.lines().any(|l| l.starts_with("  evil")),
         "a line of the note's own:\n{}",
@@ -97,14 +98,20 @@ fn escape_codes_stay_visible_text() {
     );
     assert!(
         run.stdout.contains("notes ")
-            && run.stdout.contains("\\u{1b}[2K\\r  range      8,000–11,000 (unchanged)\\n  evil"),
+            && run
+                .stdout
+                .contains("\\u{1b}[2K\\r  range      8,000–11,000 (unchanged)\\n  evil"),
         "{}",
         run.stdout
     );
     assert!(run.stdout.contains("value 8,000 → 9,000"), "{}", run.stdout);
     let show = test.run_with(&["show", "kp_troops_kursk"]).code(0);
     let bad: Vec<char> = show.stdout.chars().filter(|&c| hidden(c)).collect();
-    assert!(bad.is_empty(), "control characters {bad:?} in:\n{}", show.stdout);
+    assert!(
+        bad.is_empty(),
+        "control characters {bad:?} in:\n{}",
+        show.stdout
+    );
 }
 
 // 300 claims whose notes are edited: the comment stays under GitHub's
@@ -146,7 +153,11 @@ fn comment_is_capped() {
         300 - listed,
         300
     );
-    assert!(comment.ends_with(&tail), "{}", &comment[comment.len() - 400..]);
+    assert!(
+        comment.ends_with(&tail),
+        "{}",
+        &comment[comment.len() - 400..]
+    );
     let text = test.run_with(&["diff", "HEAD~1", "HEAD"]).code(0).stdout;
     assert_eq!(text.matches("\n  edited bulk_").count(), 300);
 }
@@ -223,7 +234,9 @@ fn only_built_charts_are_listed() {
     assert!(!charts.is_empty());
     for chart in &charts {
         assert!(
-            chart.starts_with("reports/nk-troops/") && !chart.contains("evil") && !chart.contains("/."),
+            chart.starts_with("reports/nk-troops/")
+                && !chart.contains("evil")
+                && !chart.contains("/."),
             "{chart} listed"
         );
     }
