@@ -116,7 +116,8 @@ impl Repo {
         // Asked from the root, git finds the root's repository or one above
         // it; never one below (in data/ or reports/). Checked all the same.
         let inside = |folder: &Path| {
-            fs::canonicalize(folder).is_ok_and(|folder| git_dir.starts_with(folder))
+            fs::canonicalize(folder)
+                .is_ok_and(|folder| folder != project && git_dir.starts_with(folder))
         };
         if !project.starts_with(&top) || inside(data) || inside(reports) {
             return Err(Error::Usage(format!(
@@ -415,7 +416,11 @@ const KEPT: [&str; 4] = ["PATH", "HOME", "XDG_CONFIG_HOME", "TMPDIR"];
 /// [`KEPT`], [`SETTINGS`] on the command line, no lazy fetch, no prompt, no
 /// optional lock (a diff never rewrites the index), run in `folder`. With
 /// `repo` (git directory, work tree) git is told both and discovers
-/// nothing, and may not look above the work tree.
+/// nothing, and may not look above the work tree. Without it (finding the
+/// repository from the project root) no ceiling is set: a pull request
+/// controls nothing above the root, a project may sit in a subfolder of its
+/// repository, and planted repository files at the root itself form only a
+/// bare repository, which `safe.bareRepository=explicit` refuses.
 fn git_command(folder: &Path, repo: Option<(&Path, &Path)>) -> Command {
     let mut command = Command::new("git");
     command.env_clear();

@@ -262,3 +262,24 @@ fn caller_environment_does_not_steer_git() {
     assert!(!marker.exists(), "a program ran");
     assert_real_comparison(&run);
 }
+
+// The folder checks refuse only links and folders outside the project: the
+// CSVs at the repository's top (`--data .`) are still compared.
+#[test]
+fn data_at_the_top_is_compared() {
+    let test = Test::new().seed_data();
+    for name in ["claims.csv", "sources.csv", "metrics.csv"] {
+        std::fs::rename(test.path().join("data").join(name), test.path().join(name))
+            .expect("move a CSV up");
+    }
+    std::fs::remove_dir_all(test.path().join("data")).expect("remove data/");
+    git(&test, &["init", "-q"]);
+    commit(&test, "the data at the top");
+    let claims = std::fs::read_to_string(test.path().join("claims.csv")).expect("claims");
+    let edited = claims.replacen(",up_to,8000,", ",up_to,9000,", 1);
+    assert_ne!(edited, claims);
+    std::fs::write(test.path().join("claims.csv"), edited).expect("write claims");
+    let run = test.run_with(&["diff", "--data", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("value 8,000 → 9,000"), "{}", run.stdout);
+}
