@@ -48,9 +48,9 @@ pub struct Options {
 }
 
 /// Compares the two versions and writes the result to `out`: the
-/// terminal listing line by line as it is made (a diff of two very
-/// different million-claim versions is hundreds of megabytes of text,
-/// never held whole), the comment and the JSON whole.
+/// terminal listing and the JSON as they are made (a diff of two very
+/// different million-claim versions is hundreds of megabytes of either,
+/// never held whole), the comment (at most 64 kB) whole.
 pub fn run(options: &Options, out: &mut dyn std::io::Write) -> Result<()> {
     let repo = Repo::find(&options.root, &options.data, &options.reports)?;
     let data = repo.relative(&options.data)?;
@@ -97,7 +97,7 @@ pub fn run(options: &Options, out: &mut dyn std::io::Write) -> Result<()> {
         Format::Markdown => {
             out.write_all(render::markdown(&diff, options.image_url.as_deref()).as_bytes())
         }
-        Format::Json => out.write_all(json::render(&diff).as_bytes()),
+        Format::Json => json::render(&diff, out),
     }
     .and_then(|()| out.flush());
     drop(diff);
