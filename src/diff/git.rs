@@ -291,6 +291,7 @@ impl Repo {
             "--no-renames",
             "--no-ext-diff",
             "--no-textconv",
+            "--ignore-submodules=all",
             &a.commit,
         ];
         if let Some(b) = b {
