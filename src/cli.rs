@@ -383,6 +383,7 @@ impl Config {
                 Config::Diff(crate::diff::Options {
                     a: a.unwrap_or_else(|| "HEAD".to_owned()),
                     b,
+                    root: root.to_path_buf(),
                     data: data(flag),
                     reports: root.join("reports"),
                     as_of: parse_day("--as-of", as_of.as_deref())?,

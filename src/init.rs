@@ -1,6 +1,7 @@
 //! `rangefinder init [DIR]`: starts a project — the three CSV files with a
-//! header and one example row each, a report notebook, a CI workflow and a
-//! README (templates in `assets/init/`).
+//! header and one example row each, a report notebook, two CI workflows
+//! (checks and the diff comment; posting the comment) and a README
+//! (templates in `assets/init/`).
 //!
 //! It never overwrites anything: every target is checked first and nothing
 //! is written if any exists. Each file is then created new (`create_new`,
@@ -18,7 +19,7 @@ use anyhow::Context as _;
 use crate::error::{Error, Result};
 
 /// Every file init writes: path inside the project, then contents.
-pub const FILES: [(&str, &str); 6] = [
+pub const FILES: [(&str, &str); 7] = [
     ("data/claims.csv", include_str!("../assets/init/claims.csv")),
     (
         "data/sources.csv",
@@ -35,6 +36,10 @@ pub const FILES: [(&str, &str); 6] = [
     (
         ".github/workflows/rangefinder.yml",
         include_str!("../assets/init/rangefinder.yml"),
+    ),
+    (
+        ".github/workflows/rangefinder-comment.yml",
+        include_str!("../assets/init/rangefinder-comment.yml"),
     ),
     ("README.md", include_str!("../assets/init/README.md")),
 ];
@@ -147,7 +152,7 @@ pub fn summary(dir: &Path, created: &[PathBuf]) -> String {
     };
     out.push_str(&format!(
         "next: {cd}rangefinder build, then replace the example rows in data/ with your own \
-         and set RANGEFINDER_GIT in .github/workflows/rangefinder.yml\n"
+         and set RANGEFINDER_GIT and RANGEFINDER_COMMIT in .github/workflows/rangefinder.yml\n"
     ));
     out
 }

@@ -170,7 +170,10 @@ fn run(config: &Config) -> Result<()> {
             }
             lines.outcome
         }
-        Config::Diff(options) => print(&diff::run(options)?),
+        Config::Diff(options) => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            diff::run(options, &mut stdout)
+        }
         Config::Publish {
             notebook,
             as_of,

@@ -11,6 +11,8 @@ use std::process::Command;
 use serde_json::Value;
 
 mod errors;
+mod hostile;
+mod planted;
 
 use crate::harness::{Test, copy_dir, golden, repo};
 

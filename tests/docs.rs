@@ -81,13 +81,22 @@ fn nothing_points_outside_the_repository() {
     }
 }
 
-// The workflow shown in docs/workflow.md is the file init writes.
+// The workflows shown in docs/workflow.md are the files init writes, in
+// order.
 #[test]
 fn documented_workflow_is_the_template() {
     let doc = fs::read_to_string(repo().join("docs/workflow.md")).expect("workflow.md");
-    let start = doc.find("```yaml\n").expect("yaml block") + "```yaml\n".len();
-    let end = start + doc[start..].find("```\n").expect("end of yaml block");
-    let template =
-        fs::read_to_string(repo().join("assets/init/rangefinder.yml")).expect("template");
-    assert_eq!(doc[start..end], template);
+    let mut blocks = Vec::new();
+    let mut rest = doc.as_str();
+    while let Some(at) = rest.find("```yaml\n") {
+        let start = at + "```yaml\n".len();
+        let end = start + rest[start..].find("```\n").expect("end of yaml block");
+        blocks.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    let templates: Vec<String> = ["rangefinder.yml", "rangefinder-comment.yml"]
+        .iter()
+        .map(|name| fs::read_to_string(repo().join("assets/init").join(name)).expect("template"))
+        .collect();
+    assert_eq!(blocks, templates);
 }

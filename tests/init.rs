@@ -1,5 +1,8 @@
 //! `rangefinder init`: a new project that checks and builds as written,
-//! and a second init that refuses, changing nothing.
+//! and a second init that refuses, changing nothing; the CI workflows it
+//! writes keep the pull request's files away from any write permission.
+
+mod workflow;
 
 use crate::harness::Test;
 
@@ -10,6 +13,7 @@ created data/sources.csv
 created data/metrics.csv
 created reports/example/brief.md
 created .github/workflows/rangefinder.yml
+created .github/workflows/rangefinder-comment.yml
 created README.md
 ";
 
@@ -24,7 +28,8 @@ fn init_then_check_build_and_refuse() {
         run.stdout,
         format!(
             "{CREATED}next: rangefinder build, then replace the example rows in data/ with \
-             your own and set RANGEFINDER_GIT in .github/workflows/rangefinder.yml\n"
+             your own and set RANGEFINDER_GIT and RANGEFINDER_COMMIT in \
+             .github/workflows/rangefinder.yml\n"
         )
     );
     test.run_with(&["check"])
@@ -50,7 +55,8 @@ fn init_then_check_build_and_refuse() {
 
     let before = test.snapshot();
     test.run_with(&["init"]).code(1).stdout("").stderr(
-        "error: init writes nothing: .github/workflows/rangefinder.yml, README.md, \
+        "error: init writes nothing: .github/workflows/rangefinder-comment.yml, \
+         .github/workflows/rangefinder.yml, README.md, \
          data/claims.csv, data/metrics.csv, data/sources.csv, \
          reports/example/brief.md already exist (init only starts a new project)\n",
     );

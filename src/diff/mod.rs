@@ -31,6 +31,9 @@ pub struct Options {
     pub a: String,
     /// The later revision; `None`: the working tree.
     pub b: Option<String>,
+    /// The project root (the folder holding `data/` and `reports/`), from
+    /// which git is asked for the repository; empty: the current folder.
+    pub root: PathBuf,
     /// The data folder in the working tree (its path in git is the same).
     pub data: PathBuf,
     /// The reports folder, whose committed charts are compared.
@@ -44,9 +47,12 @@ pub struct Options {
     pub image_url: Option<String>,
 }
 
-/// Compares the two versions and renders the result.
-pub fn run(options: &Options) -> Result<String> {
-    let repo = Repo::find(&options.data)?;
+/// Compares the two versions and writes the result to `out`: the
+/// terminal listing and the JSON as they are made (a diff of two very
+/// different million-claim versions is hundreds of megabytes of either,
+/// never held whole), the comment (at most 64 kB) whole.
+pub fn run(options: &Options, out: &mut dyn std::io::Write) -> Result<()> {
+    let repo = Repo::find(&options.root, &options.data, &options.reports)?;
     let data = repo.relative(&options.data)?;
     let reports = repo.relative(&options.reports)?;
     let a = repo.resolve(&options.a)?;
@@ -86,14 +92,18 @@ pub fn run(options: &Options) -> Result<String> {
     let model = crate::timing::phase("model");
     let diff = model::build(&before, &after, &claims, charts, options.all);
     drop(model);
-    let out = match options.format {
-        Format::Text => render::text(&diff),
-        Format::Markdown => render::markdown(&diff, options.image_url.as_deref()),
-        Format::Json => json::render(&diff),
-    };
+    let written = match options.format {
+        Format::Text => render::text(&diff, out),
+        Format::Markdown => {
+            out.write_all(render::markdown(&diff, options.image_url.as_deref()).as_bytes())
+        }
+        Format::Json => json::render(&diff, out),
+    }
+    .and_then(|()| out.flush());
+    drop(diff);
     // A million claims are a few hundred megabytes to give back.
     crate::parallel::drop_in_background((before, after, claims));
-    Ok(out)
+    written.map_err(|e| Error::Other(anyhow::Error::new(e).context("writing to stdout")))
 }
 
 /// A loaded version not yet analysed: its name, commit and data.

@@ -1,7 +1,17 @@
 //! `diff` for people: a terminal listing and a pull-request comment in
-//! Markdown. Both read the same lines; Markdown escapes every text that
-//! came from the CSVs (or from git: chart paths) with
-//! [`markdown::escape`]. Numbers are written by the shared formatters.
+//! Markdown. Both read the same lines; every text that came from the CSVs
+//! (or from git: chart paths, revision names) is cleaned for its medium,
+//! [`terminal::clean`] or [`markdown::escape`]. Numbers are written by the
+//! shared formatters.
+//!
+//! Two revisions can differ in a million claims. The terminal listing is
+//! written line by line as it is made (never held whole); the comment stops
+//! at [`COMMENT_BUDGET`] bytes, below GitHub's 65,536-character limit, and
+//! ends with one line counting what it left out — lines are made only while
+//! there is room, so a cut comment costs no more memory than a short one.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde_json::Value;
 
@@ -12,18 +22,72 @@ use crate::analysis::MetricView;
 use crate::render::markdown::{self, Align};
 use crate::render::show::consensus_line;
 use crate::render::show::json::show_value;
-use crate::render::words;
-use crate::render::{number, span};
+use crate::render::{number, span, terminal, words};
 
 /// The hidden marker that starts every Markdown diff, so CI can find and
 /// update its earlier comment.
 pub const MARKER: &str = "<!-- rangefinder-diff -->";
 
-/// Escapes for Markdown, or leaves text as it is for the terminal.
+/// Cleans text from the data for the medium: [`markdown::escape`] or
+/// [`terminal::clean`].
 type Escape = fn(&str) -> String;
 
-fn plain(text: &str) -> String {
-    text.to_owned()
+/// The most bytes of a comment before its closing count of what was left
+/// out (at most a few hundred bytes): GitHub refuses a comment over 65,536
+/// characters, and a character is at least one byte.
+pub const COMMENT_BUDGET: usize = 64_000;
+
+/// What a listed line is about, to count what a cut comment left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Metric,
+    Added,
+    Removed,
+    Edited,
+    Moved,
+    Unmoved,
+    Other,
+    Source,
+    Chart,
+}
+
+impl Kind {
+    /// "240 more claims edited".
+    fn more(self, n: usize) -> String {
+        let (one, many) = match self {
+            Kind::Metric => ("more metric", "more metrics"),
+            Kind::Added => ("more claim added", "more claims added"),
+            Kind::Removed => ("more claim removed", "more claims removed"),
+            Kind::Edited => ("more claim edited", "more claims edited"),
+            Kind::Moved => ("more current claim moved", "more current claims moved"),
+            Kind::Unmoved => (
+                "more claim that moved no figure",
+                "more claims that moved no figure",
+            ),
+            Kind::Other => ("more metric line", "more metric lines"),
+            Kind::Source => ("more source change", "more source changes"),
+            Kind::Chart => ("more chart", "more charts"),
+        };
+        format!("{n} {}", words::plural(n, one, many))
+    }
+}
+
+/// A run of lines of one kind, each made only when asked for.
+struct Section<'x> {
+    kind: Kind,
+    len: usize,
+    line: Box<dyn Fn(usize) -> String + 'x>,
+}
+
+impl<'x> Section<'x> {
+    /// `items` listed as `line` words each.
+    fn of<T>(kind: Kind, items: &'x [T], line: impl Fn(&T) -> String + 'x) -> Section<'x> {
+        Section {
+            kind,
+            len: items.len(),
+            line: Box::new(move |i| line(&items[i])),
+        }
+    }
 }
 
 /// The figure rows of a metric: name and value on each side. Range and
@@ -162,44 +226,36 @@ fn moved(m: &Moved, escape: Escape) -> String {
 }
 
 /// The lines under a metric: its row edits, claims, and what moved it.
-fn metric_lines(m: &MetricDiff, escape: Escape) -> Vec<String> {
-    let mut lines = Vec::new();
-    if m.before.is_none() && m.after.is_some() {
-        lines.push("metric added".to_owned());
-    }
-    if m.before.is_some() && m.after.is_none() {
-        lines.push("metric removed".to_owned());
-    }
-    for field in &m.row {
-        lines.push(format!("metric {}", escape(&describe(field))));
-    }
-    lines.extend(
-        m.added
-            .iter()
-            .map(|c| format!("added {}", claim(c, escape))),
-    );
-    lines.extend(
-        m.removed
-            .iter()
-            .map(|c| format!("removed {}", claim(c, escape))),
-    );
-    lines.extend(
-        m.edited
-            .iter()
-            .map(|e| format!("edited {}", edit(e, escape))),
-    );
-    lines.extend(
-        m.moved
-            .iter()
-            .map(|x| format!("moved {}", moved(x, escape))),
-    );
-    for id in &m.unmoved {
-        lines.push(format!(
-            "{} moved no figure (no source's current claim, before or after)",
-            escape(id)
-        ));
-    }
-    lines
+fn metric_sections<'x>(m: &'x MetricDiff<'x>, escape: Escape) -> Vec<Section<'x>> {
+    let status: &'static [&'static str] = match (m.before, m.after) {
+        (None, Some(_)) => &["metric added"],
+        (Some(_), None) => &["metric removed"],
+        _ => &[],
+    };
+    vec![
+        Section::of(Kind::Other, status, |s: &&str| (*s).to_owned()),
+        Section::of(Kind::Other, &m.row, move |f| {
+            format!("metric {}", escape(&describe(f)))
+        }),
+        Section::of(Kind::Added, &m.added, move |c| {
+            format!("added {}", claim(c, escape))
+        }),
+        Section::of(Kind::Removed, &m.removed, move |c| {
+            format!("removed {}", claim(c, escape))
+        }),
+        Section::of(Kind::Edited, &m.edited, move |e| {
+            format!("edited {}", edit(e, escape))
+        }),
+        Section::of(Kind::Moved, &m.moved, move |x| {
+            format!("moved {}", moved(x, escape))
+        }),
+        Section::of(Kind::Unmoved, &m.unmoved, move |id| {
+            format!(
+                "{} moved no figure (no source's current claim, before or after)",
+                escape(id)
+            )
+        }),
+    ]
 }
 
 /// "working tree, as of 2025-03-07".
@@ -211,65 +267,64 @@ fn side(version: &Version, view: Option<&MetricView>) -> String {
 }
 
 /// Sources added, removed, edited, as lines.
-fn source_lines(diff: &Diff, escape: Escape) -> Vec<String> {
+fn source_sections<'x>(diff: &'x Diff<'x>, escape: Escape) -> Vec<Section<'x>> {
     let s = &diff.sources;
-    let mut lines: Vec<String> = s
-        .added
-        .iter()
-        .map(|i| format!("source added: {}", escape(i)))
-        .collect();
-    lines.extend(
-        s.removed
-            .iter()
-            .map(|i| format!("source removed: {}", escape(i))),
-    );
-    for e in &s.edited {
-        let fields: Vec<String> = e.fields.iter().map(|f| escape(&describe(f))).collect();
-        lines.push(format!(
-            "source {}: {}",
-            escape(&e.after),
-            fields.join("; ")
-        ));
-    }
-    lines
+    vec![
+        Section::of(Kind::Source, &s.added, move |i| {
+            format!("source added: {}", escape(i))
+        }),
+        Section::of(Kind::Source, &s.removed, move |i| {
+            format!("source removed: {}", escape(i))
+        }),
+        Section::of(Kind::Source, &s.edited, move |e| {
+            let fields: Vec<String> = e.fields.iter().map(|f| escape(&describe(f))).collect();
+            format!("source {}: {}", escape(&e.after), fields.join("; "))
+        }),
+    ]
 }
 
-/// The terminal listing.
-pub fn text(diff: &Diff) -> String {
-    let mut out = format!(
-        "{} → {}: {}\n",
-        diff.a.short(),
-        diff.b.short(),
+/// The terminal listing, written to `out` line by line as it is made.
+pub fn text(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
+    let t: Escape = terminal::clean;
+    writeln!(
+        out,
+        "{} → {}: {}",
+        t(&diff.a.short()),
+        t(&diff.b.short()),
         summary(diff)
-    );
+    )?;
     for m in &diff.metrics {
-        out.push_str(&format!("\n{}: {}\n", m.metric, m.label()));
+        writeln!(out, "\n{}: {}", t(&m.metric), t(m.label()))?;
         for [name, x, y] in figure_rows(m.before, m.after) {
             let arrow = if x == y {
                 "(unchanged)".to_owned()
             } else {
-                format!("→ {y}")
+                format!("→ {}", t(&y))
             };
-            out.push_str(&format!("  {name:<10} {x} {arrow}\n"));
+            writeln!(out, "  {name:<10} {} {arrow}", t(&x))?;
         }
-        for line in metric_lines(m, plain) {
-            out.push_str(&format!("  {line}\n"));
+        for section in metric_sections(m, t) {
+            for i in 0..section.len {
+                writeln!(out, "  {}", (section.line)(i))?;
+            }
         }
     }
-    let sources = source_lines(diff, plain);
-    if !sources.is_empty() {
-        out.push('\n');
-        for line in sources {
-            out.push_str(&format!("{line}\n"));
+    let sources = source_sections(diff, t);
+    if sources.iter().any(|s| s.len > 0) {
+        writeln!(out)?;
+        for section in sources {
+            for i in 0..section.len {
+                writeln!(out, "{}", (section.line)(i))?;
+            }
         }
     }
     if !diff.charts.is_empty() {
-        out.push_str("\ncharts changed:\n");
+        writeln!(out, "\ncharts changed:")?;
         for chart in &diff.charts {
-            out.push_str(&format!("  {} {}\n", status(chart), chart.path()));
+            writeln!(out, "  {} {}", status(chart), t(chart.path()))?;
         }
     }
-    out
+    Ok(())
 }
 
 /// "added", "removed", "changed".
@@ -302,57 +357,132 @@ fn image(template: &str, version: &Version, path: &str, alt: &str) -> String {
     format!("![{alt}]({})", url.replace(['(', ')', ' ', '<', '>'], ""))
 }
 
-/// The charts section: before and after side by side, or the list.
-fn charts_markdown(diff: &Diff, image_url: Option<&str>) -> String {
-    let mut out = String::from("### Charts\n\n");
-    let Some(template) = image_url else {
-        for chart in &diff.charts {
-            out.push_str(&format!(
-                "- {}: {}\n",
-                status(chart),
-                markdown::escape(chart.path())
+/// A comment being written within [`COMMENT_BUDGET`]: once a piece does
+/// not fit, nothing more is written and what is left is only counted.
+struct Comment {
+    out: String,
+    budget: usize,
+    full: bool,
+    omitted: BTreeMap<Kind, usize>,
+}
+
+impl Comment {
+    fn new(budget: usize) -> Comment {
+        Comment {
+            out: String::new(),
+            budget,
+            full: false,
+            omitted: BTreeMap::new(),
+        }
+    }
+
+    /// Appends `piece` if it fits; else the comment is full from now on.
+    fn push(&mut self, piece: &str) -> bool {
+        if !self.full && self.out.len() + piece.len() <= self.budget {
+            self.out.push_str(piece);
+        } else {
+            self.full = true;
+        }
+        !self.full
+    }
+
+    /// Counts `n` items of `kind` left out.
+    fn skip(&mut self, kind: Kind, n: usize) {
+        if n > 0 {
+            *self.omitted.entry(kind).or_default() += n;
+        }
+    }
+
+    /// Writes a section's lines as list items (`prefix` before each) while
+    /// they fit, and counts the rest.
+    fn section(&mut self, section: &Section, prefix: &str) {
+        for i in 0..section.len {
+            if self.full || !self.push(&format!("{prefix}{}\n", (section.line)(i))) {
+                self.skip(section.kind, section.len - i);
+                return;
+            }
+        }
+    }
+
+    /// The comment, closed by the count of what was left out, if anything.
+    fn finish(mut self) -> String {
+        if !self.omitted.is_empty() {
+            let counts: Vec<String> = self.omitted.iter().map(|(k, n)| k.more(*n)).collect();
+            self.out.push_str(&format!(
+                "\n**This comment is cut to fit GitHub's limit:** and {}; run \
+                 `rangefinder diff` locally for everything.\n",
+                counts.join(", ")
             ));
         }
-        return out;
+        self.out
+    }
+}
+
+/// The charts section: before and after side by side, or the list.
+fn charts_markdown(comment: &mut Comment, diff: &Diff, image_url: Option<&str>) {
+    if !comment.push("\n### Charts\n\n") {
+        comment.skip(Kind::Chart, diff.charts.len());
+        return;
+    }
+    let Some(template) = image_url else {
+        let list = Section::of(Kind::Chart, &diff.charts, |chart| {
+            format!("{}: {}", status(chart), markdown::escape(chart.path()))
+        });
+        comment.section(&list, "- ");
+        return;
     };
     let columns = [
         ("chart", Align::Left),
         ("before", Align::Left),
         ("after", Align::Left),
     ];
-    let rows: Vec<Vec<String>> = diff
-        .charts
-        .iter()
-        .map(|chart| {
-            let path = chart.path();
-            let (x, y) = match chart {
-                ChartChange::Added(_) => ("—".to_owned(), image(template, diff.b, path, "after")),
-                ChartChange::Removed(_) => {
-                    (image(template, diff.a, path, "before"), "—".to_owned())
-                }
-                ChartChange::Modified(_) => (
-                    image(template, diff.a, path, "before"),
-                    image(template, diff.b, path, "after"),
-                ),
-            };
-            vec![markdown::escape(path), x, y]
-        })
-        .collect();
-    out.push_str(&markdown::table(&columns, &rows));
-    out
+    let header = markdown::table(&columns, &[]);
+    if !comment.push(&header) {
+        comment.skip(Kind::Chart, diff.charts.len());
+        return;
+    }
+    let rows = Section::of(Kind::Chart, &diff.charts, |chart| {
+        let path = chart.path();
+        let (x, y) = match chart {
+            ChartChange::Added(_) => ("—".to_owned(), image(template, diff.b, path, "after")),
+            ChartChange::Removed(_) => (image(template, diff.a, path, "before"), "—".to_owned()),
+            ChartChange::Modified(_) => (
+                image(template, diff.a, path, "before"),
+                image(template, diff.b, path, "after"),
+            ),
+        };
+        let row = markdown::table(&columns, &[vec![markdown::escape(path), x, y]]);
+        row[header.len()..].trim_end().to_owned()
+    });
+    comment.section(&rows, "");
 }
 
-/// The pull-request comment.
+/// The pull-request comment, never longer than [`COMMENT_BUDGET`] bytes
+/// and its closing count.
 pub fn markdown(diff: &Diff, image_url: Option<&str>) -> String {
+    comment(diff, image_url, COMMENT_BUDGET)
+}
+
+/// The comment within `budget` bytes (and its closing count).
+fn comment(diff: &Diff, image_url: Option<&str>, budget: usize) -> String {
     let e: Escape = markdown::escape;
-    let mut out = format!(
+    let mut comment = Comment::new(budget);
+    comment.push(&format!(
         "{MARKER}\n## rangefinder diff: {} → {}\n\n**{}**\n",
         e(&diff.a.short()),
         e(&diff.b.short()),
         summary(diff)
-    );
+    ));
     for m in &diff.metrics {
-        out.push_str(&format!("\n### {} ({})\n\n", e(m.label()), e(&m.metric)));
+        let sections = metric_sections(m, e);
+        if comment.full {
+            comment.skip(Kind::Metric, 1);
+            for section in &sections {
+                comment.skip(section.kind, section.len);
+            }
+            continue;
+        }
+        let mut block = format!("\n### {} ({})\n\n", e(m.label()), e(&m.metric));
         let columns = [
             ("figure", Align::Left),
             (
@@ -375,24 +505,31 @@ pub fn markdown(diff: &Diff, image_url: Option<&str>) -> String {
                 vec![name, e(&x), y]
             })
             .collect();
-        out.push_str(&markdown::table(&columns, &rows));
-        out.push('\n');
-        for line in metric_lines(m, e) {
-            out.push_str(&format!("- {line}\n"));
+        block.push_str(&markdown::table(&columns, &rows));
+        block.push('\n');
+        if !comment.push(&block) {
+            comment.skip(Kind::Metric, 1);
+        }
+        for section in &sections {
+            comment.section(section, "- ");
         }
     }
-    let sources = source_lines(diff, e);
-    if !sources.is_empty() {
-        out.push_str("\n### Sources\n\n");
-        for line in sources {
-            out.push_str(&format!("- {line}\n"));
+    let sources = source_sections(diff, e);
+    if sources.iter().any(|s| s.len > 0) {
+        if comment.push("\n### Sources\n\n") {
+            for section in &sources {
+                comment.section(section, "- ");
+            }
+        } else {
+            for section in &sources {
+                comment.skip(section.kind, section.len);
+            }
         }
     }
     if !diff.charts.is_empty() {
-        out.push('\n');
-        out.push_str(&charts_markdown(diff, image_url));
+        charts_markdown(&mut comment, diff, image_url);
     }
-    out
+    comment.finish()
 }
 
 #[cfg(test)]

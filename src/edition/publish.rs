@@ -8,11 +8,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use super::{Edition, RECORD, folder, relink, sha256};
 use crate::data::{Dataset, Day};
-use crate::diff::git::{Repo, Rev};
+use crate::diff::git::Repo;
 use crate::error::{Error, Result};
 use crate::notebook::{self, Parsed};
 use crate::write::{self, Report};
@@ -138,7 +137,7 @@ pub fn publish(options: &Options) -> Result<Published> {
 /// The commit the data and notebook of `parsed` are at, when git has them
 /// with no change in the work tree; else `None` and a warning saying why.
 fn committed(parsed: &Parsed, warnings: &mut Vec<String>) -> Result<Option<String>> {
-    let Ok(repo) = Repo::find(&parsed.dir) else {
+    let Ok(repo) = repo_of(parsed) else {
         warnings.push(
             "warning: not in a git repository: the edition records no commit, so \
              `publish --verify` cannot rebuild it"
@@ -148,17 +147,7 @@ fn committed(parsed: &Parsed, warnings: &mut Vec<String>) -> Result<Option<Strin
     };
     let notebook = repo.relative(&parsed.notebook_path())?;
     let data = repo.relative(&parsed.data)?;
-    let dirty = git(
-        &parsed.dir,
-        &[
-            "status",
-            "--porcelain",
-            "--untracked-files=all",
-            "--",
-            &notebook,
-            if data.is_empty() { "." } else { &data },
-        ],
-    )?;
+    let dirty = repo.status(&[&notebook, if data.is_empty() { "." } else { &data }])?;
     if !dirty.trim().is_empty() {
         let changed: Vec<&str> = dirty
             .lines()
@@ -176,72 +165,22 @@ fn committed(parsed: &Parsed, warnings: &mut Vec<String>) -> Result<Option<Strin
     Ok(Some(repo.resolve("HEAD")?.commit))
 }
 
-/// Runs git in the top folder of the repository holding `dir`; stdout, or
-/// git's message as an error.
-fn git(dir: &Path, args: &[&str]) -> Result<String> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(top(dir)?)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| Error::Usage(format!("publish needs the git command line: {e}")))?;
-    if !output.status.success() {
-        let message = String::from_utf8_lossy(&output.stderr);
-        return Err(Error::Other(anyhow::anyhow!(
-            "git {}: {}",
-            args.first().unwrap_or(&""),
-            message.split_whitespace().collect::<Vec<_>>().join(" ")
-        )));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-/// The top folder of the repository holding folder `dir`.
-fn top(dir: &Path) -> Result<PathBuf> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| Error::Usage(format!("publish needs the git command line: {e}")))?;
-    if !output.status.success() {
-        return Err(Error::Usage(format!(
-            "{} is not in a git repository",
-            dir.display()
-        )));
-    }
-    Ok(PathBuf::from(
-        String::from_utf8_lossy(&output.stdout).trim_end(),
-    ))
-}
-
-/// The bytes of `path` (from the top folder) at `rev`, or `None` when the
-/// revision has no such file. (`diff::git` reads only the three data files
-/// of a revision; an edition also needs its notebook and events.csv.)
-fn show(dir: &Path, rev: &Rev, path: &str) -> Result<Option<Vec<u8>>> {
-    let spec = format!("{}:{path}", rev.commit);
-    let top = top(dir)?;
-    let exists = Command::new("git")
-        .args(["cat-file", "-e", "--end-of-options", &spec])
-        .current_dir(&top)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map_err(|e| Error::Usage(format!("publish needs the git command line: {e}")))?;
-    if !exists.success() {
-        return Ok(None);
-    }
-    let output = Command::new("git")
-        .args(["cat-file", "blob", &spec])
-        .current_dir(&top)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| Error::Usage(format!("publish needs the git command line: {e}")))?;
-    if !output.status.success() {
-        return Err(Error::Other(anyhow::anyhow!("git could not read {spec}")));
-    }
-    Ok(Some(output.stdout))
+/// The repository of the project `parsed` belongs to, found as `diff`
+/// finds it: asked of git from the project root, never from inside the
+/// data or reports folder, through `diff::git`'s hardened git.
+fn repo_of(parsed: &Parsed) -> Result<Repo> {
+    let root = crate::project::root();
+    // The folder holding the report folder: named as given (so a link on
+    // the way is seen and refused), or found when the report is `.`.
+    let reports = match parsed.dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => std::fs::canonicalize(&parsed.dir)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", parsed.dir.display()))?
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+    };
+    Repo::find(&root, &parsed.data, &reports)
 }
 
 /// Rebuilds every edition of the report of `notebook` from its recorded
@@ -281,7 +220,7 @@ fn verify_one(parsed: &Parsed, edition: &Edition, dir: &Path) -> Result<Vec<Stri
             dir.join(RECORD).display()
         )]);
     };
-    let repo = Repo::find(&parsed.dir)?;
+    let repo = repo_of(parsed)?;
     let rev = repo.resolve(commit)?;
     let temp = tempfile::tempdir().map_err(|e| anyhow::anyhow!("temporary folder: {e}"))?;
     let report = repo.relative(&parsed.dir)?;
@@ -290,7 +229,7 @@ fn verify_one(parsed: &Parsed, edition: &Edition, dir: &Path) -> Result<Vec<Stri
         report,
         if report.is_empty() { "" } else { "/" }
     );
-    let Some(text) = show(&parsed.dir, &rev, &brief)? else {
+    let Some(text) = repo.blob(&rev, &brief, crate::input::NOTEBOOK_LIMIT)? else {
         return Ok(vec![format!(
             "{}: commit {commit} has no {brief} to rebuild it from",
             dir.join(RECORD).display()
@@ -322,7 +261,7 @@ fn verify_one(parsed: &Parsed, edition: &Edition, dir: &Path) -> Result<Vec<Stri
         "{inside}{}events.csv",
         if inside.is_empty() { "" } else { "/" }
     );
-    if let Some(bytes) = show(&parsed.dir, &rev, &events)? {
+    if let Some(bytes) = repo.blob(&rev, &events, crate::input::DATA_LIMIT)? {
         write::write_file(&into.join("events.csv"), &bytes)?;
     }
     rebuilt.data = into;

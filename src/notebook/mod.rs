@@ -138,6 +138,13 @@ fn every_brief(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// The chart files (`<chart>-<metric>.svg`, or `NAME.svg` for a named
+/// cell) that a notebook's text makes `build` write: the only SVGs of a
+/// report folder that are its charts.
+pub fn chart_files(text: &str) -> std::collections::BTreeSet<String> {
+    render::chart_files(&parse::parse(text).0)
+}
+
 /// Every problem of a notebook's text that `build` would report, without
 /// rendering: the parse (front matter, cells, inline values), then the checks
 /// against `dataset` as of `as_of`. Public for the fuzz targets (`fuzz/`).

@@ -155,6 +155,19 @@ fn log_problem(dataset: &Dataset, metric: &str, as_of: Day) -> Option<String> {
 /// writing a report.
 const LONGEST_FILE_NAME: usize = 200;
 
+/// The SVG files the notebook's chart cells write, as [`chart_file`] names
+/// them.
+pub fn chart_files(notebook: &Notebook) -> BTreeSet<String> {
+    notebook
+        .blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Cell(cell) => chart_file(cell),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The SVG file a chart cell writes: `name.svg` or `<chart>-<metric>.svg`.
 fn chart_file(cell: &Cell) -> Option<String> {
     let What::Chart(kind) = cell.what else {

@@ -2,6 +2,8 @@
 //! CSV files (so a quote can never open a link, a table cell or an HTML tag),
 //! links made only from `http`/`https` URLs, and pipe tables.
 
+use super::terminal::is_hidden;
+
 /// Escapes text from the data for Markdown and HTML, on one line: Markdown
 /// punctuation is backslash-escaped, `<>&` become entities, line breaks and
 /// tabs become spaces, and control characters and bidi overrides are
@@ -11,7 +13,10 @@
 /// before `/` (`http://…`) and the `.` after `www` are escaped, and an
 /// [`EMAIL_BREAK`] goes before an `@` that follows a character of an
 /// address (GitHub finds addresses after merging text, so a backslash
-/// would not stop it). Text that would start a block when it begins a line
+/// would not stop it); the same break follows the `@` of a mention
+/// (`@octocat`, `@org/team`) and the `#` or `GH-` of an issue reference
+/// (`#12`, `org/repo#2`, `GH-12`), so text from the data notifies no one
+/// and links no issue. Text that would start a block when it begins a line
 /// (`- `, `+ `, `=`, `1. `, `1) `) gets its marker escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
@@ -34,6 +39,16 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            '#' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                // `#12`, `org/repo#12`: an issue reference.
+                out.push_str("\\#");
+                out.push_str(EMAIL_BREAK);
+            }
+            '-' if chars.peek().is_some_and(char::is_ascii_digit) && ends_with_gh(&out) => {
+                // `GH-12`: an issue reference too.
+                out.push('-');
+                out.push_str(EMAIL_BREAK);
+            }
             '\\' | '`' | '*' | '_' | '~' | '#' | '[' | ']' | '|' | '$' | '!' => {
                 out.push('\\');
                 out.push(c);
@@ -52,9 +67,14 @@ pub fn escape(text: &str) -> String {
             }
             ':' if chars.peek() == Some(&'/') => out.push_str("\\:"),
             '.' if ends_with_www(&out) => out.push_str("\\."),
-            '@' if previous.is_some_and(in_address) => {
-                out.push_str(EMAIL_BREAK);
+            '@' => {
+                if previous.is_some_and(in_address) {
+                    out.push_str(EMAIL_BREAK);
+                }
                 out.push('@');
+                if is_mention(chars.clone()) {
+                    out.push_str(EMAIL_BREAK);
+                }
             }
             c if is_hidden(c) => continue,
             c => out.push(c),
@@ -69,6 +89,28 @@ pub fn escape(text: &str) -> String {
 /// `name@example.com` from the data does not become a `mailto:` link.
 pub const EMAIL_BREAK: &str = "<!-- -->";
 
+/// True when the text after an `@` would make it a mention on GitHub
+/// (`@octocat`, `@org/team`, `@octocat.`): a name not followed by a dot
+/// and more of a domain, which would make it an address instead.
+fn is_mention(mut rest: impl Iterator<Item = char>) -> bool {
+    let mut name = 0;
+    loop {
+        match rest.next() {
+            Some(c) if c.is_ascii_alphanumeric() || c == '-' => name += 1,
+            Some('.') => {
+                return name > 0 && !rest.next().is_some_and(|c| c.is_ascii_alphanumeric());
+            }
+            _ => return name > 0,
+        }
+    }
+}
+
+/// True when `out` ends in `GH` in any case (GitHub links `GH-12`).
+fn ends_with_gh(out: &str) -> bool {
+    let bytes = out.as_bytes();
+    bytes.len() >= 2 && bytes[bytes.len() - 2..].eq_ignore_ascii_case(b"gh")
+}
+
 /// True when `out` ends in `www` in any case (GitHub links `www.` text).
 fn ends_with_www(out: &str) -> bool {
     let bytes = out.as_bytes();
@@ -78,15 +120,6 @@ fn ends_with_www(out: &str) -> bool {
 /// Characters GitHub accepts just before the `@` of an e-mail address.
 fn in_address(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_')
-}
-
-/// Characters that must not reach a report: C0/C1 controls, DEL, and the
-/// bidirectional embedding, override and isolate marks.
-fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 /// True for an absolute `http`/`https` URL with a host and no whitespace or
@@ -223,7 +256,16 @@ mod tests {
         assert_eq!(escape("see https://x.org/a"), "see https\\://x.org/a");
         assert_eq!(escape("WWW.evil.com and www."), "WWW\\.evil.com and www\\.");
         assert_eq!(escape("a.b@x.org"), "a.b<!-- -->@x.org");
-        assert_eq!(escape("@x and a @ b"), "@x and a @ b");
+        // Mentions and issue references are broken the same way.
+        assert_eq!(escape("@octocat"), "@<!-- -->octocat");
+        assert_eq!(escape("cc @org/team."), "cc @<!-- -->org/team.");
+        assert_eq!(escape("a@octocat"), "a<!-- -->@<!-- -->octocat");
+        assert_eq!(
+            escape("org/repo#2 #12"),
+            "org/repo\\#<!-- -->2 \\#<!-- -->12"
+        );
+        assert_eq!(escape("gh-7 # 1"), "gh-<!-- -->7 \\# 1");
+        assert_eq!(escape("@x and a @ b"), "@<!-- -->x and a @ b");
         assert_eq!(escape("time 10:30, a:b"), "time 10:30, a:b");
     }
 
@@ -243,7 +285,8 @@ mod tests {
     #[test]
     fn entities_stay_text() {
         assert_eq!(escape("&lt;script&gt;"), "&amp;lt;script&amp;gt;");
-        assert_eq!(escape("&#60;b&#x3E;"), "&amp;\\#60;b&amp;\\#x3E;");
+        // (`&#60;` reads `#60` after the `&`: an issue reference, broken.)
+        assert_eq!(escape("&#60;b&#x3E;"), "&amp;\\#<!-- -->60;b&amp;\\#x3E;");
     }
 
     // Only http and https URLs with a host become links.

@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::data::{Dataset, Day};
 use crate::render::Format;
 use crate::render::markdown::{self, Align};
+use crate::render::terminal;
 
 /// The claims of each metric (by its row in metrics.csv) that are not
 /// repeats, counting only those known as of `as_of` when it is given.
@@ -64,21 +65,13 @@ pub fn render(dataset: &Dataset, as_of: Option<Day>, format: Format) -> String {
                 [
                     m.id.clone(),
                     claims.to_string(),
-                    plain(&m.unit),
-                    plain(&m.label),
+                    terminal::clean(&m.unit),
+                    terminal::clean(&m.label),
                 ]
             }));
             aligned(&table)
         }
     }
-}
-
-/// Text from a CSV cell for a terminal: control characters (which could
-/// move the cursor or hide text) become spaces.
-fn plain(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// Columns padded to the widest cell; the count right-aligned.

@@ -7,6 +7,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod show;
 pub mod tables;
+pub mod terminal;
 pub mod words;
 
 use crate::analysis::{ClaimView, Interval};

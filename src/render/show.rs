@@ -6,7 +6,7 @@ pub mod json;
 use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
 use crate::render::Format;
 use crate::render::markdown::{self, Align};
-use crate::render::{cells, interval, number, span, words};
+use crate::render::{cells, interval, number, span, terminal, words};
 
 /// `show METRIC` in the format asked for.
 pub fn render(view: &MetricView, format: Format) -> String {
@@ -142,7 +142,10 @@ fn aligned(rows: &[Vec<String>]) -> String {
 fn text(view: &MetricView) -> String {
     let mut out = format!(
         "{}: {} ({}), as of {}\n",
-        view.metric, view.label, view.unit, view.as_of
+        terminal::clean(&view.metric),
+        terminal::clean(&view.label),
+        terminal::clean(&view.unit),
+        view.as_of
     );
     if view.current.is_empty() {
         out.push_str(&format!("no claim known as of {}\n", view.as_of));
@@ -155,7 +158,12 @@ fn text(view: &MetricView) -> String {
     ));
     out.push_str(&format!("bounds:    {}\n\n", words::bounds(&view.bounds)));
     let mut rows = vec![COLUMNS.map(|(h, _)| h.to_owned()).to_vec()];
-    rows.extend(view.current.iter().map(claim_cells));
+    rows.extend(view.current.iter().map(|claim| {
+        claim_cells(claim)
+            .iter()
+            .map(|cell| terminal::clean(cell))
+            .collect()
+    }));
     out.push_str(&aligned(&rows));
     out
 }
@@ -245,8 +253,14 @@ fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
 
 /// One metric's changes for the terminal.
 fn changes_text(c: &MetricChanges) -> String {
-    let mut out = format!("{}: {}, {} → {}\n", c.metric, c.label, c.since, c.as_of);
-    for line in change_lines(c, |s| s.to_string()) {
+    let mut out = format!(
+        "{}: {}, {} → {}\n",
+        terminal::clean(&c.metric),
+        terminal::clean(&c.label),
+        c.since,
+        c.as_of
+    );
+    for line in change_lines(c, terminal::clean) {
         out.push_str(&format!("  {line}\n"));
     }
     out

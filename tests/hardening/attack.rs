@@ -54,8 +54,12 @@ fn git_repository_in_data_folder() {
     assert!(!test.path().join("pwned").exists());
     let run = run_within(test.path(), &["build", "--check"], LIMIT);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    // A .git entry is a repository too.
-    let dotgit = base().file("data/.git", "gitdir: /tmp/elsewhere\n");
+    // A .git entry in data/ below the project's repository is one too (at
+    // the repository's top, with the CSVs kept there, it is the project's
+    // own: diff::planted::data_at_the_top_is_compared).
+    let dotgit = base()
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file("data/.git", "gitdir: /tmp/elsewhere\n");
     let run = run_within(dotgit.path(), &["check"], LIMIT);
     assert_eq!(run.code, 1);
     assert!(

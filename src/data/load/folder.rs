@@ -45,16 +45,19 @@ pub fn check(dir: &Path, report: &mut Report) {
     let has = |wanted: &str, folder: bool| names.iter().any(|(n, f)| n == wanted && *f == folder);
     // What git takes for a repository: a `.git` entry, or HEAD beside
     // objects/ and refs/ (a bare one).
-    let git = names.iter().any(|(n, _)| n == ".git")
-        || (has("HEAD", false) && has("objects", true) && has("refs", true));
+    // A `.git` is the project's own when the data folder is the top of
+    // the repository (the CSVs kept at the top); below another repository's
+    // top it is planted.
+    let nested = || {
+        std::fs::canonicalize(dir)
+            .is_ok_and(|dir| dir.ancestors().skip(1).any(|up| up.join(".git").exists()))
+    };
+    let dot_git = names.iter().any(|(n, _)| n == ".git") && nested();
+    let git = dot_git || (has("HEAD", false) && has("objects", true) && has("refs", true));
     // A file name is shown on one line and cut like a message.
     let shown = |name: &str| crate::error::shorten(&crate::error::one_line(name));
     if git {
-        let planted = if names.iter().any(|(n, _)| n == ".git") {
-            ".git"
-        } else {
-            "HEAD"
-        };
+        let planted = if dot_git { ".git" } else { "HEAD" };
         report.error(
             &dir.join(planted).display().to_string(),
             0,
