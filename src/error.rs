@@ -75,22 +75,12 @@ pub fn not_before(since: &str, as_of: &str) -> String {
     format!("{since} must be before {as_of}")
 }
 
-/// `text` with control characters escaped (`\n`), so that a value quoted
-/// from a cell or a notebook (or a header swallowed by an unclosed quote)
-/// keeps each message on one line.
+/// `text` with control and bidirectional characters escaped (`\n`,
+/// `\u{202e}`), so that a value quoted from a cell or a notebook (or a header
+/// swallowed by an unclosed quote) keeps each message on one line and reads
+/// as the file holds it: the one cleaner, [`crate::text::clean`].
 pub fn one_line(text: &str) -> String {
-    if !text.contains(char::is_control) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::text::clean(text)
 }
 
 /// Messages longer than this many bytes are cut in the middle.

@@ -11,7 +11,7 @@ use std::io::{self, Read as _};
 use std::os::unix::fs::FileTypeExt as _;
 use std::path::Path;
 
-use crate::render::number;
+use crate::text::number;
 
 /// The largest data file (`claims.csv`, …) read: 2 GiB, about 17 million
 /// claims at the shipped data's 116 bytes a row.

@@ -32,5 +32,6 @@ pub mod notebook;
 pub mod parallel;
 pub mod project;
 pub mod render;
+pub mod text;
 pub mod timing;
 pub mod write;

@@ -1,7 +1,7 @@
 //! `diff` for people: a terminal listing and a pull-request comment in
 //! Markdown. Both read the same lines; every text that came from the CSVs
 //! (or from git: chart paths, revision names) is cleaned for its medium,
-//! [`terminal::clean`] or [`markdown::escape`]. Numbers are written by the
+//! [`text::clean`] or [`markdown::escape`]. Numbers are written by the
 //! shared formatters.
 //!
 //! Two revisions can differ in a million claims. The terminal listing is
@@ -22,14 +22,15 @@ use crate::analysis::MetricView;
 use crate::render::markdown::{self, Align};
 use crate::render::show::consensus_line;
 use crate::render::show::json::show_value;
-use crate::render::{number, span, terminal, words};
+use crate::render::{number, span, words};
+use crate::text;
 
 /// The hidden marker that starts every Markdown diff, so CI can find and
 /// update its earlier comment.
 pub const MARKER: &str = "<!-- rangefinder-diff -->";
 
 /// Cleans text from the data for the medium: [`markdown::escape`] or
-/// [`terminal::clean`].
+/// [`text::clean`].
 type Escape = fn(&str) -> String;
 
 /// The most bytes of a comment before its closing count of what was left
@@ -285,7 +286,7 @@ fn source_sections<'x>(diff: &'x Diff<'x>, escape: Escape) -> Vec<Section<'x>> {
 
 /// The terminal listing, written to `out` line by line as it is made.
 pub fn text(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
-    let t: Escape = terminal::clean;
+    let t: Escape = text::clean;
     writeln!(
         out,
         "{} → {}: {}",

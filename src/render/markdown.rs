@@ -2,7 +2,7 @@
 //! CSV files (so a quote can never open a link, a table cell or an HTML tag),
 //! links made only from `http`/`https` URLs, and pipe tables.
 
-use super::terminal::is_hidden;
+use crate::text::is_hidden;
 
 /// Escapes text from the data for Markdown and HTML, on one line: Markdown
 /// punctuation is backslash-escaped, `<>&` become entities, line breaks and

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::data::{Dataset, Day};
 use crate::render::Format;
 use crate::render::markdown::{self, Align};
-use crate::render::terminal;
+use crate::text;
 
 /// The claims of each metric (by its row in metrics.csv) that are not
 /// repeats, counting only those known as of `as_of` when it is given.
@@ -65,8 +65,8 @@ pub fn render(dataset: &Dataset, as_of: Option<Day>, format: Format) -> String {
                 [
                     m.id.clone(),
                     claims.to_string(),
-                    terminal::clean(&m.unit),
-                    terminal::clean(&m.label),
+                    text::clean(&m.unit),
+                    text::clean(&m.label),
                 ]
             }));
             aligned(&table)

@@ -7,7 +7,6 @@ pub mod markdown;
 pub mod metrics;
 pub mod show;
 pub mod tables;
-pub mod terminal;
 pub mod words;
 
 use crate::analysis::{ClaimView, Interval};
@@ -25,60 +24,7 @@ pub enum Format {
     Json,
 }
 
-/// A number with thousands separators and at most two decimals, trailing
-/// zeros dropped: `9,900`, `112.5`, `0.25`.
-pub fn number(value: f64) -> String {
-    // In hundredths, as an integer: exact below 2^53, where every figure
-    // of real data lies; larger or odd values go the float way.
-    let cents = (value * 100.0).round();
-    if cents.abs() >= 9e15 || !cents.is_finite() {
-        return number_by_float(value);
-    }
-    let cents = cents as i64;
-    let (whole, fraction) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
-    let digits = whole.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
-    if cents < 0 {
-        out.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    match fraction {
-        0 => {}
-        f if f % 10 == 0 => out.push_str(&format!(".{}", f / 10)),
-        f => out.push_str(&format!(".{f:02}")),
-    }
-    out
-}
-
-/// [`number`] through the float formatter (slow: its exact mode is a
-/// bignum algorithm), for values past 2^53 hundredths.
-fn number_by_float(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
-    let negative = rounded < 0.0;
-    let fixed = format!("{:.2}", rounded.abs());
-    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
-    let fraction = fraction.trim_end_matches('0');
-    let mut out = String::with_capacity(fixed.len() + whole.len() / 3 + 1);
-    if negative && (whole != "0" || !fraction.is_empty()) {
-        out.push('-');
-    }
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    if !fraction.is_empty() {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    out
-}
+pub use crate::text::number;
 
 /// Two numbers with an en dash, or one when they are equal:
 /// `10,000–12,000`, `11,000`.
@@ -152,27 +98,6 @@ pub fn check_summary(loaded: &Loaded) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    // The integer path writes what the float formatter writes, for whole
-    // numbers, hundredths, halves of a hundredth, negatives and large values.
-    proptest::proptest! {
-        #[test]
-        fn number_matches_the_float_formatter(
-            whole in -10_000_000_000i64..10_000_000_000,
-            hundredths in 0u32..200,
-            big in proptest::num::f64::NORMAL,
-        ) {
-            for value in [
-                whole as f64,
-                whole as f64 + f64::from(hundredths) / 100.0,
-                whole as f64 + f64::from(hundredths) / 200.0,
-                big,
-                big / 1e300,
-            ] {
-                proptest::prop_assert_eq!(number(value), number_by_float(value), "{}", value);
-            }
-        }
-    }
 
     // Thousands separators, at most two decimals, trailing zeros dropped.
     #[test]

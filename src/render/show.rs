@@ -6,7 +6,8 @@ pub mod json;
 use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
 use crate::render::Format;
 use crate::render::markdown::{self, Align};
-use crate::render::{cells, interval, number, span, terminal, words};
+use crate::render::{cells, interval, number, span, words};
+use crate::text;
 
 /// `show METRIC` in the format asked for.
 pub fn render(view: &MetricView, format: Format) -> String {
@@ -142,9 +143,9 @@ fn aligned(rows: &[Vec<String>]) -> String {
 fn text(view: &MetricView) -> String {
     let mut out = format!(
         "{}: {} ({}), as of {}\n",
-        terminal::clean(&view.metric),
-        terminal::clean(&view.label),
-        terminal::clean(&view.unit),
+        text::clean(&view.metric),
+        text::clean(&view.label),
+        text::clean(&view.unit),
         view.as_of
     );
     if view.current.is_empty() {
@@ -161,7 +162,7 @@ fn text(view: &MetricView) -> String {
     rows.extend(view.current.iter().map(|claim| {
         claim_cells(claim)
             .iter()
-            .map(|cell| terminal::clean(cell))
+            .map(|cell| text::clean(cell))
             .collect()
     }));
     out.push_str(&aligned(&rows));
@@ -255,12 +256,12 @@ fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
 fn changes_text(c: &MetricChanges) -> String {
     let mut out = format!(
         "{}: {}, {} → {}\n",
-        terminal::clean(&c.metric),
-        terminal::clean(&c.label),
+        text::clean(&c.metric),
+        text::clean(&c.label),
         c.since,
         c.as_of
     );
-    for line in change_lines(c, terminal::clean) {
+    for line in change_lines(c, text::clean) {
         out.push_str(&format!("  {line}\n"));
     }
     out

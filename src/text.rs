@@ -1,0 +1,135 @@
+//! Plain text, the bottom of the module graph: it imports nothing of the
+//! crate, so every stage can use it (`input` and `error` without reaching
+//! into `render`, which reaches into `data` and `analysis`).
+//!
+//! - [`clean`]: the one cleaner of text from the data for a terminal, used
+//!   by every text writer (`show`, `changes`, the metric list, `diff`) and
+//!   by every diagnostic (`error::one_line`). A control character (an
+//!   escape sequence, a carriage return, a line break) could move the
+//!   cursor, erase a line or start a fake one, and a bidirectional control
+//!   could reorder what a reviewer reads; each is shown as its escape
+//!   (`\u{1b}`, `\r`, `\u{202e}`) instead, so the line says exactly what
+//!   the file holds and stays one line.
+//! - [`number`]: how every output writes a number.
+
+/// Characters that must not reach a terminal or a report as they are: C0
+/// and C1 controls, DEL, the line and paragraph separators, and the
+/// bidirectional marks, embeddings, overrides and isolates.
+pub(crate) fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2028}' | '\u{2029}'
+        )
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `text` for a terminal: every [`is_hidden`] character written as its
+/// Rust escape (`\u{1b}`, `\n`), everything else as it is.
+pub fn clean(text: &str) -> String {
+    if !text.chars().any(is_hidden) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hidden(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A number with thousands separators and at most two decimals, trailing
+/// zeros dropped: `9,900`, `112.5`, `0.25`.
+pub fn number(value: f64) -> String {
+    // In hundredths, as an integer: exact below 2^53, where every figure
+    // of real data lies; larger or odd values go the float way.
+    let cents = (value * 100.0).round();
+    if cents.abs() >= 9e15 || !cents.is_finite() {
+        return number_by_float(value);
+    }
+    let cents = cents as i64;
+    let (whole, fraction) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    let digits = whole.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 4);
+    if cents < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    match fraction {
+        0 => {}
+        f if f % 10 == 0 => out.push_str(&format!(".{}", f / 10)),
+        f => out.push_str(&format!(".{f:02}")),
+    }
+    out
+}
+
+/// [`number`] through the float formatter (slow: its exact mode is a
+/// bignum algorithm), for values past 2^53 hundredths.
+fn number_by_float(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    let negative = rounded < 0.0;
+    let fixed = format!("{:.2}", rounded.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let fraction = fraction.trim_end_matches('0');
+    let mut out = String::with_capacity(fixed.len() + whole.len() / 3 + 1);
+    if negative && (whole != "0" || !fraction.is_empty()) {
+        out.push('-');
+    }
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The integer path writes what the float formatter writes, for whole
+    // numbers, hundredths, halves of a hundredth, negatives and large values.
+    proptest::proptest! {
+        #[test]
+        fn number_matches_the_float_formatter(
+            whole in -10_000_000_000i64..10_000_000_000,
+            hundredths in 0u32..200,
+            big in proptest::num::f64::NORMAL,
+        ) {
+            for value in [
+                whole as f64,
+                whole as f64 + f64::from(hundredths) / 100.0,
+                whole as f64 + f64::from(hundredths) / 200.0,
+                big,
+                big / 1e300,
+            ] {
+                proptest::prop_assert_eq!(number(value), number_by_float(value), "{}", value);
+            }
+        }
+    }
+
+    // An erase-line sequence, a carriage return, a line break and a bidi
+    // override become visible escapes; other text is untouched.
+    #[test]
+    fn controls_become_escapes() {
+        assert_eq!(
+            clean("a\u{1b}[2K\r(unchanged)\nb\u{202E}c\u{85}"),
+            "a\\u{1b}[2K\\r(unchanged)\\nb\\u{202e}c\\u{85}"
+        );
+        assert_eq!(clean("8,000–11,000 Україна"), "8,000–11,000 Україна");
+    }
+}
