@@ -15,7 +15,7 @@ use super::{change, commit, git, seeded};
 use crate::harness::Test;
 
 /// Which setting of the planted repository runs the PR's program.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Variant {
     /// `core.fsmonitor = <program>`: run when git reads the working tree.
     Fsmonitor,
@@ -163,43 +163,27 @@ fn assert_real_comparison(run: &crate::harness::Run) {
     );
 }
 
-// The attack, fsmonitor variant, with reports/ linked into data/:
-// no program runs, and diff refuses the linked reports folder by name.
+// The attack, both variants (the fsmonitor program plain `diff`
+// ran, and the partial clone's sshCommand the CI comment step ran), with
+// reports/ linked into data/: no program runs, and diff refuses the linked
+// reports folder by name.
 #[test]
-fn planted_fsmonitor_runs_nothing() {
-    let (test, marker) = planted(Variant::Fsmonitor, true);
-    for run in runs(&test) {
-        assert!(
-            !marker.exists(),
-            "the planted fsmonitor ran: {}",
-            run.stderr
-        );
-        assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-        assert!(
-            run.stderr.contains("reports is a symbolic link"),
-            "{}",
-            run.stderr
-        );
-    }
-}
-
-// The attack, partial-clone variant (the CI comment step): no
-// program runs, and diff refuses the linked reports folder by name.
-#[test]
-fn planted_partial_clone_runs_nothing() {
-    let (test, marker) = planted(Variant::PartialClone, true);
-    for run in runs(&test) {
-        assert!(
-            !marker.exists(),
-            "the planted sshCommand ran: {}",
-            run.stderr
-        );
-        assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-        assert!(
-            run.stderr.contains("reports is a symbolic link"),
-            "{}",
-            run.stderr
-        );
+fn planted_programs_never_run() {
+    for variant in [Variant::Fsmonitor, Variant::PartialClone] {
+        let (test, marker) = planted(variant, true);
+        for run in runs(&test) {
+            assert!(
+                !marker.exists(),
+                "{variant:?}: the planted program ran: {}",
+                run.stderr
+            );
+            assert_eq!(run.code, 2, "{variant:?}: {}{}", run.stdout, run.stderr);
+            assert!(
+                run.stderr.contains("reports is a symbolic link"),
+                "{}",
+                run.stderr
+            );
+        }
     }
 }
 

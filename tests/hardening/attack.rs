@@ -16,17 +16,11 @@ const LIMIT: Duration = Duration::from_secs(120);
 
 /// One metric `m`, two sources, one claim each.
 fn base() -> Test {
-    Test::new()
-        .file("data/metrics.csv", "id,label,unit\nm,M,troops\n")
-        .file(
-            "data/sources.csv",
-            "id,name,affiliation\ns,S,Ukraine\nt,T,United States\n",
-        )
-        .file(
-            "data/claims.csv",
-            "id,metric,claimed,source,qualifier,value,document,quote\n\
-             a,m,2024-11-04,s,exact,5,d,q\nb,m,2024-11-04,t,exact,6,d,q\n",
-        )
+    super::extreme::base().file(
+        "data/claims.csv",
+        "id,metric,claimed,source,qualifier,value,document,quote\n\
+         a,m,2024-11-04,s,exact,5,d,q\nb,m,2024-11-04,t,exact,6,d,q\n",
+    )
 }
 
 // A bare git repository committed as plain files in data/ (HEAD, config,

@@ -12,7 +12,7 @@ use crate::harness::Test;
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// Two sources and one metric `m`.
-fn base() -> Test {
+pub(super) fn base() -> Test {
     Test::new()
         .file("data/metrics.csv", "id,label,unit\nm,M,troops\n")
         .file(
