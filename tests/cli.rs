@@ -348,3 +348,20 @@ fn help_is_self_contained() {
         assert!(!run.stdout.contains("shared/"), "{args:?}: {}", run.stdout);
     }
 }
+
+// A hidden folder under reports/ is no report: a killed build's new or old
+// folder (`.rangefinder-….tmp`) holds a brief.md, and the next build built
+// it as a report of its own (found by the kill loop of issue 25).
+#[test]
+fn hidden_folders_are_not_reports() {
+    let test = project()
+        .file(".keep", "")
+        .file("reports/.hidden/brief.md", NOTEBOOK);
+    test.run_with(&["build"])
+        .code(0)
+        .stdout("reports/r: written\n");
+    assert!(!test.path().join("reports/.hidden/README.md").exists());
+    test.run_with(&["build", "--check"])
+        .code(0)
+        .stdout("reports/r: unchanged\n");
+}

@@ -114,7 +114,7 @@ pub fn select(named: &[PathBuf], root: &Path) -> Result<Vec<PathBuf>> {
     Ok(notebooks)
 }
 
-/// Every `root/*/brief.md`, sorted; none is an error.
+/// Every `root/*/brief.md` of a folder not hidden, sorted; none is an error.
 fn every_brief(root: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     if root.is_dir() {
@@ -122,6 +122,12 @@ fn every_brief(root: &Path) -> Result<Vec<PathBuf>> {
             std::fs::read_dir(root).with_context(|| format!("listing {}", root.display()))?;
         for entry in entries {
             let entry = entry.with_context(|| format!("listing {}", root.display()))?;
+            // A hidden folder is no report: a build's new or old folder
+            // (`.rangefinder-….tmp`, left by a killed build until the next
+            // one removes it) holds a brief.md too, and was built as one.
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
             let notebook = root.join(entry.file_name()).join("brief.md");
             if notebook.is_file() {
                 found.push(notebook);
@@ -420,7 +426,7 @@ mod tests {
                 "3: front matter: unknown key \"a\\nb\" (expected title, as_of, since, data)",
                 "5: inline value `{{ a\\rb }}`: unknown key \"a\" (expected as_of, since, \
                  title, low, high, median, range, consensus, sources, affiliations, agreement, \
-                 floor, ceiling, label, edition)",
+                 floor, ceiling, label, edition, claim, date)",
                 "8: cell: metric: unknown metric \"x\\ny\" (known: m)",
                 "10: inline value `{{\\r}}`: empty (expected a key such as `as_of` or \
                  `low METRIC`)",
