@@ -236,7 +236,7 @@ fn notebook_errors_by_line_and_nothing_written() {
         format!(
             "{f}:6: inline value `{{{{ lowest troops }}}}`: unknown key \"lowest\" (expected \
              as_of, since, title, low, high, median, range, consensus, sources, affiliations, \
-             agreement, floor, ceiling, label, edition)"
+             agreement, floor, ceiling, label, edition, claim, date)"
         ),
         format!(
             "{f}:7: inline value `high`: unknown metric \"nosuch\" (known: troops, officers, \
@@ -397,4 +397,33 @@ fn build_prints_the_data_warnings() {
     let run = rf(&test, &["build"]).code(0).stdout("reports/t: written\n");
     let printed: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(printed, warnings);
+}
+
+// `{{ claim S M }}` and `{{ date S M }}` (issue 21): a source's current claim
+// as stated and the day it was made, written by the data, not by hand; a
+// source with no claim on the metric reads n/a; an unknown source is an
+// error naming the nearest ids, and a missing source says the form.
+#[test]
+fn claim_and_date_inline_values() {
+    let test = fixture(
+        "+++\ntitle = \"T\"\n+++\nThe Pentagon said {{ claim us troops }} on \
+         {{ date us troops }}; Korea {{ claim kr troops }} ({{ date kr troops }}); \
+         the unnamed official {{ claim anon officers }}.\n",
+    );
+    rf(&test, &["build"]).code(0);
+    let readme = String::from_utf8(test.read("reports/t/README.md")).expect("utf-8");
+    assert!(
+        readme.ends_with(
+            "The Pentagon said at least 10,000 on 2024-11-04; Korea about 11,000 (2024-11\\~); \
+             the unnamed official n/a.\n"
+        ),
+        "{readme}"
+    );
+    let broken = fixture("+++\ntitle = \"T\"\n+++\n{{ claim usa troops }}\n{{ date troops }}\n");
+    rf(&broken, &["build"]).code(1).stderr(
+        "reports/t/brief.md:4: inline value `claim`: unknown source \"usa\" (known: ua, \
+             us, kr, kp, anon)\n\
+             reports/t/brief.md:5: inline value `{{ date troops }}`: `date` takes a source \
+             and a metric: `{{ date SOURCE METRIC }}`\n",
+    );
 }

@@ -40,11 +40,15 @@ pub enum Key {
     Label,
     /// This edition's as-of day (`publish`), else "not yet published".
     Edition,
+    /// A source's current claim on a metric as stated: "about 11,000".
+    Claim,
+    /// The day or window that claim was made: "2024-11-04".
+    Date,
 }
 
 impl Key {
     /// Every key, in the order the docs list them.
-    const ALL: [Key; 15] = [
+    const ALL: [Key; 17] = [
         Key::AsOf,
         Key::Since,
         Key::Title,
@@ -60,6 +64,8 @@ impl Key {
         Key::Ceiling,
         Key::Label,
         Key::Edition,
+        Key::Claim,
+        Key::Date,
     ];
 
     /// The spelling in notebooks.
@@ -80,12 +86,19 @@ impl Key {
             Key::Ceiling => "ceiling",
             Key::Label => "label",
             Key::Edition => "edition",
+            Key::Claim => "claim",
+            Key::Date => "date",
         }
     }
 
     /// Whether the key names a metric.
     fn takes_metric(self) -> bool {
         !matches!(self, Key::AsOf | Key::Since | Key::Title | Key::Edition)
+    }
+
+    /// Whether the key names a source before its metric.
+    fn takes_source(self) -> bool {
+        matches!(self, Key::Claim | Key::Date)
     }
 }
 
@@ -96,6 +109,8 @@ pub struct Inline {
     pub key: Key,
     /// The metric, for keys that take one.
     pub metric: Option<String>,
+    /// The source, for `claim` and `date`.
+    pub source: Option<String>,
     /// Notebook line of the `{{`.
     pub line: usize,
 }
@@ -117,16 +132,31 @@ pub fn parse(inner: &str, line: usize) -> Result<Inline, Problem> {
             crate::error::expected(first, &known.join(", "))
         )));
     };
+    if key.takes_source() {
+        return match rest {
+            [source, metric] => Ok(Inline {
+                key,
+                metric: Some((*metric).to_string()),
+                source: Some((*source).to_string()),
+                line,
+            }),
+            _ => Err(problem(format!(
+                "`{first}` takes a source and a metric: `{{{{ {first} SOURCE METRIC }}}}`"
+            ))),
+        };
+    }
     match (key.takes_metric(), rest) {
         (false, []) => Ok(Inline {
             key,
             metric: None,
+            source: None,
             line,
         }),
         (false, _) => Err(problem(format!("`{first}` takes no metric"))),
         (true, [metric]) => Ok(Inline {
             key,
             metric: Some((*metric).to_string()),
+            source: None,
             line,
         }),
         (true, []) => Err(problem(format!(
@@ -153,7 +183,8 @@ pub struct Context<'a> {
 }
 
 /// The text of an inline value. A metric with no claim known yet reads
-/// "n/a" (the analysis has no range for it).
+/// "n/a" (the analysis has no range for it), and so does `claim` or `date`
+/// of a source with no claim on the metric as of the report's day.
 pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> String {
     const NONE: &str = "n/a";
     let range = view.and_then(|v| v.range);
@@ -176,6 +207,17 @@ pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> 
         Key::Agreement => words::agreement(consensus.as_ref()),
         Key::Floor => words::bound(view.and_then(|v| v.bounds.floor.as_ref())),
         Key::Ceiling => words::bound(view.and_then(|v| v.bounds.ceiling.as_ref())),
+        Key::Claim | Key::Date => {
+            let claim = view.and_then(|v| {
+                let source = inline.source.as_deref()?;
+                v.current.iter().find(|c| c.source == source)
+            });
+            match (claim, inline.key) {
+                (None, _) => NONE.into(),
+                (Some(claim), Key::Claim) => render::stated(claim),
+                (Some(claim), _) => markdown::escape(&claim.claimed.text),
+            }
+        }
     }
 }
 
@@ -192,7 +234,18 @@ mod tests {
             Ok(Inline {
                 key: Key::Low,
                 metric: Some("kp_troops".into()),
+                source: None,
                 line: 3
+            })
+        );
+        // `claim` and `date` name a source, then a metric.
+        assert_eq!(
+            parse(" claim  ua_president kp_troops ", 4),
+            Ok(Inline {
+                key: Key::Claim,
+                metric: Some("kp_troops".into()),
+                source: Some("ua_president".into()),
+                line: 4
             })
         );
         assert_eq!(parse("as_of", 1).map(|v| v.key), Ok(Key::AsOf));
@@ -208,7 +261,7 @@ mod tests {
                 7,
                 "inline value `{{ lowest m }}`: unknown key \"lowest\" (expected as_of, since, \
                  title, low, high, median, range, consensus, sources, affiliations, agreement, \
-                 floor, ceiling, label, edition)"
+                 floor, ceiling, label, edition, claim, date)"
                     .into()
             ))
         );

@@ -49,6 +49,8 @@ pub fn check(
             problems.push(Problem::at(line, format!("{what}{unknown}")));
         }
     };
+    let source_list: Vec<&str> = dataset.sources.iter().map(|s| s.id.as_str()).collect();
+    let sources: BTreeSet<&str> = source_list.iter().copied().collect();
     let front = &notebook.front;
     let mut since_used = None;
     let mut files: BTreeMap<String, usize> = BTreeMap::new();
@@ -56,6 +58,18 @@ pub fn check(
         match block {
             Block::Text(_) => {}
             Block::Value(value) => {
+                if let Some(source) = &value.source
+                    && !sources.contains(source.as_str())
+                {
+                    problems.push(Problem::at(
+                        value.line,
+                        format!(
+                            "inline value `{}`: unknown source \"{source}\" ({})",
+                            value.key.as_str(),
+                            crate::error::known_ids(source, &source_list)
+                        ),
+                    ));
+                }
                 if let Some(metric) = &value.metric {
                     let what = format!("inline value `{}`: ", value.key.as_str());
                     known(metric, value.line, &mut problems, &what);

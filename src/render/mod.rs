@@ -26,6 +26,9 @@ pub enum Format {
 
 pub use crate::text::number;
 
+/// A claim as stated (`about 11,000`), as every table writes it.
+pub use cells::stated;
+
 /// Two numbers with an en dash, or one when they are equal:
 /// `10,000–12,000`, `11,000`.
 pub fn span(low: f64, high: f64) -> String {

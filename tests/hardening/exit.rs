@@ -72,6 +72,6 @@ fn invalid_input_exits_1() {
         run.stderr,
         "reports/r/brief.md:4: inline value `{{ nope }}`: unknown key \"nope\" (expected \
          as_of, since, title, low, high, median, range, consensus, sources, affiliations, \
-         agreement, floor, ceiling, label, edition)\n"
+         agreement, floor, ceiling, label, edition, claim, date)\n"
     );
 }
