@@ -257,11 +257,10 @@ fn stage_report(report: &Report, plan: &Plan<'_>, writer: &Writer) -> Result<Pat
     let folder = fresh_folder(&parent(&report.dir)).with_context(context)?;
     let built = (|| -> Result<()> {
         keep_entries(&report.dir, &folder, Some(plan))?;
-        write_all(&report.dir, &folder, &plan.files, writer)?;
-        fs::File::open(&folder)
-            .and_then(|f| f.sync_all())
-            .with_context(context)?;
-        Ok(())
+        // Each file is synced as it is written; the folders are synced
+        // once, after the swaps (a sync of each new folder before its swap
+        // cost a fifth of a million-claim build's writing).
+        write_all(&report.dir, &folder, &plan.files, writer)
     })();
     match built {
         Ok(()) => Ok(folder),
