@@ -427,3 +427,36 @@ fn claim_and_date_inline_values() {
              and a metric: `{{ date SOURCE METRIC }}`\n",
     );
 }
+
+// `metrics = "all"` (issue 21): a table over every metric of the data, in
+// metrics.csv order, without listing them; any other string is an error
+// saying what is expected.
+#[test]
+fn all_metrics() {
+    let test = fixture(
+        "+++\ntitle = \"T\"\n+++\n```rangefinder\ntable = \"ranges\"\nmetrics = \"all\"\n```\n",
+    );
+    rf(&test, &["build"]).code(0);
+    let readme = String::from_utf8(test.read("reports/t/README.md")).expect("utf-8");
+    let rows: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Quantity") && !l.starts_with("| ---"))
+        .map(|l| l.split(" | ").next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "| Troops in &lt;Kursk&gt; \\| region",
+            "| Officers \\`in\\` \\*Russia\\*",
+            "| Troops in Russia"
+        ],
+        "{readme}"
+    );
+    let wrong = fixture(
+        "+++\ntitle = \"T\"\n+++\n```rangefinder\ntable = \"ranges\"\nmetrics = \"every\"\n```\n",
+    );
+    rf(&wrong, &["build"]).code(1).stderr(
+        "reports/t/brief.md:6: cell: metrics: expected a non-empty array of metric ids or \
+         \"all\", found \"every\"\n",
+    );
+}

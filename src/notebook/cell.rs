@@ -82,12 +82,24 @@ pub struct Cell {
     /// A chart's value axis scale, with the line of its key (`None`: not
     /// given, linear).
     pub scale: Option<(Scale, usize)>,
+    /// `metrics = "all"`: the line of the key; `metrics` is filled with
+    /// every metric of the data, in metrics.csv order, before the cell is
+    /// checked ([`Cell::expand`]).
+    pub all_metrics: Option<usize>,
 }
 
 impl Cell {
     /// The chart's value axis scale (linear unless the cell says `log`).
     pub fn scale(&self) -> Scale {
         self.scale.map_or(Scale::Linear, |(scale, _)| scale)
+    }
+
+    /// Fills the metrics of a `metrics = "all"` cell with `ids` (every
+    /// metric of its data, in order); other cells are left as they are.
+    pub fn expand<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        if let Some(line) = self.all_metrics {
+            self.metrics = ids.into_iter().map(|id| (id.to_owned(), line)).collect();
+        }
     }
 }
 
@@ -105,6 +117,7 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
     let mut caption = None;
     let mut name: Option<(String, usize)> = None;
     let mut scale: Option<(Scale, usize)> = None;
+    let mut all_metrics = None;
     for entry in &entries {
         let outcome: Result<(), Problem> = match entry.key.as_str() {
             key @ ("chart" | "table") if what.is_some() => Err(at(
@@ -134,11 +147,19 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
                     metrics = Some(list.clone());
                     Ok(())
                 }
+                Value::Str(all) if all == "all" => {
+                    metrics = Some(Vec::new());
+                    all_metrics = Some(entry.value_line);
+                    Ok(())
+                }
                 other => Err(at(
                     entry.value_line,
                     format!(
-                        "metrics: expected a non-empty array of metric ids, found {}",
-                        other.type_name()
+                        "metrics: expected a non-empty array of metric ids or \"all\", found {}",
+                        match other {
+                            Value::Str(text) => format!("\"{}\"", crate::error::one_line(text)),
+                            other => other.type_name().to_owned(),
+                        }
                     ),
                 )),
             },
@@ -254,6 +275,7 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
             caption,
             name: name.map(|(n, _)| n),
             scale,
+            all_metrics,
         }),
         _ => Err(problems),
     }

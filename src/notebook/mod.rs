@@ -210,6 +210,17 @@ impl Parsed {
     }
 }
 
+impl Parsed {
+    /// Fills every `metrics = "all"` cell with the metrics of `dataset`.
+    fn expand_all_metrics(&mut self, dataset: &Dataset) {
+        for block in &mut self.notebook.blocks {
+            if let parse::Block::Cell(cell) = block {
+                cell.expand(dataset.metrics.iter().map(|m| m.id.as_str()));
+            }
+        }
+    }
+}
+
 /// Reads and parses every notebook; the command-line options override
 /// each one's front matter.
 pub fn read(paths: &[PathBuf], options: &Options) -> Result<Vec<Parsed>> {
@@ -331,6 +342,11 @@ pub fn build(
     notebooks: &mut [Parsed],
     datasets: &BTreeMap<PathBuf, Dataset>,
 ) -> Result<Vec<Report>> {
+    for parsed in notebooks.iter_mut() {
+        if let Some(dataset) = datasets.get(&parsed.data) {
+            parsed.expand_all_metrics(dataset);
+        }
+    }
     let requests = plan(notebooks, datasets)?;
     let figures = compute(notebooks, &requests, datasets)?;
     let _render = crate::timing::phase("render");
