@@ -460,3 +460,31 @@ fn all_metrics() {
          \"all\", found \"every\"\n",
     );
 }
+
+// Inline values in a caption (issue 21: `{{ since }}` was left as
+// written): expanded as in the prose, checked as in the prose, the text
+// around them escaped as before.
+#[test]
+fn inline_values_in_captions() {
+    let test = fixture(
+        "+++\ntitle = \"T\"\nsince = \"2024-10-20\"\n+++\n```rangefinder\ntable = \"ranges\"\n\
+         metric = \"troops\"\ncaption = \"Since {{ since }}:  *from* {{ low troops }} to \
+         {{ high troops }}, the Pentagon {{ claim us troops }}\"\n```\n",
+    );
+    rf(&test, &["build"]).code(0);
+    let readme = String::from_utf8(test.read("reports/t/README.md")).expect("utf-8");
+    assert!(
+        readme.ends_with(
+            "\n*Since 2024-10-20: \\*from\\* 0 to 12,000, the Pentagon at least 10,000*\n"
+        ),
+        "{readme}"
+    );
+    let broken = fixture(
+        "+++\ntitle = \"T\"\n+++\n```rangefinder\ntable = \"ranges\"\nmetric = \"troops\"\n\
+         caption = \"{{ low nope }}\"\n```\n",
+    );
+    rf(&broken, &["build"]).code(1).stderr(
+        "reports/t/brief.md:4: inline value `low`: unknown metric \"nope\" (known: troops, \
+         officers, russia)\n",
+    );
+}

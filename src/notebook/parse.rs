@@ -135,6 +135,15 @@ fn flush(text_run: &mut String, blocks: &mut Vec<Block>) {
     }
 }
 
+/// A caption (or any one line of text from notebook line `line`) split at
+/// its inline values: text and value blocks, and the problems of the values.
+pub fn segments(text: &str, line: usize) -> (Vec<Block>, Vec<Problem>) {
+    let (mut run, mut blocks, mut problems) = (String::new(), Vec::new(), Vec::new());
+    text_line(text, line, &mut run, &mut blocks, &mut problems);
+    flush(&mut run, &mut blocks);
+    (blocks, problems)
+}
+
 /// Splits one line of text at its inline values.
 fn text_line(
     line: &str,

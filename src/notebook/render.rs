@@ -54,36 +54,56 @@ pub fn check(
     let front = &notebook.front;
     let mut since_used = None;
     let mut files: BTreeMap<String, usize> = BTreeMap::new();
+    // Inline values of the prose and of the captions, checked alike.
+    let mut values: Vec<inline::Inline> = Vec::new();
     for block in &notebook.blocks {
         match block {
-            Block::Text(_) => {}
-            Block::Value(value) => {
-                if let Some(source) = &value.source
-                    && !sources.contains(source.as_str())
-                {
-                    problems.push(Problem::at(
-                        value.line,
-                        format!(
-                            "inline value `{}`: unknown source \"{source}\" ({})",
-                            value.key.as_str(),
-                            crate::error::known_ids(source, &source_list)
-                        ),
-                    ));
-                }
-                if let Some(metric) = &value.metric {
-                    let what = format!("inline value `{}`: ", value.key.as_str());
-                    known(metric, value.line, &mut problems, &what);
-                }
-                if value.key == Key::Since {
-                    since_used.get_or_insert(value.line);
-                    if front.since.is_none() && !first_edition {
-                        problems.push(Problem::at(
-                            value.line,
-                            "inline value `since`: the front matter has no `since`".into(),
-                        ));
-                    }
-                }
+            Block::Value(value) => values.push(value.clone()),
+            Block::Cell(Cell {
+                caption: Some(caption),
+                line,
+                ..
+            }) => {
+                let (segments, found) = super::parse::segments(caption, *line);
+                problems.extend(found);
+                values.extend(segments.into_iter().filter_map(|b| match b {
+                    Block::Value(value) => Some(value),
+                    _ => None,
+                }));
             }
+            _ => {}
+        }
+    }
+    for value in &values {
+        if let Some(source) = &value.source
+            && !sources.contains(source.as_str())
+        {
+            problems.push(Problem::at(
+                value.line,
+                format!(
+                    "inline value `{}`: unknown source \"{source}\" ({})",
+                    value.key.as_str(),
+                    crate::error::known_ids(source, &source_list)
+                ),
+            ));
+        }
+        if let Some(metric) = &value.metric {
+            let what = format!("inline value `{}`: ", value.key.as_str());
+            known(metric, value.line, &mut problems, &what);
+        }
+        if value.key == Key::Since {
+            since_used.get_or_insert(value.line);
+            if front.since.is_none() && !first_edition {
+                problems.push(Problem::at(
+                    value.line,
+                    "inline value `since`: the front matter has no `since`".into(),
+                ));
+            }
+        }
+    }
+    for block in &notebook.blocks {
+        match block {
+            Block::Text(_) | Block::Value(_) => {}
             Block::Cell(cell) => {
                 for (metric, line) in &cell.metrics {
                     known(metric, *line, &mut problems, "cell: metric: ");
@@ -326,12 +346,8 @@ pub fn render(
                     .ok_or_else(|| anyhow::anyhow!("cell on line {} not rendered", cell.line))??;
                 readme.push_str(&body);
                 if let Some(caption) = &cell.caption {
-                    // A caption is plain text, escaped like the data, so a
-                    // `*` or a tag in it cannot break out of the italics.
-                    // An empty one is no caption (not a literal `**`).
-                    let caption = caption.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let caption = caption_text(caption, cell.line, &context, figures)?;
                     if !caption.is_empty() {
-                        let caption = markdown::escape(&caption);
                         readme.push_str(&format!("\n*{caption}*\n"));
                     }
                 }
@@ -395,6 +411,46 @@ fn cited<'f>(
         }
     }
     Ok(cited)
+}
+
+/// A cell's caption as Markdown: plain text escaped like the data (so a
+/// `*` or a tag in it cannot break out of the italics), white space runs
+/// as one space, inline values expanded (issue 21: `{{ since }}` in a
+/// caption was left as written). Empty: no caption (not a literal `**`).
+fn caption_text(
+    caption: &str,
+    line: usize,
+    context: &inline::Context,
+    figures: &Figures,
+) -> Result<String> {
+    let (segments, _) = super::parse::segments(caption, line);
+    let mut out = String::new();
+    for segment in &segments {
+        match segment {
+            Block::Text(text) => {
+                let mut collapsed = String::with_capacity(text.len());
+                for c in text.chars() {
+                    if !c.is_whitespace() {
+                        collapsed.push(c);
+                    } else if !collapsed.ends_with(' ')
+                        && !(collapsed.is_empty() && out.ends_with(' '))
+                    {
+                        collapsed.push(' ');
+                    }
+                }
+                out.push_str(&markdown::escape(&collapsed));
+            }
+            Block::Value(value) => {
+                let view = match &value.metric {
+                    Some(metric) => Some(figures.view(metric)?),
+                    None => None,
+                };
+                out.push_str(&inline::render(value, context, view));
+            }
+            Block::Cell(_) => {}
+        }
+    }
+    Ok(out.trim().to_owned())
 }
 
 /// A cell's Markdown (without caption) and, for a chart, its file.
