@@ -432,8 +432,8 @@ fn caption_text(
                 for c in text.chars() {
                     if !c.is_whitespace() {
                         collapsed.push(c);
-                    } else if !collapsed.ends_with(' ')
-                        && !(collapsed.is_empty() && out.ends_with(' '))
+                    } else if !(collapsed.ends_with(' ')
+                        || (collapsed.is_empty() && out.ends_with(' ')))
                     {
                         collapsed.push(' ');
                     }
