@@ -274,11 +274,18 @@ fn stage_report(report: &Report, plan: &Plan<'_>, writer: &Writer) -> Result<Pat
 /// Creates a new, empty folder with a temporary name in `parent`; never
 /// reuses an existing path.
 fn fresh_folder(parent: &Path) -> io::Result<PathBuf> {
+    fresh_name(parent, |path| fs::create_dir(path))
+}
+
+/// Makes something new at a fresh temporary name in `dir` with `make`,
+/// which must fail with `AlreadyExists` where the name is taken (a link
+/// planted at it included): the name is then drawn again. Returns the path.
+fn fresh_name(dir: &Path, mut make: impl FnMut(&Path) -> io::Result<()>) -> io::Result<PathBuf> {
     const TRIES: usize = 16;
     for _ in 0..TRIES {
-        let folder = parent.join(temporary_name());
-        match fs::create_dir(&folder) {
-            Ok(()) => return Ok(folder),
+        let path = dir.join(temporary_name());
+        match make(&path) {
+            Ok(()) => return Ok(path),
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(error) => return Err(error),
         }
@@ -430,31 +437,14 @@ fn remove_entry(path: &Path) -> Result<()> {
 /// an existing path, a link planted at the name included, is never opened:
 /// the name is drawn again.
 fn stage(dir: &Path, bytes: &[u8], writer: &Writer) -> io::Result<PathBuf> {
-    const TRIES: usize = 16;
-    for _ in 0..TRIES {
-        let temp = dir.join(temporary_name());
-        let mut file = match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-        {
-            Ok(file) => file,
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(error) => return Err(error),
-        };
-        let written = writer(&mut file, bytes).and_then(|()| file.sync_all());
-        return match written {
-            Ok(()) => Ok(temp),
-            Err(error) => {
-                let _ = fs::remove_file(&temp);
-                Err(error)
+    fresh_name(dir, |temp| {
+        write_new(temp, bytes, writer).inspect_err(|error| {
+            // Ours once created: an existing path is never touched.
+            if error.kind() != io::ErrorKind::AlreadyExists {
+                let _ = fs::remove_file(temp);
             }
-        };
-    }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        format!("{TRIES} temporary names in a row were taken"),
-    ))
+        })
+    })
 }
 
 /// Prefix and suffix of a temporary file's name: `.rangefinder-<16 hex

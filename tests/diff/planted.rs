@@ -26,32 +26,17 @@ enum Variant {
 }
 
 /// Runs git on the planted repository in `data/` (its own git directory
-/// and work tree), isolated from the machine's configuration; stdout.
+/// and work tree, its fsmonitor off) as the tests' `git` runs git; stdout.
 fn planted_git(test: &Test, args: &[&str]) -> String {
-    let data = test.path().join("data");
-    let output = Command::new("git")
-        .arg("--git-dir")
-        .arg(&data)
-        .arg("--work-tree")
-        .arg(&data)
-        .args(["-c", "core.fsmonitor=false", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(test.path())
-        .env("GIT_AUTHOR_NAME", "Attacker")
-        .env("GIT_AUTHOR_EMAIL", "attacker@example.org")
-        .env("GIT_COMMITTER_NAME", "Attacker")
-        .env("GIT_COMMITTER_EMAIL", "attacker@example.org")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_NO_LAZY_FETCH", "1")
-        .output()
-        .expect("run git");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    let planted = [
+        "--git-dir",
+        "data",
+        "--work-tree",
+        "data",
+        "-c",
+        "core.fsmonitor=false",
+    ];
+    git(test, &[&planted[..], args].concat())
 }
 
 /// Sets `key` in the planted repository's `data/config`.
