@@ -161,13 +161,13 @@ fn low_without_range() {
     );
 }
 
-// A range claim has low and high, not value.
+// A range claim needs low and high; its value (the central estimate) is
+// optional and checked only once the range is whole.
 #[test]
 fn range_with_value() {
     fails_with(
         &["c3,kp_kursk,2024-11-06,ua_hur,range,5,4,,doc,,,q"],
-        "d/claims.csv:4: high: missing value (required with qualifier range)\n\
-         d/claims.csv:4: value: not allowed with qualifier range (give low and high)\n",
+        "d/claims.csv:4: high: missing value (required with qualifier range)\n",
     );
 }
 
@@ -301,13 +301,13 @@ fn bad_reliability() {
     );
 }
 
-// Kind is one of the six listed.
+// Kind is one of the nine listed.
 #[test]
 fn bad_kind() {
     let sources = SOURCES.replace("government", "press");
     data(&claims(&[]), &sources, METRICS).run().code(1).stderr(
         "d/sources.csv:3: kind: unknown value \"press\" (expected government, military, \
-         intelligence, media, anonymous, other)\n",
+         intelligence, media, research, ngo, international, anonymous, other)\n",
     );
 }
 

@@ -289,8 +289,8 @@ fn changes_since_the_latest_edition() {
          | Bounds on 2025-03-05 |\n\
          | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n\
          | Troops in Kursk | `c3` Ukraine: 11,000 | Ukraine: 10,000 → 11,000 (`c1` → `c3`) | \
-         10,000 | 10,000–11,000 | 10,000 (1 of 1 estimate) | 11,000 (1 of 1 estimate) | at \
-         least 10,000 (1 floor, consistent) | at least 10,000 (1 floor, consistent) |"
+         10,000 | 10,000–11,000 | none: a single estimate | none: a single estimate | at \
+         least 10,000 (1 floor) | at least 10,000 (1 floor) |"
     );
     // Publishing again on a day already published, or an earlier one, is refused.
     publish(&test, "2024-11-05", "2024-11-07").code(2);

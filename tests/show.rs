@@ -29,9 +29,10 @@ fn show_json(metric: &str, as_of: Option<&str>) -> Value {
 // The March 2025 claims are not known yet. One current claim per source: 3.
 // Range over stated numbers {8000, 11000, 10000}: 8,000–11,000; median of
 // points {8000, 10000, 11000} = 10,000; 3 sources, 2 affiliations.
-// Consensus (DESIGN 2: estimates only): the one estimate is Zelensky's
-// 11,000 -> 11,000, 1 of 1. Bounds: floor 10,000 (Ryder), which meets
-// 11,000 -> consistent; ceiling 8,000 (Blinken), below 11,000 -> 0 of 1.
+// Consensus (DESIGN 2: estimates only, at least two overlapping): the one
+// estimate is Zelensky's 11,000, a single estimate -> no consensus,
+// `estimates` 1. Bounds: floor 10,000 (Ryder), ceiling 8,000 (Blinken),
+// above each other; no consensus to be consistent with -> null counts.
 #[test]
 fn kursk_as_of_2024_11_05_by_hand() {
     let json = show_json("kp_troops_kursk", Some("2024-11-05"));
@@ -47,27 +48,23 @@ fn kursk_as_of_2024_11_05_by_hand() {
         (&range["sources"], &range["affiliations"]),
         (&Value::from(3), &Value::from(2))
     );
-    let consensus = &json["consensus"];
-    assert_eq!(
-        (&consensus["low"], &consensus["high"]),
-        (&Value::from(11000), &Value::from(11000))
-    );
-    assert_eq!(consensus["support"], 1);
-    assert_eq!(consensus["of"], 1);
-    assert_eq!(consensus["others"], 0);
+    assert_eq!(json["consensus"], Value::Null);
+    assert_eq!(json["estimates"], 1);
+    assert_eq!(json["tied"], Value::Array(vec![]));
     let bounds = &json["bounds"];
     assert_eq!(bounds["floor"], 10000);
     assert_eq!(bounds["floor_claim"], "ryder_kursk_2024_11_04");
     assert_eq!(
         (&bounds["floors"], &bounds["floors_consistent"]),
-        (&Value::from(1), &Value::from(1))
+        (&Value::from(1), &Value::Null)
     );
     assert_eq!(bounds["ceiling"], 8000);
     assert_eq!(bounds["ceiling_claim"], "blinken_kursk_2024_10");
     assert_eq!(
         (&bounds["ceilings"], &bounds["ceilings_consistent"]),
-        (&Value::from(1), &Value::from(0))
+        (&Value::from(1), &Value::Null)
     );
+    assert_eq!(bounds["floor_above_ceiling"], true);
     let claims = json["claims"].as_array().unwrap();
     let ids: Vec<&str> = claims.iter().map(|c| c["id"].as_str().unwrap()).collect();
     // Sorted by source id: ua_president, us_dod, us_state.
@@ -91,22 +88,51 @@ fn kursk_as_of_2024_11_05_by_hand() {
 
 // DESIGN 2's worked example, Kursk as of 2025-03-07: estimates 11,000
 // (exact), about 11,000 (9,900–12,100), about 8,000 (7,200–8,800) ->
-// consensus 11,000, 2 of 3 estimates; floor 10,000 (Pentagon), consistent;
-// ceiling 8,000 (Blinken), in conflict.
+// consensus 11,000, 2 of 3 estimates from 2 affiliations (Ukraine, South
+// Korea); floor 10,000 (Pentagon), consistent; ceiling 8,000 (Blinken), in
+// conflict (and below the floor).
 #[test]
 fn kursk_worked_example() {
     let json = show_json("kp_troops_kursk", None);
     assert_eq!(json["as_of"], "2025-03-07");
+    assert_eq!(json["estimates"], 3);
+    assert_eq!(json["tied"], Value::Array(vec![]));
     let c = &json["consensus"];
     assert_eq!(
-        (&c["low"], &c["high"], &c["support"], &c["of"], &c["others"]),
+        (
+            &c["low"],
+            &c["high"],
+            &c["support"],
+            &c["of"],
+            &c["affiliations"]
+        ),
         (
             &Value::from(11000),
             &Value::from(11000),
             &Value::from(2),
             &Value::from(3),
-            &Value::from(0)
+            &Value::from(2)
         )
+    );
+    // The approx claims' intervals are exact decimals.
+    let claims = json["claims"].as_array().unwrap();
+    let agency = claims
+        .iter()
+        .find(|c| c["id"] == "kr_agency_kursk_2025_03")
+        .unwrap();
+    assert_eq!(
+        (&agency["low"], &agency["high"]),
+        (&Value::from(9900), &Value::from(12100))
+    );
+    let text = Test::new()
+        .seed_data()
+        .args(["show", "kp_troops_kursk"])
+        .run()
+        .code(0)
+        .stdout;
+    assert!(
+        text.contains("consensus: 11,000 (2 of 3 estimates)\n"),
+        "{text}"
     );
     let b = &json["bounds"];
     assert_eq!(
@@ -131,6 +157,26 @@ fn kursk_worked_example() {
     );
 }
 
+// DESIGN 2's worked example, troops being prepared: a single estimate,
+// about 10,000 (9,000–11,000), so no consensus — said in words.
+#[test]
+fn preparing_is_a_single_estimate() {
+    let json = show_json("kp_troops_preparing", None);
+    assert_eq!(json["consensus"], Value::Null);
+    assert_eq!(json["estimates"], 1);
+    let run = Test::new()
+        .seed_data()
+        .args(["show", "kp_troops_preparing"])
+        .run()
+        .code(0);
+    assert!(
+        run.stdout
+            .contains("consensus: none: a single estimate, about 10,000 (9,000–11,000)\n"),
+        "{}",
+        run.stdout
+    );
+}
+
 // kp_troops_russia at the default day (2025-03-07): current claims are the
 // denial [0,0], HUR approx 12,000 [10800,13200] (24 Oct beats 1–23 Oct),
 // Pentagon up_to 12,000 [0,12000] and the Western official's 10,000.
@@ -145,6 +191,9 @@ fn russia_has_no_consensus() {
     assert_eq!(json["range"]["high"], 12000);
     assert_eq!(json["range"]["median"], 11000);
     assert_eq!(json["consensus"], Value::Null);
+    // Three estimates, no two overlapping: not a tie.
+    assert_eq!(json["estimates"], 3);
+    assert_eq!(json["tied"], Value::Array(vec![]));
     let b = &json["bounds"];
     assert_eq!(
         (&b["ceiling"], &b["ceiling_claim"], &b["ceilings"]),
@@ -183,7 +232,16 @@ fn json_keys_for_every_metric() {
         let json = show_json(&metric, None);
         assert_eq!(
             keys(&json),
-            set(&["metric", "as_of", "range", "consensus", "bounds", "claims"])
+            set(&[
+                "metric",
+                "as_of",
+                "estimates",
+                "range",
+                "consensus",
+                "tied",
+                "bounds",
+                "claims"
+            ])
         );
         assert_eq!(json["metric"], metric.as_str());
         if !json["range"].is_null() {
@@ -195,7 +253,7 @@ fn json_keys_for_every_metric() {
         if !json["consensus"].is_null() {
             assert_eq!(
                 keys(&json["consensus"]),
-                set(&["low", "high", "support", "of", "others"])
+                set(&["low", "high", "support", "of", "affiliations"])
             );
         }
         assert_eq!(
@@ -208,7 +266,8 @@ fn json_keys_for_every_metric() {
                 "ceiling",
                 "ceiling_claim",
                 "ceilings",
-                "ceilings_consistent"
+                "ceilings_consistent",
+                "floor_above_ceiling"
             ])
         );
         for claim in json["claims"].as_array().unwrap() {
@@ -220,9 +279,13 @@ fn json_keys_for_every_metric() {
                 "low",
                 "high",
                 "point",
+                "central",
                 "claimed",
+                "refers_to",
                 "stale",
+                "derived",
                 "corroboration",
+                "alternatives",
             ];
             assert_eq!(keys(claim), set(&expected));
         }

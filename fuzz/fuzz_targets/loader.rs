@@ -47,7 +47,7 @@ fuzz_target!(|bytes: &[u8]| {
                 }
                 match claim.stated {
                     Stated::Value(v) => assert!(v.is_finite() && v >= 0.0, "{claim:?}"),
-                    Stated::Range(l, h) => {
+                    Stated::Range(l, h, _) => {
                         assert!(
                             l.is_finite() && h.is_finite() && 0.0 <= l && l <= h,
                             "{claim:?}"

@@ -99,6 +99,8 @@ fn changes_of(
                 range_after: after.range,
                 consensus_before: before.consensus,
                 consensus_after: after.consensus,
+                agreement_before: (before.estimates, before.tied.clone()),
+                agreement_after: (after.estimates, after.tied.clone()),
                 bounds_before: before.bounds,
                 bounds_after: after.bounds,
             }

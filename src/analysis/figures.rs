@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Bound, Bounds, Consensus, Interval, RangeSummary, summary};
+use super::{Bound, Bounds, Consensus, Interval, RangeSummary, Stretch, summary};
+use crate::data::Claims;
 use crate::data::frames::day_number;
-use crate::data::{Claims, Stated};
 use crate::error::{Error, Result};
 
 /// A (metric code, day number) group.
@@ -39,6 +39,10 @@ pub struct Group {
     pub current: Vec<Current>,
     pub range: Option<RangeSummary>,
     pub consensus: Option<Consensus>,
+    /// The stretches tying for the consensus (then there is none).
+    pub tied: Vec<Stretch>,
+    /// How many live, non-derived estimates the consensus looked at.
+    pub estimates: usize,
     /// Floor and ceiling beside the consensus.
     pub bounds: Bounds,
 }
@@ -94,7 +98,8 @@ impl Group {
         stale_after: Option<u32>,
     ) -> Group {
         for c in &mut current {
-            let end = day_number(claims.claimed_window(c.row).end);
+            // A claim is as old as the day it describes (its refers_to).
+            let end = day_number(claims.refers_window(c.row).end);
             c.stale = summary::is_stale(end, day, stale_after);
         }
         // By source row, whatever order the caller gave: a bound's claim on
@@ -103,7 +108,8 @@ impl Group {
         let live: Vec<&Current> = current.iter().filter(|c| !c.stale).collect();
         let summed: Vec<summary::Claim> = live.iter().map(|c| claim(claims, c)).collect();
         let range = summary::range(&summed);
-        let consensus = summary::consensus(&summed);
+        let sweep = summary::consensus(&summed);
+        let consensus = sweep.consensus;
         let found = summary::bounds(&summed, consensus.as_ref());
         // A bound names its claim by position among the live claims.
         let bound = |(value, at): (f64, usize)| {
@@ -124,6 +130,8 @@ impl Group {
             current,
             range,
             consensus,
+            tied: sweep.tied,
+            estimates: sweep.estimates,
             bounds,
         }
     }
@@ -131,10 +139,7 @@ impl Group {
 
 /// A current claim as range, consensus and bounds read it.
 fn claim(claims: &Claims, current: &Current) -> summary::Claim {
-    let (stated_low, stated_high) = match claims.stated(current.row) {
-        Stated::Value(v) => (v, v),
-        Stated::Range(low, high) => (low, high),
-    };
+    let (stated_low, stated_high) = claims.stated(current.row).ends();
     summary::Claim {
         stated_low,
         stated_high,
@@ -143,6 +148,7 @@ fn claim(claims: &Claims, current: &Current) -> summary::Claim {
         low: current.interval.low,
         high: current.interval.high,
         denial: current.interval.low == 0.0 && current.interval.high == Some(0.0),
+        derived: claims.record(current.row).derived,
         kind: summary::Kind::of(claims.qualifier(current.row)),
     }
 }

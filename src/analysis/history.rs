@@ -235,7 +235,7 @@ mod tests {
                 high: Some(high),
                 support,
                 of,
-                others: 0,
+                affiliations: 2,
             })
         };
         let expected = [
@@ -243,7 +243,8 @@ mod tests {
             (
                 "2024-11-04",
                 range(8000.0, 11000.0, 10000.0, 3, 2),
-                consensus(11000.0, 11000.0, 1, 1),
+                // A single estimate: no consensus (DESIGN v3).
+                None,
             ),
             (
                 "2025-03-07",
@@ -275,6 +276,7 @@ mod tests {
             "data",
             "datasets/derna-flood",
             "datasets/russian-buildup-2022",
+            "datasets/haiti-2010",
         ] {
             let dataset = load(&root.join(folder)).unwrap().dataset;
             let as_of = dataset.latest_claimed().unwrap();

@@ -24,22 +24,39 @@ pub fn with_intervals(claims: LazyFrame) -> LazyFrame {
     let is = |q: Qualifier| col("qualifier").eq(lit(q as u32));
     let value = || col("stated_low");
     let tolerance = || col("tolerance");
+    // v · (1 ± t) as the exact decimal it is (`scale` = 10^decimals, from
+    // the loader; 0 leaves it as computed): half away from zero, the ends
+    // being ≥ 0.
+    let exact = |end: Expr| {
+        let scale = || col("scale");
+        when(scale().gt(lit(0.0)))
+            .then(
+                (end.clone() * scale() + lit(0.5))
+                    .cast(DataType::Int64)
+                    .cast(DataType::Float64)
+                    / scale(),
+            )
+            .otherwise(end)
+    };
     claims
         .with_columns([
             when(is(Qualifier::Approx))
-                .then(value() * (lit(1.0) - tolerance()))
+                .then(exact(value() * (lit(1.0) - tolerance())))
                 .when(is(Qualifier::UpTo))
                 .then(lit(0.0))
                 .otherwise(col("stated_low"))
                 .alias("low"),
             when(is(Qualifier::Approx))
-                .then(value() * (lit(1.0) + tolerance()))
+                .then(exact(value() * (lit(1.0) + tolerance())))
                 .when(is(Qualifier::AtLeast))
                 .then(lit(NULL).cast(DataType::Float64))
                 .otherwise(col("stated_high"))
                 .alias("high"),
-            // For a value both stated numbers are v, so this is v exactly.
-            ((col("stated_low") + col("stated_high")) / lit(2.0)).alias("point"),
+            // For a value both stated numbers are v, so this is v exactly;
+            // a range with a central estimate has that as its point.
+            col("central")
+                .fill_null((col("stated_low") + col("stated_high")) / lit(2.0))
+                .alias("point"),
         ])
         .with_column(
             col("high")
@@ -62,6 +79,8 @@ mod tests {
             "qualifier" => Qualifier::ALL.map(|q| q as u32),
             "stated_low" => [5.0, 100.0, 7.0, 8.0, 10.0],
             "stated_high" => [5.0, 100.0, 7.0, 8.0, 20.0],
+            "central" => [None, None, None, None, None::<f64>],
+            "scale" => [0.0, 100.0, 0.0, 0.0, 0.0],
             "tolerance" => [0.1, 0.25, 0.1, 0.1, 0.1],
         }
         .unwrap();
@@ -90,6 +109,8 @@ mod tests {
             "qualifier" => [Qualifier::Exact, Qualifier::UpTo, Qualifier::Approx, Qualifier::AtLeast, Qualifier::Range].map(|q| q as u32),
             "stated_low" => [0.0, 0.0, 0.0, 0.0, 0.0],
             "stated_high" => [0.0, 0.0, 0.0, 0.0, 5.0],
+            "central" => [None, None, None, None, None::<f64>],
+            "scale" => [0.0, 0.0, 10.0, 0.0, 0.0],
             "tolerance" => [0.1; 5],
         }
         .unwrap();

@@ -44,6 +44,24 @@ pub struct Report {
     pub document: String,
     /// When the document was published.
     pub published: Option<DateSpec>,
+    /// A restated repeat's own wording: its qualifier and numbers.
+    pub restated: Option<(Qualifier, Stated)>,
+}
+
+/// Another figure a source gave in the same statement as a claim: never a
+/// current claim, in no figure, listed and drawn beside its claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    /// Its id in claims.csv.
+    pub id: String,
+    /// How the number was stated.
+    pub qualifier: Qualifier,
+    /// The stated number(s).
+    pub stated: Stated,
+    /// Its point (the value, or a range's central estimate or midpoint).
+    pub point: f64,
+    /// Its quote, if any.
+    pub quote: Option<String>,
 }
 
 /// One origin claim (repeats collapsed into it), with everything a renderer
@@ -88,6 +106,14 @@ pub struct ClaimView {
     pub further: Vec<Report>,
     /// The quote, if any.
     pub quote: Option<String>,
+    /// The day or period the number describes, when the claim gives one.
+    pub refers_to: Option<DateSpec>,
+    /// The ids of the claims it is derived from (`based_on`); empty when
+    /// it is not derived.
+    pub derived: Vec<String>,
+    /// The other figures its source gave in the same statement
+    /// (`alternative_of` this claim), in file order.
+    pub alternatives: Vec<Alternative>,
     /// Number of other affiliations whose live claim agrees with this one
     /// (only filled for live current claims of a metric whose pairs were
     /// asked for, see [`add_pairs`]; 0 otherwise).
@@ -98,11 +124,15 @@ pub struct ClaimView {
 }
 
 impl ClaimView {
-    /// The claimed order (docs/figures.md): end, then start of the
-    /// `claimed` window, then id. A source's current claim is its last
-    /// known claim in this order.
+    /// The claimed order: end, then start of the `claimed` window, then id
+    /// (tables list claims in it).
     pub fn claimed_order(&self) -> (Day, Day, &str) {
         (self.claimed.end, self.claimed.start, &self.id)
+    }
+
+    /// The window the number describes: `refers_to`, else `claimed`.
+    pub fn describes(&self) -> &DateSpec {
+        self.refers_to.as_ref().unwrap_or(&self.claimed)
     }
 }
 
@@ -132,6 +162,13 @@ pub struct Bounds {
     pub ceilings_consistent: Option<usize>,
 }
 
+impl Bounds {
+    /// The floor is above the ceiling: the bounds conflict with each other.
+    pub fn crossed(&self) -> bool {
+        matches!((&self.floor, &self.ceiling), (Some(f), Some(c)) if f.value > c.value)
+    }
+}
+
 /// Range of the current claims (docs/figures.md).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RangeSummary {
@@ -156,10 +193,22 @@ pub struct Consensus {
     pub high: Option<f64>,
     /// k: how many intervals cover it.
     pub support: usize,
-    /// Number of live estimates.
+    /// Number of live estimates that are not derived.
     pub of: usize,
-    /// How many other disjoint stretches tie at k.
-    pub others: usize,
+    /// How many distinct affiliations the k supporting estimates come from.
+    pub affiliations: usize,
+}
+
+/// A stretch that ties with others for the consensus: no consensus then
+/// (docs/figures.md).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stretch {
+    /// Start.
+    pub low: f64,
+    /// End; `None` when open above.
+    pub high: Option<f64>,
+    /// How many estimates cover it.
+    pub support: usize,
 }
 
 /// Agreement between two sources' current claims. The sources are named by
@@ -207,6 +256,10 @@ pub struct MetricView {
     pub range: Option<RangeSummary>,
     /// Consensus over the live estimates; `None` when there is none.
     pub consensus: Option<Consensus>,
+    /// The stretches that tie for the consensus (then there is none).
+    pub tied: Vec<Stretch>,
+    /// How many live, non-derived estimates (0, 1: a single one).
+    pub estimates: usize,
     /// Floor and ceiling beside the consensus.
     pub bounds: Bounds,
     /// Every ordered pair of current-claim sources (a, b), a ≠ b, sorted by
@@ -300,6 +353,11 @@ pub struct MetricChanges {
     pub consensus_before: Option<Consensus>,
     /// Consensus at D.
     pub consensus_after: Option<Consensus>,
+    /// How many live, non-derived estimates at S, and the stretches tying
+    /// for the consensus then.
+    pub agreement_before: (usize, Vec<Stretch>),
+    /// The same at D.
+    pub agreement_after: (usize, Vec<Stretch>),
     /// Bounds at S.
     pub bounds_before: Bounds,
     /// Bounds at D.
@@ -536,6 +594,8 @@ mod tests {
             current: Vec::new(),
             range: None,
             consensus: None,
+            tied: Vec::new(),
+            estimates: 0,
             bounds: Bounds::default(),
             pairs: Some(pairs),
         }

@@ -16,28 +16,34 @@ use crate::parallel::in_parts;
 const MIN_PART: usize = 4096;
 
 /// Whether row `row` is an origin claim known as of `day`: not a repeat
-/// (a repeat is no claim of its own) and its `claimed` window ended on or
-/// before the day (docs/figures.md). Every pass asks this, and only here.
+/// (a repeat is no claim of its own), not an alternative (another figure
+/// of a claim, in no figure) and its `claimed` window ended on or before
+/// the day (docs/figures.md). Every pass asks this, and only here.
 pub fn known_origin(claims: &Claims, row: usize, day: Day) -> bool {
-    claims.record(row).root as usize == row && claims.claimed_window(row).end <= day
+    claims.record(row).root as usize == row
+        && claims.claimed_window(row).end <= day
+        && !claims.is_alternative(row)
 }
 
-/// A source's current claim among the rows offered so far: the one with
-/// the latest `claimed` window, comparing end, then start, then id
-/// (docs/figures.md). The one implementation of that rule: `analyse` and
+/// A source's current claim among the rows offered so far: the one that
+/// describes the latest time (the latest end of its `refers_to` window,
+/// which is its `claimed` window without one), then the latest `claimed`
+/// window (end, then start), then the greatest id (docs/figures.md). The one implementation of that rule: `analyse` and
 /// `changes` offer every known origin claim of a (metric, source) once
 /// ([`latest`]), the timeline's history a metric's claims day by day.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Slot {
-    /// The (end, start) window and the row of the current claim so far.
-    best: Option<((Day, Day), u32)>,
+    /// The (refers_to end, claimed end, claimed start) and the row of the
+    /// current claim so far.
+    best: Option<((Day, Day, Day), u32)>,
 }
 
 impl Slot {
     /// Takes row `row` of `claims` into account.
     pub fn offer(&mut self, claims: &Claims, row: u32) {
-        let window = claims.claimed_window(row as usize);
-        let window = (window.end, window.start);
+        let claimed = claims.claimed_window(row as usize);
+        let refers = claims.refers_window(row as usize);
+        let window = (refers.end, claimed.end, claimed.start);
         let later = match self.best {
             None => true,
             Some((best, _)) if best != window => window > best,

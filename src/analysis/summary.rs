@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Consensus, RangeSummary};
+use super::{Consensus, RangeSummary, Stretch};
 use crate::data::Qualifier;
 
 /// Whether a claim estimates the number or only bounds it (docs/figures.md).
@@ -53,6 +53,23 @@ pub struct Claim {
     pub denial: bool,
     /// Estimate, floor or ceiling.
     pub kind: Kind,
+    /// A derived estimate (`based_on`): in the range, never in the
+    /// consensus.
+    pub derived: bool,
+}
+
+/// What the consensus sweep finds (docs/figures.md): the consensus, or the
+/// stretches that tie for it, and how many estimates it looked at.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sweep {
+    /// The consensus; `None` with fewer than two overlapping estimates or a
+    /// tie.
+    pub consensus: Option<Consensus>,
+    /// The separate stretches that each reach the largest support k ≥ 2,
+    /// when there are two or more (then there is no consensus), by start.
+    pub tied: Vec<Stretch>,
+    /// How many live, non-derived estimates (0: none; 1: a single one).
+    pub estimates: usize,
 }
 
 /// The strongest floor and ceiling among live claims, by their position in
@@ -118,21 +135,28 @@ pub fn median(mut points: Vec<f64>) -> f64 {
     }
 }
 
-/// The consensus of `claims` (docs/figures.md): over the estimates only, the
-/// stretch covered by the most of their intervals, by a sweep over the
-/// endpoints. Events are sorted by position, and at one position: denial
-/// opens, denial closes, opens, closes. Opening first makes touching
-/// intervals [a,b], [b,c] share b; the denial phases first make a denial
-/// ([0,0]) meet only other denials, as in pairwise agreement. The running
-/// sum after an opening event is the coverage of the stretch starting there
-/// and the next event ends it. Among the stretches reaching the most
-/// coverage k, the one with the least start is reported and the others are
-/// counted. None when there is no estimate, or when there are two or more
-/// and no two overlap (k = 1): bounds never count.
-pub fn consensus(claims: &[Claim]) -> Option<Consensus> {
-    let estimates: Vec<&Claim> = claims.iter().filter(|c| c.kind == Kind::Estimate).collect();
-    if estimates.is_empty() {
-        return None;
+/// The consensus of `claims` (docs/figures.md): over the live estimates
+/// that are not derived, the stretch covered by the most of their intervals,
+/// by a sweep over the endpoints. Events are sorted by position, and at one
+/// position: denial opens, denial closes, opens, closes. Opening first makes
+/// touching intervals [a,b], [b,c] share b; the denial phases first make a
+/// denial ([0,0]) meet only other denials, as in pairwise agreement. The
+/// running sum after an opening event is the coverage of the stretch
+/// starting there and the next event ends it. There is a consensus only
+/// when the most coverage k is at least 2 and one stretch reaches it; two
+/// or more stretches reaching k are a tie, reported as such. Bounds never
+/// count.
+pub fn consensus(claims: &[Claim]) -> Sweep {
+    let estimates: Vec<&Claim> = claims
+        .iter()
+        .filter(|c| c.kind == Kind::Estimate && !c.derived)
+        .collect();
+    let mut sweep = Sweep {
+        estimates: estimates.len(),
+        ..Sweep::default()
+    };
+    if estimates.len() < 2 {
+        return sweep;
     }
     let mut events: Vec<(f64, u8)> = Vec::with_capacity(2 * estimates.len());
     for c in &estimates {
@@ -150,26 +174,46 @@ pub fn consensus(claims: &[Claim]) -> Option<Consensus> {
         })
         .collect();
     let k = covers.iter().copied().max().unwrap_or(0);
-    if k <= 1 && estimates.len() >= 2 {
-        return None;
+    if k < 2 {
+        return sweep;
     }
-    // (low, high) of every opening event reaching k, in event order: by
-    // position, so the first has the least start.
-    let reaching: Vec<(f64, f64)> = (0..events.len())
+    // (low, high, denial) of every opening event reaching k, in event
+    // order: by position, so the first has the least start.
+    let reaching: Vec<(f64, f64, bool)> = (0..events.len())
         .filter(|&i| events[i].1.is_multiple_of(2) && covers[i] == k)
         .map(|i| {
             let next = events.get(i + 1).map_or(f64::INFINITY, |e| e.0);
-            (events[i].0, next)
+            (events[i].0, next, events[i].1 == 0)
         })
         .collect();
-    let &(low, high) = reaching.first()?;
-    Some(Consensus {
-        low,
-        high: Some(high).filter(|h| h.is_finite()),
-        support: usize::try_from(k).unwrap_or(0),
-        of: estimates.len(),
-        others: reaching.len().saturating_sub(1),
-    })
+    let support = usize::try_from(k).unwrap_or(0);
+    let finite = |high: f64| Some(high).filter(|h| h.is_finite());
+    if let [(low, high, denial)] = reaching[..] {
+        // The k estimates covering the stretch: a denial stretch is
+        // covered by denials only, any other by the other estimates.
+        let affiliations: BTreeSet<u32> = estimates
+            .iter()
+            .filter(|c| c.denial == denial && c.low <= low && c.high.is_none_or(|h| high <= h))
+            .map(|c| c.affiliation)
+            .collect();
+        sweep.consensus = Some(Consensus {
+            low,
+            high: finite(high),
+            support,
+            of: estimates.len(),
+            affiliations: affiliations.len(),
+        });
+    } else {
+        sweep.tied = reaching
+            .iter()
+            .map(|&(low, high, _)| Stretch {
+                low,
+                high: finite(high),
+                support,
+            })
+            .collect();
+    }
+    sweep
 }
 
 /// The bounds of `claims` (docs/figures.md): the greatest floor and the least
@@ -255,40 +299,52 @@ mod tests {
     /// estimates, floors and ceilings on a small grid (so ties, touching and
     /// nested intervals occur), with points that are not always whole.
     fn claim() -> impl Strategy<Value = Claim> {
-        (0u8..12, 0u8..5, 0u8..5, 0u32..3, 0u8..6).prop_map(|(low, width, at, aff, kind)| {
-            let low = f64::from(low);
-            let high = low + f64::from(width);
-            let point = low + f64::from(at.min(width)) / 2.0;
-            let (low, high, stated_low, stated_high, kind, denial) = match kind {
-                0 => (0.0, Some(0.0), 0.0, 0.0, Kind::Estimate, true),
-                1 => (low, None, low, low, Kind::Floor, false),
-                2 => (0.0, Some(high), high, high, Kind::Ceiling, false),
-                _ => (low, Some(high), low, high, Kind::Estimate, false),
-            };
-            Claim {
-                stated_low,
-                stated_high,
-                point,
-                affiliation: aff,
-                low,
-                high,
-                denial,
-                kind,
-            }
-        })
+        (0u8..12, 0u8..5, 0u8..5, 0u32..3, 0u8..6, 0u8..5).prop_map(
+            |(low, width, at, aff, kind, derived)| {
+                let low = f64::from(low);
+                let high = low + f64::from(width);
+                let point = low + f64::from(at.min(width)) / 2.0;
+                let (low, high, stated_low, stated_high, kind, denial) = match kind {
+                    0 => (0.0, Some(0.0), 0.0, 0.0, Kind::Estimate, true),
+                    1 => (low, None, low, low, Kind::Floor, false),
+                    2 => (0.0, Some(high), high, high, Kind::Ceiling, false),
+                    _ => (low, Some(high), low, high, Kind::Estimate, false),
+                };
+                Claim {
+                    stated_low,
+                    stated_high,
+                    point,
+                    affiliation: aff,
+                    low,
+                    high,
+                    denial,
+                    kind,
+                    // One claim in five is derived (based on others).
+                    derived: derived == 0,
+                }
+            },
+        )
     }
 
-    /// docs/figures.md's consensus, point by point: over the live estimates, the
-    /// stretch covered by the largest number k of their closed intervals
-    /// (a denial meets only denials); among disjoint stretches tying at k,
-    /// the one with the least start, with the count of the others; none
-    /// when there is no estimate, or two or more and k = 1. Coverage is
-    /// looked at on every endpoint and every midpoint between neighbouring
-    /// endpoints, which separates any two stretches.
-    fn consensus_brute(claims: &[Claim]) -> Option<Consensus> {
-        let estimates: Vec<&Claim> = claims.iter().filter(|c| c.kind == Kind::Estimate).collect();
-        if estimates.is_empty() {
-            return None;
+    /// docs/figures.md's consensus, from its words, point by point: over
+    /// the live estimates that are not derived, the stretch covered by the
+    /// largest number k of their closed intervals (a denial meets only
+    /// denials); none when fewer than two estimates, when k < 2, or when k
+    /// is reached on two or more separate stretches (then those are `tied`);
+    /// `affiliations` = distinct affiliations of the k covering it. Coverage
+    /// is looked at on every endpoint and every midpoint between
+    /// neighbouring endpoints, which separates any two stretches.
+    fn consensus_brute(claims: &[Claim]) -> Sweep {
+        let estimates: Vec<&Claim> = claims
+            .iter()
+            .filter(|c| c.kind == Kind::Estimate && !c.derived)
+            .collect();
+        let none = Sweep {
+            estimates: estimates.len(),
+            ..Sweep::default()
+        };
+        if estimates.len() < 2 {
+            return none;
         }
         let mut ends: Vec<f64> = estimates
             .iter()
@@ -303,45 +359,66 @@ mod tests {
                 points.push((e + next) / 2.0);
             }
         }
-        // Coverage of a point by denials, and by the other estimates.
-        let cover = |x: f64, denials: bool| {
+        let covering = |x: f64, denials: bool| -> Vec<&Claim> {
             estimates
                 .iter()
+                .copied()
                 .filter(|c| c.denial == denials && c.low <= x && c.high.is_none_or(|h| x <= h))
-                .count()
+                .collect()
         };
         let k = points
             .iter()
-            .flat_map(|&x| [cover(x, true), cover(x, false)])
+            .flat_map(|&x| [covering(x, true).len(), covering(x, false).len()])
             .max()
             .unwrap_or(0);
-        if k <= 1 && estimates.len() >= 2 {
-            return None;
+        if k < 2 {
+            return none;
         }
-        // Maximal runs of points covered k times, per class: (start, end).
+        // Maximal runs of points covered k times, per class: (start, end, class).
         let mut stretches: Vec<(f64, bool, f64)> = Vec::new();
         for denials in [true, false] {
             let mut run: Option<(f64, f64)> = None;
             for &x in &points {
-                if cover(x, denials) == k {
+                if covering(x, denials).len() == k {
                     run = Some(run.map_or((x, x), |(start, _)| (start, x)));
                 } else if let Some((start, end)) = run.take() {
-                    stretches.push((start, !denials, end));
+                    stretches.push((start, denials, end));
                 }
             }
             if let Some((start, end)) = run {
-                stretches.push((start, !denials, end));
+                stretches.push((start, denials, end));
             }
         }
-        stretches.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let &(low, _, high) = stretches.first()?;
-        Some(Consensus {
-            low,
-            high: Some(high),
-            support: k,
-            of: estimates.len(),
-            others: stretches.len() - 1,
-        })
+        stretches.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        // An open-ended estimate cannot occur among estimates (only floors
+        // are open), so every stretch ends at a point.
+        if let [(low, denials, high)] = stretches[..] {
+            let affiliations: BTreeSet<u32> = covering(low, denials)
+                .iter()
+                .map(|c| c.affiliation)
+                .collect();
+            return Sweep {
+                consensus: Some(Consensus {
+                    low,
+                    high: Some(high),
+                    support: k,
+                    of: estimates.len(),
+                    affiliations: affiliations.len(),
+                }),
+                ..none
+            };
+        }
+        Sweep {
+            tied: stretches
+                .iter()
+                .map(|&(low, _, high)| Stretch {
+                    low,
+                    high: Some(high),
+                    support: k,
+                })
+                .collect(),
+            ..none
+        }
     }
 
     /// docs/figures.md's bounds, from its words: floor = the greatest live
@@ -416,10 +493,31 @@ mod tests {
             prop_assert_eq!(consensus(&claims), consensus_brute(&claims));
         }
 
+        // A derived estimate never moves the consensus, and the consensus
+        // of one estimate never exists.
+        #[test]
+        fn derived_estimates_and_single_ones_make_no_consensus(
+            claims in prop::collection::vec(claim(), 0..8),
+            extra in claim(),
+        ) {
+            let mut more = claims.clone();
+            more.push(Claim { derived: true, ..extra });
+            prop_assert_eq!(consensus(&more), consensus(&claims));
+            let sweep = consensus(&claims);
+            if sweep.estimates < 2 {
+                prop_assert_eq!(sweep.consensus, None);
+            }
+            if let Some(c) = sweep.consensus {
+                prop_assert!(c.support >= 2 && sweep.tied.is_empty());
+                prop_assert!(c.affiliations >= 1 && c.affiliations <= c.support);
+            }
+            prop_assert!(sweep.tied.len() != 1);
+        }
+
         // Bounds are docs/figures.md's, with consistency against the consensus.
         #[test]
         fn bounds_match_brute_force(claims in prop::collection::vec(claim(), 0..9)) {
-            let c = consensus(&claims);
+            let c = consensus(&claims).consensus;
             prop_assert_eq!(bounds(&claims, c.as_ref()), bounds_brute(&claims, c.as_ref()));
         }
 
@@ -447,6 +545,7 @@ mod tests {
             high: Some(high),
             denial: low == 0.0 && high == 0.0,
             kind: Kind::Estimate,
+            derived: false,
         }
     }
 
@@ -473,14 +572,15 @@ mod tests {
     // ceiling 8,000 is not.
     #[test]
     fn worked_example_kursk() {
+        let from = |affiliation: u32, c: Claim| Claim { affiliation, ..c };
         let claims = [
-            ceiling(8000.0),
-            estimate(11000.0, 11000.0),
-            floor(10000.0),
-            estimate(9900.0, 12100.0),
-            estimate(7200.0, 8800.0),
+            from(3, ceiling(8000.0)),
+            from(1, estimate(11000.0, 11000.0)),
+            from(3, floor(10000.0)),
+            from(2, estimate(9900.0, 12100.0)),
+            from(3, estimate(7200.0, 8800.0)),
         ];
-        let c = consensus(&claims).unwrap();
+        let c = consensus(&claims).consensus.unwrap();
         assert_eq!(
             c,
             Consensus {
@@ -488,7 +588,7 @@ mod tests {
                 high: Some(11000.0),
                 support: 2,
                 of: 3,
-                others: 0
+                affiliations: 2
             }
         );
         let b = bounds(&claims, Some(&c));
@@ -510,7 +610,8 @@ mod tests {
             ceiling(12000.0),
             estimate(0.0, 0.0),
         ];
-        assert_eq!(consensus(&claims), None);
+        assert_eq!(consensus(&claims).consensus, None);
+        assert_eq!(consensus(&claims).estimates, 3);
         let b = bounds(&claims, None);
         assert_eq!(b.ceiling, Some((12000.0, 2)));
         assert_eq!((b.floors, b.ceilings), (0, 1));
@@ -526,20 +627,19 @@ mod tests {
             .map(floor)
             .chain([estimate(4331.0, 4331.0)])
             .collect();
-        let c = consensus(&claims).unwrap();
-        assert_eq!(
-            (c.low, c.high, c.support, c.of),
-            (4331.0, Some(4331.0), 1, 1)
-        );
-        assert_eq!(bounds(&claims, Some(&c)).floor, Some((20000.0, 4)));
-        assert_eq!(bounds(&claims, Some(&c)).floors_consistent, Some(2));
+        // One estimate beside them is a single estimate: no consensus
+        // either (DESIGN v3: a consensus needs two overlapping estimates).
+        let sweep = consensus(&claims);
+        assert_eq!((sweep.consensus, sweep.estimates), (None, 1));
+        assert_eq!(bounds(&claims, None).floor, Some((20000.0, 4)));
+        assert_eq!(bounds(&claims, None).floors_consistent, None);
     }
 
     // Nothing known: no range, no consensus, no bounds.
     #[test]
     fn empty() {
         assert_eq!(range(&[]), None);
-        assert_eq!(consensus(&[]), None);
+        assert_eq!(consensus(&[]), Sweep::default());
         assert_eq!(bounds(&[], None), Bounds::default());
     }
 }

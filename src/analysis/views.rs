@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::figures::{Current, Group};
 use super::pairs::{self, Side};
-use super::{ClaimView, Interval, MetricView, Report};
+use super::{Alternative, ClaimView, Interval, MetricView, Report};
 use crate::data::claims::Cell;
 use crate::data::{Dataset, Day, Metric};
 
@@ -54,12 +54,33 @@ impl<'a> Catalog<'a> {
     /// The report a claims.csv row is.
     fn report(&self, row: usize) -> Report {
         let claims = &self.dataset.claims;
+        let record = claims.record(row);
         Report {
             row: claims.id(row).to_owned(),
             outlet: claims.optional(row, Cell::Outlet).map(str::to_owned),
             document: claims.cell(row, Cell::Document).to_owned(),
             published: claims.published(row),
+            restated: record.restated.then_some((record.qualifier, record.stated)),
         }
+    }
+
+    /// The alternatives of claim `row`, in file order.
+    fn alternatives(&self, row: usize) -> Vec<Alternative> {
+        let claims = &self.dataset.claims;
+        claims
+            .alternatives(row)
+            .map(|r| {
+                let stated = claims.stated(r);
+                let (low, high) = stated.ends();
+                Alternative {
+                    id: claims.id(r).to_owned(),
+                    qualifier: claims.qualifier(r),
+                    stated,
+                    point: stated.central().unwrap_or((low + high) / 2.0),
+                    quote: claims.optional(r, Cell::Quote).map(str::to_owned),
+                }
+            })
+            .collect()
     }
 
     /// The view of origin claim `row` with its figures.
@@ -100,6 +121,9 @@ impl<'a> Catalog<'a> {
                 .map(|r| self.report(r))
                 .collect(),
             quote: claims.optional(row, Cell::Quote).map(str::to_owned),
+            refers_to: claims.refers_to(row),
+            derived: claims.based_on(row).map(str::to_owned).collect(),
+            alternatives: self.alternatives(row),
             corroboration,
             stale: false,
         }
@@ -136,6 +160,8 @@ pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group)
         current,
         range: group.range,
         consensus: group.consensus,
+        tied: group.tied,
+        estimates: group.estimates,
         bounds: group.bounds,
         pairs: None,
     }
@@ -164,13 +190,31 @@ pub fn add_pairs(view: &mut MetricView) {
             })
             .collect()
     };
-    let (mut pairs, corroboration) = pairs::pairs(&sides);
+    let (mut pairs, _) = pairs::pairs(&sides);
     // Pairs name claims by their position in `current`, not among the live.
     for pair in &mut pairs {
         pair.a = live[pair.a];
         pair.b = live[pair.b];
     }
-    for (&i, k) in live.iter().zip(corroboration) {
+    // Corroboration: the other affiliations whose live claim agrees, a
+    // derived claim neither giving nor receiving it (docs/figures.md).
+    let mut agreeing: Vec<std::collections::BTreeSet<&str>> = vec![Default::default(); live.len()];
+    let position: BTreeMap<usize, usize> = live.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    for pair in pairs.iter().filter(|p| p.agree) {
+        let (a, b) = (&view.current[pair.a], &view.current[pair.b]);
+        if a.derived.is_empty()
+            && b.derived.is_empty()
+            && a.affiliation != b.affiliation
+            && let Some(&k) = position.get(&pair.a)
+        {
+            agreeing[k].insert(b.affiliation.as_str());
+        }
+    }
+    let counts: Vec<usize> = agreeing
+        .iter()
+        .map(std::collections::BTreeSet::len)
+        .collect();
+    for (&i, k) in live.iter().zip(counts) {
         view.current[i].corroboration = k;
     }
     view.pairs = Some(pairs);

@@ -24,12 +24,12 @@ pub fn claim(
     claimed: (Day, Day),
 ) -> ClaimView {
     let (interval, point) = match (qualifier, stated) {
-        (_, Stated::Range(l, h)) => (
+        (_, Stated::Range(l, h, c)) => (
             Interval {
                 low: l,
                 high: Some(h),
             },
-            (l + h) / 2.0,
+            c.unwrap_or((l + h) / 2.0),
         ),
         (Qualifier::Approx, Stated::Value(v)) => (
             Interval {
@@ -76,9 +76,13 @@ pub fn claim(
             outlet: None,
             document: "doc".into(),
             published: None,
+            restated: None,
         },
         further: Vec::new(),
         quote: None,
+        refers_to: None,
+        derived: Vec::new(),
+        alternatives: Vec::new(),
         corroboration: 0,
         stale: false,
     }
@@ -141,7 +145,7 @@ pub fn fixture(mut claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
         high: Some(12000.0),
         support: 3,
         of: current.len(),
-        others: 0,
+        affiliations: 3,
     };
     let mut days: Vec<Day> = claims.iter().map(|c| c.claimed.end).collect();
     days.sort();
@@ -171,6 +175,8 @@ pub fn fixture(mut claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
         current,
         range: Some(range),
         consensus: Some(consensus),
+        tied: Vec::new(),
+        estimates: 3,
         bounds: Default::default(),
     };
     let history = MetricHistory {
@@ -226,7 +232,7 @@ pub fn story(names: [&str; 5]) -> (MetricView, MetricHistory) {
             "ua_mod",
             names[4],
             Range,
-            Stated::Range(10000.0, 12000.0),
+            Stated::Range(10000.0, 12000.0, None),
             (day(2024, 12, 1), day(2024, 12, 31)),
         ),
         claim(
@@ -259,7 +265,7 @@ pub fn synthetic(claims: usize, sources: usize) -> (MetricView, MetricHistory) {
             let value = 5000.0 + ((i * 7919) % 10_000) as f64;
             let qualifier = Qualifier::ALL[i % 5];
             let stated = if qualifier == Qualifier::Range {
-                Stated::Range(value, value + 1000.0)
+                Stated::Range(value, value + 1000.0, None)
             } else {
                 Stated::Value(value)
             };
@@ -292,7 +298,7 @@ pub fn scaled(k: f64) -> (MetricView, MetricHistory) {
     let scale = |c: &mut ClaimView| {
         c.stated = match c.stated {
             Stated::Value(v) => Stated::Value(v * k),
-            Stated::Range(l, h) => Stated::Range(l * k, h * k),
+            Stated::Range(l, h, c) => Stated::Range(l * k, h * k, c.map(|c| c * k)),
         };
         c.interval.low *= k;
         c.interval.high = c.interval.high.map(|h| h * k);

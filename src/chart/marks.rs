@@ -12,14 +12,32 @@ use crate::error::Result;
 /// Draws a marker of `style` centred on the pixel `at`, `r` pixels in
 /// radius, with a dark outline so light colours stay visible.
 pub fn marker(area: &Area, at: (i32, i32), r: i32, style: Style) -> Result<()> {
-    let (x, y) = at;
-    let fill = style.colour.filled();
     let edge = ShapeStyle::from(&INK).stroke_width(1);
-    if style.shape == Shape::Circle {
+    outlined(area, at, r, style.shape, style.colour.filled(), edge)
+}
+
+/// Draws a hollow marker: white inside, outlined in the style's colour (an
+/// alternative figure, which counts in no figure).
+pub fn hollow_marker(area: &Area, at: (i32, i32), r: i32, style: Style) -> Result<()> {
+    let edge = style.colour.stroke_width(2);
+    outlined(area, at, r, style.shape, WHITE.filled(), edge)
+}
+
+/// A marker of `shape` filled with `fill` and outlined with `edge`.
+fn outlined(
+    area: &Area,
+    at: (i32, i32),
+    r: i32,
+    shape: Shape,
+    fill: ShapeStyle,
+    edge: ShapeStyle,
+) -> Result<()> {
+    let (x, y) = at;
+    if shape == Shape::Circle {
         drawn(area.draw(&Circle::new(at, r as u32, fill)))?;
         return drawn(area.draw(&Circle::new(at, r as u32, edge)));
     }
-    let points: Vec<(i32, i32)> = match style.shape {
+    let points: Vec<(i32, i32)> = match shape {
         Shape::Circle | Shape::Square => vec![(-r, -r), (r, -r), (r, r), (-r, r)],
         Shape::Up => vec![(0, -r - 1), (r + 1, r), (-r - 1, r)],
         Shape::Down => vec![(0, r + 1), (r + 1, -r), (-r - 1, -r)],

@@ -30,7 +30,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::analysis::{ClaimView, MetricHistory, MetricView};
 use crate::data::number::MAX_VALUE;
-use crate::data::{Day, Qualifier, Stated};
+use crate::data::{Day, Qualifier};
 use crate::error::{Error, Result};
 
 /// The three chart kinds.
@@ -63,7 +63,7 @@ impl ChartKind {
 }
 
 pub use axis::{Scale, ValueAxis, value_extent};
-pub use marks::{Key, arrow, fade, key_strip, legend_row, marker};
+pub use marks::{Key, arrow, fade, hollow_marker, key_strip, legend_row, marker};
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 960;
@@ -203,10 +203,7 @@ pub struct Options {
 /// so its marker, interval and the bands built from them lie on the axis.
 pub fn log_problem<'a>(claims: impl IntoIterator<Item = &'a ClaimView>) -> Option<String> {
     claims.into_iter().find_map(|claim| {
-        let low = match claim.stated {
-            crate::data::Stated::Value(v) => v,
-            crate::data::Stated::Range(low, _) => low,
-        };
+        let (low, _) = claim.stated.ends();
         (low <= 0.0 || claim.point <= 0.0).then(|| {
             format!(
                 "claim {} states {}; a log scale needs every value drawn above 0",
@@ -272,10 +269,7 @@ fn drawable(claim: &ClaimView) -> bool {
     let numbers = [claim.interval.low, claim.point]
         .into_iter()
         .chain(claim.interval.high)
-        .chain(match claim.stated {
-            Stated::Value(v) => [v, v],
-            Stated::Range(low, high) => [low, high],
-        });
+        .chain(<[f64; 2]>::from(claim.stated.ends()));
     numbers
         .into_iter()
         .all(|n| n.is_finite() && n.abs() <= MAX_VALUE * 2.0)

@@ -77,7 +77,7 @@ pub fn render(view: &MetricView, options: &Options) -> Result<String> {
 /// What a claim states, in words.
 fn stated(claim: &ClaimView) -> String {
     match (claim.qualifier, claim.stated) {
-        (_, Stated::Range(low, high)) => span(low, high),
+        (_, stated @ Stated::Range(..)) => crate::render::stated_number(stated),
         (Qualifier::Approx, Stated::Value(v)) => format!("about {}", number(v)),
         (Qualifier::AtLeast, Stated::Value(v)) => format!("at least {}", number(v)),
         (Qualifier::UpTo, Stated::Value(v)) => format!("up to {}", number(v)),
@@ -122,7 +122,16 @@ fn rows(view: &MetricView) -> Vec<Row> {
                 Row {
                     tag: tag(c),
                     name: c.source_name.clone(),
-                    detail: format!("{} · {}{stale}", when(&c.claimed), stated(c)),
+                    detail: format!(
+                        "{} · {}{}{stale}",
+                        when(c.describes()),
+                        stated(c),
+                        if c.derived.is_empty() {
+                            ""
+                        } else {
+                            " · derived"
+                        }
+                    ),
                     low: c.interval.low,
                     high: c.interval.high,
                     to_zero: c.qualifier == Qualifier::UpTo,
@@ -190,7 +199,7 @@ fn describe(view: &MetricView, rows: &[Row]) -> String {
     );
     desc.push_str(&format!(
         " Consensus of the estimates: {}. Bounds: {}.",
-        words::consensus_with_agreement(view.consensus.as_ref()),
+        words::consensus_with_agreement(&words::Outcome::of(view)),
         words::bounds(&view.bounds)
     ));
     if rows.len() < view.current.len() {
@@ -225,7 +234,7 @@ fn draw(root: &Area, view: &MetricView, rows: &[Row], axis: ValueAxis) -> Result
             "As of {}: {}; consensus {}{}",
             iso(view.as_of),
             words::count(view.current.len(), "source", "sources"),
-            words::consensus_with_agreement(view.consensus.as_ref()),
+            words::consensus_with_agreement(&words::Outcome::of(view)),
             if axis.scale == Scale::Log {
                 "; log scale"
             } else {

@@ -15,7 +15,7 @@ use super::bands::{Run, bands, consensus_of, range_of};
 use super::events::Rect;
 use super::{
     Area, INK, Key, MUTED, STALE, Shape, Style, WIDTH, anchored, arrow, day_x, draw_svg, drawn,
-    fade, font, heading, iso, key_strip, legend_row, marker, source_colour, tag,
+    fade, font, heading, hollow_marker, iso, key_strip, legend_row, marker, source_colour, tag,
 };
 use super::{Options, Scale, ValueAxis};
 use crate::analysis::{ClaimView, MetricHistory, MetricView};
@@ -120,6 +120,34 @@ fn describe(
     if !names.is_empty() {
         desc.push_str(&format!(" Sources: {}.", names.join("; ")));
     }
+    let described = history
+        .known
+        .iter()
+        .filter(|c| c.refers_to.is_some())
+        .count();
+    if described > 0 {
+        desc.push_str(&format!(
+            " {} at the day or period {} (refers_to), not the day it was made.",
+            words::count(described, "claim is drawn", "claims are drawn"),
+            words::plural(described, "it describes", "they describe")
+        ));
+    }
+    let alternatives: usize = history.known.iter().map(|c| c.alternatives.len()).sum();
+    if alternatives > 0 {
+        desc.push_str(&format!(
+            " Hollow markers: {} the same source gave in the same statement \
+             (alternatives, in no figure).",
+            words::count(alternatives, "other figure", "other figures")
+        ));
+    }
+    let central = history
+        .known
+        .iter()
+        .filter(|c| c.stated.central().is_some())
+        .count();
+    if central > 0 {
+        desc.push_str(" A cross-bar on a range marks its stated central estimate.");
+    }
     if stale > 0 {
         desc.push_str(&format!(
             " Grey: {stale} stale current {} (left out of the figures).",
@@ -136,7 +164,9 @@ fn describe(
         }
         desc.push_str(&format!(
             " Consensus of the estimates: {}.",
-            crate::render::words::consensus_with_agreement(last.consensus.as_ref())
+            crate::render::words::consensus_with_agreement(&crate::render::words::Outcome::bare(
+                last.consensus.as_ref()
+            ))
         ));
     }
     if let Some(bins) = bins {
@@ -204,7 +234,11 @@ fn draw(
             .y_label_formatter(&y_format)
             .label_style(font(12, INK))
             .axis_desc_style(font(13, MUTED))
-            .x_desc("date claimed")
+            .x_desc(if history.known.iter().any(|c| c.refers_to.is_some()) {
+                "date described (refers_to, else claimed)"
+            } else {
+                "date claimed"
+            })
             .y_desc(super::clean(&history.unit))
             .light_line_style(RGBAColor(0, 0, 0, 0.04))
             .bold_line_style(RGBAColor(0, 0, 0, 0.1))
@@ -333,7 +367,7 @@ fn x_extent(history: &MetricHistory, events: &[&Event]) -> (f64, f64) {
     let claims = history
         .known
         .iter()
-        .map(|c| (day_x(c.claimed.start), day_x(c.claimed.end)));
+        .map(|c| (day_x(c.describes().start), day_x(c.describes().end)));
     let marked = events
         .iter()
         .map(|e| (day_x(e.date.start), day_x(e.date.end).min(as_of)));
@@ -376,7 +410,8 @@ fn draw_claim(
     to_px: &impl Fn(f64, f64) -> (i32, i32),
     bottom: i32,
 ) -> Result<(i32, i32)> {
-    let (start, end) = (day_x(claim.claimed.start), day_x(claim.claimed.end));
+    let window = claim.describes();
+    let (start, end) = (day_x(window.start), day_x(window.end));
     let centre = to_px((start + end) / 2.0, claim.point);
     let line = style.colour.stroke_width(2);
     if end > start {
@@ -406,6 +441,25 @@ fn draw_claim(
             }
         }
         _ => {}
+    }
+    // A range's stated central estimate: a bar across it, under the marker.
+    if claim.stated.central().is_some() {
+        drawn(root.draw(&PathElement::new(
+            vec![(centre.0 - 9, centre.1), (centre.0 + 9, centre.1)],
+            line,
+        )))?;
+    }
+    // The other figures given in the same statement: hollow, on a thin bar
+    // when they are ranges, beside the claim's date.
+    for alternative in &claim.alternatives {
+        let at = to_px((start + end) / 2.0, alternative.point);
+        let (low, high) = alternative.stated.ends();
+        if high > low {
+            let (low, high) = (to_px(0.0, low).1, to_px(0.0, high).1);
+            let thin = style.colour.stroke_width(1);
+            drawn(root.draw(&PathElement::new(vec![(at.0, low), (at.0, high)], thin)))?;
+        }
+        hollow_marker(root, at, 5, style)?;
     }
     marker(root, centre, 5, style)?;
     Ok(centre)
@@ -468,7 +522,8 @@ fn draw_bins(
     type Bin = (Style, String, Vec<f64>);
     let mut groups: BTreeMap<(usize, usize), Bin> = BTreeMap::new();
     for claim in &history.known {
-        let mid = (day_x(claim.claimed.start) + day_x(claim.claimed.end)) / 2.0;
+        let window = claim.describes();
+        let mid = (day_x(window.start) + day_x(window.end)) / 2.0;
         let bin = (((mid - x0) / width) as usize).min(bins - 1);
         let style = Style::of(claim);
         let entry = groups

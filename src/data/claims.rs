@@ -25,10 +25,13 @@ pub enum Cell {
     Origin,
     Quote,
     Notes,
+    RefersTo,
+    AlternativeOf,
+    BasedOn,
 }
 
 /// How many text cells a record keeps.
-pub const CELLS: usize = 8;
+pub const CELLS: usize = 11;
 
 /// A `claimed` or `published` window without its text (which is a text
 /// cell of the record).
@@ -104,6 +107,14 @@ pub struct Record {
     pub claimed: Window,
     /// When the document was published.
     pub published: Option<Window>,
+    /// The day or period the number describes: its `refers_to` window, else
+    /// its `claimed` window.
+    pub refers: Window,
+    /// The row has `based_on`: a derived estimate.
+    pub derived: bool,
+    /// A repeat with `restated = yes`: its qualifier and numbers are the
+    /// outlet's wording, not its origin's.
+    pub restated: bool,
     /// How the number was stated.
     pub qualifier: Qualifier,
     /// The stated number(s).
@@ -130,6 +141,9 @@ pub struct Claims<R = Record> {
     /// The root of each row of `further`, in the same order: looking an
     /// origin's reports up reads these (4 bytes a repeat), not records.
     further_roots: Vec<u32>,
+    /// The alternatives (rows with `alternative_of`) as (claim, row),
+    /// sorted (set by [`Claims::index`]).
+    alternatives: Vec<(u32, u32)>,
 }
 
 // Not derived: that would ask for a default record.
@@ -147,6 +161,7 @@ impl<R> Claims<R> {
             records: Vec::with_capacity(rows),
             further: Vec::new(),
             further_roots: Vec::new(),
+            alternatives: Vec::new(),
         }
     }
 
@@ -178,6 +193,7 @@ impl<R> Claims<R> {
                 .collect::<Option<_>>()?,
             further: Vec::new(),
             further_roots: Vec::new(),
+            alternatives: Vec::new(),
         })
     }
 
@@ -303,6 +319,55 @@ impl Claims {
             .map(|&r| self.records[r as usize].root)
             .collect();
         self.further = further;
+        self.alternatives.sort_unstable();
+    }
+
+    /// Records which rows are alternatives of which claims, as (claim row,
+    /// alternative row) pairs (the loader resolved them).
+    pub(crate) fn set_alternatives(&mut self, pairs: Vec<(u32, u32)>) {
+        self.alternatives = pairs;
+    }
+
+    /// Whether row `row` is an alternative (has `alternative_of`).
+    pub fn is_alternative(&self, row: usize) -> bool {
+        self.records[row].cells.lens[Cell::AlternativeOf as usize] > 0
+    }
+
+    /// The claim row that alternative `row` was given beside.
+    pub fn alternative_of(&self, row: usize) -> Option<usize> {
+        self.alternatives
+            .iter()
+            .find(|&&(_, r)| r as usize == row)
+            .map(|&(c, _)| c as usize)
+    }
+
+    /// The alternatives of claim `row` (rows whose `alternative_of` names
+    /// it), in file order.
+    pub fn alternatives(&self, row: usize) -> impl Iterator<Item = usize> + '_ {
+        let row = row as u32;
+        let from = self.alternatives.partition_point(|&(c, _)| c < row);
+        let to = self.alternatives.partition_point(|&(c, _)| c <= row);
+        self.alternatives[from..to].iter().map(|&(_, r)| r as usize)
+    }
+
+    /// The window row `row` describes: its `refers_to`, else its `claimed`.
+    pub fn refers_window(&self, row: usize) -> Window {
+        self.records[row].refers
+    }
+
+    /// The `refers_to` spec of row `row` as written (a repeat that left it
+    /// empty has its origin claim's); `None` when the claim has none.
+    pub fn refers_to(&self, row: usize) -> Option<DateSpec> {
+        let mut text = self.cell(row, Cell::RefersTo);
+        if text.is_empty() {
+            text = self.cell(self.records[row].root as usize, Cell::RefersTo);
+        }
+        (!text.is_empty()).then(|| self.refers_window(row).spec(text))
+    }
+
+    /// The ids in row `row`'s `based_on`, as written.
+    pub fn based_on(&self, row: usize) -> impl Iterator<Item = &str> + '_ {
+        self.cell(row, Cell::BasedOn).split_whitespace()
     }
 
     /// The rows that repeat origin claim `row` (their root), sorted by id.
@@ -320,6 +385,7 @@ impl Claims {
         sources: &[Source],
     ) -> Result<Claims, String> {
         let mut out = Claims::default();
+        let mut alternatives = Vec::new();
         fn code<'a>(
             mut ids: impl Iterator<Item = &'a str>,
             id: &str,
@@ -344,7 +410,12 @@ impl Claims {
                 Some(origin) => Some(code(claims.iter().map(|c| c.id.as_str()), origin, "claim")?),
                 None => None,
             };
+            if let Some(of) = &claim.alternative_of {
+                let of = code(claims.iter().map(|c| c.id.as_str()), of, "claim")?;
+                alternatives.push((of, out.records.len() as u32));
+            }
             let published = claim.published.as_ref();
+            let based_on = claim.based_on.join(" ");
             let cells = [
                 Some(claim.id.as_str()),
                 Some(claim.claimed.text.as_str()),
@@ -354,6 +425,9 @@ impl Claims {
                 claim.origin.as_deref(),
                 claim.quote.as_deref(),
                 claim.notes.as_deref(),
+                claim.refers_to.as_ref().map(|r| r.text.as_str()),
+                claim.alternative_of.as_deref(),
+                Some(based_on.as_str()),
             ];
             let record = Record {
                 cells: out.push_cells(cells.map(Option::unwrap_or_default)),
@@ -364,11 +438,15 @@ impl Claims {
                 line: claim.line,
                 claimed: Window::of(&claim.claimed),
                 published: published.map(Window::of),
+                refers: Window::of(claim.refers_to.as_ref().unwrap_or(&claim.claimed)),
+                derived: !claim.based_on.is_empty(),
+                restated: claim.restated,
                 qualifier: claim.qualifier,
                 stated: claim.stated,
             };
             out.records.push(record);
         }
+        out.set_alternatives(alternatives);
         out.index();
         Ok(out)
     }
@@ -420,6 +498,10 @@ impl Claims {
             outlet: self.optional(row, Cell::Outlet).map(str::to_owned),
             published: self.published(row),
             origin: record.origin.map(|o| self.id(o as usize).to_owned()),
+            refers_to: self.refers_to(row),
+            restated: record.restated,
+            alternative_of: self.optional(row, Cell::AlternativeOf).map(str::to_owned),
+            based_on: self.based_on(row).map(str::to_owned).collect(),
             quote: self.optional(row, Cell::Quote).map(str::to_owned),
             notes: self.optional(row, Cell::Notes).map(str::to_owned),
             line: record.line,
@@ -467,7 +549,7 @@ mod tests {
                 uncertain: false,
             };
             let record = Record {
-                cells: claims.push_cells([id, "", "", "", "", "", "", ""]),
+                cells: claims.push_cells([id, "", "", "", "", "", "", "", "", "", ""]),
                 metric: 0,
                 source: 0,
                 origin,
@@ -475,6 +557,9 @@ mod tests {
                 line: line + 2,
                 claimed,
                 published: None,
+                refers: claimed,
+                derived: false,
+                restated: false,
                 qualifier: Qualifier::Exact,
                 stated: Stated::Value(0.0),
             };

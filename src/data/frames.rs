@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::Datelike;
 use polars::prelude::*;
 
-use super::{Dataset, Day, Stated};
+use super::{Dataset, Day};
 use crate::error::{Error, Result};
 
 /// The frames of one dataset and the code tables needed to read them back.
@@ -20,7 +20,9 @@ pub struct Frames {
     /// One row per claims.csv row, in file order. Columns: `row` (u32, index
     /// into `Dataset::claims`), `metric`, `source`, `affiliation`
     /// (u32 codes), `qualifier` (u32, `Qualifier as u32`), `stated_low`,
-    /// `stated_high` (f64; both the value unless a range), `tolerance` (f64,
+    /// `stated_high` (f64; both the value unless a range), `central` (f64,
+    /// a range's central estimate, else null), `scale` (f64, 10 to the
+    /// decimals an `approx` interval end is exact to; 0: not rounded), `tolerance` (f64,
     /// the metric's), `start`, `end` (i32 day numbers of the `claimed`
     /// window) and `root` (u32, the origin row, [`Dataset::root_index`]).
     pub claims: DataFrame,
@@ -72,6 +74,8 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
     let mut tolerance = Vec::with_capacity(n);
     let mut stated_low = Vec::with_capacity(n);
     let mut stated_high = Vec::with_capacity(n);
+    let mut central = Vec::with_capacity(n);
+    let mut places = Vec::with_capacity(n);
     let mut qualifier = Vec::with_capacity(n);
     let mut start = Vec::with_capacity(n);
     let mut end = Vec::with_capacity(n);
@@ -90,10 +94,16 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
         source.push(s);
         affiliation.push(aff);
         tolerance.push(tol);
-        let (low, high) = match claims.stated(row) {
-            Stated::Value(v) => (v, v),
-            Stated::Range(l, h) => (l, h),
-        };
+        let stated = claims.stated(row);
+        let (low, high) = stated.ends();
+        central.push(stated.central());
+        // Where an interval end is computed (v · (1 ± t)), the decimals it
+        // is exact to.
+        places.push(if claims.qualifier(row) == crate::data::Qualifier::Approx {
+            super::number::exact_scale(low, tol)
+        } else {
+            0.0
+        });
         stated_low.push(low);
         stated_high.push(high);
         qualifier.push(claims.qualifier(row) as u32);
@@ -111,6 +121,8 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
         Column::new("qualifier".into(), qualifier),
         Column::new("stated_low".into(), stated_low),
         Column::new("stated_high".into(), stated_high),
+        Column::new("central".into(), central),
+        Column::new("scale".into(), places),
         Column::new("tolerance".into(), tolerance),
         Column::new("start".into(), start),
         Column::new("end".into(), end),
@@ -137,7 +149,7 @@ pub(crate) mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::data::{Claim, DateSpec, Metric, Qualifier, Source};
+    use crate::data::{Claim, DateSpec, Metric, Qualifier, Source, Stated};
 
     /// A day from its ISO text (test input only).
     pub(crate) fn day(text: &str) -> Day {
@@ -164,6 +176,10 @@ pub(crate) mod tests {
             outlet: None,
             published: None,
             origin: None,
+            refers_to: None,
+            restated: false,
+            alternative_of: None,
+            based_on: Vec::new(),
             quote: None,
             notes: None,
             line: 0,
@@ -177,6 +193,7 @@ pub(crate) mod tests {
             name: id.to_uppercase(),
             affiliation: affiliation.into(),
             kind: None,
+            party: false,
             reliability: 'F',
             notes: None,
             short: None,
@@ -216,7 +233,7 @@ pub(crate) mod tests {
                 "m2",
                 "s2",
                 Qualifier::Range,
-                Stated::Range(1.0, 3.0),
+                Stated::Range(1.0, 3.0, None),
                 "2024-01-01",
             ),
             repeat,

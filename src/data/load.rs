@@ -110,13 +110,19 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     // million rows in a release build (`RANGEFINDER_TIMINGS=1`, phase
     // "records"), while the whole load took about as long as before.
     let records = timing::phase("records");
-    let claims = claims
-        .claims
-        .convert(|row, draft| draft.record(row, &metric_codes, &source_codes));
+    // Alternatives are few: their links are kept beside the records.
+    let mut alternatives = Vec::new();
+    let claims = claims.claims.convert(|row, draft| {
+        if let Some(of) = draft.alternative {
+            alternatives.push((of, row as u32));
+        }
+        draft.record(row, &metric_codes, &source_codes)
+    });
     drop(records);
     let Some(mut claims) = claims else {
         return Err(internal(dir, diagnostics));
     };
+    claims.set_alternatives(alternatives);
     let index = timing::phase("index");
     claims.index();
     drop(index);

@@ -141,8 +141,28 @@ impl fmt::Display for Qualifier {
 pub enum Stated {
     /// `value` (every qualifier but `range`).
     Value(f64),
-    /// `low` and `high` (qualifier `range`), low ≤ high.
-    Range(f64, f64),
+    /// `low` and `high` (qualifier `range`), low ≤ high, and the central
+    /// estimate the range surrounds when `value` is given (low ≤ it ≤ high):
+    /// "4,645 (95% CI 793–8,498)".
+    Range(f64, f64, Option<f64>),
+}
+
+impl Stated {
+    /// The least and the greatest number stated (a value: itself twice).
+    pub fn ends(self) -> (f64, f64) {
+        match self {
+            Stated::Value(v) => (v, v),
+            Stated::Range(low, high, _) => (low, high),
+        }
+    }
+
+    /// A range's stated central estimate.
+    pub fn central(self) -> Option<f64> {
+        match self {
+            Stated::Value(_) => None,
+            Stated::Range(_, _, central) => central,
+        }
+    }
 }
 
 /// One row of claims.csv, owned.
@@ -168,6 +188,16 @@ pub struct Claim {
     pub published: Option<DateSpec>,
     /// The claim this row repeats (circular reporting).
     pub origin: Option<String>,
+    /// The day or period the number describes, when given (else the
+    /// `claimed` window's).
+    pub refers_to: Option<DateSpec>,
+    /// A repeat that restates its origin in its own words (its qualifier
+    /// and numbers are the outlet's, not the claim's).
+    pub restated: bool,
+    /// The claim this row is another figure of, given in the same statement.
+    pub alternative_of: Option<String>,
+    /// The claims this estimate is derived from.
+    pub based_on: Vec<String>,
     /// The words that carry the claim.
     pub quote: Option<String>,
     /// Analyst's notes.
@@ -183,17 +213,23 @@ pub enum SourceKind {
     Military,
     Intelligence,
     Media,
+    Research,
+    Ngo,
+    International,
     Anonymous,
     Other,
 }
 
 impl SourceKind {
     /// Every kind, in the order the docs list them.
-    pub const ALL: [SourceKind; 6] = [
+    pub const ALL: [SourceKind; 9] = [
         SourceKind::Government,
         SourceKind::Military,
         SourceKind::Intelligence,
         SourceKind::Media,
+        SourceKind::Research,
+        SourceKind::Ngo,
+        SourceKind::International,
         SourceKind::Anonymous,
         SourceKind::Other,
     ];
@@ -205,6 +241,9 @@ impl SourceKind {
             SourceKind::Military => "military",
             SourceKind::Intelligence => "intelligence",
             SourceKind::Media => "media",
+            SourceKind::Research => "research",
+            SourceKind::Ngo => "ngo",
+            SourceKind::International => "international",
             SourceKind::Anonymous => "anonymous",
             SourceKind::Other => "other",
         }
@@ -227,6 +266,9 @@ pub struct Source {
     pub affiliation: String,
     /// Kind of claimant, when given.
     pub kind: Option<SourceKind>,
+    /// The claimant speaks for a party to the conflict or dispute the
+    /// numbers are about (`party = yes`).
+    pub party: bool,
     /// Admiralty source grade `A`–`F`; `F` when not given.
     pub reliability: char,
     /// Analyst's notes.

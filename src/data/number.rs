@@ -14,6 +14,47 @@
 /// few claims is no longer finite.
 pub const MAX_VALUE: f64 = 1e15;
 
+/// How many digits follow the point in the shortest decimal that reads back
+/// as `value` (11000 → 0, 976.5 → 1, 0.07 → 2): the decimals the number was
+/// written with, trailing zeros aside.
+pub fn decimals(value: f64) -> u32 {
+    if value.fract() == 0.0 || !value.is_finite() {
+        return 0;
+    }
+    let text = value.to_string();
+    text.split_once('.')
+        .map_or(0, |(_, digits)| digits.len() as u32)
+}
+
+/// For an `approx` claim of `value` on a metric of tolerance `tolerance`:
+/// 10 to the power of the decimals its interval ends are exact to (those of
+/// the value plus those of the tolerance), or 0 where the scaled ends would
+/// be past what a double holds exactly (they are then left unrounded).
+pub fn exact_scale(value: f64, tolerance: f64) -> f64 {
+    let places = decimals(value) + decimals(tolerance);
+    let scale = 10f64.powi(places.min(22) as i32);
+    if value * (1.0 + tolerance) * scale >= 2f64.powi(52) {
+        0.0
+    } else {
+        scale
+    }
+}
+
+/// `value` rounded to `places` decimals, as the nearest double to that
+/// decimal (half away from zero): `v · (1 ± t)` computed in binary is
+/// off the exact decimal by a few units in the last place (220,000 · 1.1
+/// is 242000.00000000003), and an interval end is an exact decimal — the
+/// decimals of v plus those of t (DESIGN §2). Left as it is where the
+/// scaled number is past what a double holds exactly.
+pub fn round_to(value: f64, places: u32) -> f64 {
+    let scale = 10f64.powi(places.min(22) as i32);
+    let scaled = value * scale;
+    if !scaled.is_finite() || scaled.abs() >= 2f64.powi(52) {
+        return value;
+    }
+    scaled.round() / scale
+}
+
 /// What every number error says was expected.
 const EXPECTED: &str = "expected a number ≥ 0 like 11000, 11000.5, 11,000 or 11 000";
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::data::claims::Cell;
 use crate::data::{Dataset, Qualifier, Stated};
-use crate::render::{number, span};
+use crate::render::number;
 
 /// The longest text shown for one side of an edited text field.
 const TEXT_LIMIT: usize = 80;
@@ -81,7 +81,7 @@ impl<T> RowDiff<T> {
 pub fn stated(qualifier: Qualifier, numbers: Stated) -> String {
     match numbers {
         Stated::Value(v) => format!("{qualifier} {}", number(v)),
-        Stated::Range(low, high) => format!("{qualifier} {}", span(low, high)),
+        Stated::Range(..) => format!("{qualifier} {}", crate::render::stated_number(numbers)),
     }
 }
 
@@ -155,7 +155,7 @@ fn field(name: &'static str, before: &str, after: &str) -> Option<Field> {
 fn numbers(stated: Stated) -> [(&'static str, Option<f64>); 3] {
     match stated {
         Stated::Value(v) => [("value", Some(v)), ("low", None), ("high", None)],
-        Stated::Range(l, h) => [("value", None), ("low", Some(l)), ("high", Some(h))],
+        Stated::Range(l, h, c) => [("value", c), ("low", Some(l)), ("high", Some(h))],
     }
 }
 

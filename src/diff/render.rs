@@ -20,7 +20,6 @@ use super::git::ChartChange;
 use super::model::{Current, Diff, MetricDiff, Moved, Version, summary};
 use crate::analysis::MetricView;
 use crate::render::markdown::{self, Align};
-use crate::render::show::consensus_line;
 use crate::render::show::json::show_value;
 use crate::render::{number, span, words};
 use crate::text;
@@ -120,8 +119,12 @@ fn figure_rows(before: Option<&MetricView>, after: Option<&MetricView>) -> Vec<[
         ],
         [
             "consensus".to_owned(),
-            side(before, &|v| consensus_line(v.consensus.as_ref())),
-            side(after, &|v| consensus_line(v.consensus.as_ref())),
+            side(before, &|v| {
+                words::consensus_with_agreement(&words::Outcome::of(v))
+            }),
+            side(after, &|v| {
+                words::consensus_with_agreement(&words::Outcome::of(v))
+            }),
         ],
         [
             "bounds".to_owned(),
@@ -131,7 +134,17 @@ fn figure_rows(before: Option<&MetricView>, after: Option<&MetricView>) -> Vec<[
     ];
     // Figures the show JSON gains later appear without a change here.
     let (x, y) = (before.map(show_value), after.map(show_value));
-    let known = ["metric", "as_of", "range", "consensus", "bounds", "claims"];
+    // `estimates` and `tied` are worded in the consensus row.
+    let known = [
+        "metric",
+        "as_of",
+        "range",
+        "consensus",
+        "bounds",
+        "claims",
+        "estimates",
+        "tied",
+    ];
     let keys: std::collections::BTreeSet<&String> = [&x, &y]
         .into_iter()
         .flatten()

@@ -188,7 +188,7 @@ pub struct Context<'a> {
 pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> String {
     const NONE: &str = "n/a";
     let range = view.and_then(|v| v.range);
-    let consensus = view.and_then(|v| v.consensus);
+    let outcome = view.map(words::Outcome::of).unwrap_or_default();
     match inline.key {
         Key::AsOf => context.as_of.to_string(),
         Key::Since => context.since.map_or_else(|| NONE.into(), |d| d.to_string()),
@@ -203,8 +203,8 @@ pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> 
         Key::Range => range.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high)),
         Key::Sources => range.map_or_else(|| "0".into(), |r| r.sources.to_string()),
         Key::Affiliations => range.map_or_else(|| "0".into(), |r| r.affiliations.to_string()),
-        Key::Consensus => words::consensus(consensus.as_ref()),
-        Key::Agreement => words::agreement(consensus.as_ref()),
+        Key::Consensus => words::consensus(&outcome),
+        Key::Agreement => words::agreement(&outcome),
         Key::Floor => words::bound(view.and_then(|v| v.bounds.floor.as_ref())),
         Key::Ceiling => words::bound(view.and_then(|v| v.bounds.ceiling.as_ref())),
         Key::Claim | Key::Date => {

@@ -170,10 +170,7 @@ fn log_problem(dataset: &Dataset, metric: &str, as_of: Day) -> Option<String> {
         .enumerate()
         .filter(|(_, r)| r.origin.is_none() && r.metric as usize == code && r.claimed.end <= as_of)
         .find_map(|(row, r)| {
-            let least = match r.stated {
-                crate::data::Stated::Value(v) => v,
-                crate::data::Stated::Range(low, _) => low,
-            };
+            let (least, _) = r.stated.ends();
             (least <= 0.0).then(|| {
                 format!(
                     "claim {} states {}; a log scale needs every value drawn above 0",

@@ -26,16 +26,18 @@ pub fn qualifier(qualifier: Qualifier) -> &'static str {
 
 /// The stated number(s): `8,000`, `10,000–12,000`.
 pub fn stated_number(stated: Stated) -> String {
-    match stated {
-        Stated::Value(v) => render::number(v),
-        Stated::Range(low, high) => render::span(low, high),
-    }
+    render::stated_number(stated)
 }
 
 /// The claim as stated: `up to 8,000`, `about 11,000`, `10,000–12,000`.
 pub fn stated(claim: &ClaimView) -> String {
-    let number = stated_number(claim.stated);
-    match claim.qualifier {
+    stated_as(claim.qualifier, claim.stated)
+}
+
+/// Numbers as stated with a qualifier: `up to 8,000`, `4,645 (793–8,498)`.
+pub fn stated_as(qualifier: Qualifier, stated: Stated) -> String {
+    let number = stated_number(stated);
+    match qualifier {
         Qualifier::Exact | Qualifier::Range => number,
         Qualifier::Approx => format!("about {number}"),
         Qualifier::AtLeast => format!("at least {number}"),
@@ -55,13 +57,20 @@ pub fn further(claim: &ClaimView) -> String {
         .iter()
         .map(|r| {
             let outlet = r.outlet.as_deref().map(markdown::escape);
+            let restated = r.restated.map_or_else(String::new, |(q, s)| {
+                format!(" (restated as {})", stated_as(q, s))
+            });
             match outlet {
                 Some(outlet) => format!(
-                    "{} {outlet}, {}",
+                    "{} {outlet}, {}{restated}",
                     id(&r.row),
                     markdown::document(&r.document)
                 ),
-                None => format!("{} {}", id(&r.row), markdown::document(&r.document)),
+                None => format!(
+                    "{} {}{restated}",
+                    id(&r.row),
+                    markdown::document(&r.document)
+                ),
             }
         })
         .collect();
@@ -84,7 +93,7 @@ mod tests {
         assert_eq!(qualifier(Qualifier::AtLeast), "at least");
         assert_eq!(qualifier(Qualifier::Approx), "approx.");
         assert_eq!(
-            stated_number(Stated::Range(9000.0, 12000.0)),
+            stated_number(Stated::Range(9000.0, 12000.0, None)),
             "9,000–12,000"
         );
         assert_eq!(stated_number(Stated::Value(112.5)), "112.5");

@@ -39,6 +39,18 @@ pub fn span(low: f64, high: f64) -> String {
     }
 }
 
+/// The stated number(s): `8,000`, `10,000–12,000`, and a range with its
+/// central estimate `4,645 (793–8,498)`.
+pub fn stated_number(stated: Stated) -> String {
+    match stated {
+        Stated::Value(v) => number(v),
+        Stated::Range(low, high, None) => span(low, high),
+        Stated::Range(low, high, Some(central)) => {
+            format!("{} ({})", number(central), span(low, high))
+        }
+    }
+}
+
 /// An interval: `10,000–12,000`, `11,000`, or `150,000 or more` when open.
 pub fn interval(interval: &Interval) -> String {
     match interval.high {
@@ -55,9 +67,7 @@ pub fn shown_interval(claim: &ClaimView) -> Interval {
     if claim.qualifier != Qualifier::Approx {
         return claim.interval;
     }
-    let stated = match claim.stated {
-        Stated::Value(v) | Stated::Range(v, _) => v,
-    };
+    let (stated, _) = claim.stated.ends();
     let shown = number(stated);
     let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len());
     let scale = 10f64.powi(decimals as i32);

@@ -3,7 +3,7 @@
 
 pub mod json;
 
-use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricView, RangeSummary};
+use crate::analysis::{ClaimView, MetricChanges, MetricView, RangeSummary};
 use crate::render::Format;
 use crate::render::markdown::{self, Align};
 use crate::render::{cells, interval, number, span, words};
@@ -68,19 +68,41 @@ pub(crate) fn range_line(range: Option<&RangeSummary>) -> String {
     )
 }
 
-/// "11,000 (2 of 3 estimates; 1 other stretch ties)", or "none".
-pub(crate) fn consensus_line(consensus: Option<&Consensus>) -> String {
-    words::consensus_with_agreement(consensus)
-}
-
 /// The further reports of a claim: "Business Insider (row id)", or the
 /// document when no outlet is named.
 fn further(claim: &ClaimView) -> Vec<String> {
     claim
         .further
         .iter()
-        .map(|r| format!("{} ({})", r.outlet.as_deref().unwrap_or(&r.document), r.row))
+        .map(|r| {
+            let restated = r.restated.map_or_else(String::new, |(q, s)| {
+                format!(", restated as {}", cells::stated_as(q, s))
+            });
+            format!(
+                "{} ({}{restated})",
+                r.outlet.as_deref().unwrap_or(&r.document),
+                r.row
+            )
+        })
         .collect()
+}
+
+/// What else the data says of a claim: what it is derived from, and the
+/// other figures its source gave with it ("derived from a b; alternative
+/// census: 1,191 (836–1,544)").
+fn also(claim: &ClaimView) -> String {
+    let mut parts = Vec::new();
+    if !claim.derived.is_empty() {
+        parts.push(format!("derived from {}", claim.derived.join(" ")));
+    }
+    for a in &claim.alternatives {
+        parts.push(format!(
+            "alternative {}: {}",
+            a.id,
+            cells::stated_as(a.qualifier, a.stated)
+        ));
+    }
+    parts.join("; ")
 }
 
 /// The cells of a claim row, unescaped: source, affiliation, qualifier,
@@ -92,19 +114,21 @@ fn claim_cells(claim: &ClaimView) -> Vec<String> {
         claim.qualifier.to_string(),
         interval(&crate::render::shown_interval(claim)),
         number(claim.point),
-        if claim.stale {
-            format!("{} (stale)", claim.claimed.text)
-        } else {
-            claim.claimed.text.clone()
+        match (&claim.refers_to, claim.stale) {
+            (Some(r), true) => format!("{} (describes {}, stale)", claim.claimed.text, r.text),
+            (Some(r), false) => format!("{} (describes {})", claim.claimed.text, r.text),
+            (None, true) => format!("{} (stale)", claim.claimed.text),
+            (None, false) => claim.claimed.text.clone(),
         },
         claim.id.clone(),
         further(claim).join("; "),
+        also(claim),
     ]
 }
 
 /// The claims table's columns: header and alignment (numbers right), for
 /// both the terminal and Markdown.
-const COLUMNS: [(&str, Align); 8] = [
+const COLUMNS: [(&str, Align); 9] = [
     ("source", Align::Left),
     ("affiliation", Align::Left),
     ("qualifier", Align::Left),
@@ -113,6 +137,7 @@ const COLUMNS: [(&str, Align); 8] = [
     ("claimed", Align::Left),
     ("claim", Align::Left),
     ("further reports", Align::Left),
+    ("also", Align::Left),
 ];
 
 /// Columns aligned by padding to the widest cell (numbers right-aligned).
@@ -155,7 +180,7 @@ fn text(view: &MetricView) -> String {
     out.push_str(&format!("range:     {}\n", range_line(view.range.as_ref())));
     out.push_str(&format!(
         "consensus: {}\n",
-        consensus_line(view.consensus.as_ref())
+        words::consensus_with_agreement(&words::Outcome::of(view))
     ));
     out.push_str(&format!("bounds:    {}\n\n", words::bounds(&view.bounds)));
     let mut rows = vec![COLUMNS.map(|(h, _)| h.to_owned()).to_vec()];
@@ -198,7 +223,7 @@ fn markdown(view: &MetricView) -> String {
     out.push_str(&format!(
         "- Range: {}\n- Consensus: {}\n- Bounds: {}\n\n",
         range_line(view.range.as_ref()),
-        consensus_line(view.consensus.as_ref()),
+        words::consensus_with_agreement(&words::Outcome::of(view)),
         words::bounds(&view.bounds)
     ));
     out.push_str(&claims_table(&view.current));
@@ -215,8 +240,8 @@ fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
         ),
         format!(
             "consensus: {} → {}",
-            consensus_line(c.consensus_before.as_ref()),
-            consensus_line(c.consensus_after.as_ref())
+            words::consensus_at(c.consensus_before.as_ref(), &c.agreement_before),
+            words::consensus_at(c.consensus_after.as_ref(), &c.agreement_after)
         ),
         format!(
             "bounds: {} → {}",

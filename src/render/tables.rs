@@ -3,12 +3,14 @@
 //! tables give the claim id, source, document and further reports. Every
 //! table of every output lives in `render/` (`show`'s in `show.rs`).
 
-use crate::analysis::{ClaimView, Consensus, MetricChanges, MetricHistory, MetricView};
+use crate::analysis::{ClaimView, MetricChanges, MetricHistory, MetricView};
 use crate::error::Result;
 use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
-use super::cells::{NONE, further, id, interval, lines, qualifier, stated, stated_number};
+use super::cells::{
+    NONE, further, id, interval, lines, qualifier, stated, stated_as, stated_number,
+};
 use crate::parallel;
 use crate::render::words;
 
@@ -20,8 +22,9 @@ pub fn ranges(views: &[&MetricView]) -> String {
             Some(r) => row.extend([render::span(r.low, r.high), render::number(r.median)]),
             None => row.extend([NONE.into(), NONE.into()]),
         }
-        row.push(words::consensus(v.consensus.as_ref()));
-        row.push(words::agreement(v.consensus.as_ref()));
+        let outcome = words::Outcome::of(v);
+        row.push(words::consensus(&outcome));
+        row.push(words::agreement_in_full(&outcome));
         row.push(words::bounds(&v.bounds));
         row.push(v.range.map_or(0, |r| r.sources).to_string());
         row.push(v.range.map_or(0, |r| r.affiliations).to_string());
@@ -57,6 +60,11 @@ pub fn ranges(views: &[&MetricView]) -> String {
 /// order of `histories`.
 pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
     let several = histories.len() > 1;
+    // An "Also" column only where a claim is derived or has alternatives.
+    let also = histories
+        .iter()
+        .flat_map(|h| &h.known)
+        .any(|c| !c.derived.is_empty() || !c.alternatives.is_empty());
     let mut rows = Vec::new();
     for (history, view) in histories.iter().zip(views) {
         for claim in &history.known {
@@ -72,7 +80,14 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
             }
             row.extend([
                 id(&claim.id),
-                markdown::escape(&claim.claimed.text),
+                match &claim.refers_to {
+                    Some(r) => format!(
+                        "{} (describes {})",
+                        markdown::escape(&claim.claimed.text),
+                        markdown::escape(&r.text)
+                    ),
+                    None => markdown::escape(&claim.claimed.text),
+                },
                 format!(
                     "{} ({})",
                     markdown::escape(&claim.source_name),
@@ -92,6 +107,9 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
                     .unwrap_or_default(),
                 further(claim),
             ]);
+            if also {
+                row.push(also_cell(claim));
+            }
             rows.push(row);
         }
     }
@@ -112,7 +130,29 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
         ("Outlet", Align::Left),
         ("Further reports", Align::Left),
     ]);
+    if also {
+        columns.push(("Also", Align::Left));
+    }
     markdown::table(&columns, &rows)
+}
+
+/// What a claims row adds of a derived claim and of the other figures its
+/// source gave with it: "derived from `a`, `b`", "alternative `census`:
+/// 1,191 (836–1,544)", one per line.
+fn also_cell(claim: &ClaimView) -> String {
+    let mut items = Vec::new();
+    if !claim.derived.is_empty() {
+        let bases: Vec<String> = claim.derived.iter().map(|b| id(b)).collect();
+        items.push(format!("derived from {}", bases.join(", ")));
+    }
+    for a in &claim.alternatives {
+        items.push(format!(
+            "alternative {}: {}",
+            id(&a.id),
+            stated_as(a.qualifier, a.stated)
+        ));
+    }
+    lines(items)
 }
 
 /// `changes`: one row per metric, between `since` and `as_of`.
@@ -153,15 +193,15 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
             let span = |r: Option<crate::analysis::RangeSummary>| {
                 r.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high))
             };
-            let agreed = |c: Option<Consensus>| words::consensus_with_agreement(c.as_ref());
+
             vec![
                 markdown::escape(&c.label),
                 lines(new),
                 lines(revised),
                 span(c.range_before),
                 span(c.range_after),
-                agreed(c.consensus_before),
-                agreed(c.consensus_after),
+                words::consensus_at(c.consensus_before.as_ref(), &c.agreement_before),
+                words::consensus_at(c.consensus_after.as_ref(), &c.agreement_after),
                 words::bounds(&c.bounds_before),
                 words::bounds(&c.bounds_after),
             ]
@@ -384,7 +424,7 @@ pub fn edition_list(editions: &[&crate::edition::Edition]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Interval, Pair, RangeSummary, Report};
+    use crate::analysis::{Consensus, Interval, Pair, RangeSummary, Report};
     use crate::data::{DateSpec, Day, Qualifier, Stated};
 
     /// A day from its ISO text.
@@ -418,14 +458,19 @@ mod tests {
                 outlet: Some("Outlet".into()),
                 document: "https://example.com/d".into(),
                 published: None,
+                restated: None,
             },
             further: vec![Report {
                 row: format!("{id}_r"),
                 outlet: None,
                 document: "javascript:alert(1)".into(),
                 published: None,
+                restated: None,
             }],
             quote: Some("a [quote]".into()),
+            refers_to: None,
+            derived: Vec::new(),
+            alternatives: Vec::new(),
             corroboration: 0,
             stale: false,
         }
@@ -450,8 +495,10 @@ mod tests {
                 high: None,
                 support: 2,
                 of: 2,
-                others: 1,
+                affiliations: 1,
             }),
+            tied: Vec::new(),
+            estimates: if current.is_empty() { 0 } else { 2 },
             bounds: Default::default(),
             current,
             pairs: Some(pairs),
@@ -469,9 +516,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "| Troops \\*here\\* | 10,000–12,000.5 | 11,000 | 10,000 or more (1 other stretch \
-                 ties) | 2 of 2 estimates | none | 2 | 1 |",
-                "| Troops \\*here\\* | n/a | n/a | none | none | none | 0 | 0 |",
+                "| Troops \\*here\\* | 10,000–12,000.5 | 11,000 | 10,000 or more | 2 of 2 \
+                 estimates, both from Ukraine | none | 2 | 1 |",
+                "| Troops \\*here\\* | n/a | n/a | none | no estimate | none | 0 | 0 |",
             ]
         );
     }

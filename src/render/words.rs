@@ -2,7 +2,8 @@
 //! changes, inline values, tables, chart descriptions): "none",
 //! "2 of 3 estimates", "10,000 or more".
 
-use crate::analysis::{Bound, Bounds, Consensus, Interval};
+use crate::analysis::{Bound, Bounds, Consensus, Interval, MetricView, Stretch};
+use crate::data::Qualifier;
 use crate::render::{interval, number};
 
 /// What an absent consensus, bound or agreement reads.
@@ -19,59 +20,188 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The consensus stretch alone: "11,000", "10,000–11,000".
-fn stretch(c: &Consensus) -> String {
-    interval(&Interval {
-        low: c.low,
-        high: c.high,
-    })
+fn stretch(low: f64, high: Option<f64>) -> String {
+    interval(&Interval { low, high })
 }
 
-/// "1 other stretch ties", "2 other stretches tie".
-fn ties(n: usize) -> String {
-    format!(
-        "{n} {}",
-        plural(n, "other stretch ties", "other stretches tie")
-    )
+/// What the consensus sweep found for a metric, as the words need it: the
+/// consensus, or why there is none.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome<'a> {
+    /// The consensus, if any.
+    pub consensus: Option<&'a Consensus>,
+    /// The stretches tying for it (then there is none).
+    pub tied: &'a [Stretch],
+    /// How many live, non-derived estimates there are.
+    pub estimates: usize,
+    /// The single estimate as stated, when there is one: "about 10,000
+    /// (9,000–11,000)".
+    pub single: Option<String>,
+    /// The one affiliation the supporting estimates come from, when they
+    /// all come from one.
+    pub sole: Option<&'a str>,
 }
 
-/// The consensus stretch, with the count of tied stretches: "11,000",
-/// "10,000–11,000 (1 other stretch ties)", or "none".
-pub fn consensus(consensus: Option<&Consensus>) -> String {
-    match consensus {
-        None => NONE.to_string(),
-        Some(c) if c.others == 0 => stretch(c),
-        Some(c) => format!("{} ({})", stretch(c), ties(c.others)),
+impl<'a> Outcome<'a> {
+    /// The outcome of a metric's view.
+    pub fn of(view: &'a MetricView) -> Outcome<'a> {
+        let estimates = || {
+            view.current.iter().filter(|c| {
+                !c.stale
+                    && c.derived.is_empty()
+                    && matches!(
+                        c.qualifier,
+                        Qualifier::Exact | Qualifier::Approx | Qualifier::Range
+                    )
+            })
+        };
+        let single = (view.estimates == 1)
+            .then(|| estimates().next())
+            .flatten()
+            .map(|c| {
+                let stated = crate::render::cells::stated(c);
+                if c.qualifier == Qualifier::Approx {
+                    format!("{stated} ({})", interval(&crate::render::shown_interval(c)))
+                } else {
+                    stated
+                }
+            });
+        // The supporting estimates are those whose interval holds the
+        // whole stretch (a denial stretch: the denials).
+        let sole = view.consensus.as_ref().and_then(|c| {
+            let holds = |i: &Interval| {
+                i.low <= c.low && c.high.is_none_or(|h| i.high.is_none_or(|ih| h <= ih))
+            };
+            let mut names = estimates()
+                .filter(|e| holds(&e.interval))
+                .map(|e| e.affiliation.as_str());
+            let first = names.next()?;
+            (c.affiliations == 1 && names.all(|n| n == first)).then_some(first)
+        });
+        Outcome {
+            consensus: view.consensus.as_ref(),
+            tied: &view.tied,
+            estimates: view.estimates,
+            single,
+            sole,
+        }
+    }
+
+    /// The outcome where only the consensus is known (a day's band, the
+    /// two sides of a change).
+    pub fn bare(consensus: Option<&'a Consensus>) -> Outcome<'a> {
+        Outcome {
+            consensus,
+            estimates: consensus.map_or(0, |c| c.of),
+            ..Outcome::default()
+        }
     }
 }
 
-/// How many live estimates the consensus holds: "2 of 3 estimates", or
-/// "none".
-pub fn agreement(consensus: Option<&Consensus>) -> String {
-    consensus.map_or_else(
-        || NONE.to_string(),
-        |c| {
-            format!(
-                "{} of {} {}",
-                c.support,
-                c.of,
-                plural(c.of, "estimate", "estimates")
-            )
-        },
-    )
+/// [`consensus_with_agreement`] of one side of a change: its consensus,
+/// and its count of estimates and tied stretches.
+pub fn consensus_at(
+    consensus: Option<&Consensus>,
+    (estimates, tied): &(usize, Vec<Stretch>),
+) -> String {
+    consensus_with_agreement(&Outcome {
+        consensus,
+        tied,
+        estimates: *estimates,
+        ..Outcome::default()
+    })
 }
 
-/// The stretch with its agreement: "11,000 (2 of 3 estimates)",
-/// "10,000 (2 of 4 estimates; 1 other stretch ties)", or "none".
-pub fn consensus_with_agreement(consensus: Option<&Consensus>) -> String {
-    match consensus {
-        None => NONE.to_string(),
-        Some(c) if c.others == 0 => format!("{} ({})", stretch(c), agreement(Some(c))),
+/// "1,052 and 2,098", "1, 2 and 3".
+fn listing(items: Vec<String>) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+/// Why there is no consensus, in words: "a single estimate, about 10,000
+/// (9,000–11,000)", "1,052 and 2,098 each have 2 of 5 estimates", "no two
+/// estimates overlap"; `None` when there is a consensus or no estimate.
+fn why_none(o: &Outcome) -> Option<String> {
+    if o.consensus.is_some() || o.estimates == 0 {
+        return None;
+    }
+    if o.estimates == 1 {
+        return Some(match &o.single {
+            Some(single) => format!("a single estimate, {single}"),
+            None => "a single estimate".to_string(),
+        });
+    }
+    if let Some(first) = o.tied.first() {
+        let stretches = o.tied.iter().map(|t| stretch(t.low, t.high)).collect();
+        return Some(format!(
+            "{} each have {} of {} estimates",
+            listing(stretches),
+            first.support,
+            o.estimates
+        ));
+    }
+    Some("no two estimates overlap".to_string())
+}
+
+/// The consensus stretch, or "none": inline `{{ consensus M }}`.
+pub fn consensus(o: &Outcome) -> String {
+    o.consensus
+        .map_or_else(|| NONE.to_string(), |c| stretch(c.low, c.high))
+}
+
+/// How far the live estimates agree: "2 of 3 estimates", "a single
+/// estimate", "no two estimates overlap", "tied", "no estimate".
+pub fn agreement(o: &Outcome) -> String {
+    match o.consensus {
         Some(c) => format!(
-            "{} ({}; {})",
-            stretch(c),
-            agreement(Some(c)),
-            ties(c.others)
+            "{} of {} {}",
+            c.support,
+            c.of,
+            plural(c.of, "estimate", "estimates")
         ),
+        None if o.estimates == 0 => "no estimate".to_string(),
+        None if o.estimates == 1 => "a single estimate".to_string(),
+        None if !o.tied.is_empty() => "tied".to_string(),
+        None => "no two estimates overlap".to_string(),
+    }
+}
+
+/// The agreement with who holds it, or why there is no consensus: "2 of 3
+/// estimates, both from Ukraine", "a single estimate, 2,975 (2,658–3,290)",
+/// "no consensus: 1,052 and 2,098 each have 2 of 5 estimates".
+pub fn agreement_in_full(o: &Outcome) -> String {
+    match (o.consensus, why_none(o)) {
+        (Some(c), _) => match o.sole {
+            Some(name) if c.support == 2 => format!("{}, both from {name}", agreement(o)),
+            Some(name) => format!("{}, all {} from {name}", agreement(o), c.support),
+            None => agreement(o),
+        },
+        (None, Some(why)) if !o.tied.is_empty() => format!("no consensus: {why}"),
+        (None, Some(why)) => why,
+        (None, None) => agreement(o),
+    }
+}
+
+/// The stretch with its agreement: "11,000 (2 of 3 estimates)", "11,000
+/// (2 of 3 estimates, both from Ukraine)"; without one, "none" and why:
+/// "none: a single estimate, 2,975 (2,658–3,290)", "no consensus: 1,052 and 2,098
+/// each have 2 of 5 estimates".
+pub fn consensus_with_agreement(o: &Outcome) -> String {
+    match (o.consensus, why_none(o)) {
+        (Some(c), _) => {
+            let from = match o.sole {
+                Some(name) if c.support == 2 => format!(", both from {name}"),
+                Some(name) => format!(", all {} from {name}", c.support),
+                None => String::new(),
+            };
+            format!("{} ({}{from})", stretch(c.low, c.high), agreement(o))
+        }
+        (None, Some(why)) if !o.tied.is_empty() => format!("no consensus: {why}"),
+        (None, Some(why)) => format!("{NONE}: {why}"),
+        (None, None) => NONE.to_string(),
     }
 }
 
@@ -132,6 +262,8 @@ pub fn bounds(bounds: &Bounds) -> String {
     .collect();
     if parts.is_empty() {
         NONE.to_string()
+    } else if bounds.crossed() {
+        format!("{} — the floor is above the ceiling", parts.join("; "))
     } else {
         parts.join("; ")
     }
@@ -141,32 +273,74 @@ pub fn bounds(bounds: &Bounds) -> String {
 mod tests {
     use super::*;
 
-    fn consensus_of(low: f64, high: f64, support: usize, of: usize, others: usize) -> Consensus {
+    fn consensus_of(low: f64, high: f64, support: usize, of: usize) -> Consensus {
         Consensus {
             low,
             high: Some(high),
             support,
             of,
-            others,
+            affiliations: 2,
         }
     }
 
     // Each figure reads as docs/notebooks.md writes it.
     #[test]
     fn figures_in_words() {
-        let c = consensus_of(11000.0, 11000.0, 2, 3, 0);
-        assert_eq!(consensus(Some(&c)), "11,000");
-        assert_eq!(consensus(None), "none");
-        assert_eq!(agreement(Some(&c)), "2 of 3 estimates");
+        let c = consensus_of(11000.0, 11000.0, 2, 3);
+        let o = Outcome::bare(Some(&c));
+        assert_eq!(consensus(&o), "11,000");
+        assert_eq!(consensus(&Outcome::bare(None)), "none");
+        assert_eq!(agreement(&o), "2 of 3 estimates");
+        assert_eq!(consensus_with_agreement(&o), "11,000 (2 of 3 estimates)");
+        let sole = Outcome {
+            sole: Some("Ukraine"),
+            ..o.clone()
+        };
         assert_eq!(
-            agreement(Some(&consensus_of(1.0, 2.0, 1, 1, 0))),
-            "1 of 1 estimate"
+            consensus_with_agreement(&sole),
+            "11,000 (2 of 3 estimates, both from Ukraine)"
         );
-        let tied = consensus_of(10000.0, 11000.0, 2, 4, 1);
+        let single = Outcome {
+            estimates: 1,
+            single: Some("about 10,000 (9,000–11,000)".into()),
+            ..Outcome::default()
+        };
+        assert_eq!(agreement(&single), "a single estimate");
         assert_eq!(
-            consensus_with_agreement(Some(&tied)),
-            "10,000–11,000 (2 of 4 estimates; 1 other stretch ties)"
+            consensus_with_agreement(&single),
+            "none: a single estimate, about 10,000 (9,000–11,000)"
         );
+        let stretches = [
+            Stretch {
+                low: 1052.0,
+                high: Some(1052.0),
+                support: 2,
+            },
+            Stretch {
+                low: 2098.0,
+                high: Some(2098.0),
+                support: 2,
+            },
+        ];
+        let tie = Outcome {
+            tied: &stretches,
+            estimates: 5,
+            ..Outcome::default()
+        };
+        assert_eq!(agreement(&tie), "tied");
+        assert_eq!(
+            consensus_with_agreement(&tie),
+            "no consensus: 1,052 and 2,098 each have 2 of 5 estimates"
+        );
+        let apart = Outcome {
+            estimates: 3,
+            ..Outcome::default()
+        };
+        assert_eq!(
+            consensus_with_agreement(&apart),
+            "none: no two estimates overlap"
+        );
+        assert_eq!(agreement(&Outcome::default()), "no estimate");
         let bound = |v: f64| {
             Some(Bound {
                 value: v,
@@ -183,7 +357,8 @@ mod tests {
         };
         assert_eq!(
             bounds(&b),
-            "at least 10,000 (1 floor, consistent); up to 8,000 (2 ceilings, 0 consistent)"
+            "at least 10,000 (1 floor, consistent); up to 8,000 (2 ceilings, 0 consistent) \
+             — the floor is above the ceiling"
         );
         assert_eq!(bounds(&Bounds::default()), "none");
         let lone = Bounds {

@@ -67,7 +67,8 @@ fn another_data_file() {
     data(SOURCES, SOURCES, METRICS).run().code(1).stderr(
         "d/claims.csv:1: header lacks 5 of the 6 required columns (metric, claimed, source, \
          qualifier, document): is this a claims.csv? (expected id, metric, claimed, source, \
-         qualifier, value, low, high, document, outlet, published, origin, quote, notes)\n",
+         qualifier, value, low, high, document, outlet, published, origin, quote, notes, \
+         refers_to, restated, alternative_of, based_on)\n",
     );
 }
 
@@ -81,7 +82,8 @@ fn not_a_claims_file() {
         .stderr(
             "d/claims.csv:1: header names none of the expected columns (expected id, metric, \
              claimed, source, qualifier, value, low, high, document, outlet, published, origin, \
-             quote, notes): is this a claims.csv?\n",
+             quote, notes, refers_to, restated, alternative_of, based_on): is this a \
+             claims.csv?\n",
         );
 }
 
@@ -129,9 +131,10 @@ fn same_source_metric_and_window() {
     .run()
     .code(0)
     .stdout(
-        "d/claims.csv:4: warning: claimed: claim \"c1\" has the same source, metric and \
-         claimed window (which of the two is current is then decided by id; if one repeats \
-         the other, give it origin)\n\
+        "d/claims.csv:2: warning: claimed: claim \"c3\" has the same source, metric and \
+         claimed window and is taken as the source's current claim; if both figures were \
+         given in one statement (two scenarios, methods or definitions), mark this one \
+         alternative_of \"c3\"; if one repeats the other, give it origin\n\
          ok: 3 claims, 2 sources, 1 metric, 1 warning\n",
     );
 }
@@ -148,8 +151,9 @@ fn many_same_window_claims_are_counted() {
     let run = data(&claims(&extra), SOURCES, METRICS).run().code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 102, "{}", run.stdout);
-    assert!(lines[0].starts_with("d/claims.csv:4: warning: claimed: claim \"c1\" has the same"));
-    assert!(lines[99].starts_with("d/claims.csv:103: warning: claimed: claim \"c1\""));
+    // The greatest id is the current claim (the windows are equal).
+    assert!(lines[0].starts_with("d/claims.csv:2: warning: claimed: claim \"d149\" has the same"));
+    assert!(lines[99].starts_with("d/claims.csv:102: warning: claimed: claim \"d149\""));
     assert_eq!(
         lines[100],
         "d/claims.csv: warning: … and 50 more problems in this file (the first 100 are listed)"

@@ -13,8 +13,8 @@ const LIMIT: Duration = Duration::from_secs(60);
 
 /// The claims.csv columns, as the "unknown column" message lists them.
 const EXPECTED: &str = "(expected id, metric, claimed, source, qualifier, value, low, high, \
-                        document, outlet, published, origin, quote, notes, or a name starting \
-                        with x_)";
+                        document, outlet, published, origin, quote, notes, refers_to, restated, \
+                        alternative_of, based_on, or a name starting with x_)";
 
 /// One metric `m` and one source `s`, with `claims` as claims.csv.
 fn data(claims: impl AsRef<[u8]>) -> Test {
@@ -58,7 +58,7 @@ fn file_of_nul_bytes() {
         run.stderr,
         "data/claims.csv:1: header names none of the expected columns (expected id, metric, \
          claimed, source, qualifier, value, low, high, document, outlet, published, origin, \
-         quote, notes): is this a claims.csv?\n"
+         quote, notes, refers_to, restated, alternative_of, based_on): is this a claims.csv?\n"
     );
 }
 

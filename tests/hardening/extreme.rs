@@ -212,11 +212,11 @@ fn years_0000_and_9999() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let readme = String::from_utf8(test.read("reports/r/README.md")).expect("utf-8");
     assert!(readme.contains("\n5–7\n"), "{readme}");
-    // As of 9999-12-31 the one estimate is `a`'s 5; `b`'s "at least 7" is
-    // a floor above it, beside the consensus, not in it.
+    // As of 9999-12-31 the one estimate is `a`'s 5, a single estimate and
+    // no consensus; `b`'s "at least 7" is a floor beside it.
     assert!(
         readme.contains(
-            "| n/a | 5–7 | none | 5 (1 of 1 estimate) | none | at least 7 (1 floor, in conflict) |"
+            "| n/a | 5–7 | none | none: a single estimate | none | at least 7 (1 floor) |"
         ),
         "{readme}"
     );

@@ -141,7 +141,7 @@ fn hostile_text_in_markdown() {
         // ranges
         assert!(
             has(&format!(
-                "| {esc} | 5 | 5 | 5 | 1 of 1 estimate | none | 1 | 1 |"
+                "| {esc} | 5 | 5 | none | a single estimate, 5 | none | 1 | 1 |"
             )),
             "{case}: ranges"
         );
@@ -156,7 +156,7 @@ fn hostile_text_in_markdown() {
         // changes
         assert!(
             has(&format!(
-                "| {esc} | `c{n}` {esc}: 5 |  | n/a | 5 | none | 5 (1 of 1 estimate) | none | none |"
+                "| {esc} | `c{n}` {esc}: 5 |  | n/a | 5 | none | none: a single estimate | none | none |"
             )),
             "{case}: changes"
         );

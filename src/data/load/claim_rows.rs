@@ -9,8 +9,9 @@ use polars::prelude::PlHashMap;
 
 use super::draft::Draft;
 use super::rows::{
-    C_CLAIMED, C_DOCUMENT, C_METRIC, C_NOTES, C_ORIGIN, C_OUTLET, C_PUBLISHED, C_QUALIFIER,
-    C_SOURCE, CLAIM_COLUMNS, quote, repeated, slug, stated,
+    C_ALTERNATIVE_OF, C_BASED_ON, C_CLAIMED, C_DOCUMENT, C_METRIC, C_NOTES, C_ORIGIN, C_OUTLET,
+    C_PUBLISHED, C_QUALIFIER, C_REFERS_TO, C_RESTATED, C_SOURCE, CLAIM_COLUMNS, quote, repeated,
+    slug, stated,
 };
 use super::table::{Report, Row, Table};
 use crate::data::claims::{Claims, Window};
@@ -173,8 +174,41 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
     // A repeat may leave what its origin states empty: `links` fills it in
     // from the origin (and compares what is given).
     let repeat = row.get(C_ORIGIN).is_some();
+    let restated = match row.get(C_RESTATED) {
+        None => false,
+        Some("yes") if repeat => true,
+        Some("yes") => {
+            let message = "\"yes\" on a claim without origin (restated marks a repeat that \
+                           words its origin's claim differently: give origin, or leave \
+                           restated empty)"
+                .to_owned();
+            row.error(C_RESTATED, message, report);
+            false
+        }
+        Some(text) => {
+            let message = format!(
+                "unknown value \"{text}\" (expected yes, or empty: yes when a repeat words \
+                 its origin's claim differently)"
+            );
+            row.error(C_RESTATED, message, report);
+            false
+        }
+    };
+    if repeat && row.get(C_ALTERNATIVE_OF).is_some() {
+        let message = "a repeat cannot be an alternative (its origin's claim is what it \
+                       reports): leave alternative_of empty, or origin"
+            .to_owned();
+        row.error(C_ALTERNATIVE_OF, message, report);
+    }
+    if repeat && row.get(C_BASED_ON).is_some() {
+        let message = "a repeat is derived only as its origin is (give based_on on the \
+                       origin claim): leave based_on empty, or origin"
+            .to_owned();
+        row.error(C_BASED_ON, message, report);
+    }
+    // A restated repeat gives its own wording: qualifier and numbers.
     let stated_cell = |column: usize, report: &mut Report| {
-        if repeat {
+        if repeat && !(restated && column == C_QUALIFIER) {
             row.get(column)
         } else {
             row.required(column, report)
@@ -186,6 +220,18 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
     let published = row
         .get(C_PUBLISHED)
         .and_then(|text| date(dates, row, C_PUBLISHED, text, report));
+    let refers = row
+        .get(C_REFERS_TO)
+        .and_then(|text| date(dates, row, C_REFERS_TO, text, report));
+    if let (Some((claimed, claimed_text)), Some((refers, refers_text))) = (claimed, refers)
+        && refers.end > claimed.end
+    {
+        let message = format!(
+            "\"{refers_text}\" ends after the claimed window \"{claimed_text}\" (a claim \
+             describes the past or the present, not a forecast)"
+        );
+        row.error(C_REFERS_TO, message, report);
+    }
     if let (Some((claimed, claimed_text)), Some((published, published_text))) = (claimed, published)
         && published.end < claimed.start
     {
@@ -219,6 +265,7 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
     let metric = stated_cell(C_METRIC, report).map_or(Draft::NONE, |m| chunk.metrics.code(m));
     let source = stated_cell(C_SOURCE, report).map_or(Draft::NONE, |s| chunk.sources.code(s));
     let stated = match qualifier {
+        Some(qualifier) if restated => stated(row, qualifier, report),
         _ if repeat => repeated(row, qualifier, report),
         Some(qualifier) => stated(row, qualifier, report),
         None => None,
@@ -233,6 +280,9 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
         row.get(C_ORIGIN),
         quote(row, report),
         row.get(C_NOTES),
+        refers.map(|(_, text)| text),
+        row.get(C_ALTERNATIVE_OF),
+        row.get(C_BASED_ON),
     ];
     let claims = &mut chunk.claims;
     let draft = Draft {
@@ -240,6 +290,9 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
         source,
         claimed: claimed.map(|(window, _)| window),
         published: published.map(|(window, _)| window),
+        refers: refers.map(|(window, _)| window),
+        derived: row.get(C_BASED_ON).is_some(),
+        restated,
         qualifier,
         stated,
         ..Draft::new(

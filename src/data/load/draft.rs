@@ -23,6 +23,14 @@ pub struct Draft {
     pub claimed: Option<Window>,
     /// When the document was published.
     pub published: Option<Window>,
+    /// The `refers_to` window, when given (or taken from the origin).
+    pub refers: Option<Window>,
+    /// Row index of the claim named by `alternative_of` (set by `links`).
+    pub alternative: Option<u32>,
+    /// The row has `based_on`.
+    pub derived: bool,
+    /// The row says `restated = yes`.
+    pub restated: bool,
     /// How the number was stated.
     pub qualifier: Option<Qualifier>,
     /// The stated number(s).
@@ -43,6 +51,10 @@ impl Draft {
             line,
             claimed: None,
             published: None,
+            refers: None,
+            alternative: None,
+            derived: false,
+            restated: false,
             qualifier: None,
             stated: None,
         }
@@ -58,6 +70,7 @@ impl Draft {
         if !given(Cell::Id) || !given(Cell::Document) {
             return None;
         }
+        let claimed = self.claimed?;
         Some(Record {
             cells: self.cells,
             metric: code(metrics, self.metric).filter(|&c| c != Draft::NONE)?,
@@ -65,8 +78,11 @@ impl Draft {
             origin: self.origin,
             root: u32::try_from(row).ok()?,
             line: self.line,
-            claimed: self.claimed?,
+            claimed,
             published: self.published,
+            refers: self.refers.unwrap_or(claimed),
+            derived: self.derived,
+            restated: self.restated,
             qualifier: self.qualifier?,
             stated: self.stated?,
         })
@@ -112,7 +128,12 @@ mod tests {
     // than a draft, so converting a million never holds two copies.
     #[test]
     fn records_take_the_drafts_place() {
-        assert!(size_of::<Record>() <= size_of::<Draft>());
+        assert!(
+            size_of::<Record>() <= size_of::<Draft>(),
+            "record {} > draft {}",
+            size_of::<Record>(),
+            size_of::<Draft>()
+        );
         assert_eq!(align_of::<Record>(), align_of::<Draft>());
         let mut claims = Claims::default();
         for line in 2..5000 {

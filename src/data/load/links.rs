@@ -59,6 +59,7 @@ pub fn check(
             report.error(&claims.file, line, "id", message);
         }
         origins(claims, &found.origins, report);
+        statements(claims, report);
     }
     same_window(claims, report);
     if let Some(metrics) = metrics.filter(|_| claims.table.has(C_METRIC)) {
@@ -278,6 +279,172 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
     }
 }
 
+/// Checks every `alternative_of` and `based_on` (rows with either are few:
+/// the id index is built only when there are any): each id names a claim;
+/// an alternative names a claim that is neither a repeat nor an alternative,
+/// of its own source, metric and claimed window; `based_on` links do not
+/// loop. Sets each alternative's claim row.
+fn statements(claims: &mut ClaimRows, report: &mut Report) {
+    for (row, target) in statement_links(claims, report) {
+        claims.claims.records[row].alternative = Some(target);
+    }
+}
+
+/// [`statements`]' checks; returns each alternative's row and claim row.
+fn statement_links(claims: &ClaimRows, report: &mut Report) -> Vec<(usize, u32)> {
+    let rows = &claims.claims;
+    let n = rows.len();
+    let given = |row: usize, cell: Cell| rows.record(row).cells.lens[cell as usize] > 0;
+    let linked: Vec<usize> = (0..n)
+        .filter(|&r| given(r, Cell::AlternativeOf) || given(r, Cell::BasedOn))
+        .collect();
+    if linked.is_empty() {
+        return Vec::new();
+    }
+    let mut ids: PlHashMap<&str, usize> = PlHashMap::default();
+    ids.reserve(n);
+    for row in 0..n {
+        ids.entry(rows.id(row)).or_insert(row);
+    }
+    let file = &claims.file;
+    let unknown = |id: &str| {
+        let hint = if n <= SUGGEST_ORIGINS_UP_TO {
+            crate::error::did_you_mean(id, (0..n).map(|r| rows.id(r)))
+        } else {
+            String::new()
+        };
+        format!("unknown claim \"{id}\" (not an id in {file}){hint}")
+    };
+    let mut alternatives = Vec::new();
+    let mut bases: PlHashMap<usize, Vec<usize>> = PlHashMap::default();
+    for &row in &linked {
+        let record = rows.record(row);
+        let line = record.line;
+        let of = rows.cell(row, Cell::AlternativeOf);
+        if !of.is_empty() {
+            match ids.get(of).copied() {
+                None => report.error(file, line, "alternative_of", unknown(of)),
+                Some(target) if target == row => {
+                    let message = format!(
+                        "\"{of}\" is this claim itself (an alternative names the claim it was \
+                         given beside)"
+                    );
+                    report.error(file, line, "alternative_of", message);
+                }
+                Some(target) => {
+                    if let Some(message) = alternative_mismatch(claims, row, target) {
+                        report.error(file, line, "alternative_of", message);
+                    } else {
+                        alternatives.push((row, target as u32));
+                    }
+                }
+            }
+        }
+        for base in rows.cell(row, Cell::BasedOn).split_whitespace() {
+            match ids.get(base).copied() {
+                None => report.error(file, line, "based_on", unknown(base)),
+                Some(target) if target == row => {
+                    let message = format!(
+                        "\"{base}\" is this claim itself (an estimate is based on other claims)"
+                    );
+                    report.error(file, line, "based_on", message);
+                }
+                Some(target) => bases.entry(row).or_default().push(target),
+            }
+        }
+    }
+    // Loops of `based_on`: a depth-first walk from each derived row, a
+    // loop reported on the row whose link closes it.
+    let mut state: PlHashMap<usize, u8> = PlHashMap::default();
+    for &start in &linked {
+        if state.contains_key(&start) {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state.insert(start, 1);
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let children = bases.get(&node).map_or(&[][..], Vec::as_slice);
+            if let Some(&child) = children.get(*next) {
+                *next += 1;
+                match state.get(&child) {
+                    Some(1) => {
+                        let message = format!(
+                            "\"{}\" leads back to this claim (derived estimates based on each \
+                             other in a loop: one of them must be based on other claims)",
+                            rows.id(child)
+                        );
+                        report.error(file, rows.record(node).line, "based_on", message);
+                    }
+                    Some(_) => {}
+                    None => {
+                        state.insert(child, 1);
+                        stack.push((child, 0));
+                    }
+                }
+            } else {
+                state.insert(node, 2);
+                stack.pop();
+            }
+        }
+    }
+    alternatives
+}
+
+/// Why row `row` cannot be an alternative of claim `target`, if it cannot.
+fn alternative_mismatch(claims: &ClaimRows, row: usize, target: usize) -> Option<String> {
+    let rows = &claims.claims;
+    let (mine, theirs) = (rows.record(row), rows.record(target));
+    let of = rows.id(target);
+    let origin = rows.cell(target, Cell::Origin);
+    if !origin.is_empty() {
+        return Some(format!(
+            "claim \"{of}\" is a repeat (name the claim it repeats, \"{origin}\")"
+        ));
+    }
+    let its = rows.cell(target, Cell::AlternativeOf);
+    if !its.is_empty() {
+        return Some(format!(
+            "claim \"{of}\" is itself an alternative (name the claim it was given beside, \
+             \"{its}\")"
+        ));
+    }
+    const SAME: &str = "an alternative is another figure of the same source, metric and \
+                        claimed window";
+    let name = |names: &Interner, code: u32| names.names.get(code as usize).cloned();
+    let (metric, their_metric) = (
+        name(&claims.metrics, mine.metric),
+        name(&claims.metrics, theirs.metric),
+    );
+    if let (Some(a), Some(b)) = (&metric, &their_metric)
+        && a != b
+    {
+        return Some(format!(
+            "claim \"{of}\" is of metric \"{b}\", not \"{a}\" ({SAME})"
+        ));
+    }
+    let (source, their_source) = (
+        name(&claims.sources, mine.source),
+        name(&claims.sources, theirs.source),
+    );
+    if let (Some(a), Some(b)) = (&source, &their_source)
+        && a != b
+    {
+        return Some(format!(
+            "claim \"{of}\" is of source \"{b}\", not \"{a}\" ({SAME})"
+        ));
+    }
+    if let (Some(a), Some(b)) = (mine.claimed, theirs.claimed)
+        && (a.start, a.end) != (b.start, b.end)
+    {
+        return Some(format!(
+            "claim \"{of}\" was claimed \"{}\", not \"{}\" ({SAME})",
+            rows.cell(target, Cell::Claimed),
+            rows.cell(row, Cell::Claimed)
+        ));
+    }
+    None
+}
+
 /// Reports how repeat `row` differs from the claim `target` it names as
 /// origin, in what it gives (what it leaves empty it takes: see
 /// [`inherit`]); `target` has every field it will have.
@@ -315,6 +482,23 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
         let theirs = format!("\"{}\"", claimed_text(rows, target));
         differs("claimed", &mine, &theirs);
     }
+    if claim.refers.is_some() {
+        let theirs_window = origin.refers.or(origin.claimed);
+        if let (Some(mine), Some(theirs)) = (claim.refers, theirs_window)
+            && (mine.start, mine.end) != (theirs.start, theirs.end)
+        {
+            let mine = format!("\"{}\"", rows.cell(row, Cell::RefersTo));
+            let theirs = match rows.cell(target, Cell::RefersTo) {
+                "" => format!("the claimed window \"{}\"", claimed_text(rows, target)),
+                text => format!("\"{text}\""),
+            };
+            differs("refers_to", &mine, &theirs);
+        }
+    }
+    // A restated repeat words the claim its own way: that is what it records.
+    if claim.restated {
+        return;
+    }
     let column = |c: usize| super::rows::CLAIM_COLUMNS[c].0;
     if let (Some(mine), Some(theirs)) = (claim.qualifier, origin.qualifier)
         && mine != theirs
@@ -326,8 +510,12 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
     // (numbers given without one were kept nowhere and reported nowhere).
     let pairs = match (claim.stated, origin.stated) {
         (Some(Stated::Value(a)), Some(Stated::Value(b))) => vec![(C_VALUE, a, b)],
-        (Some(Stated::Range(l1, h1)), Some(Stated::Range(l2, h2))) => {
-            vec![(C_LOW, l1, l2), (C_HIGH, h1, h2)]
+        (Some(Stated::Range(l1, h1, c1)), Some(Stated::Range(l2, h2, c2))) => {
+            let mut pairs = vec![(C_LOW, l1, l2), (C_HIGH, h1, h2)];
+            if let Some(c1) = c1 {
+                pairs.insert(0, (C_VALUE, c1, c2.unwrap_or(f64::NAN)));
+            }
+            pairs
         }
         (Some(mine), Some(theirs)) => {
             differs(column(C_VALUE), &numbers(mine), &numbers(theirs));
@@ -336,7 +524,9 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
         _ => return,
     };
     for (c, mine, theirs) in pairs {
-        if mine != theirs {
+        if theirs.is_nan() {
+            differs(column(c), &mine, &"no central estimate");
+        } else if mine != theirs {
             differs(column(c), &mine, &theirs);
         }
     }
@@ -346,7 +536,8 @@ fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
 fn numbers(stated: Stated) -> String {
     match stated {
         Stated::Value(value) => format!("value {value}"),
-        Stated::Range(low, high) => format!("low {low}, high {high}"),
+        Stated::Range(low, high, None) => format!("low {low}, high {high}"),
+        Stated::Range(low, high, Some(value)) => format!("value {value}, low {low}, high {high}"),
     }
 }
 
@@ -373,6 +564,7 @@ fn inherit(records: &mut [Draft], row: usize, target: usize) {
         claim.source = origin.source;
     }
     claim.claimed = claim.claimed.or(origin.claimed);
+    claim.refers = claim.refers.or(origin.refers);
     claim.qualifier = claim.qualifier.or(origin.qualifier);
     claim.stated = claim.stated.or(origin.stated);
 }
@@ -407,6 +599,7 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
             .enumerate()
             .filter(|(_, r)| r.metric as usize % parts == part)
             .filter(|(_, r)| r.cells.lens[Cell::Origin as usize] == 0)
+            .filter(|(_, r)| r.cells.lens[Cell::AlternativeOf as usize] == 0)
             // Rows with errors of their own are left out: a warning on
             // them would only add to what must be fixed anyway.
             .filter(|(_, r)| r.metric != Draft::NONE && r.source != Draft::NONE)
@@ -437,8 +630,27 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
             pairs
         };
         let mut found = Vec::new();
-        for same in sorted.chunk_by(|a, b| a.0 == b.0) {
-            found.extend(same[1..].iter().map(|&(_, row)| (row, same[0].1)));
+        for same in sorted.chunk_by(|a, b| a.0 == b.0).filter(|s| s.len() > 1) {
+            // The one the current-claim rule takes: the latest refers_to
+            // end, then the greatest id (the claimed windows are equal).
+            let preferred = same
+                .iter()
+                .map(|&(_, row)| row)
+                .max_by(|&a, &b| {
+                    let key = |row: u32| {
+                        let r = rows.record(row as usize);
+                        r.refers.or(r.claimed).map(|w| w.end)
+                    };
+                    key(a)
+                        .cmp(&key(b))
+                        .then_with(|| rows.id(a as usize).cmp(rows.id(b as usize)))
+                })
+                .unwrap_or(same[0].1);
+            found.extend(
+                same.iter()
+                    .filter(|&&(_, row)| row != preferred)
+                    .map(|&(_, row)| (row, preferred)),
+            );
         }
         found
     });
@@ -453,11 +665,13 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
             .push((claims.file.clone(), unlisted, Severity::Warning));
         found.truncate(super::LISTED_PER_FILE);
     }
-    for (row, first) in found {
+    for (row, preferred) in found {
+        let id = rows.id(preferred as usize);
         let message = format!(
-            "claim \"{}\" has the same source, metric and claimed window (which of the two is \
-             current is then decided by id; if one repeats the other, give it origin)",
-            rows.id(first as usize)
+            "claim \"{id}\" has the same source, metric and claimed window and is taken as the \
+             source's current claim; if both figures were given in one statement (two \
+             scenarios, methods or definitions), mark this one alternative_of \"{id}\"; if one \
+             repeats the other, give it origin"
         );
         let line = rows.record(row as usize).line;
         report.warning(&claims.file, line, "claimed", message);

@@ -24,6 +24,10 @@ pub const CLAIM_COLUMNS: &Schema = &[
     ("origin", false),
     ("quote", false),
     ("notes", false),
+    ("refers_to", false),
+    ("restated", false),
+    ("alternative_of", false),
+    ("based_on", false),
 ];
 pub const C_ID: usize = 0;
 pub const C_METRIC: usize = 1;
@@ -39,6 +43,10 @@ pub const C_PUBLISHED: usize = 10;
 pub const C_ORIGIN: usize = 11;
 pub const C_QUOTE: usize = 12;
 pub const C_NOTES: usize = 13;
+pub const C_REFERS_TO: usize = 14;
+pub const C_RESTATED: usize = 15;
+pub const C_ALTERNATIVE_OF: usize = 16;
+pub const C_BASED_ON: usize = 17;
 
 /// Columns of sources.csv.
 const SOURCE_COLUMNS: &Schema = &[
@@ -50,6 +58,7 @@ const SOURCE_COLUMNS: &Schema = &[
     ("notes", false),
     ("short", false),
     ("color", false),
+    ("party", false),
 ];
 
 const S_NAME: usize = 1;
@@ -59,6 +68,7 @@ const S_RELIABILITY: usize = 4;
 const S_NOTES: usize = 5;
 const S_SHORT: usize = 6;
 const S_COLOR: usize = 7;
+const S_PARTY: usize = 8;
 
 /// Columns of metrics.csv.
 const METRIC_COLUMNS: &Schema = &[
@@ -198,9 +208,6 @@ pub(super) fn stated(row: &Row<'_>, qualifier: Qualifier, report: &mut Report) -
         let given = row.get(column).is_some();
         let message = match (wanted, given) {
             (true, false) => format!("missing value (required with qualifier {qualifier})"),
-            (false, true) if qualifier == Qualifier::Range => {
-                "not allowed with qualifier range (give low and high)".to_owned()
-            }
             (false, true) => {
                 format!("not allowed with qualifier {qualifier} (only with range)")
             }
@@ -210,7 +217,8 @@ pub(super) fn stated(row: &Row<'_>, qualifier: Qualifier, report: &mut Report) -
         false
     };
     let range = qualifier == Qualifier::Range;
-    let value_ok = shape(C_VALUE, !range, report);
+    // On a range, `value` is optional: the central estimate.
+    let value_ok = range || shape(C_VALUE, true, report);
     let low_ok = shape(C_LOW, range, report);
     let high_ok = shape(C_HIGH, range, report);
     if !(value_ok && low_ok && high_ok) {
@@ -227,7 +235,23 @@ pub(super) fn stated(row: &Row<'_>, qualifier: Qualifier, report: &mut Report) -
         row.error(C_LOW, message, report);
         return None;
     }
-    Some(Stated::Range(low, high))
+    if let Some(central) = value
+        && !(low <= central && central <= high)
+    {
+        let text = row.get(C_VALUE).unwrap_or_default();
+        let message = format!(
+            "\"{text}\" is outside the range {}–{} (on a range, value is the central estimate \
+             the range surrounds: low ≤ value ≤ high)",
+            row.get(C_LOW).unwrap_or_default(),
+            row.get(C_HIGH).unwrap_or_default()
+        );
+        row.error(C_VALUE, message, report);
+        return None;
+    }
+    if row.get(C_VALUE).is_some() && value.is_none() {
+        return None;
+    }
+    Some(Stated::Range(low, high, value))
 }
 
 /// The numbers of a repeat (a row with `origin`): none given (they are the
@@ -250,7 +274,8 @@ pub(super) fn repeated(
     let high = claimed_number(row, C_HIGH, report);
     match given {
         [true, false, false] => value.map(Stated::Value),
-        [false, true, true] => Some(Stated::Range(low?, high?)),
+        [false, true, true] => Some(Stated::Range(low?, high?, None)),
+        [true, true, true] => Some(Stated::Range(low?, high?, Some(value?))),
         _ => {
             let message = "give value, or low and high, or leave all three empty to take \
                            the origin's"
@@ -290,12 +315,25 @@ fn source(row: &Row<'_>, report: &mut Report) -> Parsed<Source> {
             row.error(S_COLOR, message, report);
         }),
     };
+    let party = match row.get(S_PARTY) {
+        None | Some("no") => Some(false),
+        Some("yes") => Some(true),
+        Some(text) => {
+            let message = format!(
+                "unknown value \"{text}\" (expected yes, no, or empty: yes when the claimant \
+                 speaks for a party to the conflict or dispute)"
+            );
+            row.error(S_PARTY, message, report);
+            None
+        }
+    };
     let value = (|| {
         Some(Source {
             id: id?.to_owned(),
             name: name?.to_owned(),
             affiliation: affiliation?.to_owned(),
             kind: kind.ok()?,
+            party: party?,
             reliability: reliability?,
             notes: row.get(S_NOTES).map(str::to_owned),
             short: row.get(S_SHORT).map(str::to_owned),

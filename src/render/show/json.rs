@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::analysis::{
-    Bound, Bounds, ClaimView, Consensus, MetricChanges, MetricView, RangeSummary,
+    Bound, Bounds, ClaimView, Consensus, MetricChanges, MetricView, RangeSummary, Stretch,
 };
 
 /// A number: whole values as integers (`11000`, not `11000.0`).
@@ -29,7 +29,8 @@ fn range(range: Option<&RangeSummary>) -> Value {
     })
 }
 
-/// `{"low","high","support","of","others"}` or null; `high` null when open.
+/// `{"low","high","support","of","affiliations"}` or null; `high` null
+/// when open.
 fn consensus(consensus: Option<&Consensus>) -> Value {
     consensus.map_or(Value::Null, |c| {
         json!({
@@ -37,9 +38,22 @@ fn consensus(consensus: Option<&Consensus>) -> Value {
             "high": c.high.map_or(Value::Null, num),
             "support": c.support,
             "of": c.of,
-            "others": c.others,
+            "affiliations": c.affiliations,
         })
     })
+}
+
+/// The tied stretches: `[{"low","high","support"}]`.
+fn tied(tied: &[Stretch]) -> Value {
+    tied.iter()
+        .map(|t| {
+            json!({
+                "low": num(t.low),
+                "high": t.high.map_or(Value::Null, num),
+                "support": t.support,
+            })
+        })
+        .collect()
 }
 
 /// `{"floor","floor_claim","floors","floors_consistent","ceiling",
@@ -57,13 +71,17 @@ fn bounds(bounds: &Bounds) -> Value {
         "ceiling_claim": claim(&bounds.ceiling),
         "ceilings": bounds.ceilings,
         "ceilings_consistent": bounds.ceilings_consistent,
+        "floor_above_ceiling": bounds.crossed(),
     })
 }
 
-/// One claim: its interval (`high` null when open), point, date spec,
-/// whether it is stale, and its corroboration (null when stale).
+/// One claim: its exact interval (`high` null when open), point, central
+/// estimate, date specs as written, whether it is stale, what it is derived
+/// from, its corroboration (null when stale or derived) and the ids of its
+/// alternatives.
 fn claim(claim: &ClaimView) -> Value {
-    let interval = crate::render::shown_interval(claim);
+    let interval = claim.interval;
+    let counted = !claim.stale && claim.derived.is_empty();
     json!({
         "id": claim.id,
         "source": claim.source,
@@ -72,9 +90,13 @@ fn claim(claim: &ClaimView) -> Value {
         "low": num(interval.low),
         "high": interval.high.map_or(Value::Null, num),
         "point": num(claim.point),
+        "central": claim.stated.central().map_or(Value::Null, num),
         "claimed": claim.claimed.text,
+        "refers_to": claim.refers_to.as_ref().map(|r| r.text.clone()),
         "stale": claim.stale,
-        "corroboration": (!claim.stale).then_some(claim.corroboration),
+        "derived": claim.derived,
+        "corroboration": counted.then_some(claim.corroboration),
+        "alternatives": claim.alternatives.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
     })
 }
 
@@ -89,8 +111,10 @@ pub fn show_value(view: &MetricView) -> Value {
     json!({
         "metric": view.metric,
         "as_of": view.as_of.to_string(),
+        "estimates": view.estimates,
         "range": range(view.range.as_ref()),
         "consensus": consensus(view.consensus.as_ref()),
+        "tied": tied(&view.tied),
         "bounds": bounds(&view.bounds),
         "claims": view.current.iter().map(claim).collect::<Vec<_>>(),
     })
