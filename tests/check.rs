@@ -7,6 +7,7 @@ mod files;
 mod hints;
 mod quoting;
 mod repeats;
+mod statements;
 
 use crate::harness::Test;
 

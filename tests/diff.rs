@@ -116,7 +116,7 @@ fn change(test: &Test) {
     std::fs::rename(test.path().join("claims.new"), &path).unwrap();
     let mut sources = String::from_utf8(test.read("data/sources.csv")).unwrap();
     sources.push_str(
-        "kr_nis,National Intelligence Service (South Korea),South Korea,intelligence,B,,NIS\n",
+        "kr_nis,National Intelligence Service (South Korea),South Korea,intelligence,B,,NIS,\n",
     );
     std::fs::write(test.path().join("data/sources.csv"), sources).unwrap();
     test.run_with(&["build", "-q"]).code(0);

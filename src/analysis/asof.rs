@@ -27,7 +27,7 @@ pub fn keys() -> [Expr; 2] {
 /// polars, kept to check them.
 #[cfg(test)]
 pub fn origins(claims: LazyFrame) -> LazyFrame {
-    with_intervals(claims).filter(col("row").eq(col("root")))
+    with_intervals(claims).filter(col("row").eq(col("root")).and(col("alternative").not()))
 }
 
 /// Claims known as of `day` (their `claimed` window ends on or before it),
@@ -57,17 +57,19 @@ const CURRENT: [&str; 12] = [
 ];
 
 /// The claims that can be a source's current claim per (metric, day):
-/// those with the group's latest (end, start), picked with a window maximum
-/// over one integer (no sort of every known claim, and no id needed).
+/// those describing the latest day (`refers_end`), and of those the latest
+/// (end, start) `claimed` window, each picked with a window maximum (no
+/// sort of every known claim, and no id needed).
 #[cfg(test)]
 fn latest(known: LazyFrame) -> PolarsResult<LazyFrame> {
     // (end, start) as one integer that orders like the pair.
     let window = (col("end").cast(DataType::Int64) * lit(1i64 << 32))
         + (col("start").cast(DataType::Int64) - lit(i64::from(i32::MIN)));
-    let latest = col("window")
-        .max()
-        .over([col("metric"), col("day"), col("source")])?;
+    let group = || [col("metric"), col("day"), col("source")];
+    let described = col("refers_end").max().over(group())?;
+    let latest = col("window").max().over(group())?;
     Ok(known
+        .filter(col("refers_end").eq(described))
         .with_column(window.alias("window"))
         .filter(col("window").eq(latest)))
 }
@@ -83,7 +85,7 @@ fn latest(known: LazyFrame) -> PolarsResult<LazyFrame> {
 pub fn current(known: LazyFrame) -> PolarsResult<LazyFrame> {
     Ok(latest(known)?
         .sort_by_exprs(
-            [col("end"), col("start"), col("id")],
+            [col("refers_end"), col("end"), col("start"), col("id")],
             SortMultipleOptions::default(),
         )
         .group_by([col("metric"), col("day"), col("source")])
@@ -154,6 +156,7 @@ mod tests {
             "point" => [1.0, 2.0, 3.0, 4.0, 5.0],
             "start" => [1i32, 3, 2, 2, 1],
             "end" => [4i32, 4, 4, 4, 1],
+            "refers_end" => [4i32, 4, 4, 4, 1],
             "qualifier" => ["exact"; 5],
             "denial" => [false; 5],
         }
@@ -188,30 +191,41 @@ mod tests {
 
     use proptest::prelude::*;
 
-    /// Naive current claim per source: the max of (end, start, id).
-    fn naive(claims: &[(u32, i32, i32, String)]) -> Vec<(u32, u32)> {
-        let mut best: std::collections::BTreeMap<u32, (i32, i32, &str, u32)> = Default::default();
-        for (row, (source, start, end, id)) in claims.iter().enumerate() {
-            let candidate = (*end, *start, id.as_str(), row as u32);
+    /// A claim of the proptest: source, claimed start and end, refers_to
+    /// end, id.
+    type Raw = (u32, i32, i32, i32, String);
+
+    /// Naive current claim per source, from DESIGN §2's words: the one
+    /// describing the latest time (refers_to end), then the latest claimed
+    /// window (end, then start), then the greatest id.
+    fn naive(claims: &[Raw]) -> Vec<(u32, u32)> {
+        type Key<'a> = (i32, i32, i32, &'a str, u32);
+        let mut best: std::collections::BTreeMap<u32, Key> = Default::default();
+        for (row, (source, start, end, refers, id)) in claims.iter().enumerate() {
+            let candidate = (*refers, *end, *start, id.as_str(), row as u32);
             let entry = best.entry(*source).or_insert(candidate);
             if candidate > *entry {
                 *entry = candidate;
             }
         }
-        best.into_iter().map(|(s, c)| (s, c.3)).collect()
+        best.into_iter().map(|(s, c)| (s, c.4)).collect()
     }
 
     proptest! {
         // The polars current-claim selection picks what a naive max picks.
         #[test]
         fn current_matches_naive(
-            raw in prop::collection::vec((0u32..3, 0i32..4, 0i32..3), 1..12)
+            raw in prop::collection::vec((0u32..3, 0i32..4, 0i32..3, 0i32..3), 1..12)
         ) {
-            // Unique ids in an order unrelated to the rows.
-            let claims: Vec<(u32, i32, i32, String)> = raw
+            // Unique ids in an order unrelated to the rows; refers_to ends
+            // on or before the claimed window's end.
+            let claims: Vec<Raw> = raw
                 .iter()
                 .enumerate()
-                .map(|(i, &(s, start, len))| (s, start, start + len, format!("c{:02}-{i}", (i * 7) % 13)))
+                .map(|(i, &(s, start, len, back))| {
+                    let id = format!("c{:02}-{i}", (i * 7) % 13);
+                    (s, start, start + len, start + len - back, id)
+                })
                 .collect();
             let n = claims.len();
             let df = df! {
@@ -219,7 +233,7 @@ mod tests {
                 "day" => vec![0i32; n],
                 "source" => claims.iter().map(|c| c.0).collect::<Vec<_>>(),
                 "row" => (0..n as u32).collect::<Vec<_>>(),
-                "id" => claims.iter().map(|c| c.3.clone()).collect::<Vec<_>>(),
+                "id" => claims.iter().map(|c| c.4.clone()).collect::<Vec<_>>(),
                 "affiliation" => vec![0u32; n],
                 "stated_low" => vec![1.0; n],
                 "stated_high" => vec![1.0; n],
@@ -228,6 +242,7 @@ mod tests {
                 "point" => vec![1.0; n],
                 "start" => claims.iter().map(|c| c.1).collect::<Vec<_>>(),
                 "end" => claims.iter().map(|c| c.2).collect::<Vec<_>>(),
+                "refers_end" => claims.iter().map(|c| c.3).collect::<Vec<_>>(),
                 "qualifier" => vec!["exact"; n],
                 "denial" => vec![false; n],
             }

@@ -169,6 +169,7 @@ mod tests {
             "data",
             "datasets/derna-flood",
             "datasets/russian-buildup-2022",
+            "datasets/haiti-2010",
         ] {
             let dataset = load(&root.join(folder)).unwrap().dataset;
             let mut days: Vec<Day> = (0..dataset.claims.len())

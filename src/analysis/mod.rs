@@ -48,22 +48,6 @@ pub struct Report {
     pub restated: Option<(Qualifier, Stated)>,
 }
 
-/// Another figure a source gave in the same statement as a claim: never a
-/// current claim, in no figure, listed and drawn beside its claim.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Alternative {
-    /// Its id in claims.csv.
-    pub id: String,
-    /// How the number was stated.
-    pub qualifier: Qualifier,
-    /// The stated number(s).
-    pub stated: Stated,
-    /// Its point (the value, or a range's central estimate or midpoint).
-    pub point: f64,
-    /// Its quote, if any.
-    pub quote: Option<String>,
-}
-
 /// One origin claim (repeats collapsed into it), with everything a renderer
 /// shows about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,8 +96,9 @@ pub struct ClaimView {
     /// it is not derived.
     pub derived: Vec<String>,
     /// The other figures its source gave in the same statement
-    /// (`alternative_of` this claim), in file order.
-    pub alternatives: Vec<Alternative>,
+    /// (`alternative_of` this claim), in file order: never current, in no
+    /// figure, stale when this claim is.
+    pub alternatives: Vec<ClaimView>,
     /// Number of other affiliations whose live claim agrees with this one
     /// (only filled for live current claims of a metric whose pairs were
     /// asked for, see [`add_pairs`]; 0 otherwise).

@@ -225,8 +225,19 @@ mod tests {
     }
 
     /// A claim: metric, source, start day offset, window length, id
-    /// number, repeat of an earlier claim (by index).
-    type Raw = (usize, usize, u8, u8, u8, Option<usize>);
+    /// number, repeat of an earlier claim (by index), days its refers_to
+    /// ends before its claimed window, alternative of an earlier claim (by
+    /// index).
+    type Raw = (
+        usize,
+        usize,
+        u8,
+        u8,
+        u8,
+        Option<usize>,
+        Option<u8>,
+        Option<usize>,
+    );
 
     /// A dataset of 2 metrics and 3 sources from raw claims; a repeat
     /// points at an earlier claim of the same metric, when there is one.
@@ -234,7 +245,7 @@ mod tests {
         let metric_ids = ["m0", "m1"];
         let source_ids = ["s0", "s1", "s2"];
         let mut claims: Vec<Claim> = Vec::new();
-        for (i, &(m, s, start, len, id, repeat)) in raw.iter().enumerate() {
+        for (i, &(m, s, start, len, id, repeat, back, alternative)) in raw.iter().enumerate() {
             let mut c = claim(
                 &format!("c{id}-{i}"),
                 metric_ids[m],
@@ -257,6 +268,34 @@ mod tests {
                     .find(|o| o.metric == c.metric && o.origin.is_none())
             });
             c.origin = origin.map(|o| o.id.clone());
+            // refers_to: a window ending `back` days before the claimed
+            // window does (DESIGN §1: never after it).
+            if let (Some(back), None) = (back, &c.origin) {
+                let end = end - chrono::Days::new(u64::from(back));
+                c.refers_to = Some(DateSpec {
+                    start: end,
+                    end,
+                    text: end.to_string(),
+                    ..DateSpec::day(end)
+                });
+            }
+            // An alternative takes the source, metric and claimed window of
+            // the earlier claim it names (one neither a repeat nor an
+            // alternative).
+            let of = alternative.filter(|_| c.origin.is_none()).and_then(|a| {
+                claims[..i.min(a + 1)]
+                    .iter()
+                    .rev()
+                    .find(|o| o.origin.is_none() && o.alternative_of.is_none())
+                    .cloned()
+            });
+            if let Some(of) = of {
+                c.metric = of.metric.clone();
+                c.source = of.source.clone();
+                c.claimed = of.claimed.clone();
+                c.refers_to = None;
+                c.alternative_of = Some(of.id.clone());
+            }
             claims.push(c);
         }
         let sources = source_ids.iter().map(|s| source(s, s)).collect();
@@ -272,6 +311,8 @@ mod tests {
             0u8..3,
             0u8..20,
             prop::option::weighted(0.2, 0usize..12),
+            prop::option::weighted(0.3, 0u8..3),
+            prop::option::weighted(0.15, 0usize..12),
         )
     }
 
@@ -291,6 +332,7 @@ mod tests {
                 .filter(|&row| {
                     claims.record(row).root as usize == row
                         && claims.claimed_window(row).end <= as_of
+                        && !claims.is_alternative(row)
                 })
                 .collect();
             // In one part, and split into parts of 2 rows (on 2+ cores).
@@ -327,6 +369,7 @@ mod tests {
                             record.metric == m
                                 && record.root as usize == row
                                 && claims.claimed_window(row).end <= as_of
+                                && !claims.is_alternative(row)
                         })
                         .collect()
                 })

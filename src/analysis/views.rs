@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::figures::{Current, Group};
 use super::pairs::{self, Side};
-use super::{Alternative, ClaimView, Interval, MetricView, Report};
+use super::{ClaimView, Interval, MetricView, Report};
 use crate::data::claims::Cell;
 use crate::data::{Dataset, Day, Metric};
 
@@ -18,6 +18,9 @@ pub struct Catalog<'a> {
     /// The day of the views: a further report published after it is not
     /// listed (docs/figures.md).
     as_of: Day,
+    /// The interval and point of every alternative, by row (the same
+    /// query as every claim's; alternatives are few).
+    alternatives: std::collections::HashMap<usize, (Interval, f64)>,
 }
 
 impl<'a> Catalog<'a> {
@@ -35,6 +38,7 @@ impl<'a> Catalog<'a> {
             dataset,
             rank,
             as_of,
+            alternatives: alternative_intervals(dataset),
         }
     }
 
@@ -64,21 +68,14 @@ impl<'a> Catalog<'a> {
         }
     }
 
-    /// The alternatives of claim `row`, in file order.
-    fn alternatives(&self, row: usize) -> Vec<Alternative> {
-        let claims = &self.dataset.claims;
-        claims
+    /// The views of the alternatives of claim `row`, in file order.
+    fn alternatives(&self, row: usize) -> Vec<ClaimView> {
+        self.dataset
+            .claims
             .alternatives(row)
-            .map(|r| {
-                let stated = claims.stated(r);
-                let (low, high) = stated.ends();
-                Alternative {
-                    id: claims.id(r).to_owned(),
-                    qualifier: claims.qualifier(r),
-                    stated,
-                    point: stated.central().unwrap_or((low + high) / 2.0),
-                    quote: claims.optional(r, Cell::Quote).map(str::to_owned),
-                }
+            .filter_map(|r| {
+                let &(interval, point) = self.alternatives.get(&r)?;
+                Some(self.claim(r, interval, point, 0))
             })
             .collect()
     }
@@ -129,13 +126,46 @@ impl<'a> Catalog<'a> {
         }
     }
 
-    /// The view of a current claim, with its corroboration.
+    /// The view of a current claim, with its corroboration; its
+    /// alternatives are stale when it is.
     pub fn current(&self, current: &Current, corroboration: usize) -> ClaimView {
-        ClaimView {
-            stale: current.stale,
-            ..self.claim(current.row, current.interval, current.point, corroboration)
+        let mut view = self.claim(current.row, current.interval, current.point, corroboration);
+        view.stale = current.stale;
+        for alternative in &mut view.alternatives {
+            alternative.stale = current.stale;
         }
+        view
     }
+}
+
+/// The interval and point of every alternative of `dataset`, by row, from
+/// the intervals query every claim goes through.
+fn alternative_intervals(dataset: &Dataset) -> std::collections::HashMap<usize, (Interval, f64)> {
+    let rows = dataset.claims.alternative_rows();
+    if rows.is_empty() {
+        return Default::default();
+    }
+    let computed = (|| -> crate::error::Result<_> {
+        use polars::prelude::IntoLazy;
+        let frame = crate::data::frames::build_rows(dataset, &rows)?;
+        let known = super::intervals::with_intervals(frame.claims.lazy()).collect()?;
+        let (low, high) = (
+            super::figures::f64s(&known, "low")?,
+            super::figures::optional_f64s(&known, "high")?,
+        );
+        let point = super::figures::f64s(&known, "point")?;
+        let row = super::figures::u32s(&known, "row")?;
+        Ok((0..row.len())
+            .map(|i| {
+                let interval = Interval {
+                    low: low[i],
+                    high: high[i],
+                };
+                (row[i] as usize, (interval, point[i]))
+            })
+            .collect())
+    })();
+    computed.unwrap_or_default()
 }
 
 /// Sorts claim views by claimed end, start, then id.

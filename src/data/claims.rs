@@ -328,6 +328,13 @@ impl Claims {
         self.alternatives = pairs;
     }
 
+    /// Every alternative's row, in file order.
+    pub fn alternative_rows(&self) -> Vec<usize> {
+        let mut rows: Vec<usize> = self.alternatives.iter().map(|&(_, r)| r as usize).collect();
+        rows.sort_unstable();
+        rows
+    }
+
     /// Whether row `row` is an alternative (has `alternative_of`).
     pub fn is_alternative(&self, row: usize) -> bool {
         self.records[row].cells.lens[Cell::AlternativeOf as usize] > 0

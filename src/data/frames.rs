@@ -24,7 +24,10 @@ pub struct Frames {
     /// a range's central estimate, else null), `scale` (f64, 10 to the
     /// decimals an `approx` interval end is exact to; 0: not rounded), `tolerance` (f64,
     /// the metric's), `start`, `end` (i32 day numbers of the `claimed`
-    /// window) and `root` (u32, the origin row, [`Dataset::root_index`]).
+    /// window), `refers_end` (i32, the day number its `refers_to` window,
+    /// else its `claimed` window, ends), `alternative` (bool: the row has
+    /// `alternative_of`) and `root` (u32, the origin row,
+    /// [`Dataset::root_index`]).
     pub claims: DataFrame,
 }
 
@@ -79,6 +82,8 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
     let mut qualifier = Vec::with_capacity(n);
     let mut start = Vec::with_capacity(n);
     let mut end = Vec::with_capacity(n);
+    let mut refers_end = Vec::with_capacity(n);
+    let mut alternative = Vec::with_capacity(n);
     let mut roots = Vec::with_capacity(n);
     for &row in rows {
         let record = claims.record(row);
@@ -110,6 +115,8 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
         let window = claims.claimed_window(row);
         start.push(day_number(window.start));
         end.push(day_number(window.end));
+        refers_end.push(day_number(claims.refers_window(row).end));
+        alternative.push(claims.is_alternative(row));
         roots.push(record.root);
     }
     let row: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
@@ -126,6 +133,8 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
         Column::new("tolerance".into(), tolerance),
         Column::new("start".into(), start),
         Column::new("end".into(), end),
+        Column::new("refers_end".into(), refers_end),
+        Column::new("alternative".into(), alternative),
         Column::new("root".into(), roots),
     ])?;
     Ok(Frames { claims })

@@ -375,6 +375,11 @@ fn cited<'f>(
     let mut add = |claims: &'f [ClaimView]| {
         for claim in claims {
             cited.entry(claim.id.as_str()).or_insert(claim);
+            // An alternative is cited with its claim (nothing recorded is
+            // dropped from the tables).
+            for alternative in &claim.alternatives {
+                cited.entry(alternative.id.as_str()).or_insert(alternative);
+            }
         }
     };
     for block in &notebook.blocks {

@@ -8,9 +8,7 @@ use crate::error::Result;
 use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
-use super::cells::{
-    NONE, further, id, interval, lines, qualifier, stated, stated_as, stated_number,
-};
+use super::cells::{NONE, further, id, interval, lines, qualifier, stated, stated_number};
 use crate::parallel;
 use crate::render::words;
 
@@ -60,20 +58,9 @@ pub fn ranges(views: &[&MetricView]) -> String {
 /// order of `histories`.
 pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
     let several = histories.len() > 1;
-    // An "Also" column only where a claim is derived or has alternatives.
-    let also = histories
-        .iter()
-        .flat_map(|h| &h.known)
-        .any(|c| !c.derived.is_empty() || !c.alternatives.is_empty());
     let mut rows = Vec::new();
     for (history, view) in histories.iter().zip(views) {
-        for claim in &history.known {
-            let current = view.current.iter().find(|c| c.id == claim.id);
-            let (status, corroboration) = match current {
-                Some(c) if c.stale => ("stale", String::new()),
-                Some(c) => ("current", c.corroboration.to_string()),
-                None => ("superseded", String::new()),
-            };
+        let row = |claim: &ClaimView, status: String, corroboration: String| {
             let mut row = Vec::new();
             if several {
                 row.push(markdown::escape(&history.label));
@@ -96,7 +83,7 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
                 qualifier(claim.qualifier).into(),
                 stated_number(claim.stated),
                 interval(&render::shown_interval(claim)),
-                status.into(),
+                status,
                 corroboration,
                 markdown::document(&claim.own.document),
                 claim
@@ -107,10 +94,31 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
                     .unwrap_or_default(),
                 further(claim),
             ]);
-            if also {
-                row.push(also_cell(claim));
+            row
+        };
+        for claim in &history.known {
+            let current = view.current.iter().find(|c| c.id == claim.id);
+            let (status, corroboration) = match current {
+                Some(c) if c.stale => ("stale", String::new()),
+                Some(c) if !c.derived.is_empty() => ("current", String::new()),
+                Some(c) => ("current", c.corroboration.to_string()),
+                None => ("superseded", String::new()),
+            };
+            let stale = current.is_some_and(|c| c.stale);
+            // A derived claim says what it is derived from, with its status.
+            let status = if claim.derived.is_empty() {
+                status.to_string()
+            } else {
+                let bases: Vec<String> = claim.derived.iter().map(|b| id(b)).collect();
+                format!("{status}, derived from {}", bases.join(", "))
+            };
+            rows.push(row(claim, status, corroboration));
+            // Its alternatives follow it, in no figure, stale when it is.
+            for alternative in &claim.alternatives {
+                let stale = if stale { ", stale" } else { "" };
+                let status = format!("alternative of {}{stale}", id(&claim.id));
+                rows.push(row(alternative, status, String::new()));
             }
-            rows.push(row);
         }
     }
     let mut columns = Vec::new();
@@ -130,29 +138,7 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
         ("Outlet", Align::Left),
         ("Further reports", Align::Left),
     ]);
-    if also {
-        columns.push(("Also", Align::Left));
-    }
     markdown::table(&columns, &rows)
-}
-
-/// What a claims row adds of a derived claim and of the other figures its
-/// source gave with it: "derived from `a`, `b`", "alternative `census`:
-/// 1,191 (836–1,544)", one per line.
-fn also_cell(claim: &ClaimView) -> String {
-    let mut items = Vec::new();
-    if !claim.derived.is_empty() {
-        let bases: Vec<String> = claim.derived.iter().map(|b| id(b)).collect();
-        items.push(format!("derived from {}", bases.join(", ")));
-    }
-    for a in &claim.alternatives {
-        items.push(format!(
-            "alternative {}: {}",
-            id(&a.id),
-            stated_as(a.qualifier, a.stated)
-        ));
-    }
-    lines(items)
 }
 
 /// `changes`: one row per metric, between `since` and `as_of`.

@@ -295,8 +295,11 @@ fn statement_links(claims: &ClaimRows, report: &mut Report) -> Vec<(usize, u32)>
     let rows = &claims.claims;
     let n = rows.len();
     let given = |row: usize, cell: Cell| rows.record(row).cells.lens[cell as usize] > 0;
+    // A repeat with either was reported by the row check: one message for
+    // one mistake.
     let linked: Vec<usize> = (0..n)
         .filter(|&r| given(r, Cell::AlternativeOf) || given(r, Cell::BasedOn))
+        .filter(|&r| !given(r, Cell::Origin))
         .collect();
     if linked.is_empty() {
         return Vec::new();
