@@ -11,6 +11,7 @@
 //!   (`\u{1b}`, `\r`, `\u{202e}`) instead, so the line says exactly what
 //!   the file holds and stays one line.
 //! - [`number`]: how every output writes a number.
+//! - [`round_half_even`]: a figure at the precision it is shown at.
 
 /// Characters that must not reach a terminal or a report as they are: C0
 /// and C1 controls, DEL, the line and paragraph separators, and the
@@ -40,6 +41,43 @@ pub fn clean(text: &str) -> String {
         }
     }
     out
+}
+
+/// `value` rounded to `decimals` places, half to even, on the decimal it
+/// reads as (its shortest decimal form: 0.15 is 0.15, not the binary
+/// 0.1499…): 1,493.5 at 0 places is 1,494, 2,649.75 at 1 is 2,649.8.
+pub fn round_half_even(value: f64, decimals: u32) -> f64 {
+    if !value.is_finite() {
+        return value;
+    }
+    let text = format!("{}", value.abs());
+    let Some((whole, fraction)) = text.split_once('.') else {
+        return value;
+    };
+    let places = decimals as usize;
+    if fraction.len() <= places {
+        return value;
+    }
+    let (kept, dropped) = fraction.split_at(places);
+    let digits = format!("{whole}{kept}");
+    let Ok(mut scaled) = digits.parse::<u128>() else {
+        return value;
+    };
+    let first = dropped.as_bytes()[0];
+    let rest_zero = dropped[1..].bytes().all(|b| b == b'0');
+    let up = first > b'5' || (first == b'5' && (!rest_zero || scaled % 2 == 1));
+    if up {
+        scaled += 1;
+    }
+    let mut shown = scaled.to_string();
+    if places > 0 {
+        if shown.len() <= places {
+            shown = format!("{}{shown}", "0".repeat(places + 1 - shown.len()));
+        }
+        shown.insert(shown.len() - places, '.');
+    }
+    let rounded: f64 = shown.parse().unwrap_or(value.abs());
+    if value < 0.0 { -rounded } else { rounded }
 }
 
 /// A number with thousands separators and at most two decimals, trailing
@@ -100,6 +138,34 @@ fn number_by_float(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Half to even on the decimal as written (DESIGN §2, Precision shown).
+    #[test]
+    fn rounds_half_to_even_on_the_decimal() {
+        let cases = [
+            (1493.5, 0, 1494.0),
+            (1492.5, 0, 1492.0),
+            (2649.75, 1, 2649.8),
+            (2649.65, 1, 2649.6),
+            (1025.1, 0, 1025.0),
+            (0.15, 1, 0.2),
+            (0.25, 1, 0.2),
+            (976.5, 0, 976.0),
+            (65575.5, 0, 65576.0),
+            (9.96, 1, 10.0),
+            (0.05, 1, 0.0),
+            (-2.5, 0, -2.0),
+            (12.0, 0, 12.0),
+            (12.345, 5, 12.345),
+        ];
+        for (value, places, expected) in cases {
+            assert_eq!(
+                round_half_even(value, places),
+                expected,
+                "{value} at {places}"
+            );
+        }
+    }
 
     // The integer path writes what the float formatter writes, for whole
     // numbers, hundredths, halves of a hundredth, negatives and large values.

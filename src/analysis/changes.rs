@@ -93,6 +93,7 @@ fn changes_of(
                 label: metric.label.clone(),
                 since,
                 as_of,
+                decimals: metric.decimals,
                 new_claims,
                 revisions: revisions(&catalog, &before, &after),
                 range_before: before.range,

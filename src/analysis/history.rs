@@ -82,6 +82,7 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
             label: info.label.clone(),
             unit: info.unit.clone(),
             as_of,
+            decimals: info.decimals,
             known: views,
             snapshots,
         });

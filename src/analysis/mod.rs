@@ -235,6 +235,9 @@ pub struct MetricView {
     pub unit: String,
     /// The as-of day.
     pub as_of: Day,
+    /// The metric's precision: figures are shown with at most this many
+    /// decimals (DESIGN §2, Precision shown).
+    pub decimals: u32,
     /// Each source's current claim, sorted by source id.
     pub current: Vec<ClaimView>,
     /// Range over the current claims; `None` when no claim is known yet.
@@ -297,6 +300,8 @@ pub struct MetricHistory {
     pub unit: String,
     /// The as-of day.
     pub as_of: Day,
+    /// The metric's precision (see [`MetricView::decimals`]).
+    pub decimals: u32,
     /// Every origin claim known as of the day, sorted by claimed end, start, id.
     pub known: Vec<ClaimView>,
     /// Range and consensus as of each distinct `claimed` end day among the
@@ -326,6 +331,8 @@ pub struct MetricChanges {
     pub since: Day,
     /// The later day D.
     pub as_of: Day,
+    /// The metric's precision (see [`MetricView::decimals`]).
+    pub decimals: u32,
     /// Claims known as of D but not as of S, sorted by claimed end, start, id.
     pub new_claims: Vec<ClaimView>,
     /// Sources whose current claim differs, sorted by source id.
@@ -576,6 +583,7 @@ mod tests {
             label: "M".into(),
             unit: "u".into(),
             as_of: Day::default(),
+            decimals: 0,
             current: Vec::new(),
             range: None,
             consensus: None,

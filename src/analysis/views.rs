@@ -187,6 +187,7 @@ pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group)
         label: metric.label.clone(),
         unit: metric.unit.clone(),
         as_of,
+        decimals: metric.decimals,
         current,
         range: group.range,
         consensus: group.consensus,

@@ -171,6 +171,7 @@ pub fn fixture(mut claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
         label: "North Korean troops in Kursk region".into(),
         unit: "troops".into(),
         as_of,
+        decimals: 0,
         pairs: Some(pairs(&current)),
         current,
         range: Some(range),
@@ -184,6 +185,7 @@ pub fn fixture(mut claims: Vec<ClaimView>) -> (MetricView, MetricHistory) {
         label: view.label.clone(),
         unit: view.unit.clone(),
         as_of,
+        decimals: 0,
         known: claims,
         snapshots,
     };

@@ -159,13 +159,14 @@ fn describe(
             desc.push_str(&format!(
                 " Latest range {} (median {}).",
                 crate::render::span(range.low, range.high),
-                number(range.median)
+                crate::render::figure(range.median, history.decimals)
             ));
         }
         desc.push_str(&format!(
             " Consensus of the estimates: {}.",
             crate::render::words::consensus_with_agreement(&crate::render::words::Outcome::bare(
-                last.consensus.as_ref()
+                last.consensus.as_ref(),
+                history.decimals
             ))
         ));
     }

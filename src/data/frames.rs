@@ -220,6 +220,7 @@ pub(crate) mod tests {
             tolerance,
             description: None,
             stale_after: None,
+            decimals: 0,
             line: 0,
         }
     }

@@ -126,6 +126,8 @@ pub fn load(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let index = timing::phase("index");
     claims.index();
     drop(index);
+    let mut metrics = metrics;
+    super::set_decimals(&mut metrics, &claims);
     Ok(Loaded {
         dataset: Dataset {
             dir: dir.to_path_buf(),

@@ -44,9 +44,12 @@ impl Dataset {
         sources: Vec<Source>,
         metrics: Vec<Metric>,
     ) -> Result<Dataset, String> {
+        let claims = Claims::from_claims(claims, &metrics, &sources)?;
+        let mut metrics = metrics;
+        set_decimals(&mut metrics, &claims);
         Ok(Dataset {
             dir,
-            claims: Claims::from_claims(claims, &metrics, &sources)?,
+            claims,
             sources,
             metrics,
             events: Vec::new(),
@@ -85,6 +88,25 @@ impl Dataset {
     /// (never today's date). `None` when there are no claims.
     pub fn latest_claimed(&self) -> Option<Day> {
         self.claims.records().iter().map(|r| r.claimed.end).max()
+    }
+}
+
+/// Sets each metric's `decimals` from every claim row stated for it.
+pub(crate) fn set_decimals(metrics: &mut [Metric], claims: &Claims) {
+    for metric in metrics.iter_mut() {
+        metric.decimals = 0;
+    }
+    for record in claims.records() {
+        let (low, high) = record.stated.ends();
+        let central = record.stated.central().unwrap_or(low);
+        let places = [low, high, central]
+            .into_iter()
+            .map(number::decimals)
+            .max()
+            .unwrap_or(0);
+        if let Some(metric) = metrics.get_mut(record.metric as usize) {
+            metric.decimals = metric.decimals.max(places);
+        }
     }
 }
 
@@ -325,6 +347,10 @@ pub struct Metric {
     /// A current claim whose `claimed` window ends more than this many days
     /// before the as-of day is stale (docs/figures.md); `None`: never.
     pub stale_after: Option<u32>,
+    /// The most digits after the point of any number stated for it (every
+    /// row of claims.csv, repeats included): the precision its figures are
+    /// shown at (DESIGN §2, Precision shown). Set when the claims are read.
+    pub decimals: u32,
     /// Physical line where the row starts in metrics.csv.
     pub line: usize,
 }

@@ -21,7 +21,7 @@ use super::model::{Current, Diff, MetricDiff, Moved, Version, summary};
 use crate::analysis::MetricView;
 use crate::render::markdown::{self, Align};
 use crate::render::show::json::show_value;
-use crate::render::{number, span, words};
+use crate::render::{figure, span, words};
 use crate::text;
 
 /// The hidden marker that starts every Markdown diff, so CI can find and
@@ -109,8 +109,8 @@ fn figure_rows(before: Option<&MetricView>, after: Option<&MetricView>) -> Vec<[
         ],
         [
             "median".to_owned(),
-            side(before, &|v| range(v, &|r| number(r.median))),
-            side(after, &|v| range(v, &|r| number(r.median))),
+            side(before, &|v| range(v, &|r| figure(r.median, v.decimals))),
+            side(after, &|v| range(v, &|r| figure(r.median, v.decimals))),
         ],
         [
             "sources".to_owned(),

@@ -199,7 +199,10 @@ pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> 
         Key::Label => view.map_or_else(|| NONE.into(), |v| markdown::escape(&v.label)),
         Key::Low => range.map_or_else(|| NONE.into(), |r| render::number(r.low)),
         Key::High => range.map_or_else(|| NONE.into(), |r| render::number(r.high)),
-        Key::Median => range.map_or_else(|| NONE.into(), |r| render::number(r.median)),
+        Key::Median => range.map_or_else(
+            || NONE.into(),
+            |r| render::figure(r.median, view.map_or(u32::MAX, |v| v.decimals)),
+        ),
         Key::Range => range.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high)),
         Key::Sources => range.map_or_else(|| "0".into(), |r| r.sources.to_string()),
         Key::Affiliations => range.map_or_else(|| "0".into(), |r| r.affiliations.to_string()),

@@ -563,6 +563,7 @@ pub(super) mod tests {
                 tolerance: 0.1,
                 description: None,
                 stale_after: None,
+                decimals: 0,
                 line: 2,
             }],
             ..Dataset::default()

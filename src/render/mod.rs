@@ -39,6 +39,26 @@ pub fn span(low: f64, high: f64) -> String {
     }
 }
 
+/// A figure computed from the claims (a median, a consensus end) at its
+/// metric's precision, `decimals` places (DESIGN §2, Precision shown):
+/// whole deaths give a median of 1,494, not 1,493.5.
+pub fn figure(value: f64, decimals: u32) -> String {
+    number(crate::text::round_half_even(value, decimals))
+}
+
+/// An interval end at `decimals` places, unless rounding would carry it
+/// across or onto a number in `stated` (another claim's): 976.5–1,193.5
+/// beside an exact 1,194 is not shown as 976–1,194.
+pub fn end_at(value: f64, decimals: u32, stated: &[f64]) -> f64 {
+    let shown = crate::text::round_half_even(value, decimals);
+    let side = |x: f64, s: f64| x.partial_cmp(&s);
+    if stated.iter().any(|&s| side(value, s) != side(shown, s)) {
+        value
+    } else {
+        shown
+    }
+}
+
 /// The stated number(s): `8,000`, `10,000–12,000`, and a range with its
 /// central estimate `4,645 (793–8,498)`.
 pub fn stated_number(stated: Stated) -> String {
@@ -64,14 +84,30 @@ pub fn interval(interval: &Interval) -> String {
 /// reads 41,250–45,592, not 41,249.95–45,592.05. The analysis keeps the
 /// exact interval; only what is shown is rounded.
 pub fn shown_interval(claim: &ClaimView) -> Interval {
+    shown_interval_among(claim, &[])
+}
+
+/// The numbers the live current claims of `view` state (a range's low and
+/// high, any other claim's value): what a shown end must not cross.
+pub fn live_stated(view: &crate::analysis::MetricView) -> Vec<f64> {
+    view.current
+        .iter()
+        .filter(|c| !c.stale)
+        .flat_map(|c| <[f64; 2]>::from(c.stated.ends()))
+        .collect()
+}
+
+/// [`shown_interval`], except that an end keeps its decimals where
+/// rounding would carry it across or onto a number in `stated` (the other
+/// live claims'): "about 1,085" beside an exact 1,194 reads
+/// 976.5–1,193.5, not 977–1,194 (DESIGN §2, Precision shown).
+pub fn shown_interval_among(claim: &ClaimView, stated: &[f64]) -> Interval {
     if claim.qualifier != Qualifier::Approx {
         return claim.interval;
     }
-    let (stated, _) = claim.stated.ends();
-    let shown = number(stated);
-    let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len());
-    let scale = 10f64.powi(decimals as i32);
-    let round = |v: f64| (v * scale).round() / scale;
+    let (value, _) = claim.stated.ends();
+    let decimals = crate::data::number::decimals(value);
+    let round = |v: f64| end_at(v, decimals, stated);
     Interval {
         low: round(claim.interval.low),
         high: claim.interval.high.map(round),

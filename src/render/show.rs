@@ -51,14 +51,14 @@ pub fn render_changes(changes: &[MetricChanges], format: Format) -> String {
 }
 
 /// "8,000–11,000, median 10,000 (3 sources, 2 affiliations)".
-pub(crate) fn range_line(range: Option<&RangeSummary>) -> String {
+pub(crate) fn range_line(range: Option<&RangeSummary>, decimals: u32) -> String {
     range.map_or_else(
         || "none".to_string(),
         |r| {
             format!(
                 "{}, median {} ({} {}, {} {})",
                 span(r.low, r.high),
-                number(r.median),
+                crate::render::figure(r.median, decimals),
                 r.sources,
                 words::plural(r.sources, "source", "sources"),
                 r.affiliations,
@@ -107,12 +107,12 @@ fn also(claim: &ClaimView) -> String {
 
 /// The cells of a claim row, unescaped: source, affiliation, qualifier,
 /// interval, point, claimed, claim id, further reports.
-fn claim_cells(claim: &ClaimView) -> Vec<String> {
+fn claim_cells(claim: &ClaimView, stated: &[f64]) -> Vec<String> {
     vec![
         claim.source.clone(),
         claim.affiliation.clone(),
         claim.qualifier.to_string(),
-        interval(&crate::render::shown_interval(claim)),
+        interval(&crate::render::shown_interval_among(claim, stated)),
         number(claim.point),
         match (&claim.refers_to, claim.stale) {
             (Some(r), true) => format!("{} (describes {}, stale)", claim.claimed.text, r.text),
@@ -177,15 +177,19 @@ fn text(view: &MetricView) -> String {
         out.push_str(&format!("no claim known as of {}\n", view.as_of));
         return out;
     }
-    out.push_str(&format!("range:     {}\n", range_line(view.range.as_ref())));
+    out.push_str(&format!(
+        "range:     {}\n",
+        range_line(view.range.as_ref(), view.decimals)
+    ));
     out.push_str(&format!(
         "consensus: {}\n",
         words::consensus_with_agreement(&words::Outcome::of(view))
     ));
     out.push_str(&format!("bounds:    {}\n\n", words::bounds(&view.bounds)));
     let mut rows = vec![COLUMNS.map(|(h, _)| h.to_owned()).to_vec()];
+    let stated = crate::render::live_stated(view);
     rows.extend(view.current.iter().map(|claim| {
-        claim_cells(claim)
+        claim_cells(claim, &stated)
             .iter()
             .map(|cell| text::clean(cell))
             .collect()
@@ -195,11 +199,13 @@ fn text(view: &MetricView) -> String {
 }
 
 /// A GFM table of claims, every cell from the CSVs escaped.
-fn claims_table(claims: &[ClaimView]) -> String {
-    let rows: Vec<Vec<String>> = claims
+fn claims_table(view: &MetricView) -> String {
+    let stated = crate::render::live_stated(view);
+    let rows: Vec<Vec<String>> = view
+        .current
         .iter()
         .map(|c| {
-            claim_cells(c)
+            claim_cells(c, &stated)
                 .iter()
                 .map(|cell| markdown::escape(cell))
                 .collect()
@@ -222,11 +228,11 @@ fn markdown(view: &MetricView) -> String {
     }
     out.push_str(&format!(
         "- Range: {}\n- Consensus: {}\n- Bounds: {}\n\n",
-        range_line(view.range.as_ref()),
+        range_line(view.range.as_ref(), view.decimals),
         words::consensus_with_agreement(&words::Outcome::of(view)),
         words::bounds(&view.bounds)
     ));
-    out.push_str(&claims_table(&view.current));
+    out.push_str(&claims_table(view));
     out
 }
 
@@ -235,13 +241,13 @@ fn change_lines(c: &MetricChanges, escape: fn(&str) -> String) -> Vec<String> {
     let mut lines = vec![
         format!(
             "range: {} → {}",
-            range_line(c.range_before.as_ref()),
-            range_line(c.range_after.as_ref())
+            range_line(c.range_before.as_ref(), c.decimals),
+            range_line(c.range_after.as_ref(), c.decimals)
         ),
         format!(
             "consensus: {} → {}",
-            words::consensus_at(c.consensus_before.as_ref(), &c.agreement_before),
-            words::consensus_at(c.consensus_after.as_ref(), &c.agreement_after)
+            words::consensus_at(c.consensus_before.as_ref(), &c.agreement_before, c.decimals),
+            words::consensus_at(c.consensus_after.as_ref(), &c.agreement_after, c.decimals)
         ),
         format!(
             "bounds: {} → {}",

@@ -17,7 +17,10 @@ pub fn ranges(views: &[&MetricView]) -> String {
     let row = |v: &&MetricView| {
         let mut row = vec![markdown::escape(&v.label)];
         match v.range {
-            Some(r) => row.extend([render::span(r.low, r.high), render::number(r.median)]),
+            Some(r) => row.extend([
+                render::span(r.low, r.high),
+                render::figure(r.median, v.decimals),
+            ]),
             None => row.extend([NONE.into(), NONE.into()]),
         }
         let outcome = words::Outcome::of(v);
@@ -60,6 +63,7 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
     let several = histories.len() > 1;
     let mut rows = Vec::new();
     for (history, view) in histories.iter().zip(views) {
+        let stated = render::live_stated(view);
         let row = |claim: &ClaimView, status: String, corroboration: String| {
             let mut row = Vec::new();
             if several {
@@ -82,7 +86,7 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
                 ),
                 qualifier(claim.qualifier).into(),
                 stated_number(claim.stated),
-                interval(&render::shown_interval(claim)),
+                interval(&render::shown_interval_among(claim, &stated)),
                 status,
                 corroboration,
                 markdown::document(&claim.own.document),
@@ -186,8 +190,8 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
                 lines(revised),
                 span(c.range_before),
                 span(c.range_after),
-                words::consensus_at(c.consensus_before.as_ref(), &c.agreement_before),
-                words::consensus_at(c.consensus_after.as_ref(), &c.agreement_after),
+                words::consensus_at(c.consensus_before.as_ref(), &c.agreement_before, c.decimals),
+                words::consensus_at(c.consensus_after.as_ref(), &c.agreement_after, c.decimals),
                 words::bounds(&c.bounds_before),
                 words::bounds(&c.bounds_after),
             ]
@@ -469,6 +473,7 @@ mod tests {
             label: "Troops *here*".into(),
             unit: "troops".into(),
             as_of: day("2024-11-05"),
+            decimals: 1,
             range: (!current.is_empty()).then_some(RangeSummary {
                 low: 10000.0,
                 high: 12000.5,

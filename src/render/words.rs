@@ -19,11 +19,6 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", plural(n, one, many))
 }
 
-/// The consensus stretch alone: "11,000", "10,000–11,000".
-fn stretch(low: f64, high: Option<f64>) -> String {
-    interval(&Interval { low, high })
-}
-
 /// What the consensus sweep found for a metric, as the words need it: the
 /// consensus, or why there is none.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,6 +35,11 @@ pub struct Outcome<'a> {
     /// The one affiliation the supporting estimates come from, when they
     /// all come from one.
     pub sole: Option<&'a str>,
+    /// The metric's precision, when known: a stretch's ends are shown with
+    /// at most this many decimals (DESIGN §2, Precision shown).
+    pub decimals: Option<u32>,
+    /// The numbers the live claims state: an end is not rounded across one.
+    pub stated: Vec<f64>,
 }
 
 impl<'a> Outcome<'a> {
@@ -78,21 +78,38 @@ impl<'a> Outcome<'a> {
             let first = names.next()?;
             (c.affiliations == 1 && names.all(|n| n == first)).then_some(first)
         });
+        let stated = crate::render::live_stated(view);
         Outcome {
             consensus: view.consensus.as_ref(),
             tied: &view.tied,
             estimates: view.estimates,
             single,
             sole,
+            decimals: Some(view.decimals),
+            stated,
         }
+    }
+
+    /// A stretch's ends in words: "11,000", "10,000–11,000", "150,000 or
+    /// more", each end at the metric's precision.
+    fn stretch(&self, low: f64, high: Option<f64>) -> String {
+        let end = |v: f64| {
+            self.decimals
+                .map_or(v, |d| crate::render::end_at(v, d, &self.stated))
+        };
+        interval(&Interval {
+            low: end(low),
+            high: high.map(end),
+        })
     }
 
     /// The outcome where only the consensus is known (a day's band, the
     /// two sides of a change).
-    pub fn bare(consensus: Option<&'a Consensus>) -> Outcome<'a> {
+    pub fn bare(consensus: Option<&'a Consensus>, decimals: u32) -> Outcome<'a> {
         Outcome {
             consensus,
             estimates: consensus.map_or(0, |c| c.of),
+            decimals: Some(decimals),
             ..Outcome::default()
         }
     }
@@ -103,11 +120,13 @@ impl<'a> Outcome<'a> {
 pub fn consensus_at(
     consensus: Option<&Consensus>,
     (estimates, tied): &(usize, Vec<Stretch>),
+    decimals: u32,
 ) -> String {
     consensus_with_agreement(&Outcome {
         consensus,
         tied,
         estimates: *estimates,
+        decimals: Some(decimals),
         ..Outcome::default()
     })
 }
@@ -135,7 +154,7 @@ fn why_none(o: &Outcome) -> Option<String> {
         });
     }
     if let Some(first) = o.tied.first() {
-        let stretches = o.tied.iter().map(|t| stretch(t.low, t.high)).collect();
+        let stretches = o.tied.iter().map(|t| o.stretch(t.low, t.high)).collect();
         return Some(format!(
             "{} each have {} of {} estimates",
             listing(stretches),
@@ -149,7 +168,7 @@ fn why_none(o: &Outcome) -> Option<String> {
 /// The consensus stretch, or "none": inline `{{ consensus M }}`.
 pub fn consensus(o: &Outcome) -> String {
     o.consensus
-        .map_or_else(|| NONE.to_string(), |c| stretch(c.low, c.high))
+        .map_or_else(|| NONE.to_string(), |c| o.stretch(c.low, c.high))
 }
 
 /// How far the live estimates agree: "2 of 3 estimates", "a single
@@ -197,7 +216,7 @@ pub fn consensus_with_agreement(o: &Outcome) -> String {
                 Some(name) => format!(", all {} from {name}", c.support),
                 None => String::new(),
             };
-            format!("{} ({}{from})", stretch(c.low, c.high), agreement(o))
+            format!("{} ({}{from})", o.stretch(c.low, c.high), agreement(o))
         }
         (None, Some(why)) if !o.tied.is_empty() => format!("no consensus: {why}"),
         (None, Some(why)) => format!("{NONE}: {why}"),
@@ -287,9 +306,19 @@ mod tests {
     #[test]
     fn figures_in_words() {
         let c = consensus_of(11000.0, 11000.0, 2, 3);
-        let o = Outcome::bare(Some(&c));
+        let o = Outcome::bare(Some(&c), 0);
         assert_eq!(consensus(&o), "11,000");
-        assert_eq!(consensus(&Outcome::bare(None)), "none");
+        assert_eq!(consensus(&Outcome::bare(None, 0)), "none");
+        // Ends at the metric's precision, unless that carries one onto
+        // another claim's number: 1,025.1 reads 1,025; 1,193.5 beside an
+        // exact 1,194 keeps its decimal.
+        let ends = consensus_of(1025.1, 1193.5, 2, 3);
+        let near = Outcome {
+            stated: vec![1194.0],
+            ..Outcome::bare(Some(&ends), 0)
+        };
+        assert_eq!(consensus(&near), "1,025–1,193.5");
+        assert_eq!(consensus(&Outcome::bare(Some(&ends), 1)), "1,025.1–1,193.5");
         assert_eq!(agreement(&o), "2 of 3 estimates");
         assert_eq!(consensus_with_agreement(&o), "11,000 (2 of 3 estimates)");
         let sole = Outcome {

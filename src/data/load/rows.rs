@@ -392,6 +392,7 @@ fn metric(row: &Row<'_>, report: &mut Report) -> Parsed<Metric> {
             tolerance: tolerance?,
             description: row.get(M_DESCRIPTION).map(str::to_owned),
             stale_after: stale_after?,
+            decimals: 0,
             line: row.line,
         })
     })();
