@@ -111,6 +111,8 @@ pub enum Key<'a> {
     Shape(Shape, &'a str),
     /// A marker drawn in a given style and what it means.
     Marker(Style, &'a str),
+    /// A hollow marker (an alternative figure) and what it means.
+    Hollow(Shape, &'a str),
     /// A filled swatch and what it means.
     Swatch(RGBAColor, &'a str),
     /// Text alone (its first character draws the mark, e.g. "│ bar: …").
@@ -140,7 +142,10 @@ pub fn key_strip(area: &Area, at: (i32, i32), right: i32, keys: &[Key]) -> Resul
     let (mut x, mut y) = at;
     for key in keys {
         let (mark, label) = match key {
-            Key::Shape(_, label) | Key::Marker(_, label) | Key::Swatch(_, label) => (20, *label),
+            Key::Shape(_, label)
+            | Key::Marker(_, label)
+            | Key::Hollow(_, label)
+            | Key::Swatch(_, label) => (20, *label),
             Key::Text(label) => (0, *label),
         };
         let width = mark + drawn(area.estimate_text_size(label, &text_style))?.0 as i32;
@@ -156,6 +161,13 @@ pub fn key_strip(area: &Area, at: (i32, i32), right: i32, keys: &[Key]) -> Resul
                 marker(area, (x + 7, y), 5, style)?;
             }
             Key::Marker(style, _) => marker(area, (x + 7, y), 5, *style)?,
+            Key::Hollow(shape, _) => {
+                let style = Style {
+                    colour: MUTED,
+                    shape: *shape,
+                };
+                hollow_marker(area, (x + 7, y), 5, style)?;
+            }
             Key::Swatch(colour, _) => drawn(area.draw(&Rectangle::new(
                 [(x, y - 6), (x + 14, y + 6)],
                 colour.filled(),

@@ -99,7 +99,7 @@ fn describe(
     bins: Option<usize>,
 ) -> String {
     let mut desc = format!(
-        "Timeline of {} ({}) as of {}: {} from {}, each at the date it was made \
+        "Timeline of {} ({}) as of {}: {} from {}, each at the date it {} \
          (a horizontal whisker spans a date window) and its stated value in {}. Each source has \
          one colour and its number (its row in sources.csv) beside its marks; the marker shape is \
          the qualifier (circle exact, diamond about, square range, triangle up at least, \
@@ -111,6 +111,11 @@ fn describe(
         iso(history.as_of),
         words::count(history.known.len(), "claim", "claims"),
         words::count(sources.len(), "source", "sources"),
+        if history.known.iter().any(|c| c.refers_to.is_some()) {
+            "describes (refers_to, else the date it was made)"
+        } else {
+            "was made"
+        },
         super::clean(&history.unit),
     );
     let names: Vec<String> = sources
@@ -191,6 +196,7 @@ fn draw(
     options: &Options,
 ) -> Result<()> {
     let label = super::clean(&history.label);
+    let described = history.known.iter().any(|c| c.refers_to.is_some());
     let log = if options.scale == Scale::Log {
         "; log scale"
     } else {
@@ -198,7 +204,14 @@ fn draw(
     };
     heading(
         root,
-        &format!("{label} — every claim by the date it was made"),
+        &format!(
+            "{label} — every claim by the date {}",
+            if described {
+                "it describes"
+            } else {
+                "it was made"
+            }
+        ),
         &format!(
             "As of {}: {} from {}{log}",
             iso(history.as_of),
@@ -235,7 +248,7 @@ fn draw(
             .y_label_formatter(&y_format)
             .label_style(font(12, INK))
             .axis_desc_style(font(13, MUTED))
-            .x_desc(if history.known.iter().any(|c| c.refers_to.is_some()) {
+            .x_desc(if described {
                 "date described (refers_to, else claimed)"
             } else {
                 "date claimed"
@@ -323,7 +336,8 @@ fn draw(
         super::events::draw(root, &events, x_px, &taken, plot)?;
     }
     legend(&legend_area, sources)?;
-    key(&key_area, !stale.is_empty())
+    let alternatives = history.known.iter().any(|c| !c.alternatives.is_empty());
+    key(&key_area, !stale.is_empty(), alternatives)
 }
 
 /// Draws one band run: a closed run filled and outlined; an open one
@@ -577,7 +591,7 @@ fn legend(area: &Area, sources: &Sources) -> Result<()> {
 }
 
 /// The key under the plot: shapes, bands and glyphs.
-fn key(area: &Area, stale: bool) -> Result<()> {
+fn key(area: &Area, stale: bool, alternatives: bool) -> Result<()> {
     let mut keys: Vec<Key> = super::SHAPE_KEY
         .iter()
         .map(|(q, label)| Key::Shape(super::shape_of(*q), label))
@@ -591,6 +605,9 @@ fn key(area: &Area, stale: bool) -> Result<()> {
     ]);
     if stale {
         keys.push(Key::stale("stale"));
+    }
+    if alternatives {
+        keys.push(Key::Hollow(Shape::Circle, "other figure, same statement"));
     }
     let right = area.dim_in_pixel().0 as i32 - 8;
     key_strip(area, (8, 12), right, &keys).map(|_| ())
