@@ -488,3 +488,30 @@ fn inline_values_in_captions() {
          officers, russia)\n",
     );
 }
+
+// Inline values in the title (DESIGN v3 §3): expanded wherever the title
+// is shown (`{{ title }}`), escaped like the data around them, checked as
+// in the prose (an unknown metric names the title's line); the title cannot
+// hold itself.
+#[test]
+fn inline_values_in_titles() {
+    let test = fixture(
+        "+++\ntitle = \"Troops <as of> {{ as_of }}: {{ range troops }}\"\n+++\n# {{ title }}\n",
+    );
+    rf(&test, &["build"]).code(0);
+    let readme = String::from_utf8(test.read("reports/t/README.md")).expect("utf-8");
+    assert!(
+        readme.contains("\n# Troops &lt;as of&gt; 2024-11-30: 0–12,000\n"),
+        "{readme}"
+    );
+    let broken = fixture("+++\ntitle = \"T {{ low nope }}\"\n+++\n# {{ title }}\n");
+    rf(&broken, &["build"]).code(1).stderr(
+        "reports/t/brief.md:2: inline value `low`: unknown metric \"nope\" (known: troops, \
+         officers, russia)\n",
+    );
+    let itself = fixture("+++\ntitle = \"T {{ title }}\"\n+++\n# {{ title }}\n");
+    rf(&itself, &["build"]).code(1).stderr(
+        "reports/t/brief.md:2: front matter: title: `{{ title }}` in the title itself (write \
+         the title's words)\n",
+    );
+}

@@ -14,8 +14,10 @@ const KEYS: &str = "title, as_of, since, data";
 /// The settings of one notebook.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
-    /// The report's title (`{{ title }}`).
+    /// The report's title (`{{ title }}`); it may hold inline values.
     pub title: Option<String>,
+    /// Line of the `title` key (for problems with its inline values).
+    pub title_line: usize,
     /// The report's day; default: the latest claim in the data.
     pub as_of: Option<Day>,
     /// Line of the `as_of` key (for "--since must be before as_of").
@@ -67,6 +69,7 @@ pub fn parse(text: &str, first_line: usize) -> (FrontMatter, Vec<Problem>) {
                     ));
                 }
                 front.title = Some(t);
+                front.title_line = entry.key_line;
                 Ok(())
             }),
             "data" => spanned::string(entry, "front matter").map(|d| front.data = Some(d)),

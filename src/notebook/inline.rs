@@ -176,7 +176,8 @@ pub struct Context<'a> {
     pub as_of: Day,
     /// The front matter's `since` (checked to be set when used).
     pub since: Option<Day>,
-    /// The front matter's title (plain text: escaped like the data).
+    /// The front matter's title as Markdown: escaped like the data, its
+    /// inline values expanded.
     pub title: &'a str,
     /// The as-of day of the edition being built, if it is one.
     pub edition: Option<Day>,
@@ -192,7 +193,7 @@ pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> 
     match inline.key {
         Key::AsOf => context.as_of.to_string(),
         Key::Since => context.since.map_or_else(|| NONE.into(), |d| d.to_string()),
-        Key::Title => markdown::escape(context.title),
+        Key::Title => context.title.to_owned(),
         Key::Edition => context
             .edition
             .map_or_else(|| "not yet published".into(), |d| d.to_string()),

@@ -54,8 +54,26 @@ pub fn check(
     let front = &notebook.front;
     let mut since_used = None;
     let mut files: BTreeMap<String, usize> = BTreeMap::new();
-    // Inline values of the prose and of the captions, checked alike.
+    // Inline values of the prose, the captions and the title, checked
+    // alike; the title cannot name itself.
     let mut values: Vec<inline::Inline> = Vec::new();
+    if let Some(title) = &front.title {
+        let (segments, found) = super::parse::segments(title, front.title_line);
+        problems.extend(found);
+        for segment in segments {
+            if let Block::Value(value) = segment {
+                if value.key == Key::Title {
+                    problems.push(Problem::at(
+                        value.line,
+                        "front matter: title: `{{ title }}` in the title itself (write the \
+                         title's words)"
+                            .into(),
+                    ));
+                }
+                values.push(value);
+            }
+        }
+    }
     for block in &notebook.blocks {
         match block {
             Block::Value(value) => values.push(value.clone()),
@@ -302,12 +320,21 @@ pub fn render(
     } else {
         BTreeMap::new()
     };
-    let context = inline::Context {
+    // The title's own inline values are expanded first (it cannot hold
+    // `{{ title }}`: checked above).
+    let mut context = inline::Context {
         as_of: analysis.as_of,
         since: front.since,
-        title: front.title.as_deref().unwrap_or(""),
+        title: "",
         edition,
     };
+    let title = caption_text(
+        front.title.as_deref().unwrap_or(""),
+        front.title_line,
+        &context,
+        figures,
+    )?;
+    context.title = &title;
     // Cells (charts mostly) are rendered in parallel, then put in order;
     // the first error in notebook order is the one reported.
     let cells: Vec<&Cell> = notebook
