@@ -255,10 +255,82 @@ pub fn add_pairs(view: &mut MetricView) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     use crate::analysis::{add_pairs, analyse};
     use crate::data::load::load;
+
+    use proptest::prelude::*;
+
+    use crate::data::frames::tests::{claim, metric, source};
+    use crate::data::{Dataset, Qualifier, Stated};
+
+    /// A claim of metric `m`: source (0..6, two per affiliation), low,
+    /// width (0: exact), derived (based on the first claim).
+    type Raw = (usize, u8, u8, bool);
+
+    proptest! {
+        // DESIGN §2, corroboration, from its words: for a live claim that
+        // is not derived, the number of other affiliations whose live,
+        // non-derived claim agrees with it (intervals intersect); a derived
+        // claim neither gives nor receives it (its count is 0, shown null).
+        #[test]
+        fn corroboration_leaves_derived_claims_out(
+            raw in prop::collection::vec((0usize..6, 0u8..20, 0u8..6, any::<bool>()), 1..8),
+        ) {
+            let sources: Vec<String> = (0..6).map(|s| format!("s{s}")).collect();
+            // One claim per source (the first one each source has).
+            let mut seen = std::collections::BTreeSet::new();
+            let raw: Vec<Raw> = raw.into_iter().filter(|r| seen.insert(r.0)).collect();
+            let claims: Vec<_> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, &(s, low, width, derived))| {
+                    let (low, high) = (f64::from(low), f64::from(low) + f64::from(width));
+                    let (q, stated) = if width == 0 {
+                        (Qualifier::Exact, Stated::Value(low))
+                    } else {
+                        (Qualifier::Range, Stated::Range(low, high, None))
+                    };
+                    let mut c = claim(&format!("c{i}"), "m", &sources[s], q, stated, "2024-01-01");
+                    if derived && i > 0 {
+                        c.based_on = vec!["c0".to_owned()];
+                    }
+                    c
+                })
+                .collect();
+            let sources = sources
+                .iter()
+                .enumerate()
+                .map(|(s, id)| source(id, &format!("a{}", s / 2)))
+                .collect();
+            let dataset = Dataset::new(PathBuf::new(), &claims, sources, vec![metric("m", 0.1)]).unwrap();
+            let as_of = dataset.latest_claimed().unwrap();
+            let mut analysis = analyse(&dataset, as_of).unwrap();
+            add_pairs(&mut analysis, &["m"]);
+            let view = &analysis.metrics["m"];
+            for c in &view.current {
+                let expected = if c.derived.is_empty() {
+                    view.current
+                        .iter()
+                        .filter(|o| o.derived.is_empty() && o.affiliation != c.affiliation)
+                        .filter(|o| {
+                            let high = |x: &crate::analysis::ClaimView| x.interval.high.unwrap_or(f64::INFINITY);
+                            // A denial ([0, 0]) agrees only with a denial.
+                            let denial = |x: &crate::analysis::ClaimView| x.interval.high == Some(0.0);
+                            c.interval.low <= high(o) && o.interval.low <= high(c)
+                                && denial(c) == denial(o)
+                        })
+                        .map(|o| o.affiliation.as_str())
+                        .collect::<BTreeSet<_>>()
+                        .len()
+                } else {
+                    0
+                };
+                prop_assert_eq!(c.corroboration, expected, "{}", c.id);
+            }
+        }
+    }
 
     // Pairs cost n² per metric (20,000 sources were 12 GB), so the analysis
     // computes none until asked, and then only for the metrics asked for.
