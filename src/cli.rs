@@ -89,9 +89,29 @@ enum CommandArgs {
         /// Data folder; default: data/ of the project.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
-        /// Output format.
+        /// Output format (csv: one row per metric with every figure; without
+        /// a metric, every metric).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Leave out this source's claims (repeatable).
+        #[arg(long = "exclude-source", value_name = "SOURCE")]
+        exclude_sources: Vec<String>,
+        /// Leave out the claims of this affiliation's sources (repeatable).
+        #[arg(long = "exclude-affiliation", value_name = "AFFILIATION")]
+        exclude_affiliations: Vec<String>,
+        /// Leave out the claims of this kind of source (repeatable).
+        #[arg(long = "exclude-kind", value_name = "KIND")]
+        exclude_kinds: Vec<String>,
+        /// Leave out the claims of the parties (sources with party = yes).
+        #[arg(long)]
+        exclude_parties: bool,
+        /// Keep only sources graded this or better (A–F).
+        #[arg(long, value_name = "GRADE")]
+        min_reliability: Option<String>,
+        /// Add the figures without each source, affiliation, the parties and
+        /// the low grades.
+        #[arg(long)]
+        robustness: bool,
     },
     /// New claims, revisions, range and consensus between two days, for
     /// each metric that changed.
@@ -211,6 +231,10 @@ pub enum Config {
         as_of: Option<Day>,
         data: PathBuf,
         format: Format,
+        /// What the figures leave out (the filter flags).
+        filter: crate::analysis::Filter,
+        /// Add the robustness rows.
+        robustness: bool,
     },
     Changes {
         since: Day,
@@ -304,11 +328,25 @@ impl Config {
                 as_of,
                 data: flag,
                 format,
+                exclude_sources,
+                exclude_affiliations,
+                exclude_kinds,
+                exclude_parties,
+                min_reliability,
+                robustness,
             } => Config::Show {
                 metric,
                 as_of: parse_day("--as-of", as_of.as_deref())?,
                 data: data(flag),
                 format,
+                filter: filter(
+                    exclude_sources,
+                    exclude_affiliations,
+                    &exclude_kinds,
+                    exclude_parties,
+                    min_reliability.as_deref(),
+                )?,
+                robustness,
             },
             CommandArgs::Changes {
                 since,
@@ -317,6 +355,12 @@ impl Config {
                 data: flag,
                 format,
             } => {
+                if format == Format::Csv {
+                    return Err(Error::Usage(
+                        "--format csv: only `show` writes CSV (one row per metric); use json"
+                            .into(),
+                    ));
+                }
                 let since = parse_day("--since", Some(&since))?
                     .ok_or_else(|| Error::Usage("--since needs a date".into()))?;
                 let as_of = parse_day("--as-of", as_of.as_deref())?;
@@ -373,6 +417,12 @@ impl Config {
                 format,
                 image_url,
             } => {
+                if format == Format::Csv {
+                    return Err(Error::Usage(
+                        "--format csv: only `show` writes CSV (one row per metric); use json"
+                            .into(),
+                    ));
+                }
                 if let Some(template) = &image_url
                     && !(template.contains("{rev}") && template.contains("{path}"))
                 {
@@ -416,6 +466,47 @@ fn parse_day(flag: &str, text: Option<&str>) -> Result<Option<Day>> {
     DateSpec::parse_day(text)
         .map(Some)
         .map_err(|message| Error::Usage(format!("{flag}: {message}")))
+}
+
+/// The filter of `show`'s flags; an unknown kind or grade is a usage error
+/// naming its flag (sources and affiliations are checked against the data).
+fn filter(
+    sources: Vec<String>,
+    affiliations: Vec<String>,
+    kinds: &[String],
+    parties: bool,
+    grade: Option<&str>,
+) -> Result<crate::analysis::Filter> {
+    use crate::data::SourceKind;
+    let kinds = kinds
+        .iter()
+        .map(|k| {
+            SourceKind::parse(k).ok_or_else(|| {
+                let expected = SourceKind::ALL.map(SourceKind::as_str).join(", ");
+                Error::Usage(format!(
+                    "--exclude-kind: unknown kind \"{}\" (expected {expected})",
+                    crate::text::clean(k)
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let min_reliability = match grade {
+        None => None,
+        Some(g @ ("A" | "B" | "C" | "D" | "E" | "F")) => g.chars().next(),
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "--min-reliability: unknown grade \"{}\" (expected A, B, C, D, E or F)",
+                crate::text::clean(other)
+            )));
+        }
+    };
+    Ok(crate::analysis::Filter {
+        sources,
+        affiliations,
+        kinds,
+        parties,
+        min_reliability,
+    })
 }
 
 #[cfg(test)]

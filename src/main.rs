@@ -62,8 +62,20 @@ fn run(config: &Config) -> Result<()> {
             as_of,
             data,
             format,
+            filter,
+            ..
         } => {
             let dataset = load(data)?;
+            if *format == render::Format::Csv {
+                // Every metric's figures, one row each.
+                let analysis = analyse(&dataset, *as_of, filter)?;
+                let views: Vec<&analysis::MetricView> = dataset
+                    .metrics
+                    .iter()
+                    .filter_map(|m| analysis.metrics.get(&m.id))
+                    .collect();
+                return print(&render::csv::render(&views));
+            }
             print(&render::metrics::render(&dataset, *as_of, *format))
         }
         Config::Show {
@@ -71,13 +83,22 @@ fn run(config: &Config) -> Result<()> {
             as_of,
             data,
             format,
+            filter,
+            robustness,
         } => {
             let dataset = load(data)?;
-            let mut analysis = analyse(&dataset, *as_of)?;
+            known_names(&dataset, filter)?;
+            let mut analysis = analyse(&dataset, *as_of, filter)?;
             // One metric's pairs: its claims' corroboration.
             analysis::add_pairs(&mut analysis, &[metric]);
             let view = analysis::view(&analysis, metric)?;
-            print(&render::show::render(view, *format))
+            let rows = robustness.then(|| analysis::robustness(view, &dataset));
+            print(&render::show::render_with(
+                view,
+                *format,
+                rows.as_deref(),
+                filter,
+            ))
         }
         Config::Changes {
             since,
@@ -112,7 +133,7 @@ fn run(config: &Config) -> Result<()> {
             scale,
         } => {
             let dataset = load(data)?;
-            let mut analysis = analyse(&dataset, *as_of)?;
+            let mut analysis = analyse(&dataset, *as_of, &analysis::Filter::default())?;
             if *kind == ChartKind::Agreement {
                 analysis::add_pairs(&mut analysis, &[metric]);
             }
@@ -359,9 +380,40 @@ fn resolve_as_of(dataset: &Dataset, as_of: Option<Day>) -> Result<Day> {
 }
 
 /// Analyses every metric as of the day asked for (or the default).
-fn analyse(dataset: &Dataset, as_of: Option<Day>) -> Result<Analysis> {
+fn analyse(dataset: &Dataset, as_of: Option<Day>, filter: &analysis::Filter) -> Result<Analysis> {
     let as_of = resolve_as_of(dataset, as_of)?;
-    analysis::analyse(dataset, as_of)
+    analysis::analyse_filtered(dataset, as_of, filter)
+}
+
+/// The sources and affiliations `show`'s filter flags name must be in the
+/// data; the error names the flag and the nearest known names.
+fn known_names(dataset: &Dataset, filter: &analysis::Filter) -> Result<()> {
+    let sources: Vec<&str> = dataset.sources.iter().map(|s| s.id.as_str()).collect();
+    let mut affiliations: Vec<&str> = Vec::new();
+    for source in &dataset.sources {
+        if !affiliations.contains(&source.affiliation.as_str()) {
+            affiliations.push(&source.affiliation);
+        }
+    }
+    let checks = [
+        ("--exclude-source", "source", &filter.sources, &sources),
+        (
+            "--exclude-affiliation",
+            "affiliation",
+            &filter.affiliations,
+            &affiliations,
+        ),
+    ];
+    for (flag, what, names, known) in checks {
+        if let Some(name) = names.iter().find(|n| !known.contains(&n.as_str())) {
+            return Err(Error::Usage(format!(
+                "{flag}: unknown {what} \"{}\" ({})",
+                rangefinder::text::clean(name),
+                rangefinder::error::known_ids(name, known)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Writes a command's output to stdout.

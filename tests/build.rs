@@ -515,3 +515,109 @@ fn inline_values_in_titles() {
          the title's words)\n",
     );
 }
+
+// A cell's filter (DESIGN §2, Filters): its figures are those of the data
+// without the claims it leaves out (the same as `show` with the flags),
+// its caption says what was left out, and an unknown source or affiliation
+// is an error at its line, with the nearest names.
+#[test]
+fn filtered_cells() {
+    let test = fixture(
+        "+++\ntitle = \"T\"\n+++\n```rangefinder\ntable = \"ranges\"\nmetric = \"troops\"\n\
+         exclude = { sources = [\"kr\"], kinds = [\"anonymous\"] }\ncaption = \"Filtered\"\n```\n\n\
+         ```rangefinder\ntable = \"ranges\"\nmetric = \"troops\"\nmin_reliability = \"B\"\n```\n",
+    );
+    rf(&test, &["build"]).code(0);
+    let readme = String::from_utf8(test.read("reports/t/README.md")).expect("utf-8");
+    // Without kr's 11,000 and the unnamed 9,000–12,000, as of the data's
+    // last day (2024-11-06, fixed before any filter): Ukraine's 10,000,
+    // the Pentagon's latest claim (at least 10,000, which superseded its
+    // "up to 8,000") and North Korea's 0.
+    assert!(
+        readme.contains(
+            "| Troops in &lt;Kursk&gt; \\| region | 0–10,000 | 10,000 | none | no two estimates \
+             overlap | at least 10,000 (1 floor) | 3 | 3 |"
+        ),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("*Filtered. Leaves out source kr and sources of kind anonymous.*"),
+        "{readme}"
+    );
+    // Graded B or better: Ukraine (B) and the Pentagon (A) only.
+    assert!(
+        readme.contains(
+            "| 10,000 | 10,000 | none | a single estimate, 10,000 | at least 10,000 (1 floor) \
+             | 2 | 2 |"
+        ),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("*Leaves out the sources graded below B.*"),
+        "{readme}"
+    );
+    // The same figures as `show` with the flags.
+    let shown = rf(
+        &test,
+        &[
+            "show",
+            "troops",
+            "--exclude-source",
+            "kr",
+            "--exclude-kind",
+            "anonymous",
+        ],
+    )
+    .code(0);
+    assert!(
+        shown
+            .stdout
+            .contains("range:     0–10,000, median 10,000 (3 sources, 3 affiliations)"),
+        "{}",
+        shown.stdout
+    );
+    let broken = fixture(
+        "+++\ntitle = \"T\"\n+++\n```rangefinder\ntable = \"ranges\"\nmetric = \"troops\"\n\
+         exclude = { sources = [\"kx\"], affiliations = [\"Ukrain\"] }\n```\n",
+    );
+    rf(&broken, &["build"]).code(1).stderr(
+        "reports/t/brief.md:7: cell: exclude: unknown source \"kx\" (known: ua, us, kr, kp, \
+         anon)\n\
+         reports/t/brief.md:7: cell: exclude: unknown affiliation \"Ukrain\" (known: \
+         Ukraine, United States, South Korea, North Korea, Unknown)\n",
+    );
+}
+
+// A robustness table (DESIGN §2, Robustness): the full figures, then the
+// figures without each live source, affiliation and the parties, changes in
+// bold, and a sentence naming what breaks or moves the consensus.
+#[test]
+fn robustness_table() {
+    let test = fixture(
+        "+++\ntitle = \"T\"\n+++\n```rangefinder\ntable = \"robustness\"\nmetric = \"officers\"\n```\n",
+    );
+    rf(&test, &["build"]).code(0);
+    let readme = String::from_utf8(test.read("reports/t/README.md")).expect("utf-8");
+    let table: Vec<&str> = readme.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        table,
+        [
+            "| Without | Sources | Range | Median | Consensus | Effect |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+            "| nothing (every live claim) | 2 | 400–600 | 500 | 400–600 (2 of 2 estimates) |  |",
+            "| Ukraine \\| HUR &lt;b&gt;intel&lt;/b&gt; | 1 | 400–600 | 500 | **none** | breaks \
+             the consensus |",
+            "| Pentagon \\[x\\](javascript:alert(1)) | 1 | **500** | 500 | **none** | breaks the \
+             consensus |",
+            "| Ukraine | 1 | 400–600 | 500 | **none** | breaks the consensus |",
+            "| United States | 1 | **500** | 500 | **none** | breaks the consensus |",
+        ]
+    );
+    assert!(
+        readme.contains(
+            "\nNot robust: without Ukraine \\| HUR &lt;b&gt;intel&lt;/b&gt;, Pentagon \
+             \\[x\\](javascript:alert(1)), Ukraine or United States there is no consensus.\n"
+        ),
+        "{readme}"
+    );
+}

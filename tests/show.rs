@@ -502,3 +502,65 @@ fn json_numbers_carry_no_binary_noise() {
     }
     assert!(seen > 1000, "{seen} numbers scanned");
 }
+
+// `show --robustness --format json` adds DESIGN §4's `robustness` list;
+// `show --format csv` gives one row per metric with every figure.
+#[test]
+fn robustness_json_and_csv() {
+    let run = Test::new()
+        .seed_data()
+        .args([
+            "show",
+            "kp_troops_kursk",
+            "--robustness",
+            "--format",
+            "json",
+        ])
+        .run()
+        .code(0);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = json["robustness"].as_array().unwrap();
+    let first = &rows[0];
+    assert_eq!(first["without"], "source ua_president");
+    assert_eq!(first["sources"], 4);
+    assert_eq!(first["consensus"], Value::Null);
+    assert_eq!(first["robust"], false);
+    let keys: BTreeSet<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from([
+            "without",
+            "sources",
+            "range",
+            "median",
+            "consensus",
+            "robust"
+        ])
+    );
+    let without: Vec<&str> = rows
+        .iter()
+        .map(|r| r["without"].as_str().unwrap())
+        .collect();
+    assert!(without.contains(&"affiliation South Korea") && without.contains(&"parties"));
+    let csv = Test::new()
+        .seed_data()
+        .args(["show", "--format", "csv"])
+        .run()
+        .code(0)
+        .stdout;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 9, "{csv}");
+    assert!(lines[0].starts_with("metric,label,unit,as_of,sources,affiliations,low,high,median"));
+    assert!(
+        lines[1].starts_with(
+            "kp_troops_kursk,North Korean troops in Kursk region,troops,2025-03-07,5,4,8000,11000,\
+             10000,3,11000,11000,2,3,2,"
+        ),
+        "{csv}"
+    );
+}

@@ -16,7 +16,12 @@ use crate::data::{Dataset, Day};
 use crate::error::{Error, Result};
 
 /// Changes for every metric (sorted by id) between `since` and `as_of`.
-pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricChanges>> {
+pub fn changes(
+    dataset: &Dataset,
+    since: Day,
+    as_of: Day,
+    keep: &[bool],
+) -> Result<Vec<MetricChanges>> {
     check_days(since, as_of)?;
     // As in `analyse`, only each source's current claim on either day and
     // the claims new between them matter: three passes over the records
@@ -25,11 +30,14 @@ pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricCh
     let claims = &dataset.claims;
     let (metrics, sources) = (dataset.metrics.len(), dataset.sources.len());
     let current = [since, as_of]
-        .map(|day| super::current_frame(dataset, &scan::latest(claims, metrics, sources, day), day))
+        .map(|day| {
+            let found = scan::latest(claims, metrics, sources, day, keep);
+            super::current_frame(dataset, &found, day)
+        })
         .into_iter()
         .collect::<Result<Vec<_>>>()?;
     let current = concat(current, UnionArgs::default())?;
-    let new = frames::build_rows(dataset, &scan::new_between(claims, since, as_of))?;
+    let new = frames::build_rows(dataset, &scan::new_between(claims, since, as_of, keep))?;
     changes_of(
         dataset,
         current,
@@ -181,7 +189,7 @@ mod tests {
             for &as_of in &days {
                 for back in [1, 7, 30, 90] {
                     let since = as_of.checked_sub_days(Days::new(back)).unwrap();
-                    let picked = changes(&dataset, since, as_of).unwrap();
+                    let picked = changes(&dataset, since, as_of, &[]).unwrap();
                     assert_eq!(
                         picked,
                         from_every_row(&dataset, since, as_of),

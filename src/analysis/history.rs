@@ -27,14 +27,19 @@ use crate::parallel;
 /// Every origin claim of `metric` known as of `as_of`, and a snapshot at
 /// each distinct claimed-end day among them.
 pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHistory> {
-    let mut one = histories(dataset, &[metric], as_of)?;
+    let mut one = histories(dataset, &[metric], as_of, &[])?;
     one.pop()
         .ok_or_else(|| anyhow::anyhow!("history of {metric} missing").into())
 }
 
 /// [`history`] of each of `metrics`, in order: one pass over the records
 /// finds every metric's claims, then the metrics are spread over the cores.
-pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<MetricHistory>> {
+pub fn histories(
+    dataset: &Dataset,
+    metrics: &[&str],
+    as_of: Day,
+    keep: &[bool],
+) -> Result<Vec<MetricHistory>> {
     let codes = metrics
         .iter()
         .map(|&metric| {
@@ -46,7 +51,7 @@ pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<
                 .ok_or_else(|| unknown_metric(dataset, metric))
         })
         .collect::<Result<Vec<u32>>>()?;
-    let found = scan::by_metric(&dataset.claims, &codes, as_of);
+    let found = scan::by_metric(&dataset.claims, &codes, as_of, keep);
     let catalog = Catalog::new(dataset, as_of);
     let jobs: Vec<(usize, Vec<usize>)> = codes
         .into_iter()

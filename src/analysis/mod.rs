@@ -6,13 +6,17 @@
 mod asof;
 mod changes;
 mod figures;
+mod filter;
 mod history;
 mod intervals;
 mod pairs;
+mod robustness;
 mod scan;
 mod summary;
 mod views;
 
+pub use filter::Filter;
+pub use robustness::{Omission, Row as RobustnessRow, robustness};
 pub use summary::median;
 
 use std::collections::BTreeMap;
@@ -368,11 +372,29 @@ pub struct Analysis {
 /// Analyses every metric of `dataset` as of `as_of`, without source pairs
 /// (see [`add_pairs`]).
 pub fn analyse(dataset: &Dataset, as_of: Day) -> Result<Analysis> {
+    analyse_kept(dataset, as_of, &[])
+}
+
+/// [`analyse`] of the claims of the sources `filter` keeps, as if the
+/// others were not in the data.
+pub fn analyse_filtered(dataset: &Dataset, as_of: Day, filter: &Filter) -> Result<Analysis> {
+    analyse_kept(dataset, as_of, &filter.mask(dataset))
+}
+
+/// [`analyse`] of the claims of the source codes `keep` marks (empty:
+/// every source).
+fn analyse_kept(dataset: &Dataset, as_of: Day, keep: &[bool]) -> Result<Analysis> {
     // Only each source's current claim per metric matters: one pass over
     // the records finds them (one per metric and source), and polars
     // computes the intervals of those rather than of every claim.
     let claims = &dataset.claims;
-    let found = scan::latest(claims, dataset.metrics.len(), dataset.sources.len(), as_of);
+    let found = scan::latest(
+        claims,
+        dataset.metrics.len(),
+        dataset.sources.len(),
+        as_of,
+        keep,
+    );
     let current = current_frame(dataset, &found, as_of)?;
     let groups = figures::figures(current, claims, &stale_after(dataset))?;
     let day = day_number(as_of);
@@ -440,7 +462,7 @@ pub fn history(dataset: &Dataset, metric: &str, as_of: Day) -> Result<MetricHist
 /// The histories of `metrics` (in that order) as [`history`] gives them,
 /// from one pass over the claims, computed in parallel.
 pub fn histories(dataset: &Dataset, metrics: &[&str], as_of: Day) -> Result<Vec<MetricHistory>> {
-    history::histories(dataset, metrics, as_of)
+    history::histories(dataset, metrics, as_of, &[])
 }
 
 /// What reports ask of one dataset as of one day: every metric's view
@@ -455,6 +477,11 @@ pub struct Request {
     pub histories: Vec<String>,
     /// Days changes are counted from (each before `as_of`).
     pub changes_since: Vec<Day>,
+    /// Metrics whose robustness is shown.
+    pub robustness: Vec<String>,
+    /// What the filtered cells ask, by filter (each without filters of
+    /// its own): computed over the claims the filter keeps.
+    pub filtered: BTreeMap<Filter, Request>,
 }
 
 impl Request {
@@ -464,6 +491,7 @@ impl Request {
         for (list, more) in [
             (&mut self.pairs, &other.pairs),
             (&mut self.histories, &other.histories),
+            (&mut self.robustness, &other.robustness),
         ] {
             let known: std::collections::BTreeSet<String> = list.iter().cloned().collect();
             list.extend(more.iter().filter(|m| !known.contains(*m)).cloned());
@@ -472,6 +500,12 @@ impl Request {
             if !self.changes_since.contains(since) {
                 self.changes_since.push(*since);
             }
+        }
+        for (filter, request) in &other.filtered {
+            self.filtered
+                .entry(filter.clone())
+                .and_modify(|r| r.merge(request))
+                .or_insert_with(|| request.clone());
         }
     }
 }
@@ -488,12 +522,34 @@ pub struct Figures {
     pub changes: BTreeMap<Day, BTreeMap<String, MetricChanges>>,
     /// The events of events.csv begun by the as-of day, in file order.
     pub events: Vec<crate::data::Event>,
+    /// The robustness rows asked for, by metric id.
+    pub robustness: BTreeMap<String, Vec<RobustnessRow>>,
+    /// The figures of the filtered cells, by filter.
+    pub filtered: BTreeMap<Filter, Figures>,
 }
 
 impl Figures {
+    /// The figures under `filter` (these, for no filter).
+    pub fn under(&self, filter: &Filter) -> Result<&Figures> {
+        if filter.is_empty() {
+            return Ok(self);
+        }
+        self.filtered
+            .get(filter)
+            .ok_or_else(|| anyhow::anyhow!("figures under a filter not computed").into())
+    }
+
     /// The view of `metric` (unknown: a usage error listing the known ids).
     pub fn view(&self, metric: &str) -> Result<&MetricView> {
         view(&self.analysis, metric)
+    }
+
+    /// The robustness rows of `metric`, if they were asked for.
+    pub fn robustness(&self, metric: &str) -> Result<&[RobustnessRow]> {
+        self.robustness
+            .get(metric)
+            .map(Vec::as_slice)
+            .ok_or_else(|| anyhow::anyhow!("robustness of {metric} not computed").into())
     }
 
     /// The history of `metric`, if it was asked for.
@@ -520,21 +576,40 @@ impl Figures {
 
 /// Computes what `request` asks of `dataset`.
 pub fn compute(dataset: &Dataset, request: &Request) -> Result<Figures> {
-    let mut analysis = analyse(dataset, request.as_of)?;
+    let mut figures = compute_kept(dataset, request, &[])?;
+    for (filter, asked) in &request.filtered {
+        let filtered = compute_kept(dataset, asked, &filter.mask(dataset))?;
+        figures.filtered.insert(filter.clone(), filtered);
+    }
+    Ok(figures)
+}
+
+/// [`compute`] over the claims of the source codes `keep` marks (empty:
+/// every source), without the filtered requests.
+fn compute_kept(dataset: &Dataset, request: &Request, keep: &[bool]) -> Result<Figures> {
+    let mut analysis = analyse_kept(dataset, request.as_of, keep)?;
     let pairs: Vec<&str> = request.pairs.iter().map(String::as_str).collect();
     add_pairs(&mut analysis, &pairs);
     let wanted: Vec<&str> = request.histories.iter().map(String::as_str).collect();
     // Every history at once: one pass over the claims, metrics in parallel.
-    let histories = histories(dataset, &wanted, request.as_of)?;
+    let histories = history::histories(dataset, &wanted, request.as_of, keep)?;
     let histories = request.histories.iter().cloned().zip(histories).collect();
     let mut changes = BTreeMap::new();
     for &since in &request.changes_since {
-        let by_metric = self::changes(dataset, since, request.as_of)?
+        let by_metric = changes::changes(dataset, since, request.as_of, keep)?
             .into_iter()
             .map(|c| (c.metric.clone(), c))
             .collect();
         changes.insert(since, by_metric);
     }
+    let robustness = request
+        .robustness
+        .iter()
+        .filter_map(|m| {
+            let view = analysis.metrics.get(m)?;
+            Some((m.clone(), self::robustness(view, dataset)))
+        })
+        .collect();
     let as_of = request.as_of;
     let events = dataset
         .events
@@ -547,6 +622,8 @@ pub fn compute(dataset: &Dataset, request: &Request) -> Result<Figures> {
         histories,
         changes,
         events,
+        robustness,
+        filtered: BTreeMap::new(),
     })
 }
 
@@ -559,7 +636,7 @@ fn unknown_metric(dataset: &Dataset, metric: &str) -> Error {
 /// What changed per metric between `since` and `as_of` (every metric, sorted
 /// by id); `since` must be before `as_of`.
 pub fn changes(dataset: &Dataset, since: Day, as_of: Day) -> Result<Vec<MetricChanges>> {
-    changes::changes(dataset, since, as_of)
+    changes::changes(dataset, since, as_of, &[])
 }
 
 #[cfg(test)]

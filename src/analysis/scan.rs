@@ -25,6 +25,17 @@ pub fn known_origin(claims: &Claims, row: usize, day: Day) -> bool {
         && !claims.is_alternative(row)
 }
 
+/// Whether row `row`'s source counts under a filter's `keep` mask (by
+/// source code; empty: every source counts). A filtered-out source's claims
+/// are skipped by every pass, as if they were not in the data.
+fn kept(claims: &Claims, row: usize, keep: &[bool]) -> bool {
+    keep.is_empty()
+        || keep
+            .get(claims.record(row).source as usize)
+            .copied()
+            .unwrap_or(true)
+}
+
 /// A source's current claim among the rows offered so far: the one that
 /// describes the latest time (the latest end of its `refers_to` window,
 /// which is its `claimed` window without one), then the latest `claimed`
@@ -81,8 +92,14 @@ pub struct Latest {
 /// Each source's current claim per metric as of `as_of`, from the origin
 /// claims whose `claimed` window ends on or before it. `metrics` ×
 /// `sources` slots.
-pub fn latest(claims: &Claims, metrics: usize, sources: usize, as_of: Day) -> Latest {
-    latest_in_parts(claims, metrics, sources, as_of, MIN_PART)
+pub fn latest(
+    claims: &Claims,
+    metrics: usize,
+    sources: usize,
+    as_of: Day,
+    keep: &[bool],
+) -> Latest {
+    latest_in_parts(claims, metrics, sources, as_of, keep, MIN_PART)
 }
 
 /// [`latest`] with parts of at least `min` rows (the tests split small data).
@@ -91,6 +108,7 @@ fn latest_in_parts(
     metrics: usize,
     sources: usize,
     as_of: Day,
+    keep: &[bool],
     min: usize,
 ) -> Latest {
     let records = claims.records();
@@ -98,7 +116,7 @@ fn latest_in_parts(
         let mut slots = vec![Slot::default(); metrics * sources];
         let mut stray = Vec::new();
         for row in range {
-            if !known_origin(claims, row, as_of) {
+            if !known_origin(claims, row, as_of) || !kept(claims, row, keep) {
                 continue;
             }
             let record = &records[row];
@@ -129,12 +147,14 @@ fn latest_in_parts(
 
 /// The origin claims whose `claimed` window ends after `since` and on or
 /// before `as_of`: the claims new between the two days, ascending.
-pub fn new_between(claims: &Claims, since: Day, as_of: Day) -> Vec<usize> {
+pub fn new_between(claims: &Claims, since: Day, as_of: Day, keep: &[bool]) -> Vec<usize> {
     let records = claims.records();
     in_parts(records.len(), MIN_PART, |range| {
         range
             .filter(|&row| {
-                known_origin(claims, row, as_of) && claims.claimed_window(row).end > since
+                known_origin(claims, row, as_of)
+                    && claims.claimed_window(row).end > since
+                    && kept(claims, row, keep)
             })
             .collect::<Vec<_>>()
     })
@@ -152,12 +172,18 @@ pub struct ByMetric {
 }
 
 /// The origin claims known as of `as_of` of each metric code in `wanted`.
-pub fn by_metric(claims: &Claims, wanted: &[u32], as_of: Day) -> ByMetric {
-    by_metric_in_parts(claims, wanted, as_of, MIN_PART)
+pub fn by_metric(claims: &Claims, wanted: &[u32], as_of: Day, keep: &[bool]) -> ByMetric {
+    by_metric_in_parts(claims, wanted, as_of, keep, MIN_PART)
 }
 
 /// [`by_metric`] with parts of at least `min` rows (the tests split small data).
-fn by_metric_in_parts(claims: &Claims, wanted: &[u32], as_of: Day, min: usize) -> ByMetric {
+fn by_metric_in_parts(
+    claims: &Claims,
+    wanted: &[u32],
+    as_of: Day,
+    keep: &[bool],
+    min: usize,
+) -> ByMetric {
     let records = claims.records();
     // Slot of each metric code (codes are small: indexes into metrics.csv).
     let top = wanted.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
@@ -168,7 +194,7 @@ fn by_metric_in_parts(claims: &Claims, wanted: &[u32], as_of: Day, min: usize) -
     let parts = in_parts(records.len(), min, |range| {
         let mut rows = vec![Vec::new(); wanted.len()];
         for row in range {
-            if !known_origin(claims, row, as_of) {
+            if !known_origin(claims, row, as_of) || !kept(claims, row, keep) {
                 continue;
             }
             let Some(&slot) = slot_of.get(records[row].metric as usize) else {
@@ -338,7 +364,7 @@ mod tests {
             // In one part, and split into parts of 2 rows (on 2+ cores).
             let expected = figures_of(&dataset, &all, as_of);
             for min in [MIN_PART, 2] {
-                let kept = latest_in_parts(claims, 2, 3, as_of, min);
+                let kept = latest_in_parts(claims, 2, 3, as_of, &[], min);
                 let current = crate::analysis::current_frame(&dataset, &kept, as_of).unwrap();
                 let stale_after = vec![None; dataset.metrics.len()];
                 let groups = figures::figures(current, claims, &stale_after).unwrap();
@@ -375,7 +401,7 @@ mod tests {
                 })
                 .collect();
             for min in [MIN_PART, 2] {
-                let found = by_metric_in_parts(claims, &wanted, as_of, min);
+                let found = by_metric_in_parts(claims, &wanted, as_of, &[], min);
                 prop_assert_eq!(&found.rows, &expected);
             }
         }

@@ -97,7 +97,8 @@ pub fn run(options: &Options, out: &mut dyn std::io::Write) -> Result<()> {
         Format::Markdown => {
             out.write_all(render::markdown(&diff, options.image_url.as_deref()).as_bytes())
         }
-        Format::Json => json::render(&diff, out),
+        // The command line refuses csv for `diff`.
+        Format::Json | Format::Csv => json::render(&diff, out),
     }
     .and_then(|()| out.flush());
     drop(diff);

@@ -2,8 +2,9 @@
 //! `name`) or a table (`table`, `metric` or `metrics`, `caption`). Every
 //! problem names the line of the key or value at fault.
 
+use crate::analysis::Filter;
 use crate::chart::{ChartKind, Scale};
-use crate::data::is_slug;
+use crate::data::{SourceKind, is_slug};
 use crate::error;
 
 use super::Problem;
@@ -26,16 +27,20 @@ pub enum TableKind {
     Events,
     /// The report's published editions, newest first.
     Editions,
+    /// The figures without each source, affiliation, the parties and the
+    /// low grades (DESIGN §2, Robustness).
+    Robustness,
 }
 
 impl TableKind {
     /// Every kind, in the order the docs list them.
-    const ALL: [TableKind; 7] = [
+    const ALL: [TableKind; 8] = [
         TableKind::Ranges,
         TableKind::Claims,
         TableKind::Changes,
         TableKind::Agreement,
         TableKind::Sources,
+        TableKind::Robustness,
         TableKind::Events,
         TableKind::Editions,
     ];
@@ -50,6 +55,7 @@ impl TableKind {
             TableKind::Sources => "sources",
             TableKind::Events => "events",
             TableKind::Editions => "editions",
+            TableKind::Robustness => "robustness",
         }
     }
 }
@@ -86,6 +92,11 @@ pub struct Cell {
     /// every metric of the data, in metrics.csv order, before the cell is
     /// checked ([`Cell::expand`]).
     pub all_metrics: Option<usize>,
+    /// What the cell's figures leave out (`exclude`, `min_reliability`).
+    pub filter: Filter,
+    /// The source ids and affiliations the filter names, each with its
+    /// line, for the check against the data: (is a source, name, line).
+    pub filter_names: Vec<(bool, String, usize)>,
 }
 
 impl Cell {
@@ -104,7 +115,10 @@ impl Cell {
 }
 
 /// Keys a cell accepts.
-const KEYS: &str = "chart, table, metric, metrics, caption, name, scale";
+const KEYS: &str = "chart, table, metric, metrics, caption, name, scale, exclude, min_reliability";
+
+/// Keys of `exclude`.
+const EXCLUDE_KEYS: &str = "sources, affiliations, kinds, party";
 
 /// Parses the TOML of a cell whose first line is notebook line
 /// `first_line`; `open` is the line of its opening fence.
@@ -118,6 +132,8 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
     let mut name: Option<(String, usize)> = None;
     let mut scale: Option<(Scale, usize)> = None;
     let mut all_metrics = None;
+    let mut filter = Filter::default();
+    let mut filter_names = Vec::new();
     for entry in &entries {
         let outcome: Result<(), Problem> = match entry.key.as_str() {
             key @ ("chart" | "table") if what.is_some() => Err(at(
@@ -188,6 +204,38 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
                     format!(
                         "scale: unknown scale \"{s}\" {}",
                         error::expected(&s, "linear, log")
+                    ),
+                )),
+            }),
+            "exclude" => match &entry.value {
+                Value::Table(keys) => {
+                    for key in keys {
+                        if let Err(problem) = exclude(key, &mut filter, &mut filter_names, &at) {
+                            problems.push(problem);
+                        }
+                    }
+                    Ok(())
+                }
+                other => Err(at(
+                    entry.value_line,
+                    format!(
+                        "exclude: expected a table such as {{ party = true, sources = \
+                         [\"us_dod\"] }}, found {}",
+                        other.type_name()
+                    ),
+                )),
+            },
+            "min_reliability" => spanned::string(entry, "cell").and_then(|g| match g.as_str() {
+                "A" | "B" | "C" | "D" | "E" | "F" => {
+                    filter.min_reliability = g.chars().next();
+                    Ok(())
+                }
+                _ => Err(at(
+                    entry.value_line,
+                    format!(
+                        "min_reliability: unknown grade \"{}\" (expected A, B, C, D, E \
+                             or F: keep the sources graded this or better)",
+                        crate::error::one_line(&g)
                     ),
                 )),
             }),
@@ -276,8 +324,86 @@ pub fn parse(text: &str, first_line: usize, open: usize) -> Result<Cell, Vec<Pro
             name: name.map(|(n, _)| n),
             scale,
             all_metrics,
+            filter,
+            filter_names,
         }),
         _ => Err(problems),
+    }
+}
+
+/// Reads one key of a cell's `exclude` table into `filter`; the source ids
+/// and affiliations it names go to `names` (checked against the data
+/// later).
+fn exclude(
+    entry: &Entry,
+    filter: &mut Filter,
+    names: &mut Vec<(bool, String, usize)>,
+    at: &dyn Fn(usize, String) -> Problem,
+) -> Result<(), Problem> {
+    let list = |entry: &Entry| match &entry.value {
+        Value::Strs(list) => Ok(list.clone()),
+        Value::Str(one) => Ok(vec![(one.clone(), entry.value_line)]),
+        other => Err(at(
+            entry.value_line,
+            format!(
+                "exclude: {}: expected an array of strings, found {}",
+                entry.key,
+                other.type_name()
+            ),
+        )),
+    };
+    match entry.key.as_str() {
+        "sources" | "affiliations" => {
+            let source = entry.key == "sources";
+            for (name, line) in list(entry)? {
+                if source {
+                    filter.sources.push(name.clone());
+                } else {
+                    filter.affiliations.push(name.clone());
+                }
+                names.push((source, name, line));
+            }
+            Ok(())
+        }
+        "kinds" => {
+            for (kind, line) in list(entry)? {
+                match SourceKind::parse(&kind) {
+                    Some(kind) => filter.kinds.push(kind),
+                    None => {
+                        let expected = SourceKind::ALL.map(SourceKind::as_str).join(", ");
+                        return Err(at(
+                            line,
+                            format!(
+                                "exclude: kinds: unknown kind \"{}\" {}",
+                                crate::error::one_line(&kind),
+                                error::expected(&kind, &expected)
+                            ),
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        }
+        "party" => match entry.value {
+            Value::Bool(party) => {
+                filter.parties = party;
+                Ok(())
+            }
+            ref other => Err(at(
+                entry.value_line,
+                format!(
+                    "exclude: party: expected true or false, found {}",
+                    other.type_name()
+                ),
+            )),
+        },
+        other => Err(at(
+            entry.key_line,
+            format!(
+                "exclude: unknown key \"{other}\" {}",
+                error::expected(other, EXCLUDE_KEYS)
+            ),
+        )),
     }
 }
 
@@ -362,14 +488,14 @@ mod tests {
             [
                 "11: cell: chart: unknown kind \"pie\" (expected timeline, ranges, agreement)",
                 "12: cell: unknown key \"colour\" (expected chart, table, metric, metrics, \
-                 caption, name, scale)",
+                 caption, name, scale, exclude, min_reliability)",
             ]
         );
         assert_eq!(
             problems("metric = \"m\"\n"),
             [
                 "10: cell: needs `chart = \"timeline, ranges, agreement\"` or `table = \"ranges, \
-              claims, changes, agreement, sources, events, editions\"`"
+              claims, changes, agreement, sources, robustness, events, editions\"`"
             ]
         );
         assert_eq!(
@@ -396,14 +522,14 @@ mod tests {
                 "11: cell: chart: unknown kind \"Ranges\" (did you mean \"ranges\"? expected \
                  timeline, ranges, agreement)",
                 "12: cell: unknown key \"metrc\" (did you mean \"metric\"? expected chart, table, \
-                 metric, metrics, caption, name, scale)",
+                 metric, metrics, caption, name, scale, exclude, min_reliability)",
             ]
         );
         assert_eq!(
             problems("table = \"claims\"\nmetrcs = [\"m\"]\n"),
             [
                 "12: cell: unknown key \"metrcs\" (did you mean \"metrics\"? expected chart, \
-                 table, metric, metrics, caption, name, scale)"
+                 table, metric, metrics, caption, name, scale, exclude, min_reliability)"
             ]
         );
         assert_eq!(

@@ -126,6 +126,31 @@ pub fn check(
                 for (metric, line) in &cell.metrics {
                     known(metric, *line, &mut problems, "cell: metric: ");
                 }
+                // A filter names sources and affiliations of the data.
+                for (is_source, name, line) in &cell.filter_names {
+                    let (what, listed): (&str, Vec<&str>) = if *is_source {
+                        ("source", source_list.clone())
+                    } else {
+                        let mut seen = BTreeSet::new();
+                        let affiliations = dataset
+                            .sources
+                            .iter()
+                            .map(|s| s.affiliation.as_str())
+                            .filter(|a| seen.insert(*a))
+                            .collect();
+                        ("affiliation", affiliations)
+                    };
+                    if !listed.contains(&name.as_str()) {
+                        problems.push(Problem::at(
+                            *line,
+                            format!(
+                                "cell: exclude: unknown {what} \"{}\" ({})",
+                                crate::error::one_line(name),
+                                crate::error::known_ids(name, &listed)
+                            ),
+                        ));
+                    }
+                }
                 if let Some((chart::Scale::Log, line)) = cell.scale
                     && let Some((metric, _)) = cell.metrics.first()
                     && let Some(problem) = log_problem(dataset, metric, as_of)
@@ -232,8 +257,8 @@ fn chart_file(cell: &Cell) -> Option<String> {
 
 /// The metrics whose history a cell reads (timeline charts and claim
 /// tables), each once, in order of first use.
-fn history_metrics(notebook: &Notebook) -> Vec<&str> {
-    cell_metrics(notebook, |what| {
+fn history_metrics<'n>(cells: &[&'n Cell]) -> Vec<&'n str> {
+    cell_metrics(cells, |what| {
         matches!(
             what,
             What::Chart(ChartKind::Timeline) | What::Table(TableKind::Claims)
@@ -244,8 +269,8 @@ fn history_metrics(notebook: &Notebook) -> Vec<&str> {
 /// The metrics whose source pairs a cell shows (agreement tables and
 /// charts, and claim tables with their corroboration), each once, in order
 /// of first use: the only ones `analysis::add_pairs` has to compute.
-pub fn paired_metrics(notebook: &Notebook) -> Vec<&str> {
-    cell_metrics(notebook, |what| {
+fn paired_metrics<'n>(cells: &[&'n Cell]) -> Vec<&'n str> {
+    cell_metrics(cells, |what| {
         matches!(
             what,
             What::Chart(ChartKind::Agreement)
@@ -257,43 +282,78 @@ pub fn paired_metrics(notebook: &Notebook) -> Vec<&str> {
 
 /// The metrics of the cells whose kind `wanted` picks, each once, in order
 /// of first use (a set keeps a cell of 100,000 metrics linear).
-fn cell_metrics(notebook: &Notebook, wanted: impl Fn(&What) -> bool) -> Vec<&str> {
+fn cell_metrics<'n>(cells: &[&'n Cell], wanted: impl Fn(&What) -> bool) -> Vec<&'n str> {
     let mut metrics: Vec<&str> = Vec::new();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    for block in &notebook.blocks {
-        if let Block::Cell(cell) = block
-            && wanted(&cell.what)
-        {
-            for (metric, _) in &cell.metrics {
-                if seen.insert(metric) {
-                    metrics.push(metric);
-                }
+    for cell in cells.iter().filter(|c| wanted(&c.what)) {
+        for (metric, _) in &cell.metrics {
+            if seen.insert(metric) {
+                metrics.push(metric);
             }
         }
     }
     metrics
 }
 
-/// What a checked notebook asks of the analysis as of `as_of`: pairs for
-/// its agreement views and claim tables, histories for its timelines and
-/// claim tables, changes for a changes table.
-pub fn request(notebook: &Notebook, as_of: Day) -> Request {
-    let owned = |metrics: Vec<&str>| metrics.into_iter().map(str::to_owned).collect();
-    let shows_changes = notebook
+/// The cells of a notebook, in order.
+fn cells(notebook: &Notebook) -> Vec<&Cell> {
+    notebook
         .blocks
         .iter()
-        .any(|b| matches!(b, Block::Cell(c) if c.what == What::Table(TableKind::Changes)));
-    Request {
-        as_of,
-        pairs: owned(paired_metrics(notebook)),
-        histories: owned(history_metrics(notebook)),
-        changes_since: notebook
-            .front
-            .since
-            .filter(|_| shows_changes)
-            .into_iter()
-            .collect(),
+        .filter_map(|b| match b {
+            Block::Cell(cell) => Some(cell),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a checked notebook asks of the analysis as of `as_of`: pairs for
+/// its agreement views and claim tables, histories for its timelines and
+/// claim tables, changes for a changes table; the cells with a filter ask
+/// the same of the claims their filter keeps, one request per filter.
+pub fn request(notebook: &Notebook, as_of: Day) -> Request {
+    let all = cells(notebook);
+    let of = |cells: &[&Cell]| {
+        let owned = |metrics: Vec<&str>| metrics.into_iter().map(str::to_owned).collect();
+        let shows_changes = cells
+            .iter()
+            .any(|c| c.what == What::Table(TableKind::Changes));
+        Request {
+            as_of,
+            pairs: owned(paired_metrics(cells)),
+            histories: owned(history_metrics(cells)),
+            robustness: owned(cell_metrics(cells, |what| {
+                *what == What::Table(TableKind::Robustness)
+            })),
+            changes_since: notebook
+                .front
+                .since
+                .filter(|_| shows_changes)
+                .into_iter()
+                .collect(),
+            filtered: BTreeMap::new(),
+        }
+    };
+    let unfiltered: Vec<&Cell> = all
+        .iter()
+        .copied()
+        .filter(|c| c.filter.is_empty())
+        .collect();
+    let mut request = of(&unfiltered);
+    let filters: BTreeSet<&crate::analysis::Filter> = all
+        .iter()
+        .map(|c| &c.filter)
+        .filter(|f| !f.is_empty())
+        .collect();
+    for filter in filters {
+        let theirs: Vec<&Cell> = all
+            .iter()
+            .copied()
+            .filter(|c| &c.filter == filter)
+            .collect();
+        request.filtered.insert(filter.clone(), of(&theirs));
     }
+    request
 }
 
 /// Renders a checked notebook into its files (README.md and the charts)
@@ -349,7 +409,7 @@ pub fn render(
         if cell.what == What::Table(TableKind::Editions) {
             return Ok((tables::editions(editions), None));
         }
-        render_cell(cell, figures, front.since, &cited)
+        render_cell(cell, figures.under(&cell.filter)?, front.since, &cited)
     })
     .into_iter();
     let mut files = BTreeMap::new();
@@ -369,11 +429,25 @@ pub fn render(
                     .next()
                     .ok_or_else(|| anyhow::anyhow!("cell on line {} not rendered", cell.line))??;
                 readme.push_str(&body);
-                if let Some(caption) = &cell.caption {
-                    let caption = caption_text(caption, cell.line, &context, figures)?;
+                // A filtered cell's caption reads its own figures and says
+                // what the filter leaves out (DESIGN §2, Filters).
+                let under = figures.under(&cell.filter)?;
+                let mut caption = match &cell.caption {
+                    Some(caption) => caption_text(caption, cell.line, &context, under)?,
+                    None => String::new(),
+                };
+                let left_out = cell.filter.words();
+                if !left_out.is_empty() {
                     if !caption.is_empty() {
-                        readme.push_str(&format!("\n*{caption}*\n"));
+                        if !caption.ends_with(['.', '!', '?']) {
+                            caption.push('.');
+                        }
+                        caption.push(' ');
                     }
+                    caption.push_str(&markdown::escape(&left_out));
+                }
+                if !caption.is_empty() {
+                    readme.push_str(&format!("\n*{caption}*\n"));
                 }
                 if let Some((file, svg)) = chart {
                     files.insert(file, svg.into_bytes());
@@ -513,6 +587,13 @@ fn render_cell(
             (format!("![{alt}]({file})\n"), Some((file, svg)))
         }
         What::Table(TableKind::Ranges) => (tables::ranges(&views(figures, &metrics)?), None),
+        What::Table(TableKind::Robustness) => {
+            let rows = metrics
+                .iter()
+                .map(|m| Ok((figures.view(m)?, figures.robustness(m)?)))
+                .collect::<Result<Vec<_>>>()?;
+            (crate::render::robustness::table(&rows), None)
+        }
         What::Table(TableKind::Agreement) => (tables::agreement(&views(figures, &metrics)?)?, None),
         What::Table(TableKind::Claims) => {
             let histories = metrics
@@ -621,8 +702,8 @@ pub(super) mod tests {
         .concat();
         let (notebook, problems) = parse::parse(&text);
         assert_eq!(problems, []);
-        assert_eq!(paired_metrics(&notebook), ["b", "a", "t", "c"]);
-        assert_eq!(history_metrics(&notebook), ["t"]);
+        assert_eq!(paired_metrics(&cells(&notebook)), ["b", "a", "t", "c"]);
+        assert_eq!(history_metrics(&cells(&notebook)), ["t"]);
     }
 
     /// The problems `check` finds in notebook `text` (which parses

@@ -15,6 +15,10 @@ pub enum Value {
     Strs(Vec<(String, usize)>),
     /// A bare TOML date or datetime, as written.
     Date(String),
+    /// `true` or `false`.
+    Bool(bool),
+    /// An inline table (`{ party = true }`), its entries in document order.
+    Table(Vec<Entry>),
     /// Anything else, by TOML type name (for the error message).
     Other(&'static str),
 }
@@ -26,6 +30,8 @@ impl Value {
             Value::Str(_) => "string",
             Value::Strs(_) => "array",
             Value::Date(_) => "datetime",
+            Value::Bool(_) => "boolean",
+            Value::Table(_) => "table",
             Value::Other(name) => name,
         }
     }
@@ -59,12 +65,21 @@ pub fn entries(text: &str, first_line: usize, what: &str) -> Result<Vec<Entry>, 
             ),
         )
     })?;
+    Ok(table_entries(table.get_ref(), &line_at))
+}
+
+/// The entries of a table in document order, lines by `line_at`.
+fn table_entries<'a>(
+    table: &toml::de::DeTable<'a>,
+    line_at: &dyn Fn(usize) -> usize,
+) -> Vec<Entry> {
     let mut found: Vec<(usize, Entry)> = table
-        .get_ref()
         .iter()
         .map(|(key, value)| {
             let simple = match value.get_ref() {
                 DeValue::String(s) => Value::Str(s.to_string()),
+                DeValue::Boolean(b) => Value::Bool(*b),
+                DeValue::Table(inner) => Value::Table(table_entries(inner, line_at)),
                 DeValue::Datetime(d) => Value::Date(d.to_string()),
                 DeValue::Array(items) => {
                     let mut strings = Vec::new();
@@ -95,7 +110,7 @@ pub fn entries(text: &str, first_line: usize, what: &str) -> Result<Vec<Entry>, 
         })
         .collect();
     found.sort_by_key(|(start, _)| *start);
-    Ok(found.into_iter().map(|(_, entry)| entry).collect())
+    found.into_iter().map(|(_, entry)| entry).collect()
 }
 
 /// The line numbers of a text, found in one pass: counting the newlines

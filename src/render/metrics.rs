@@ -30,7 +30,8 @@ pub fn render(dataset: &Dataset, as_of: Option<Day>, format: Format) -> String {
     let counts = claim_counts(dataset, as_of);
     let rows = dataset.metrics.iter().zip(counts);
     match format {
-        Format::Json => {
+        // `show --format csv` writes every metric's figures instead (main).
+        Format::Json | Format::Csv => {
             let list: Vec<_> = rows
                 .map(|(m, claims)| {
                     json!({"metric": m.id, "label": m.label, "unit": m.unit, "claims": claims})

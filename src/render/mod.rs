@@ -3,8 +3,10 @@
 //! return strings; only `write.rs` decides where bytes go.
 
 mod cells;
+pub mod csv;
 pub mod markdown;
 pub mod metrics;
+pub mod robustness;
 pub mod show;
 pub mod tables;
 pub mod words;
@@ -22,6 +24,8 @@ pub enum Format {
     Markdown,
     /// JSON: one object per metric.
     Json,
+    /// CSV, one row per metric with every figure (`show` only).
+    Csv,
 }
 
 pub use crate::text::number;

@@ -9,12 +9,58 @@ use crate::render::markdown::{self, Align};
 use crate::render::{cells, interval, number, span, words};
 use crate::text;
 
+/// `show METRIC` with what its flags add: the filter it was computed under
+/// (said in every format but CSV), and the robustness rows when asked.
+pub fn render_with(
+    view: &MetricView,
+    format: Format,
+    robustness: Option<&[crate::analysis::RobustnessRow]>,
+    filter: &crate::analysis::Filter,
+) -> String {
+    let left_out = filter.words();
+    match format {
+        Format::Json => {
+            let mut value = json::show_value(view);
+            if let Some(rows) = robustness {
+                value["robustness"] = super::robustness::json(rows);
+            }
+            if !left_out.is_empty() {
+                value["filter"] = serde_json::Value::from(left_out);
+            }
+            format!("{value:#}\n")
+        }
+        Format::Csv => render(view, format),
+        Format::Text => {
+            let mut out = render(view, format);
+            if !left_out.is_empty() {
+                out.push_str(&format!("\n{}\n", text::clean(&left_out)));
+            }
+            if let Some(rows) = robustness {
+                out.push_str(&super::robustness::text(view, rows));
+            }
+            out
+        }
+        Format::Markdown => {
+            let mut out = render(view, format);
+            if !left_out.is_empty() {
+                out.push_str(&format!("\n*{}*\n", markdown::escape(&left_out)));
+            }
+            if let Some(rows) = robustness {
+                out.push_str("\n### Robustness\n\n");
+                out.push_str(&super::robustness::table(&[(view, rows)]));
+            }
+            out
+        }
+    }
+}
+
 /// `show METRIC` in the format asked for.
 pub fn render(view: &MetricView, format: Format) -> String {
     match format {
         Format::Json => json::show(view),
         Format::Text => text(view),
         Format::Markdown => markdown(view),
+        Format::Csv => super::csv::render(&[view]),
     }
 }
 
@@ -36,7 +82,8 @@ pub fn render_changes(changes: &[MetricChanges], format: Format) -> String {
         return "no metric changed\n".to_string();
     }
     match format {
-        Format::Json => json::changes(changes),
+        // The command line refuses csv for `changes`.
+        Format::Json | Format::Csv => json::changes(changes),
         Format::Text => changes
             .iter()
             .map(changes_text)

@@ -8,7 +8,7 @@ use crate::analysis::{
 };
 
 /// A number: whole values as integers (`11000`, not `11000.0`).
-fn num(value: f64) -> Value {
+pub(crate) fn num(value: f64) -> Value {
     if value.is_finite() && value.fract() == 0.0 && value.abs() < 9.0e15 {
         json!(value as i64)
     } else {
@@ -31,7 +31,7 @@ fn range(range: Option<&RangeSummary>) -> Value {
 
 /// `{"low","high","support","of","affiliations"}` or null; `high` null
 /// when open.
-fn consensus(consensus: Option<&Consensus>) -> Value {
+pub(crate) fn consensus(consensus: Option<&Consensus>) -> Value {
     consensus.map_or(Value::Null, |c| {
         json!({
             "low": num(c.low),
