@@ -202,6 +202,24 @@ fn describe(view: &MetricView, pairs: &[Pair], matrix: &Matrix) -> String {
             super::clean(&b.source_name)
         ));
     }
+    let derived: Vec<String> = view
+        .current
+        .iter()
+        .filter(|c| !c.derived.is_empty())
+        .map(|c| {
+            format!(
+                "{}'s claim is derived from {}",
+                super::clean(&c.source_name),
+                c.derived.join(", ")
+            )
+        })
+        .collect();
+    if !derived.is_empty() {
+        desc.push_str(&format!(
+            " Derived claims, which agree without being independent support: {}.",
+            derived.join("; ")
+        ));
+    }
     if matrix.grouped {
         desc.push_str(&format!(
             " More than {MAX_SOURCES} sources: neighbouring sources in that order are grouped into {} \

@@ -253,7 +253,15 @@ pub fn agreement(views: &[&MetricView]) -> Result<String> {
             .zip(&names)
             .enumerate()
             .map(|(i, (a, name))| {
-                let mut row = vec![format!("{name} ({})", id(&a.id))];
+                // A derived claim says what it is derived from: its
+                // agreement is no independent support.
+                let derived = if a.derived.is_empty() {
+                    String::new()
+                } else {
+                    let bases: Vec<String> = a.derived.iter().map(|b| id(b)).collect();
+                    format!(", derived from {}", bases.join(", "))
+                };
+                let mut row = vec![format!("{name} ({}{derived})", id(&a.id))];
                 for (j, b) in view.current.iter().enumerate() {
                     row.push(match view.pair(i, j) {
                         _ if a.source == b.source => "—".into(),
