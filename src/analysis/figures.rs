@@ -147,7 +147,7 @@ fn claim(claims: &Claims, current: &Current) -> summary::Claim {
         affiliation: current.affiliation,
         low: current.interval.low,
         high: current.interval.high,
-        denial: current.interval.low == 0.0 && current.interval.high == Some(0.0),
+        denial: current.interval.is_denial(),
         derived: claims.record(current.row).derived,
         kind: summary::Kind::of(claims.qualifier(current.row)),
     }

@@ -36,6 +36,15 @@ pub struct Interval {
     pub high: Option<f64>,
 }
 
+impl Interval {
+    /// A denial: the interval [0, 0] (exact 0, about 0, a range 0–0, up
+    /// to 0). The one statement of the rule; a denial meets only denials
+    /// (docs/figures.md).
+    pub fn is_denial(&self) -> bool {
+        self.low == 0.0 && self.high == Some(0.0)
+    }
+}
+
 /// Another report of a claim (a row whose `origin` is the claim), or the
 /// claim's own row.
 #[derive(Debug, Clone, PartialEq)]

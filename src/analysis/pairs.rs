@@ -32,7 +32,7 @@ impl Side {
             low,
             high: high.unwrap_or(f64::INFINITY),
             point,
-            denial: high == Some(0.0),
+            denial: super::Interval { low, high }.is_denial(),
             affiliation,
         }
     }

@@ -145,7 +145,7 @@ fn summarised(claims: &[&ClaimView]) -> Vec<summary::Claim> {
                 affiliation,
                 low: c.interval.low,
                 high: c.interval.high,
-                denial: c.interval.low == 0.0 && c.interval.high == Some(0.0),
+                denial: c.interval.is_denial(),
                 derived: !c.derived.is_empty(),
                 kind: Kind::of(c.qualifier),
             }
