@@ -413,28 +413,20 @@ fn alternative_mismatch(claims: &ClaimRows, row: usize, target: usize) -> Option
     }
     const SAME: &str = "an alternative is another figure of the same source, metric and \
                         claimed window";
-    let name = |names: &Interner, code: u32| names.names.get(code as usize).cloned();
-    let (metric, their_metric) = (
-        name(&claims.metrics, mine.metric),
-        name(&claims.metrics, theirs.metric),
-    );
-    if let (Some(a), Some(b)) = (&metric, &their_metric)
-        && a != b
-    {
-        return Some(format!(
-            "claim \"{of}\" is of metric \"{b}\", not \"{a}\" ({SAME})"
-        ));
-    }
-    let (source, their_source) = (
-        name(&claims.sources, mine.source),
-        name(&claims.sources, theirs.source),
-    );
-    if let (Some(a), Some(b)) = (&source, &their_source)
-        && a != b
-    {
-        return Some(format!(
-            "claim \"{of}\" is of source \"{b}\", not \"{a}\" ({SAME})"
-        ));
+    // The metric, then the source: "is of metric "b", not "a"".
+    let differing = [
+        ("metric", &claims.metrics, mine.metric, theirs.metric),
+        ("source", &claims.sources, mine.source, theirs.source),
+    ];
+    for (what, names, a, b) in differing {
+        let name = |code: u32| names.names.get(code as usize);
+        if let (Some(a), Some(b)) = (name(a), name(b))
+            && a != b
+        {
+            return Some(format!(
+                "claim \"{of}\" is of {what} \"{b}\", not \"{a}\" ({SAME})"
+            ));
+        }
     }
     if let (Some(a), Some(b)) = (mine.claimed, theirs.claimed)
         && (a.start, a.end) != (b.start, b.end)
