@@ -104,3 +104,141 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod properties {
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::analysis::{analyse, analyse_filtered};
+    use crate::data::frames::tests::{claim, metric, source};
+    use crate::data::{Claim, Qualifier, Stated};
+
+    /// A claim of metric `m`: source (0..5), day offset, qualifier (0:
+    /// exact, 1: approx, 2: at least, 3: up to, 4: range), value.
+    type Raw = (usize, u64, u8, u8);
+
+    /// Five sources in three affiliations, two kinds, two parties and
+    /// grades A, C, D, F, B.
+    fn sources() -> Vec<Source> {
+        let grades = ['A', 'C', 'D', 'F', 'B'];
+        (0..5)
+            .map(|s| {
+                let mut source = source(&format!("s{s}"), &format!("a{}", s % 3));
+                source.kind = Some(if s % 2 == 0 {
+                    SourceKind::Government
+                } else {
+                    SourceKind::Media
+                });
+                source.party = s < 2;
+                source.reliability = grades[s];
+                source
+            })
+            .collect()
+    }
+
+    fn claims(raw: &[Raw]) -> Vec<Claim> {
+        raw.iter()
+            .enumerate()
+            .map(|(i, &(s, day, q, v))| {
+                let v = f64::from(v);
+                let (q, stated) = match q {
+                    0 => (Qualifier::Exact, Stated::Value(v)),
+                    1 => (Qualifier::Approx, Stated::Value(v)),
+                    2 => (Qualifier::AtLeast, Stated::Value(v)),
+                    3 => (Qualifier::UpTo, Stated::Value(v)),
+                    _ => (Qualifier::Range, Stated::Range(v, v + 5.0, None)),
+                };
+                let mut c = claim(
+                    &format!("c{i}"),
+                    "m",
+                    &format!("s{s}"),
+                    q,
+                    stated,
+                    "2024-01-01",
+                );
+                let day = c.claimed.start + chrono::Days::new(day);
+                c.claimed = crate::data::DateSpec::day(day);
+                c
+            })
+            .collect()
+    }
+
+    fn filter() -> impl Strategy<Value = Filter> {
+        (
+            prop::collection::vec(0usize..5, 0..2),
+            prop::collection::vec(0usize..3, 0..2),
+            any::<bool>(),
+            any::<bool>(),
+            prop::option::of(prop::sample::select(vec!['A', 'B', 'C', 'D', 'F'])),
+        )
+            .prop_map(|(sources, affiliations, media, parties, grade)| Filter {
+                sources: sources.into_iter().map(|s| format!("s{s}")).collect(),
+                affiliations: affiliations.into_iter().map(|a| format!("a{a}")).collect(),
+                kinds: if media {
+                    vec![SourceKind::Media]
+                } else {
+                    vec![]
+                },
+                parties,
+                min_reliability: grade,
+            })
+    }
+
+    proptest! {
+        // DESIGN §2, Filters, from its words: every figure is computed over
+        // the remaining claims exactly as if the others were not in the
+        // data — the filtered analysis equals the analysis of the data with
+        // the left-out sources' rows deleted (as of the same day: the
+        // data's own last day, fixed before any filter).
+        #[test]
+        fn filtering_is_deleting_the_rows(
+            raw in prop::collection::vec((0usize..5, 0u64..6, 0u8..5, 1u8..30), 1..12),
+            filter in filter(),
+        ) {
+            let sources = sources();
+            let all = claims(&raw);
+            let full = crate::data::Dataset::new(PathBuf::new(), &all, sources.clone(), vec![metric("m", 0.1)]).unwrap();
+            let as_of = full.latest_claimed().unwrap();
+            let kept: Vec<Claim> = all
+                .iter()
+                .filter(|c| filter.keeps(sources.iter().find(|s| s.id == c.source).unwrap()))
+                .cloned()
+                .collect();
+            let fewer = crate::data::Dataset::new(PathBuf::new(), &kept, sources, vec![metric("m", 0.1)]).unwrap();
+            let filtered = analyse_filtered(&full, as_of, &filter).unwrap();
+            let deleted = analyse(&fewer, as_of).unwrap();
+            prop_assert_eq!(filtered, deleted);
+        }
+    }
+
+    proptest! {
+        // DESIGN §2, Robustness, from its words: each row is the figures
+        // computed again without that omission — the same as the filter
+        // leaving it out.
+        #[test]
+        fn robustness_rows_are_filtered_figures(
+            raw in prop::collection::vec((0usize..5, 0u64..6, 0u8..5, 1u8..30), 1..12),
+        ) {
+            let sources = sources();
+            let all = claims(&raw);
+            let data = crate::data::Dataset::new(PathBuf::new(), &all, sources, vec![metric("m", 0.1)]).unwrap();
+            let as_of = data.latest_claimed().unwrap();
+            let analysis = analyse(&data, as_of).unwrap();
+            for row in crate::analysis::robustness(&analysis.metrics["m"], &data) {
+                let filter = match &row.without {
+                    crate::analysis::Omission::Source(id) => Filter { sources: vec![id.clone()], ..Filter::default() },
+                    crate::analysis::Omission::Affiliation(a) => Filter { affiliations: vec![a.clone()], ..Filter::default() },
+                    crate::analysis::Omission::Parties => Filter { parties: true, ..Filter::default() },
+                    crate::analysis::Omission::BelowC => Filter { min_reliability: Some('C'), ..Filter::default() },
+                };
+                let view = &analyse_filtered(&data, as_of, &filter).unwrap().metrics["m"];
+                let live = view.current.iter().filter(|c| !c.stale).count();
+                prop_assert_eq!((row.range, row.consensus, row.sources), (view.range, view.consensus, live));
+            }
+        }
+    }
+}
