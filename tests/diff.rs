@@ -297,3 +297,31 @@ fn diff_names_claims_that_became_stale() {
         run.stdout
     );
 }
+
+// DESIGN v3's columns are compared like the others: a claim given a
+// refers_to (the seed's North Korean denial, said to describe September) is
+// an edit of that field, and the figures it moves are shown.
+#[test]
+fn diff_compares_refers_to() {
+    let test = seeded();
+    let path = test.path().join("data/claims.csv");
+    let claims = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = claims.lines().map(str::to_owned).collect();
+    lines[0].push_str(",refers_to");
+    for line in &mut lines[1..] {
+        line.push(',');
+        if line.starts_with("kp_denial_2024_10,") {
+            line.push_str("2024-09");
+        }
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let run = test.run_with(&["diff", "--format", "text"]).code(0);
+    assert!(
+        run.stdout.contains(
+            "  edited kp_denial_2024_10 (kp_government): refers_to set to 2024-09\n  \
+             kp_denial_2024_10 moved no figure (its source's current claim, stated as before)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}

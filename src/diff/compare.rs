@@ -102,15 +102,22 @@ struct Row<'a> {
     qualifier: Qualifier,
     stated: Stated,
     origin: Option<&'a str>,
-    /// `claimed`, `document`, `outlet`, `published`, `quote`, `notes`.
-    cells: [&'a str; 6],
+    /// `restated = yes`.
+    restated: bool,
+    /// The text cells, in [`CELLS`] order.
+    cells: [&'a str; 9],
 }
 
-const CELLS: [(&str, Cell); 6] = [
+/// The text cells a diff compares, in the column order of the documented
+/// claims.csv table (the fields between them are compared in place).
+const CELLS: [(&str, Cell); 9] = [
     ("claimed", Cell::Claimed),
+    ("refers_to", Cell::RefersTo),
     ("document", Cell::Document),
     ("outlet", Cell::Outlet),
     ("published", Cell::Published),
+    ("alternative_of", Cell::AlternativeOf),
+    ("based_on", Cell::BasedOn),
     ("quote", Cell::Quote),
     ("notes", Cell::Notes),
 ];
@@ -125,6 +132,7 @@ fn row<'a>(data: &'a Dataset, r: usize) -> Row<'a> {
         qualifier: claims.qualifier(r),
         stated: claims.stated(r),
         origin: record.origin.map(|o| claims.id(o as usize)),
+        restated: record.restated,
         cells: CELLS.map(|(_, cell)| claims.cell(r, cell)),
     }
 }
@@ -165,6 +173,7 @@ fn fields(a: &Row, b: &Row) -> Vec<Field> {
     let mut out = Vec::new();
     out.extend(field("metric", a.metric, b.metric));
     out.extend(field("claimed", a.cells[0], b.cells[0]));
+    out.extend(field("refers_to", a.cells[1], b.cells[1]));
     out.extend(field("source", a.source, b.source));
     out.extend(field(
         "qualifier",
@@ -180,13 +189,15 @@ fn fields(a: &Row, b: &Row) -> Vec<Field> {
             });
         }
     }
-    for (i, (name, _)) in CELLS.iter().enumerate().skip(1) {
-        if *name == "quote" {
+    let yes = |restated: bool| if restated { "yes" } else { "" };
+    for (i, (name, _)) in CELLS.iter().enumerate().skip(2) {
+        if *name == "alternative_of" {
             out.extend(field(
                 "origin",
                 a.origin.unwrap_or(""),
                 b.origin.unwrap_or(""),
             ));
+            out.extend(field("restated", yes(a.restated), yes(b.restated)));
         }
         out.extend(field(name, a.cells[i], b.cells[i]));
     }
@@ -201,6 +212,7 @@ fn same(a: &Dataset, r: usize, b: &Dataset, s: usize) -> bool {
     a.claims.text_cells(r) == b.claims.text_cells(s)
         && a.claims.qualifier(r) == b.claims.qualifier(s)
         && a.claims.stated(r) == b.claims.stated(s)
+        && x.restated == y.restated
         && metric_id(a, x.metric) == metric_id(b, y.metric)
         && source_id(a, x.source) == source_id(b, y.source)
 }

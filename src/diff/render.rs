@@ -264,10 +264,23 @@ fn metric_sections<'x>(m: &'x MetricDiff<'x>, escape: Escape) -> Vec<Section<'x>
             format!("moved {}", moved(x, escape))
         }),
         Section::of(Kind::Unmoved, &m.unmoved, move |id| {
-            format!(
-                "{} moved no figure (no source's current claim, before or after)",
-                escape(id)
-            )
+            // A current claim edited outside its figures (a quote, the
+            // period it describes) is still its source's current claim.
+            let current = [m.before, m.after]
+                .into_iter()
+                .flatten()
+                .any(|v| v.current.iter().any(|c| &c.id == id));
+            if current {
+                format!(
+                    "{} moved no figure (its source's current claim, stated as before)",
+                    escape(id)
+                )
+            } else {
+                format!(
+                    "{} moved no figure (no source's current claim, before or after)",
+                    escape(id)
+                )
+            }
         }),
     ]
 }
