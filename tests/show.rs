@@ -67,22 +67,22 @@ fn kursk_as_of_2024_11_05_by_hand() {
     assert_eq!(bounds["floor_above_ceiling"], true);
     let claims = json["claims"].as_array().unwrap();
     let ids: Vec<&str> = claims.iter().map(|c| c["id"].as_str().unwrap()).collect();
-    // Sorted by source id: ua_president, us_dod, us_state.
+    // In sources.csv order (DESIGN §4): ua_president, us_state, us_dod.
     assert_eq!(
         ids,
         [
             "zelensky_kursk_2024_11_04",
-            "ryder_kursk_2024_11_04",
-            "blinken_kursk_2024_10"
+            "blinken_kursk_2024_10",
+            "ryder_kursk_2024_11_04"
         ]
     );
     // The open bound of "at least 10,000" is null; "up to" starts at 0.
-    assert_eq!(claims[1]["high"], Value::Null);
+    assert_eq!(claims[2]["high"], Value::Null);
     assert_eq!(
-        (&claims[2]["low"], &claims[2]["high"]),
+        (&claims[1]["low"], &claims[1]["high"]),
         (&Value::from(0), &Value::from(8000))
     );
-    assert_eq!(claims[2]["claimed"], "2024-10-21/2024-10-31");
+    assert_eq!(claims[1]["claimed"], "2024-10-21/2024-10-31");
     assert!(claims.iter().all(|c| c["stale"] == false));
 }
 

@@ -235,7 +235,7 @@ fn text(view: &MetricView) -> String {
     out.push_str(&format!("bounds:    {}\n\n", words::bounds(&view.bounds)));
     let mut rows = vec![COLUMNS.map(|(h, _)| h.to_owned()).to_vec()];
     let stated = crate::render::live_stated(view);
-    rows.extend(view.current.iter().map(|claim| {
+    rows.extend(json::by_row(view).into_iter().map(|claim| {
         claim_cells(claim, &stated)
             .iter()
             .map(|cell| text::clean(cell))
@@ -248,9 +248,8 @@ fn text(view: &MetricView) -> String {
 /// A GFM table of claims, every cell from the CSVs escaped.
 fn claims_table(view: &MetricView) -> String {
     let stated = crate::render::live_stated(view);
-    let rows: Vec<Vec<String>> = view
-        .current
-        .iter()
+    let rows: Vec<Vec<String>> = json::by_row(view)
+        .into_iter()
         .map(|c| {
             claim_cells(c, &stated)
                 .iter()

@@ -100,6 +100,13 @@ fn claim(claim: &ClaimView) -> Value {
     })
 }
 
+/// The current claims of a view in sources.csv order (DESIGN §4).
+pub(crate) fn by_row(view: &MetricView) -> Vec<&ClaimView> {
+    let mut claims: Vec<&ClaimView> = view.current.iter().collect();
+    claims.sort_by_key(|c| c.source_row);
+    claims
+}
+
 /// `show --format json`: one object, one claim per source's current claim.
 pub fn show(view: &MetricView) -> String {
     format!("{:#}\n", show_value(view))
@@ -116,7 +123,7 @@ pub fn show_value(view: &MetricView) -> Value {
         "consensus": consensus(view.consensus.as_ref()),
         "tied": tied(&view.tied),
         "bounds": bounds(&view.bounds),
-        "claims": view.current.iter().map(claim).collect::<Vec<_>>(),
+        "claims": by_row(view).into_iter().map(claim).collect::<Vec<_>>(),
     })
 }
 
