@@ -51,7 +51,10 @@ pub fn histories(
                 .ok_or_else(|| unknown_metric(dataset, metric))
         })
         .collect::<Result<Vec<u32>>>()?;
+    let t = crate::timing::phase("history scan");
     let found = scan::by_metric(&dataset.claims, &codes, as_of, keep);
+    drop(t);
+    let t = crate::timing::phase("history known");
     let catalog = Catalog::new(dataset, as_of);
     let jobs: Vec<(usize, Vec<usize>)> = codes
         .into_iter()
@@ -60,6 +63,8 @@ pub fn histories(
         .collect();
     let known = parallel::each(&jobs, |(_, rows)| Known::of(dataset, rows));
     let known = known.into_iter().collect::<Result<Vec<Known>>>()?;
+    drop(t);
+    let _t = crate::timing::phase("history views and snapshots");
     // The claim views and the snapshots of a metric are separate tasks, so
     // a few metrics still share out evenly over the cores.
     let tasks: Vec<(usize, bool)> = (0..known.len())

@@ -397,6 +397,7 @@ fn analyse_kept(dataset: &Dataset, as_of: Day, keep: &[bool]) -> Result<Analysis
     // the records finds them (one per metric and source), and polars
     // computes the intervals of those rather than of every claim.
     let claims = &dataset.claims;
+    let scan = crate::timing::phase("current claims");
     let found = scan::latest(
         claims,
         dataset.metrics.len(),
@@ -404,8 +405,12 @@ fn analyse_kept(dataset: &Dataset, as_of: Day, keep: &[bool]) -> Result<Analysis
         as_of,
         keep,
     );
+    drop(scan);
+    let figures = crate::timing::phase("figures");
     let current = current_frame(dataset, &found, as_of)?;
     let groups = figures::figures(current, claims, &stale_after(dataset))?;
+    drop(figures);
+    let _views = crate::timing::phase("views");
     let day = day_number(as_of);
     let catalog = views::Catalog::new(dataset, as_of);
     // Each metric's group (an empty one when no claim is known), by code.
@@ -601,7 +606,9 @@ fn compute_kept(dataset: &Dataset, request: &Request, keep: &[bool]) -> Result<F
     add_pairs(&mut analysis, &pairs);
     let wanted: Vec<&str> = request.histories.iter().map(String::as_str).collect();
     // Every history at once: one pass over the claims, metrics in parallel.
+    let timed = crate::timing::phase("histories");
     let histories = history::histories(dataset, &wanted, request.as_of, keep)?;
+    drop(timed);
     let histories = request.histories.iter().cloned().zip(histories).collect();
     let mut changes = BTreeMap::new();
     for &since in &request.changes_since {

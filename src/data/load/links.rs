@@ -292,6 +292,12 @@ fn statements(claims: &mut ClaimRows, report: &mut Report) {
 
 /// [`statements`]' checks; returns each alternative's row and claim row.
 fn statement_links(claims: &ClaimRows, report: &mut Report) -> Vec<(usize, u32)> {
+    // Without either column there is nothing to look at (a million rows
+    // are not walked for it).
+    use super::rows::{C_ALTERNATIVE_OF, C_BASED_ON};
+    if !claims.table.has(C_ALTERNATIVE_OF) && !claims.table.has(C_BASED_ON) {
+        return Vec::new();
+    }
     let rows = &claims.claims;
     let n = rows.len();
     let given = |row: usize, cell: Cell| rows.record(row).cells.lens[cell as usize] > 0;
@@ -564,10 +570,10 @@ fn inherit(records: &mut [Draft], row: usize, target: usize) {
     claim.stated = claim.stated.or(origin.stated);
 }
 
-/// Warns about each claim (not a repeat, and with its numbers valid) with
-/// the source, metric and `claimed` window of an earlier one: which of them
-/// is current is then decided by id alone. Sorted keys, not a hash map: a million rows are a
-/// million cache misses in one.
+/// Warns about each claim (not a repeat or an alternative, and with its
+/// numbers valid) that shares its source, metric and `claimed` window with
+/// another, naming the one the current-claim rule takes. Sorted keys, not a
+/// hash map: a million rows are a million cache misses in one.
 fn same_window(claims: &ClaimRows, report: &mut Report) {
     let rows = &claims.claims;
     // Each key packs metric, source, first and last day in as few bits as
@@ -624,43 +630,74 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
             pairs.sort_unstable();
             pairs
         };
-        let mut found = Vec::new();
+        // Each group of two or more rows, as runs of `members`.
+        let mut members: Vec<u32> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
         for same in sorted.chunk_by(|a, b| a.0 == b.0).filter(|s| s.len() > 1) {
-            // The one the current-claim rule takes: the latest refers_to
-            // end, then the greatest id (the claimed windows are equal).
-            let preferred = same
-                .iter()
-                .map(|&(_, row)| row)
-                .max_by(|&a, &b| {
-                    let key = |row: u32| {
-                        let r = rows.record(row as usize);
-                        r.refers.or(r.claimed).map(|w| w.end)
-                    };
-                    key(a)
-                        .cmp(&key(b))
-                        .then_with(|| rows.id(a as usize).cmp(rows.id(b as usize)))
-                })
-                .unwrap_or(same[0].1);
-            found.extend(
-                same.iter()
-                    .filter(|&&(_, row)| row != preferred)
-                    .map(|&(_, row)| (row, preferred)),
-            );
+            starts.push(members.len() as u32);
+            members.extend(same.iter().map(|&(_, row)| row));
         }
-        found
+        starts.push(members.len() as u32);
+        (members, starts)
     });
-    // Only the first warnings by line can be listed (see `listed`): past
-    // those, a million same-window claims are counted, not written out.
-    let mut found: Vec<(u32, u32)> = found.into_iter().flatten().collect();
-    found.sort_unstable();
-    if found.len() > super::LISTED_PER_FILE {
-        let unlisted = found.len() - super::LISTED_PER_FILE;
-        report
-            .unlisted
-            .push((claims.file.clone(), unlisted, Severity::Warning));
-        found.truncate(super::LISTED_PER_FILE);
+    // Every member of every group, by row; a group's every member but the
+    // one the current-claim rule takes is warned about. Which one that is
+    // reads ids, so it is found only for the groups whose rows are listed
+    // (see `listed`: a million same-window claims are counted, not written
+    // out).
+    let mut groups: Vec<&[u32]> = Vec::new();
+    for (members, starts) in &found {
+        groups.extend(
+            starts
+                .windows(2)
+                .map(|w| &members[w[0] as usize..w[1] as usize]),
+        );
     }
-    for (row, preferred) in found {
+    let mut entries: Vec<(u32, u32)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, rows)| rows.iter().map(move |&row| (row, g as u32)))
+        .collect();
+    entries.sort_unstable();
+    let warned: usize = groups.iter().map(|g| g.len() - 1).sum();
+    // The one the current-claim rule takes: the latest refers_to end, then
+    // the greatest id (the claimed windows are equal).
+    let preferred = |group: &[u32]| {
+        group
+            .iter()
+            .copied()
+            .max_by(|&a, &b| {
+                let key = |row: u32| {
+                    let r = rows.record(row as usize);
+                    r.refers.or(r.claimed).map(|w| w.end)
+                };
+                key(a)
+                    .cmp(&key(b))
+                    .then_with(|| rows.id(a as usize).cmp(rows.id(b as usize)))
+            })
+            .unwrap_or(group[0])
+    };
+    let mut taken: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let mut listed = Vec::new();
+    for (row, g) in entries {
+        if listed.len() == super::LISTED_PER_FILE {
+            break;
+        }
+        let best = *taken
+            .entry(g)
+            .or_insert_with(|| preferred(groups[g as usize]));
+        if row != best {
+            listed.push((row, best));
+        }
+    }
+    if warned > listed.len() {
+        report.unlisted.push((
+            claims.file.clone(),
+            warned - listed.len(),
+            Severity::Warning,
+        ));
+    }
+    for (row, preferred) in listed {
         let id = rows.id(preferred as usize);
         let message = format!(
             "claim \"{id}\" has the same source, metric and claimed window and is taken as the \
