@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 pub use crate::chart::{ChartKind, Scale};
 use crate::data::{DateSpec, Day};
 use crate::error::{Error, Result};
+pub use crate::notebook::ReportFormat;
 pub use crate::render::Format;
 
 /// Turn curated CSVs of dated, sourced estimates into briefing reports.
@@ -28,8 +29,9 @@ pub struct Args {
 enum CommandArgs {
     /// Render notebooks (reports/<name>/brief.md) into reports (README.md + SVGs).
     ///
-    /// Prints one line per report: written, unchanged, or with --check
-    /// differs. Exit 1 on invalid data or notebooks, or with --check when a
+    /// Also writes each format the notebook's `formats` asks for, and those
+    /// given with --format (html: index.html). Prints one line per report:
+    /// written, unchanged, or with --check differs. Exit 1 on invalid data or notebooks, or with --check when a
     /// report on disk differs from what build would write.
     Build {
         /// Notebooks or report folders (a folder names its brief.md);
@@ -45,6 +47,10 @@ enum CommandArgs {
         /// Earlier day of `changes` tables (YYYY-MM-DD); overrides each notebook's `since`.
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
+        /// Also write this format (repeatable), besides those each
+        /// notebook's `formats` lists; README.md is always written.
+        #[arg(long = "format", value_enum, value_name = "FORMAT")]
+        formats: Vec<ReportFormat>,
         /// Write nothing; exit 1 naming every file that differs.
         #[arg(long)]
         check: bool,
@@ -199,6 +205,8 @@ pub enum Config {
         default_data: PathBuf,
         as_of: Option<Day>,
         since: Option<Day>,
+        /// `--format`: added to each notebook's `formats`.
+        formats: Vec<ReportFormat>,
         check: bool,
         quiet: bool,
     },
@@ -262,6 +270,7 @@ impl Config {
                 data,
                 as_of,
                 since,
+                formats,
                 check,
                 quiet,
             } => {
@@ -275,6 +284,7 @@ impl Config {
                     default_data: root.join("data"),
                     as_of,
                     since,
+                    formats,
                     check,
                     quiet,
                 }

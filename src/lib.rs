@@ -26,6 +26,7 @@ pub mod data;
 pub mod diff;
 pub mod edition;
 pub mod error;
+pub mod html;
 pub mod init;
 pub mod input;
 pub mod notebook;

@@ -146,6 +146,7 @@ fn run(config: &Config) -> Result<()> {
             default_data,
             as_of,
             since,
+            formats,
             check,
             quiet,
         } => {
@@ -154,6 +155,7 @@ fn run(config: &Config) -> Result<()> {
                 as_of: *as_of,
                 since: *since,
                 default_data: default_data.clone(),
+                formats: formats.clone(),
             };
             let mut notebooks = notebook::read(&notebook::select(notebooks, reports)?, &options)?;
             let datasets = load_each(notebooks.iter().map(|n| n.data.as_path()))?;

@@ -10,5 +10,6 @@ mod docs;
 mod editions;
 mod hardening;
 mod harness;
+mod html;
 mod init;
 mod show;
