@@ -78,6 +78,31 @@ enum CommandArgs {
         #[arg(long, conflicts_with_all = ["as_of", "published"])]
         verify: bool,
     },
+    /// Serve a report's HTML on 127.0.0.1, rebuilt in memory whenever its
+    /// notebook or data change; the page reloads itself.
+    ///
+    /// Builds the report as `build --format html` would, writing nothing,
+    /// and serves only that page at http://127.0.0.1:PORT/ (printed once it
+    /// listens). It watches the notebook, the data folder (events.csv
+    /// included) and the report's editions, by polling sizes and modification
+    /// times every 200 ms; a burst of saves is one rebuild, and editor swap
+    /// and backup files (.*.swp, *~, .#*, 4913) are ignored. A problem in the
+    /// data or notebook is shown at the top of the page as the `FILE:LINE: …`
+    /// lines `check` prints, above the last good build. Stop it with Ctrl-C.
+    Preview {
+        /// The report's notebook or folder; default: the only report under
+        /// reports/.
+        #[arg(value_name = "NOTEBOOK|DIR")]
+        report: Option<PathBuf>,
+        /// Port on 127.0.0.1; 0 picks a free one. A port in use is an error,
+        /// never silently replaced by another.
+        #[arg(long, value_name = "N", default_value_t = 8000)]
+        port: u16,
+        /// Watch by polling (always so: this option is accepted for
+        /// file systems without change notifications, and changes nothing).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Validate the data files and report every problem, one per line.
     Check {
         /// Data folder; default: data/ of the project.
@@ -238,6 +263,7 @@ pub enum Config {
         scale: Scale,
     },
     Diff(crate::diff::Options),
+    Preview(crate::commands::preview::Options),
     Publish {
         /// The report's notebook.
         notebook: PathBuf,
@@ -290,6 +316,31 @@ impl Config {
                 }
             }
             CommandArgs::Check { data: flag } => Config::Check { data: data(flag) },
+            CommandArgs::Preview { report, port, poll } => {
+                let reports = root.join("reports");
+                let named: Vec<PathBuf> = report.into_iter().collect();
+                let mut found = crate::notebook::select(&named, &reports)?;
+                if found.len() > 1 {
+                    let names: Vec<String> = found
+                        .iter()
+                        .filter_map(|n| n.parent().and_then(Path::file_name))
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .collect();
+                    return Err(Error::Usage(format!(
+                        "preview shows one report: name it (one of {})",
+                        names.join(", ")
+                    )));
+                }
+                let notebook = found
+                    .pop()
+                    .ok_or_else(|| Error::Usage("preview needs a report".into()))?;
+                Config::Preview(crate::commands::preview::Options {
+                    notebook,
+                    default_data: root.join("data"),
+                    port,
+                    poll,
+                })
+            }
             CommandArgs::Publish {
                 report,
                 as_of,

@@ -22,6 +22,7 @@
 pub mod analysis;
 pub mod chart;
 pub mod cli;
+pub mod commands;
 pub mod data;
 pub mod diff;
 pub mod edition;

@@ -13,4 +13,5 @@ mod hardening;
 mod harness;
 mod html;
 mod init;
+mod preview;
 mod show;
