@@ -303,6 +303,11 @@ impl Config {
                 let as_of = parse_day("--as-of", as_of.as_deref())?;
                 let since = parse_day("--since", since.as_deref())?;
                 in_order(since, as_of)?;
+                for format in &formats {
+                    if let Some(why) = format.missing() {
+                        return Err(Error::Usage(format!("--format {}: {why}", format.as_str())));
+                    }
+                }
                 Config::Build {
                     notebooks,
                     reports: root.join("reports"),

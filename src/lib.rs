@@ -32,6 +32,8 @@ pub mod init;
 pub mod input;
 pub mod notebook;
 pub mod parallel;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod project;
 pub mod render;
 pub mod text;

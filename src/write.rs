@@ -687,29 +687,53 @@ fn stale(report: &Report) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// The mark a generated file named `name` starts with: charts (`*.svg`)
-/// and the HTML page; `None` for any other name, never removed.
-fn mark_of(name: &str) -> Option<&'static str> {
+/// How a generated file shows that a build wrote it.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// It starts with these bytes (charts, the HTML page).
+    Starts(&'static str),
+    /// A PDF whose metadata names rangefinder as the tool that made it.
+    Pdf,
+}
+
+/// What the PDF's XMP metadata holds when rangefinder made it (the
+/// creator `pdf::document` sets; a PDF cannot start with a comment).
+const PDF_MARK: &[u8] = b"<xmp:CreatorTool>rangefinder</xmp:CreatorTool>";
+
+/// The mark of a generated file named `name`: charts (`*.svg`), the HTML
+/// page and the PDF; `None` for any other name, never removed.
+fn mark_of(name: &str) -> Option<Mark> {
     if name.starts_with('.') {
         None
     } else if name.ends_with(".svg") {
-        Some(svg::MARK)
+        Some(Mark::Starts(svg::MARK))
     } else if name == "index.html" {
-        Some(crate::html::MARK)
+        Some(Mark::Starts(crate::html::MARK))
+    } else if name == "report.pdf" {
+        Some(Mark::Pdf)
     } else {
         None
     }
 }
 
-/// Whether the regular file at `path` starts with `mark` (a file a build
-/// wrote); reads no more than the mark's length.
-fn has_mark(path: &Path, mark: &str) -> io::Result<bool> {
+/// Whether the regular file at `path` carries `mark` (a file a build
+/// wrote); reads no more than the mark's length, or for a PDF the file
+/// (bounded as every read is).
+fn has_mark(path: &Path, mark: Mark) -> io::Result<bool> {
     use std::io::Read as _;
-    let mark = mark.as_bytes();
-    let (file, _) = input::open(path, input::DATA_LIMIT)?;
-    let mut start = Vec::with_capacity(mark.len());
-    file.take(mark.len() as u64).read_to_end(&mut start)?;
-    Ok(start == mark)
+    match mark {
+        Mark::Starts(mark) => {
+            let mark = mark.as_bytes();
+            let (file, _) = input::open(path, input::DATA_LIMIT)?;
+            let mut start = Vec::with_capacity(mark.len());
+            file.take(mark.len() as u64).read_to_end(&mut start)?;
+            Ok(start == mark)
+        }
+        Mark::Pdf => {
+            let bytes = input::read(path, input::DATA_LIMIT)?;
+            Ok(bytes.starts_with(b"%PDF-") && bytes.windows(PDF_MARK.len()).any(|w| w == PDF_MARK))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -235,7 +235,7 @@ fn unknown_format() {
         run.errors(),
         [
             "reports/t/brief.md:4: front matter: formats: unknown format \"htm\" (did you mean \
-          \"html\"? expected html)"
+          \"html\"? expected html, pdf)"
         ]
     );
     let test = fixture(&NOTEBOOK.replace("[\"html\"]", "\"html\""));
@@ -247,5 +247,25 @@ fn unknown_format() {
           [\"html\"], found string"
         ]
     );
-    rf(&test, &["build", "--format", "pdf"]).code(2);
+}
+
+// Without the pdf feature, asking for a PDF says how to get one: the flag
+// before any work (exit 2), the front matter at its line (exit 1).
+#[cfg(not(feature = "pdf"))]
+#[test]
+fn pdf_needs_the_feature() {
+    let how = "this rangefinder was built without PDF support (install it with `cargo install \
+               --locked --features pdf --path .`)";
+    let test = fixture(NOTEBOOK);
+    rf(&test, &["build", "--format", "pdf"])
+        .code(2)
+        .stderr(&format!("error: --format pdf: {how}\n"));
+    let test = fixture(&NOTEBOOK.replace("[\"html\"]", "[\"html\", \"pdf\"]"));
+    let run = rf(&test, &["build"]).code(1);
+    assert_eq!(
+        run.errors(),
+        [format!(
+            "reports/t/brief.md:4: front matter: formats: pdf: {how}"
+        )]
+    );
 }

@@ -13,5 +13,7 @@ mod hardening;
 mod harness;
 mod html;
 mod init;
+#[cfg(feature = "pdf")]
+mod pdf;
 mod preview;
 mod show;

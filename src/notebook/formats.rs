@@ -18,6 +18,7 @@ use super::render::chart_file;
 pub fn file_name(format: ReportFormat) -> &'static str {
     match format {
         ReportFormat::Html => "index.html",
+        ReportFormat::Pdf => "report.pdf",
     }
 }
 
@@ -31,6 +32,7 @@ pub(super) fn add(
     for &format in &notebook.front.formats {
         let bytes = match format {
             ReportFormat::Html => html_page(notebook, figures, files)?,
+            ReportFormat::Pdf => pdf_document(notebook, figures, files)?,
         };
         files.insert(file_name(format).to_string(), bytes);
     }
@@ -78,4 +80,35 @@ fn html_page(
         .collect();
     let title = notebook.front.title.as_deref().unwrap_or("Report");
     Ok(html::page(title, &readme, &charts).into_bytes())
+}
+
+/// `report.pdf`: the README's Markdown typeset, charts as vector graphics.
+#[cfg(feature = "pdf")]
+fn pdf_document(
+    notebook: &Notebook,
+    figures: &Figures,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<u8>> {
+    let readme = files
+        .get("README.md")
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+        .ok_or_else(|| anyhow::anyhow!("README.md: not rendered"))?;
+    let mut charts = BTreeMap::new();
+    for block in &notebook.blocks {
+        let Block::Cell(cell) = block else { continue };
+        if let Some(file) = chart_file(cell)
+            && let Some(svg) = files.get(&file)
+        {
+            charts.insert(file, String::from_utf8_lossy(svg).into_owned());
+        }
+    }
+    let title = notebook.front.title.as_deref().unwrap_or("Report");
+    crate::pdf::document(title, figures.analysis.as_of, &readme, &charts)
+}
+
+/// Without the `pdf` feature: the error `--format pdf` meets.
+#[cfg(not(feature = "pdf"))]
+fn pdf_document(_: &Notebook, _: &Figures, _: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>> {
+    let why = ReportFormat::Pdf.missing().unwrap_or_default();
+    Err(crate::error::Error::Usage(format!("--format pdf: {why}")))
 }

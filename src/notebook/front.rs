@@ -41,6 +41,8 @@ pub struct FrontMatter {
 pub enum ReportFormat {
     /// `index.html`: one self-contained page, charts inline.
     Html,
+    /// `report.pdf`: typeset by Typst (built with the cargo feature `pdf`).
+    Pdf,
 }
 
 impl ReportFormat {
@@ -48,11 +50,23 @@ impl ReportFormat {
     pub fn as_str(self) -> &'static str {
         match self {
             ReportFormat::Html => "html",
+            ReportFormat::Pdf => "pdf",
         }
     }
 
     /// Every format, in order (for "expected …").
-    const ALL: [ReportFormat; 1] = [ReportFormat::Html];
+    const ALL: [ReportFormat; 2] = [ReportFormat::Html, ReportFormat::Pdf];
+
+    /// Why this rangefinder cannot write the format, if it cannot.
+    pub fn missing(self) -> Option<&'static str> {
+        match self {
+            ReportFormat::Pdf if !cfg!(feature = "pdf") => Some(
+                "this rangefinder was built without PDF support (install it with \
+                 `cargo install --locked --features pdf --path .`)",
+            ),
+            _ => None,
+        }
+    }
 }
 
 impl FrontMatter {
@@ -191,18 +205,22 @@ fn formats(entry: &Entry) -> Result<Vec<ReportFormat>, Problem> {
     names
         .iter()
         .map(|(name, line)| {
-            ReportFormat::ALL
-                .into_iter()
-                .find(|f| f.as_str() == name)
-                .ok_or_else(|| {
-                    Problem::at(
-                        *line,
-                        format!(
-                            "front matter: formats: unknown format \"{name}\" {}",
-                            crate::error::expected(name, &known.join(", "))
-                        ),
-                    )
-                })
+            let format = ReportFormat::ALL.into_iter().find(|f| f.as_str() == name);
+            if let Some(why) = format.and_then(ReportFormat::missing) {
+                return Err(Problem::at(
+                    *line,
+                    format!("front matter: formats: {name}: {why}"),
+                ));
+            }
+            format.ok_or_else(|| {
+                Problem::at(
+                    *line,
+                    format!(
+                        "front matter: formats: unknown format \"{name}\" {}",
+                        crate::error::expected(name, &known.join(", "))
+                    ),
+                )
+            })
         })
         .collect()
 }
