@@ -242,3 +242,33 @@ pub fn string(text: &str) -> String {
     out.push('"');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Text is a Typst string: quotes and backslashes escaped, bidi
+    // overrides dropped, so `#panic()` in text is never code.
+    #[test]
+    fn text_is_a_string() {
+        assert_eq!(string("a \"b\" \\ #c\u{202e}"), "\"a \\\"b\\\" \\\\ #c\"");
+    }
+
+    // Headings, emphasis, links, tables and a chart figure; the notebook's
+    // HTML is text; a link only from a web URL.
+    #[test]
+    fn markdown_as_typst() {
+        let charts: BTreeSet<String> = ["c.svg".to_string()].into();
+        let markdown = "## H *e*\n\n<b>x</b> [d](javascript:x) [w](https://w.org)\n\n\
+                        | a | b |\n|---|--:|\n| 1/2 | `i_d` |\n\n![alt](c.svg)\n";
+        assert_eq!(
+            markup(markdown, &charts),
+            "#heading(level: 2)[#\"H \";#emph[#\"e\";];]\n\n\
+             #\"<b>\";#\"x\";#\"</b>\";#\" \";#\"d\";#\" \";#link(\"https://w.org\")[#\"w\";];\n\n\
+             #table(columns: 2, align: (left, right,),\n\
+             table.header([#\"a\";], [#\"b\";], ),\n\
+             [#\"1/\u{200B}2\";], [#raw(\"i_\u{200B}d\");], \n)\n\n\
+             #figure(image(\"/c.svg\", width: 100%, alt: \"alt\"))\n\n"
+        );
+    }
+}
