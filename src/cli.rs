@@ -30,9 +30,10 @@ enum CommandArgs {
     /// Render notebooks (reports/<name>/brief.md) into reports (README.md + SVGs).
     ///
     /// Also writes each format the notebook's `formats` asks for, and those
-    /// given with --format (html: index.html; pdf: report.pdf). Prints one line per report:
-    /// written, unchanged, or with --check differs. Exit 1 on invalid data or notebooks, or with --check when a
-    /// report on disk differs from what build would write.
+    /// given with --format (html: index.html; pdf: report.pdf). Prints one
+    /// line per report: written, unchanged, or with --check differs. Exit 1
+    /// on invalid data or notebooks, or with --check when a report on disk
+    /// differs from what build would write.
     Build {
         /// Notebooks or report folders (a folder names its brief.md);
         /// default: every reports/*/brief.md.
