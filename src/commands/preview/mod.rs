@@ -226,9 +226,17 @@ fn rebuild_on_change(
             now = again;
         }
         shared.record(build(options));
-        // The notebook may name another data folder now.
-        paths = watched(options);
-        last = watch::snapshot(&paths);
+        // What the build read is `now`, taken before it: a change saved
+        // while it ran (or just after) differs from it and is built next.
+        // A notebook that names another data folder now: every file of the
+        // new paths counts as changed, so the next poll builds from them.
+        let again = watched(options);
+        if again == paths {
+            last = now;
+        } else {
+            paths = again;
+            last = watch::Snapshot::new();
+        }
     }
 }
 
