@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 pub use crate::chart::{ChartKind, Scale};
 use crate::data::{DateSpec, Day};
 use crate::error::{Error, Result};
+pub use crate::notebook::ReportFormat;
 pub use crate::render::Format;
 
 /// Turn curated CSVs of dated, sourced estimates into briefing reports.
@@ -28,9 +29,11 @@ pub struct Args {
 enum CommandArgs {
     /// Render notebooks (reports/<name>/brief.md) into reports (README.md + SVGs).
     ///
-    /// Prints one line per report: written, unchanged, or with --check
-    /// differs. Exit 1 on invalid data or notebooks, or with --check when a
-    /// report on disk differs from what build would write.
+    /// Also writes each format the notebook's `formats` asks for, and those
+    /// given with --format (html: index.html; pdf: report.pdf). Prints one
+    /// line per report: written, unchanged, or with --check differs. Exit 1
+    /// on invalid data or notebooks, or with --check when a report on disk
+    /// differs from what build would write.
     Build {
         /// Notebooks or report folders (a folder names its brief.md);
         /// default: every reports/*/brief.md.
@@ -45,6 +48,10 @@ enum CommandArgs {
         /// Earlier day of `changes` tables (YYYY-MM-DD); overrides each notebook's `since`.
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
+        /// Also write this format (repeatable), besides those each
+        /// notebook's `formats` lists; README.md is always written.
+        #[arg(long = "format", value_enum, value_name = "FORMAT")]
+        formats: Vec<ReportFormat>,
         /// Write nothing; exit 1 naming every file that differs.
         #[arg(long)]
         check: bool,
@@ -71,6 +78,31 @@ enum CommandArgs {
         /// commit it records and exit 1 naming each file that differs.
         #[arg(long, conflicts_with_all = ["as_of", "published"])]
         verify: bool,
+    },
+    /// Serve a report's HTML on 127.0.0.1, rebuilt in memory whenever its
+    /// notebook or data change; the page reloads itself.
+    ///
+    /// Builds the report as `build --format html` would, writing nothing,
+    /// and serves only that page at http://127.0.0.1:PORT/ (printed once it
+    /// listens). It watches the notebook, the data folder (events.csv
+    /// included) and the report's editions, by polling sizes and modification
+    /// times every 200 ms; a burst of saves is one rebuild, and editor swap
+    /// and backup files (.*.swp, *~, .#*, 4913) are ignored. A problem in the
+    /// data or notebook is shown at the top of the page as the `FILE:LINE: …`
+    /// lines `check` prints, above the last good build. Stop it with Ctrl-C.
+    Preview {
+        /// The report's notebook or folder; default: the only report under
+        /// reports/.
+        #[arg(value_name = "NOTEBOOK|DIR")]
+        report: Option<PathBuf>,
+        /// Port on 127.0.0.1; 0 picks a free one. A port in use is an error,
+        /// never silently replaced by another.
+        #[arg(long, value_name = "N", default_value_t = 8000)]
+        port: u16,
+        /// Watch by polling (always so: this option is accepted for
+        /// file systems without change notifications, and changes nothing).
+        #[arg(long)]
+        poll: bool,
     },
     /// Validate the data files and report every problem, one per line.
     Check {
@@ -219,6 +251,8 @@ pub enum Config {
         default_data: PathBuf,
         as_of: Option<Day>,
         since: Option<Day>,
+        /// `--format`: added to each notebook's `formats`.
+        formats: Vec<ReportFormat>,
         check: bool,
         quiet: bool,
     },
@@ -254,6 +288,7 @@ pub enum Config {
         scale: Scale,
     },
     Diff(crate::diff::Options),
+    Preview(crate::commands::preview::Options),
     Publish {
         /// The report's notebook.
         notebook: PathBuf,
@@ -286,12 +321,18 @@ impl Config {
                 data,
                 as_of,
                 since,
+                formats,
                 check,
                 quiet,
             } => {
                 let as_of = parse_day("--as-of", as_of.as_deref())?;
                 let since = parse_day("--since", since.as_deref())?;
                 in_order(since, as_of)?;
+                for format in &formats {
+                    if let Some(why) = format.missing() {
+                        return Err(Error::Usage(format!("--format {}: {why}", format.as_str())));
+                    }
+                }
                 Config::Build {
                     notebooks,
                     reports: root.join("reports"),
@@ -299,11 +340,37 @@ impl Config {
                     default_data: root.join("data"),
                     as_of,
                     since,
+                    formats,
                     check,
                     quiet,
                 }
             }
             CommandArgs::Check { data: flag } => Config::Check { data: data(flag) },
+            CommandArgs::Preview { report, port, poll } => {
+                let reports = root.join("reports");
+                let named: Vec<PathBuf> = report.into_iter().collect();
+                let mut found = crate::notebook::select(&named, &reports)?;
+                if found.len() > 1 {
+                    let names: Vec<String> = found
+                        .iter()
+                        .filter_map(|n| n.parent().and_then(Path::file_name))
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .collect();
+                    return Err(Error::Usage(format!(
+                        "preview shows one report: name it (one of {})",
+                        names.join(", ")
+                    )));
+                }
+                let notebook = found
+                    .pop()
+                    .ok_or_else(|| Error::Usage("preview needs a report".into()))?;
+                Config::Preview(crate::commands::preview::Options {
+                    notebook,
+                    default_data: root.join("data"),
+                    port,
+                    poll,
+                })
+            }
             CommandArgs::Publish {
                 report,
                 as_of,

@@ -1,11 +1,12 @@
 //! rangefinder: curated CSVs of dated, sourced estimates in, briefing
 //! reports out. `main` is the pipeline:
 //! args -> Config -> load (csv + validate) -> analyse (polars)
-//! -> render (markdown, svg) -> write (atomic).
+//! -> render (markdown, html, svg) -> write (atomic). Each command's
+//! stages are library functions (`commands/`, and the modules named
+//! below); this file parses, dispatches, prints and sets the exit code.
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,7 +15,7 @@ use rangefinder::analysis::{self, Analysis};
 use rangefinder::cli::{Args, ChartKind, Config, Output, Scale};
 use rangefinder::data::{self, Dataset, Day};
 use rangefinder::error::{Error, Result};
-use rangefinder::{chart, diff, edition, init, notebook, project, render, timing, write};
+use rangefinder::{chart, commands, diff, edition, init, notebook, project, render, write};
 
 fn main() -> ExitCode {
     // A panic is a bug, but it must still end as the documented exit codes say
@@ -167,6 +168,7 @@ fn run(config: &Config) -> Result<()> {
             default_data,
             as_of,
             since,
+            formats,
             check,
             quiet,
         } => {
@@ -175,22 +177,22 @@ fn run(config: &Config) -> Result<()> {
                 as_of: *as_of,
                 since: *since,
                 default_data: default_data.clone(),
+                formats: formats.clone(),
             };
-            let mut notebooks = notebook::read(&notebook::select(notebooks, reports)?, &options)?;
-            let datasets = load_each(notebooks.iter().map(|n| n.data.as_path()))?;
-            let reports = notebook::build(&mut notebooks, &datasets)?;
-            rangefinder::parallel::drop_in_background(datasets);
-            let _write = timing::phase("write");
+            let built = commands::build::render(notebooks, reports, &options, &mut |warning| {
+                eprintln!("{warning}");
+            })?;
             let lines = if *check {
-                check_reports(&reports)
+                commands::build::check(&built)
             } else {
-                write_reports(&reports)
+                commands::build::write(&built)
             };
             if !*quiet {
                 print(&lines.status)?;
             }
             lines.outcome
         }
+        Config::Preview(options) => commands::preview::run(options, &mut std::io::stdout()),
         Config::Diff(options) => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             diff::run(options, &mut stdout)
@@ -223,8 +225,8 @@ fn run(config: &Config) -> Result<()> {
                 .unwrap_or(Path::new("."));
             print(&format!(
                 "{}: published\n{}: {report}\n",
-                shown(&done.folder),
-                shown(dir)
+                commands::shown(&done.folder),
+                commands::shown(dir)
             ))
         }
         Config::Publish {
@@ -247,96 +249,6 @@ fn run(config: &Config) -> Result<()> {
     }
 }
 
-/// What a build prints (one line per report) and how it ends.
-struct Built {
-    status: String,
-    outcome: Result<()>,
-}
-
-/// `build`: writes every report (all replaced whole or none, see
-/// [`write::apply`]), then one status line each: "written" when a file of
-/// it was written or removed, else "unchanged".
-fn write_reports(reports: &[write::Report]) -> Built {
-    let outcomes = match write::apply(reports) {
-        Ok(outcomes) => outcomes,
-        Err(error) => {
-            return Built {
-                status: String::new(),
-                outcome: Err(error),
-            };
-        }
-    };
-    let mut status = String::new();
-    for (report, outcome) in reports.iter().zip(outcomes) {
-        let line = match outcome {
-            write::Outcome::Written => "written",
-            write::Outcome::Unchanged => "unchanged",
-        };
-        status.push_str(&format!("{}: {line}\n", shown(&report.dir)));
-    }
-    Built {
-        status,
-        outcome: Ok(()),
-    }
-}
-
-/// `build --check`: one status line per report ("differs" or
-/// "unchanged"); the files that differ are the error, all of them.
-fn check_reports(reports: &[write::Report]) -> Built {
-    let mut status = String::new();
-    let mut problems = Vec::new();
-    for report in reports {
-        // Every edition against its edition.toml, as the report itself.
-        let editions = match edition::check(&report.dir) {
-            Ok(lines) => lines,
-            Err(error) => {
-                return Built {
-                    status,
-                    outcome: Err(error),
-                };
-            }
-        };
-        let checked = match write::check(std::slice::from_ref(report)) {
-            Ok(()) if editions.is_empty() => Ok(()),
-            Ok(()) => Err(Error::Stale(editions)),
-            Err(Error::Stale(mut lines)) => {
-                lines.extend(editions);
-                Err(Error::Stale(lines))
-            }
-            Err(error) => Err(error),
-        };
-        match checked {
-            Ok(()) => status.push_str(&format!("{}: unchanged\n", shown(&report.dir))),
-            Err(Error::Stale(lines)) => {
-                status.push_str(&format!("{}: differs\n", shown(&report.dir)));
-                problems.extend(lines);
-            }
-            Err(error) => {
-                return Built {
-                    status,
-                    outcome: Err(error),
-                };
-            }
-        }
-    }
-    problems.sort();
-    let outcome = if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Stale(problems))
-    };
-    Built { status, outcome }
-}
-
-/// A report folder as printed: `.` for the current folder.
-fn shown(dir: &Path) -> String {
-    if dir.as_os_str().is_empty() {
-        ".".to_string()
-    } else {
-        dir.display().to_string()
-    }
-}
-
 /// A metric id given to `flag` must be in the data; the error names the
 /// flag and the known ids.
 fn known_metric(dataset: &Dataset, flag: &str, metric: &str) -> Result<()> {
@@ -353,23 +265,6 @@ fn known_metric(dataset: &Dataset, flag: &str, metric: &str) -> Result<()> {
 /// Loads a data folder; its errors become [`Error::Data`].
 fn load(dir: &Path) -> Result<Dataset> {
     Ok(data::load::load(dir).map_err(Error::Data)?.dataset)
-}
-
-/// Loads each data folder once, in order of first use; warnings are printed
-/// (to stderr) as `check` prints them.
-fn load_each<'a>(folders: impl Iterator<Item = &'a Path>) -> Result<BTreeMap<PathBuf, Dataset>> {
-    let _load = timing::phase("load");
-    let mut datasets = BTreeMap::new();
-    for folder in folders {
-        if !datasets.contains_key(folder) {
-            let loaded = data::load::load(folder).map_err(Error::Data)?;
-            for warning in &loaded.warnings {
-                eprintln!("{warning}");
-            }
-            datasets.insert(folder.to_path_buf(), loaded.dataset);
-        }
-    }
-    Ok(datasets)
 }
 
 /// The as-of day asked for, or the default: the latest claim in the data.

@@ -653,9 +653,9 @@ pub fn check(reports: &[Report]) -> Result<()> {
 }
 
 /// Generated files in the report folder that the report no longer holds:
-/// only regular `*.svg` files that start with the generator's mark (charts
-/// a build wrote), never an author's SVG, the notebook, a link or anything
-/// else, sorted.
+/// only regular `*.svg` files and `index.html` that start with the
+/// generator's mark (charts and pages a build wrote), never an author's
+/// SVG or page, the notebook, a link or anything else, sorted.
 fn stale(report: &Report) -> Result<Vec<String>> {
     let entries = match fs::read_dir(&report.dir) {
         Ok(entries) => entries,
@@ -672,11 +672,13 @@ fn stale(report: &Report) -> Result<Vec<String>> {
         let Ok(name) = entry.file_name().into_string() else {
             continue;
         };
-        let generated = name.ends_with(".svg") && !name.starts_with('.');
+        let Some(mark) = mark_of(&name) else {
+            continue;
+        };
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if generated && is_file && !report.files.contains_key(&name) {
+        if is_file && !report.files.contains_key(&name) {
             let path = report.dir.join(&name);
-            if has_mark(&path).with_context(|| format!("reading {}", path.display()))? {
+            if has_mark(&path, mark).with_context(|| format!("reading {}", path.display()))? {
                 names.push(name);
             }
         }
@@ -685,15 +687,53 @@ fn stale(report: &Report) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Whether the regular file at `path` starts with the mark of a chart a
-/// build wrote; reads no more than the mark's length.
-fn has_mark(path: &Path) -> io::Result<bool> {
+/// How a generated file shows that a build wrote it.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// It starts with these bytes (charts, the HTML page).
+    Starts(&'static str),
+    /// A PDF whose metadata names rangefinder as the tool that made it.
+    Pdf,
+}
+
+/// What the PDF's XMP metadata holds when rangefinder made it (the
+/// creator `pdf::document` sets; a PDF cannot start with a comment).
+const PDF_MARK: &[u8] = b"<xmp:CreatorTool>rangefinder</xmp:CreatorTool>";
+
+/// The mark of a generated file named `name`: charts (`*.svg`), the HTML
+/// page and the PDF; `None` for any other name, never removed.
+fn mark_of(name: &str) -> Option<Mark> {
+    if name.starts_with('.') {
+        None
+    } else if name.ends_with(".svg") {
+        Some(Mark::Starts(svg::MARK))
+    } else if name == "index.html" {
+        Some(Mark::Starts(crate::html::MARK))
+    } else if name == "report.pdf" {
+        Some(Mark::Pdf)
+    } else {
+        None
+    }
+}
+
+/// Whether the regular file at `path` carries `mark` (a file a build
+/// wrote); reads no more than the mark's length, or for a PDF the file
+/// (bounded as every read is).
+fn has_mark(path: &Path, mark: Mark) -> io::Result<bool> {
     use std::io::Read as _;
-    let mark = svg::MARK.as_bytes();
-    let (file, _) = input::open(path, input::DATA_LIMIT)?;
-    let mut start = Vec::with_capacity(mark.len());
-    file.take(mark.len() as u64).read_to_end(&mut start)?;
-    Ok(start == mark)
+    match mark {
+        Mark::Starts(mark) => {
+            let mark = mark.as_bytes();
+            let (file, _) = input::open(path, input::DATA_LIMIT)?;
+            let mut start = Vec::with_capacity(mark.len());
+            file.take(mark.len() as u64).read_to_end(&mut start)?;
+            Ok(start == mark)
+        }
+        Mark::Pdf => {
+            let bytes = input::read(path, input::DATA_LIMIT)?;
+            Ok(bytes.starts_with(b"%PDF-") && bytes.windows(PDF_MARK.len()).any(|w| w == PDF_MARK))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -232,7 +232,9 @@ fn notebook_errors_by_line_and_nothing_written() {
     fs::write(test.path().join("reports/t/brief.md"), BROKEN).expect("write notebook");
     let f = "reports/t/brief.md";
     let expected = [
-        format!("{f}:3: front matter: unknown key \"colour\" (expected title, as_of, since, data)"),
+        format!(
+            "{f}:3: front matter: unknown key \"colour\" (expected title, as_of, since, data, formats)"
+        ),
         format!(
             "{f}:6: inline value `{{{{ lowest troops }}}}`: unknown key \"lowest\" (expected \
              as_of, since, title, low, high, median, range, consensus, sources, affiliations, \

@@ -1,6 +1,6 @@
 //! A notebook's front matter: the TOML between the `+++` lines at the top,
-//! with `title` (required), `as_of`, `since` and `data`. Unknown keys are
-//! errors, so a typo (`as-of`) never silently changes a report.
+//! with `title` (required), `as_of`, `since`, `data` and `formats`. Unknown
+//! keys are errors, so a typo (`as-of`) never silently changes a report.
 
 use crate::data::{DateSpec, Day};
 use crate::error::not_before;
@@ -9,7 +9,7 @@ use super::Problem;
 use super::spanned::{self, Entry, Value};
 
 /// Keys the front matter accepts.
-const KEYS: &str = "title, as_of, since, data";
+const KEYS: &str = "title, as_of, since, data, formats";
 
 /// The settings of one notebook.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,6 +32,43 @@ pub struct FrontMatter {
     pub as_of_from_flag: bool,
     /// `since` was set by `--since`, not by the front matter.
     pub since_from_flag: bool,
+    /// The formats written beside README.md (`formats`, plus `build
+    /// --format`), sorted, each once.
+    pub formats: Vec<ReportFormat>,
+}
+
+/// A format a report is written in besides its README.md (DESIGN §3
+/// Output formats).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// `index.html`: one self-contained page, charts inline.
+    Html,
+    /// `report.pdf`: typeset by Typst (built with the cargo feature `pdf`).
+    Pdf,
+}
+
+impl ReportFormat {
+    /// The name in the front matter and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Pdf => "pdf",
+        }
+    }
+
+    /// Every format, in order (for "expected …").
+    const ALL: [ReportFormat; 2] = [ReportFormat::Html, ReportFormat::Pdf];
+
+    /// Why this rangefinder cannot write the format, if it cannot.
+    pub fn missing(self) -> Option<&'static str> {
+        match self {
+            ReportFormat::Pdf if !cfg!(feature = "pdf") => Some(
+                "this rangefinder was built without PDF support (install it with \
+                 `cargo install --locked --features pdf --path .`)",
+            ),
+            _ => None,
+        }
+    }
 }
 
 impl FrontMatter {
@@ -46,6 +83,17 @@ impl FrontMatter {
             self.since = since;
             self.since_from_flag = true;
         }
+    }
+}
+
+impl FrontMatter {
+    /// Adds formats (`build --format`, `preview`) to those the front matter
+    /// asks for: a flag adds a format, it never removes one the notebook
+    /// writes (its file would then be removed as no longer produced).
+    pub fn add_formats(&mut self, formats: &[ReportFormat]) {
+        self.formats.extend_from_slice(formats);
+        self.formats.sort();
+        self.formats.dedup();
     }
 }
 
@@ -81,6 +129,7 @@ pub fn parse(text: &str, first_line: usize) -> (FrontMatter, Vec<Problem>) {
                 front.since = Some(d);
                 front.since_line = entry.key_line;
             }),
+            "formats" => formats(entry).map(|f| front.add_formats(&f)),
             other => Err(Problem::at(
                 entry.key_line,
                 format!(
@@ -142,6 +191,41 @@ pub fn check_since(front: &FrontMatter, as_of: Day) -> Option<Problem> {
         ),
     };
     Some(Problem::at(line.max(1), message))
+}
+
+/// The formats of `formats = ["html"]`: a list of known names.
+fn formats(entry: &Entry) -> Result<Vec<ReportFormat>, Problem> {
+    let Value::Strs(names) = &entry.value else {
+        return Err(Problem::at(
+            entry.value_line,
+            format!(
+                "front matter: formats: expected a list of formats such as [\"html\"], found {}",
+                entry.value.type_name()
+            ),
+        ));
+    };
+    let known: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.as_str()).collect();
+    names
+        .iter()
+        .map(|(name, line)| {
+            let format = ReportFormat::ALL.into_iter().find(|f| f.as_str() == name);
+            if let Some(why) = format.and_then(ReportFormat::missing) {
+                return Err(Problem::at(
+                    *line,
+                    format!("front matter: formats: {name}: {why}"),
+                ));
+            }
+            format.ok_or_else(|| {
+                Problem::at(
+                    *line,
+                    format!(
+                        "front matter: formats: unknown format \"{name}\" {}",
+                        crate::error::expected(name, &known.join(", "))
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// A day written as `"2024-11-05"` or as a bare TOML date.
@@ -209,7 +293,7 @@ mod tests {
         assert_eq!(
             messages(text),
             [
-                "2: front matter: unknown key \"as-of\" (did you mean \"as_of\"? expected title, as_of, since, data)",
+                "2: front matter: unknown key \"as-of\" (did you mean \"as_of\"? expected title, as_of, since, data, formats)",
                 "3: front matter: as_of: \"2024-11-31\": day 31 does not exist (November \
                  2024 has 30 days)",
                 "4: front matter: data: expected a string, found integer",

@@ -5,6 +5,7 @@
 //! matter's `data` (relative to the notebook), else the project's `data/`.
 
 mod cell;
+mod formats;
 mod front;
 mod inline;
 mod parse;
@@ -26,6 +27,8 @@ use crate::write::Report;
 /// notebooks, at a physical line of the notebook (its `file` is set when
 /// the problems are reported, see [`plan`]).
 pub use crate::data::Diagnostic as Problem;
+pub use formats::file_name;
+pub use front::ReportFormat;
 
 /// The problem with its message on one line of bounded length: control
 /// characters escaped (`\n`; TOML keys and strings may hold a newline) and
@@ -49,6 +52,8 @@ pub struct Options {
     pub since: Option<Day>,
     /// The data folder of a notebook that names none (the project's `data/`).
     pub default_data: PathBuf,
+    /// `build --format`: formats written besides those each notebook asks for.
+    pub formats: Vec<ReportFormat>,
 }
 
 /// The notebooks to build: those named (a folder names its `brief.md`), or
@@ -231,6 +236,7 @@ pub fn read(paths: &[PathBuf], options: &Options) -> Result<Vec<Parsed>> {
                 .with_context(|| format!("reading {}", path.display()))?;
             let (mut notebook, problems) = parse::parse(&text);
             notebook.front.override_with(options.as_of, options.since);
+            notebook.front.add_formats(&options.formats);
             // `build brief.md` run inside the report folder: the folder is `.`.
             let dir = match path.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -323,14 +329,16 @@ pub fn render(
             let figures = figures
                 .get(&(parsed.data.clone(), request.as_of))
                 .ok_or_else(|| anyhow::anyhow!("{}: figures not computed", parsed.file))?;
+            let mut files = render::render(
+                &parsed.notebook,
+                figures,
+                &parsed.editions_seen(),
+                parsed.edition,
+            )?;
+            formats::add(&parsed.notebook, figures, &mut files)?;
             Ok(Report {
                 dir: parsed.dir.clone(),
-                files: render::render(
-                    &parsed.notebook,
-                    figures,
-                    &parsed.editions_seen(),
-                    parsed.edition,
-                )?,
+                files,
             })
         })
         .collect()
@@ -439,7 +447,7 @@ mod tests {
         assert_eq!(
             found,
             [
-                "3: front matter: unknown key \"a\\nb\" (expected title, as_of, since, data)",
+                "3: front matter: unknown key \"a\\nb\" (expected title, as_of, since, data, formats)",
                 "5: inline value `{{ a\\rb }}`: unknown key \"a\" (expected as_of, since, \
                  title, low, high, median, range, consensus, sources, affiliations, agreement, \
                  floor, ceiling, label, edition, claim, date)",

@@ -243,7 +243,7 @@ pub fn chart_files(notebook: &Notebook) -> BTreeSet<String> {
 }
 
 /// The SVG file a chart cell writes: `name.svg` or `<chart>-<metric>.svg`.
-fn chart_file(cell: &Cell) -> Option<String> {
+pub(super) fn chart_file(cell: &Cell) -> Option<String> {
     let What::Chart(kind) = cell.what else {
         return None;
     };
