@@ -69,7 +69,7 @@ impl Filter {
             parts.push(format!("sources of kind {}", list(&kinds)));
         }
         if self.parties {
-            parts.push("the parties to the conflict".to_owned());
+            parts.push("the parties to the conflict or dispute".to_owned());
         }
         if let Some(grade) = self.min_reliability {
             parts.push(format!("the sources graded below {grade}"));
@@ -100,7 +100,7 @@ mod tests {
         assert_eq!(
             filter.words(),
             "Leaves out source us_dod, the sources of North Korea and Ukraine, sources of \
-             kind anonymous, the parties to the conflict and the sources graded below C."
+             kind anonymous, the parties to the conflict or dispute and the sources graded below C."
         );
     }
 }
