@@ -190,18 +190,25 @@ pub fn consensus(claims: &[Claim]) -> Sweep {
     let finite = |high: f64| Some(high).filter(|h| h.is_finite());
     if let [(low, high, denial)] = reaching[..] {
         // The k estimates covering the stretch: a denial stretch is
-        // covered by denials only, any other by the other estimates.
-        let affiliations: BTreeSet<u32> = estimates
-            .iter()
-            .filter(|c| c.denial == denial && c.low <= low && c.high.is_none_or(|h| high <= h))
-            .map(|c| c.affiliation)
-            .collect();
+        // covered by denials only, any other by the other estimates. Their
+        // distinct affiliations are counted without a set (a timeline asks
+        // this on every day it draws, of a few dozen claims).
+        let supporting = || {
+            estimates
+                .iter()
+                .filter(|c| c.denial == denial && c.low <= low && c.high.is_none_or(|h| high <= h))
+                .map(|c| c.affiliation)
+        };
+        let affiliations = supporting()
+            .enumerate()
+            .filter(|&(i, a)| !supporting().take(i).any(|b| b == a))
+            .count();
         sweep.consensus = Some(Consensus {
             low,
             high: finite(high),
             support,
             of: estimates.len(),
-            affiliations: affiliations.len(),
+            affiliations,
         });
     } else {
         sweep.tied = reaching
