@@ -397,14 +397,7 @@ pub fn render(
     context.title = &title;
     // Cells (charts mostly) are rendered in parallel, then put in order;
     // the first error in notebook order is the one reported.
-    let cells: Vec<&Cell> = notebook
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Cell(cell) => Some(cell),
-            _ => None,
-        })
-        .collect();
+    let cells = cells(notebook);
     let mut rendered = parallel::each(&cells, |cell| {
         if cell.what == What::Table(TableKind::Editions) {
             return Ok((tables::editions(editions), None));
