@@ -91,9 +91,13 @@ fn run(config: &Config) -> Result<()> {
             known_names(&dataset, filter)?;
             let mut analysis = analyse(&dataset, *as_of, filter)?;
             // One metric's pairs: its claims' corroboration.
-            analysis::add_pairs(&mut analysis, &[metric]);
+            analysis::add_pairs(&mut analysis, &[metric])?;
             let view = analysis::view(&analysis, metric)?;
-            let rows = robustness.then(|| analysis::robustness(view, &dataset));
+            let rows = if *robustness {
+                Some(analysis::robustness(view, &dataset)?)
+            } else {
+                None
+            };
             print(&render::show::render_with(
                 view,
                 *format,
@@ -136,7 +140,7 @@ fn run(config: &Config) -> Result<()> {
             let dataset = load(data)?;
             let mut analysis = analyse(&dataset, *as_of, &analysis::Filter::default())?;
             if *kind == ChartKind::Agreement {
-                analysis::add_pairs(&mut analysis, &[metric]);
+                analysis::add_pairs(&mut analysis, &[metric])?;
             }
             let view = analysis::view(&analysis, metric)?;
             // Only a timeline draws the claims through time.

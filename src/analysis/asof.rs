@@ -107,6 +107,28 @@ pub fn current_of(known: LazyFrame, claims: &crate::data::Claims) -> PolarsResul
     current(latest.lazy())
 }
 
+/// [`current_of`] with the columns the figures read that it does not keep
+/// (`derived`, `refers_end`, `stale_after`), joined from `frame` by row.
+#[cfg(test)]
+pub fn current_for_figures(
+    known: LazyFrame,
+    claims: &crate::data::Claims,
+    frame: LazyFrame,
+) -> PolarsResult<LazyFrame> {
+    let more = frame.select([
+        col("row"),
+        col("derived"),
+        col("refers_end"),
+        col("stale_after"),
+    ]);
+    Ok(current_of(known, claims)?.join(
+        more,
+        [col("row")],
+        [col("row")],
+        JoinArgs::new(JoinType::Inner),
+    ))
+}
+
 /// Range per (metric, day) over current claims: least and greatest stated
 /// number (not the intervals), median of the points, how many sources and
 /// distinct affiliations. Kept only to check `summary::range`, the one

@@ -69,7 +69,7 @@ fn changes_of(
     as_of: Day,
 ) -> Result<Vec<MetricChanges>> {
     let (s, d) = (day_number(since), day_number(as_of));
-    let mut groups = figures::figures(current, &dataset.claims, &super::stale_after(dataset))?;
+    let mut groups = figures::figures(current, &dataset.claims)?;
     let catalog = Catalog::new(dataset, as_of);
 
     let new = new.collect()?;
@@ -150,7 +150,8 @@ mod tests {
     /// The plain version `changes` replaced: the frame of every claim row,
     /// and the current claims from the polars query.
     fn from_every_row(dataset: &Dataset, since: Day, as_of: Day) -> Vec<MetricChanges> {
-        let origins = asof::origins(frames::build(dataset).unwrap().claims.lazy());
+        let frame = frames::build(dataset).unwrap().claims.lazy();
+        let origins = asof::origins(frame.clone());
         let (s, d) = (day_number(since), day_number(as_of));
         let known = concat(
             [
@@ -160,7 +161,7 @@ mod tests {
             UnionArgs::default(),
         )
         .unwrap();
-        let current = asof::current_of(known, &dataset.claims).unwrap();
+        let current = asof::current_for_figures(known, &dataset.claims, frame).unwrap();
         let new = origins.filter(col("end").gt(lit(s)).and(col("end").lt_eq(lit(d))));
         changes_of(dataset, current, new, since, as_of).unwrap()
     }

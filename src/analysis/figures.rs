@@ -1,14 +1,15 @@
-//! The figures of each (metric, day) from its sources' current claims: a
-//! collected frame of them (tagged with `metric` and `day`) read back into
-//! plain Rust, one [`Group`] per (metric, day).
+//! The figures of each group of current claims, read back from the polars
+//! queries ([`query`](super::query), the one implementation of each) into
+//! plain [`Group`]s: one per (metric, day) of the as-of view and of
+//! `changes`, per day of a timeline, per omission of a robustness table.
 
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{Bound, Bounds, Consensus, Interval, RangeSummary, Stretch, summary};
+use super::query::{self, Wanted};
+use super::{Bound, Bounds, Consensus, Interval, RangeSummary, Stretch};
 use crate::data::Claims;
-use crate::data::frames::day_number;
 use crate::error::{Error, Result};
 
 /// A (metric code, day number) group.
@@ -32,7 +33,7 @@ pub struct Current {
     pub stale: bool,
 }
 
-/// Every figure of one (metric, day), over its live (not stale) claims.
+/// Every figure of one group, over its live (not stale) claims.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
     /// Current claims, stale ones included, by source row.
@@ -48,120 +49,171 @@ pub struct Group {
 }
 
 /// The figures of every (metric, day) present in `current`: a claims
-/// frame (tagged with `metric` and `day`) holding each source's current
-/// claim per (metric, day), as [`scan::Slot`](super::scan::Slot) picks them.
-/// `stale_after` holds each metric's `stale_after`, by metric code.
-pub fn figures(
-    current: LazyFrame,
-    claims: &Claims,
-    stale_after: &[Option<u32>],
-) -> Result<BTreeMap<Key, Group>> {
-    let current = current.collect()?;
-    let mut groups: BTreeMap<Key, Vec<Current>> = BTreeMap::new();
-    let keys = group_keys(&current)?;
-    let (rows, sources) = (u32s(&current, "row")?, u32s(&current, "source")?);
-    let affiliation = u32s(&current, "affiliation")?;
-    let (low, high) = (f64s(&current, "low")?, optional_f64s(&current, "high")?);
-    let point = f64s(&current, "point")?;
-    for i in 0..current.height() {
-        groups.entry(keys[i]).or_default().push(Current {
-            row: rows[i] as usize,
-            source: sources[i],
-            affiliation: affiliation[i],
-            interval: Interval {
-                low: low[i],
-                high: high[i],
-            },
-            point: point[i],
-            stale: false,
-        });
+/// frame (tagged with `metric` and `day`, with intervals) holding each
+/// source's current claim per (metric, day), as
+/// [`scan::Slot`](super::scan::Slot) picks them.
+pub fn figures(current: LazyFrame, claims: &Claims) -> Result<BTreeMap<Key, Group>> {
+    let mut current = current.collect()?;
+    let metric = u32s(&current, "metric")?;
+    let day = i32s(&current, "day")?;
+    // Each (metric, day) a group, numbered in key order.
+    let mut keys: BTreeMap<Key, u32> = metric.iter().copied().zip(day).map(|k| (k, 0)).collect();
+    for (n, code) in keys.values_mut().enumerate() {
+        *code = n as u32;
     }
-    Ok(groups
-        .into_iter()
-        .map(|((metric, day), current)| {
-            let days = stale_after.get(metric as usize).copied().flatten();
-            ((metric, day), Group::of(current, claims, day, days))
-        })
+    let group: Vec<u32> = metric
+        .iter()
+        .zip(i32s(&current, "day")?)
+        .map(|(&m, d)| keys[&(m, d)])
+        .collect();
+    current.with_column(Column::new("group".into(), group))?;
+    let name = |row: u32| claims.id(row as usize).to_owned();
+    let mut groups = groups(current.lazy(), keys.len(), name, Wanted::All)?.into_iter();
+    Ok(keys
+        .into_keys()
+        .map(|key| (key, groups.next().unwrap_or_default()))
         .collect())
 }
 
-impl Group {
-    /// Range, consensus and bounds as of day number `day` over `current`
-    /// (one current claim per source, of a metric whose `stale_after` is
-    /// `stale_after`), from [`summary`], the one implementation of each
-    /// (plain Rust over a metric's handful of current claims; see the
-    /// crate docs). Marks the stale claims, which every figure leaves out.
-    pub fn of(
-        mut current: Vec<Current>,
-        claims: &Claims,
-        day: i32,
-        stale_after: Option<u32>,
-    ) -> Group {
-        for c in &mut current {
-            // A claim is as old as the day it describes (its refers_to).
-            let end = day_number(claims.refers_window(c.row).end);
-            c.stale = summary::is_stale(end, day, stale_after);
-        }
-        // By source row, whatever order the caller gave: a bound's claim on
-        // a tie is then the same in every command (docs/figures.md).
-        current.sort_by_key(|c| c.source);
-        let live: Vec<&Current> = current.iter().filter(|c| !c.stale).collect();
-        let summed: Vec<summary::Claim> = live.iter().map(|c| claim(claims, c)).collect();
-        let range = summary::range(&summed);
-        let sweep = summary::consensus(&summed);
-        let consensus = sweep.consensus;
-        let found = summary::bounds(&summed, consensus.as_ref());
-        // A bound names its claim by position among the live claims.
-        let bound = |(value, at): (f64, usize)| {
-            live.get(at).map(|c| Bound {
-                value,
-                claim: claims.id(c.row).to_owned(),
-            })
-        };
-        let bounds = Bounds {
-            floor: found.floor.and_then(bound),
-            ceiling: found.ceiling.and_then(bound),
-            floors: found.floors,
-            ceilings: found.ceilings,
-            floors_consistent: found.floors_consistent,
-            ceilings_consistent: found.ceilings_consistent,
-        };
-        Group {
-            current,
-            range,
-            consensus,
-            tied: sweep.tied,
-            estimates: sweep.estimates,
-            bounds,
+/// The figures of groups `0..n` of `current` (the input of
+/// [`query::compute`]), by group; a group without claims gets the empty
+/// figures. A bound names its claim by `name` of its `row`. With
+/// [`Wanted::Bands`] only range and consensus are read (no claims, no
+/// bounds).
+pub fn groups(
+    current: LazyFrame,
+    n: usize,
+    name: impl Fn(u32) -> String,
+    wanted: Wanted,
+) -> Result<Vec<Group>> {
+    let computed = query::compute(current, wanted)?;
+    let mut out: Vec<Group> = vec![Group::default(); n];
+
+    if wanted == Wanted::All {
+        let c = &computed.claims;
+        let (group, rows) = (u32s(c, "group")?, u32s(c, "row")?);
+        let (sources, affiliation) = (u32s(c, "source")?, u32s(c, "affiliation")?);
+        let (low, high, point) = (
+            f64s(c, "low")?,
+            optional_f64s(c, "high")?,
+            f64s(c, "point")?,
+        );
+        let stale = flags(c, "stale")?;
+        for i in 0..c.height() {
+            at(&mut out, group[i])?.current.push(Current {
+                row: rows[i] as usize,
+                source: sources[i],
+                affiliation: affiliation[i],
+                interval: Interval {
+                    low: low[i],
+                    high: high[i],
+                },
+                point: point[i],
+                stale: stale[i],
+            });
         }
     }
-}
 
-/// A current claim as range, consensus and bounds read it.
-fn claim(claims: &Claims, current: &Current) -> summary::Claim {
-    let (stated_low, stated_high) = claims.stated(current.row).ends();
-    summary::Claim {
-        stated_low,
-        stated_high,
-        point: current.point,
-        affiliation: current.affiliation,
-        low: current.interval.low,
-        high: current.interval.high,
-        denial: current.interval.is_denial(),
-        derived: claims.record(current.row).derived,
-        kind: summary::Kind::of(claims.qualifier(current.row)),
+    let r = &computed.range;
+    let (low, high, median) = (f64s(r, "low")?, f64s(r, "high")?, f64s(r, "median")?);
+    let (sources, affiliations) = (u32s(r, "sources")?, u32s(r, "affiliations")?);
+    for (i, g) in u32s(r, "group")?.into_iter().enumerate() {
+        at(&mut out, g)?.range = Some(RangeSummary {
+            low: low[i],
+            high: high[i],
+            median: median[i],
+            sources: sources[i] as usize,
+            affiliations: affiliations[i] as usize,
+        });
     }
+
+    let e = &computed.estimates;
+    for (g, k) in u32s(e, "group")?.into_iter().zip(u32s(e, "estimates")?) {
+        at(&mut out, g)?.estimates = k as usize;
+    }
+
+    let s = &computed.reaching;
+    let (low, high, support) = (f64s(s, "low")?, f64s(s, "high")?, u32s(s, "support")?);
+    let finite = |high: f64| Some(high).filter(|h| h.is_finite());
+    for (i, g) in u32s(s, "group")?.into_iter().enumerate() {
+        at(&mut out, g)?.tied.push(Stretch {
+            low: low[i],
+            high: finite(high[i]),
+            support: support[i] as usize,
+        });
+    }
+    let a = &computed.affiliations;
+    for (g, k) in u32s(a, "group")?.into_iter().zip(u32s(a, "affiliations")?) {
+        let group = at(&mut out, g)?;
+        // One stretch reaching the most support is the consensus.
+        if let [only] = group.tied[..] {
+            group.consensus = Some(Consensus {
+                low: only.low,
+                high: only.high,
+                support: only.support,
+                of: group.estimates,
+                affiliations: k as usize,
+            });
+            group.tied.clear();
+        }
+    }
+
+    let bounds = [(&computed.floors, true), (&computed.ceilings, false)];
+    for (b, floor) in bounds.into_iter().filter(|_| wanted == Wanted::All) {
+        let (count, value, row) = (u32s(b, "count")?, f64s(b, "value")?, u32s(b, "row")?);
+        let met = optional_u32s(b, "met")?;
+        for (i, g) in u32s(b, "group")?.into_iter().enumerate() {
+            let bounds = &mut at(&mut out, g)?.bounds;
+            let bound = Some(Bound {
+                value: value[i],
+                claim: name(row[i]),
+            });
+            let met = met[i].map(|k| k as usize);
+            if floor {
+                (bounds.floor, bounds.floors, bounds.floors_consistent) =
+                    (bound, count[i] as usize, met);
+            } else {
+                (bounds.ceiling, bounds.ceilings, bounds.ceilings_consistent) =
+                    (bound, count[i] as usize, met);
+            }
+        }
+    }
+    for group in &mut out {
+        // With a consensus, no floor (or ceiling) is none consistent.
+        if group.consensus.is_some() {
+            let b = &mut group.bounds;
+            b.floors_consistent.get_or_insert(0);
+            b.ceilings_consistent.get_or_insert(0);
+        }
+    }
+    Ok(out)
+}
+/// Group `g` of `out`.
+fn at(out: &mut [Group], g: u32) -> Result<&mut Group> {
+    out.get_mut(g as usize).ok_or_else(|| null("group"))
 }
 
-/// The (metric, day) of every row.
-fn group_keys(df: &DataFrame) -> Result<Vec<Key>> {
-    let metric = u32s(df, "metric")?;
-    let day = df.column("day")?.i32()?;
-    metric
-        .into_iter()
-        .zip(day.iter())
-        .map(|(m, d)| d.map(|d| (m, d)).ok_or_else(|| null("day")))
+/// An i32 column without nulls.
+fn i32s(df: &DataFrame, name: &str) -> Result<Vec<i32>> {
+    df.column(name)?
+        .i32()?
+        .iter()
+        .map(|v| v.ok_or_else(|| null(name)))
         .collect()
+}
+
+/// A bool column without nulls.
+pub fn flags(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+    df.column(name)?
+        .bool()?
+        .iter()
+        .map(|v| v.ok_or_else(|| null(name)))
+        .collect()
+}
+
+/// A u32 column where null means none.
+fn optional_u32s(df: &DataFrame, name: &str) -> Result<Vec<Option<u32>>> {
+    Ok(df.column(name)?.u32()?.iter().collect())
 }
 
 /// A u32 column without nulls.

@@ -228,7 +228,7 @@ mod properties {
             let data = crate::data::Dataset::new(PathBuf::new(), &all, sources, vec![metric("m", 0.1)]).unwrap();
             let as_of = data.latest_claimed().unwrap();
             let analysis = analyse(&data, as_of).unwrap();
-            for row in crate::analysis::robustness(&analysis.metrics["m"], &data) {
+            for row in crate::analysis::robustness(&analysis.metrics["m"], &data).unwrap() {
                 let filter = match &row.without {
                     crate::analysis::Omission::Source(id) => Filter { sources: vec![id.clone()], ..Filter::default() },
                     crate::analysis::Omission::Affiliation(a) => Filter { affiliations: vec![a.clone()], ..Filter::default() },

@@ -12,10 +12,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use polars::prelude::IntoLazy;
+use polars::prelude::{Column, DataFrame, IdxCa, IntoLazy};
 
-use super::figures::{Current, Group, f64s, optional_f64s, u32s};
+use super::figures::{self, Group, f64s, optional_f64s, u32s};
 use super::intervals::with_intervals;
+use super::query::{self, Wanted};
 use super::scan;
 use super::views::{Catalog, sort_by_claimed};
 use super::{ClaimView, Interval, MetricHistory, Snapshot, unknown_metric};
@@ -64,28 +65,65 @@ pub fn histories(
     let known = parallel::each(&jobs, |(_, rows)| Known::of(dataset, rows));
     let known = known.into_iter().collect::<Result<Vec<Known>>>()?;
     drop(t);
-    let _t = crate::timing::phase("history views and snapshots");
-    // The claim views and the snapshots of a metric are separate tasks, so
-    // a few metrics still share out evenly over the cores.
+    let t = crate::timing::phase("history views and walks");
+    // The claim views and the walks of a metric are separate tasks, so a
+    // few metrics still share out evenly over the cores.
     let tasks: Vec<(usize, bool)> = (0..known.len())
         .flat_map(|k| [(k, false), (k, true)])
         .collect();
     let mut done = parallel::each(&tasks, |&(k, walk)| {
         if walk {
-            let stale_after = dataset.metrics[jobs[k].0].stale_after;
-            Part::Snapshots(known[k].snapshots(dataset, stale_after))
+            Part::Walk(known[k].walk(dataset))
         } else {
             Part::Views(known[k].views(&catalog))
         }
     })
     .into_iter();
-    let mut out = Vec::with_capacity(known.len());
-    for (k, (code, _)) in jobs.iter().enumerate() {
-        let (Some(Part::Views(views)), Some(Part::Snapshots(snapshots))) =
-            (done.next(), done.next())
-        else {
+    let mut parts = Vec::with_capacity(known.len());
+    for k in 0..known.len() {
+        let (Some(Part::Views(views)), Some(Part::Walk(walk))) = (done.next(), done.next()) else {
             return Err(anyhow::anyhow!("history of metric {k} missing").into());
         };
+        parts.push((views, walk));
+    }
+    drop(t);
+    let _t = crate::timing::phase("history snapshots");
+    // Every day of every timeline in one query: a group per (metric, day).
+    let mut frames = Vec::with_capacity(known.len());
+    let mut first = 0u32;
+    for (k, (_, walk)) in parts.iter().enumerate() {
+        frames.push(walk.frame(&known[k].frame, first)?);
+        first += walk.days.len() as u32;
+    }
+    let all = match frames.split_first() {
+        Some((head, rest)) => rest.iter().try_fold(head.clone(), |mut all, f| {
+            all.vstack_mut(f)?;
+            Ok::<_, polars::prelude::PolarsError>(all)
+        })?,
+        None => polars::prelude::DataFrame::empty(),
+    };
+    let _q = crate::timing::phase("history snapshots query");
+    let mut groups = if all.height() == 0 {
+        vec![Group::default(); first as usize]
+    } else {
+        let name = |row: u32| dataset.claims.id(row as usize).to_owned();
+        figures::groups(all.lazy(), first as usize, name, Wanted::Bands)?
+    }
+    .into_iter();
+    let mut out = Vec::with_capacity(known.len());
+    for ((code, _), (views, walk)) in jobs.iter().zip(parts) {
+        let snapshots = walk
+            .days
+            .iter()
+            .map(|&day| {
+                let group = groups.next().unwrap_or_default();
+                Snapshot {
+                    day,
+                    range: group.range,
+                    consensus: group.consensus,
+                }
+            })
+            .collect();
         let info = &dataset.metrics[*code];
         out.push(MetricHistory {
             metric: info.id.clone(),
@@ -103,14 +141,49 @@ pub fn histories(
 /// One half of a history.
 enum Part {
     Views(Vec<ClaimView>),
-    Snapshots(Vec<Snapshot>),
+    Walk(Walk),
+}
+
+/// The days a timeline draws and each day's current claims, by position
+/// in the metric's known claims.
+struct Walk {
+    /// Each distinct claimed-end day, in order.
+    days: Vec<Day>,
+    /// Per day, the positions of its current claims.
+    current: Vec<Vec<u32>>,
+}
+
+impl Walk {
+    /// The query's input for these days: the current claims of each, its
+    /// group numbered from `first`, tagged with the day.
+    fn frame(&self, known: &DataFrame, first: u32) -> Result<DataFrame> {
+        let n: usize = self.current.iter().map(Vec::len).sum();
+        let mut at = Vec::with_capacity(n);
+        let mut group = Vec::with_capacity(n);
+        let mut day = Vec::with_capacity(n);
+        for (k, (current, &d)) in self.current.iter().zip(&self.days).enumerate() {
+            at.extend_from_slice(current);
+            group.extend(std::iter::repeat_n(first + k as u32, current.len()));
+            day.extend(std::iter::repeat_n(day_number(d), current.len()));
+        }
+        let index = IdxCa::from_vec("at".into(), at);
+        // Only the columns the figures read (the group and day are added).
+        let read = query::input_columns()
+            .iter()
+            .filter(|&&c| c != "group" && c != "day");
+        let mut frame = known.select(read.copied())?.take(&index)?;
+        frame.with_column(Column::new("group".into(), group))?;
+        frame.with_column(Column::new("day".into(), day))?;
+        Ok(frame)
+    }
 }
 
 /// A metric's known origin claims as the frame gives them.
 struct Known {
+    /// The claims with their intervals.
+    frame: DataFrame,
     rows: Vec<u32>,
     sources: Vec<u32>,
-    affiliation: Vec<u32>,
     interval: Vec<Interval>,
     point: Vec<f64>,
 }
@@ -124,8 +197,8 @@ impl Known {
         let (low, high) = (f64s(&known, "low")?, optional_f64s(&known, "high")?);
         Ok(Known {
             rows: u32s(&known, "row")?,
+            frame: known.clone(),
             sources: u32s(&known, "source")?,
-            affiliation: u32s(&known, "affiliation")?,
             interval: low
                 .into_iter()
                 .zip(high)
@@ -144,22 +217,27 @@ impl Known {
         views
     }
 
-    /// A snapshot at each distinct claimed-end day: the figures of the
-    /// claims current that day. One walk in order of end day offers each
-    /// claim to its source's [`scan::Slot`] (the one rule for a current
-    /// claim) and, at each day, hands the slots' claims to
-    /// [`Group::of`] (the one implementation of the figures). A polars
-    /// query over the days × sources rows instead cost more than the rest
-    /// of the analysis at a million claims (see the module docs).
-    fn snapshots(&self, dataset: &Dataset, stale_after: Option<u32>) -> Vec<Snapshot> {
+    /// Each distinct claimed-end day and the claims current that day:
+    /// one walk in order of end day offers each claim to its source's
+    /// [`scan::Slot`] (the one rule for a current claim; a query over the
+    /// days × sources rows cost more than the rest of the analysis at a
+    /// million claims, see the module docs).
+    fn walk(&self, dataset: &Dataset) -> Walk {
         let claims = &dataset.claims;
         let end = |i: usize| claims.claimed_window(self.rows[i] as usize).end;
         let mut by_end: Vec<usize> = (0..self.rows.len()).collect();
         by_end.sort_by_key(|&i| end(i));
-        let index: HashMap<u32, usize> =
-            self.rows.iter().enumerate().map(|(i, &r)| (r, i)).collect();
+        let index: HashMap<u32, u32> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| (r, i as u32))
+            .collect();
         let mut slots: BTreeMap<u32, scan::Slot> = BTreeMap::new();
-        let mut snapshots = Vec::new();
+        let mut walk = Walk {
+            days: Vec::new(),
+            current: Vec::new(),
+        };
         for same_day in by_end.chunk_by(|&a, &b| end(a) == end(b)) {
             for &i in same_day {
                 slots
@@ -169,25 +247,12 @@ impl Known {
             }
             let current = slots
                 .values()
-                .filter_map(|slot| slot.current().and_then(|row| index.get(&row)))
-                .map(|&i| Current {
-                    row: self.rows[i] as usize,
-                    source: self.sources[i],
-                    affiliation: self.affiliation[i],
-                    interval: self.interval[i],
-                    point: self.point[i],
-                    stale: false,
-                })
+                .filter_map(|slot| slot.current().and_then(|row| index.get(&row).copied()))
                 .collect();
-            let day = end(same_day[0]);
-            let group = Group::of(current, claims, day_number(day), stale_after);
-            snapshots.push(Snapshot {
-                day,
-                range: group.range,
-                consensus: group.consensus,
-            });
+            walk.days.push(end(same_day[0]));
+            walk.current.push(current);
         }
-        snapshots
+        walk
     }
 }
 

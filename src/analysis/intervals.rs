@@ -58,12 +58,7 @@ pub fn with_intervals(claims: LazyFrame) -> LazyFrame {
                 .fill_null((col("stated_low") + col("stated_high")) / lit(2.0))
                 .alias("point"),
         ])
-        .with_column(
-            col("high")
-                .eq(lit(0.0))
-                .fill_null(lit(false))
-                .alias("denial"),
-        )
+        .with_column(super::query::denial().alias("denial"))
 }
 
 #[cfg(test)]

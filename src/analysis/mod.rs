@@ -9,15 +9,17 @@ mod figures;
 mod filter;
 mod history;
 mod intervals;
+#[cfg(test)]
 mod pairs;
+mod query;
 mod robustness;
 mod scan;
+#[cfg(test)]
 mod summary;
 mod views;
 
 pub use filter::Filter;
 pub use robustness::{Omission, Row as RobustnessRow, robustness};
-pub use summary::median;
 
 use std::collections::BTreeMap;
 
@@ -408,7 +410,7 @@ fn analyse_kept(dataset: &Dataset, as_of: Day, keep: &[bool]) -> Result<Analysis
     drop(scan);
     let figures = crate::timing::phase("figures");
     let current = current_frame(dataset, &found, as_of)?;
-    let groups = figures::figures(current, claims, &stale_after(dataset))?;
+    let groups = figures::figures(current, claims)?;
     drop(figures);
     let _views = crate::timing::phase("views");
     let day = day_number(as_of);
@@ -441,21 +443,18 @@ fn current_frame(dataset: &Dataset, found: &scan::Latest, as_of: Day) -> Result<
     Ok(asof::on_day(frames.claims.lazy(), day_number(as_of)))
 }
 
-/// Each metric's `stale_after`, by metric code.
-fn stale_after(dataset: &Dataset) -> Vec<Option<u32>> {
-    dataset.metrics.iter().map(|m| m.stale_after).collect()
-}
-
 /// Fills in the source pairs and corroboration of each metric in `metrics`
 /// that does not have them yet (unknown ids are skipped: looking the view
 /// up reports them). Only the metrics an agreement table or chart shows
 /// need them: only an n × n view that is asked for may cost n².
-pub fn add_pairs(analysis: &mut Analysis, metrics: &[&str]) {
-    for metric in metrics {
-        if let Some(view) = analysis.metrics.get_mut(*metric) {
-            views::add_pairs(view);
-        }
-    }
+pub fn add_pairs(analysis: &mut Analysis, metrics: &[&str]) -> Result<()> {
+    let views = analysis
+        .metrics
+        .iter_mut()
+        .filter(|(id, _)| metrics.contains(&id.as_str()))
+        .map(|(_, view)| view)
+        .collect();
+    views::add_pairs(views)
 }
 
 /// The view of one metric; an unknown metric is a usage error that lists the
@@ -603,7 +602,7 @@ pub fn compute(dataset: &Dataset, request: &Request) -> Result<Figures> {
 fn compute_kept(dataset: &Dataset, request: &Request, keep: &[bool]) -> Result<Figures> {
     let mut analysis = analyse_kept(dataset, request.as_of, keep)?;
     let pairs: Vec<&str> = request.pairs.iter().map(String::as_str).collect();
-    add_pairs(&mut analysis, &pairs);
+    add_pairs(&mut analysis, &pairs)?;
     let wanted: Vec<&str> = request.histories.iter().map(String::as_str).collect();
     // Every history at once: one pass over the claims, metrics in parallel.
     let timed = crate::timing::phase("histories");
@@ -618,14 +617,12 @@ fn compute_kept(dataset: &Dataset, request: &Request, keep: &[bool]) -> Result<F
             .collect();
         changes.insert(since, by_metric);
     }
-    let robustness = request
-        .robustness
-        .iter()
-        .filter_map(|m| {
-            let view = analysis.metrics.get(m)?;
-            Some((m.clone(), self::robustness(view, dataset)))
-        })
-        .collect();
+    let mut robustness = BTreeMap::new();
+    for m in &request.robustness {
+        if let Some(view) = analysis.metrics.get(m) {
+            robustness.insert(m.clone(), self::robustness(view, dataset)?);
+        }
+    }
     let as_of = request.as_of;
     let events = dataset
         .events

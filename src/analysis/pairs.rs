@@ -1,11 +1,8 @@
-//! Pairwise agreement between current claims and corroboration (docs/figures.md),
-//! in plain Rust over one metric's current claims.
-//!
-//! This was a polars self-join of the current claims on (metric, day): 200
-//! metrics of 50 sources are half a million joined rows, filtered, and read
-//! back into Rust, which cost more than everything else the as-of view
-//! computes. The polars query is kept in the tests, and a property test holds
-//! this code to its results bit for bit.
+//! Pairwise agreement between current claims and corroboration in plain
+//! Rust: the production implementation until they became a polars join
+//! ([`query::pairs`](super::query::pairs)), kept only in the tests (this
+//! module is compiled for them alone), which hold the query to it bit for
+//! bit and to a brute force from docs/figures.md's words.
 
 use super::Pair;
 
@@ -95,97 +92,34 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::analysis::asof::keys;
     use crate::analysis::figures::{f64s, u32s};
+    use crate::analysis::query;
     use crate::analysis::test_util::bools;
-
-    /// One side of the polars self-join, its columns suffixed `_a` or `_b`;
-    /// an open upper end becomes +∞ so comparisons need no null handling.
-    fn side(current: &LazyFrame, suffix: &str) -> LazyFrame {
-        let named = |c: &str| format!("{c}_{suffix}");
-        current.clone().select([
-            col("metric"),
-            col("day"),
-            col("source").alias(named("source")),
-            col("affiliation").alias(named("affiliation")),
-            col("row").alias(named("row")),
-            col("low").alias(named("low")),
-            col("high")
-                .fill_null(lit(f64::INFINITY))
-                .alias(named("high")),
-            col("point").alias(named("point")),
-            col("denial").alias(named("denial")),
-        ])
-    }
-
-    /// The polars query this module replaced: every ordered pair of
-    /// different sources' current claims per (metric, day), with `agree`
-    /// and `gap`.
-    fn polars_pairs(current: &LazyFrame) -> LazyFrame {
-        let (a, b) = (side(current, "a"), side(current, "b"));
-        let agree = col("low_a")
-            .lt_eq(col("high_b"))
-            .and(col("low_b").lt_eq(col("high_a")))
-            .and(col("denial_a").eq(col("denial_b")));
-        let distance = when(col("high_a").lt(col("low_b")))
-            .then(col("low_b") - col("high_a"))
-            .otherwise(col("low_a") - col("high_b"));
-        let larger = when(col("point_a").gt_eq(col("point_b")))
-            .then(col("point_a"))
-            .otherwise(col("point_b"));
-        a.join(b, keys(), keys(), JoinArgs::new(JoinType::Inner))
-            .filter(col("source_a").neq(col("source_b")))
-            .with_column(agree.alias("agree"))
-            .with_column(
-                when(col("agree"))
-                    .then(lit(0.0))
-                    .when(col("denial_a").neq(col("denial_b")))
-                    .then(lit(1.0))
-                    .otherwise(distance / larger)
-                    .alias("gap"),
-            )
-    }
-
-    /// The polars corroboration query: per (metric, day, row_a), how many
-    /// other affiliations' current claims agree with the claim `row_a`.
-    fn polars_corroboration(pairs: LazyFrame) -> LazyFrame {
-        pairs
-            .filter(col("agree").and(col("affiliation_a").neq(col("affiliation_b"))))
-            .group_by([col("metric"), col("day"), col("row_a")])
-            .agg([col("affiliation_b")
-                .n_unique()
-                .cast(DataType::UInt32)
-                .alias("corroboration")])
-    }
 
     /// Claims as (low, high, point, affiliation); source i is claim i. A
     /// denial is [0, 0], as `intervals` flags it.
     type Claim = (f64, Option<f64>, f64, u32);
 
-    /// The polars queries' pairs (sorted by source, named by position) and
-    /// corroboration of `claims`.
+    /// The production queries' pairs ([`query::pairs`], named by
+    /// position) and corroboration ([`query::corroboration`]) of `claims`.
     fn by_polars(claims: &[Claim]) -> (Vec<Pair>, Vec<usize>) {
         let n = claims.len();
         let current = df! {
-            "metric" => vec![0u32; n],
-            "day" => vec![0i32; n],
-            "source" => (0..n as u32).collect::<Vec<_>>(),
+            "group" => vec![0u32; n],
+            "at" => (0..n as u32).collect::<Vec<_>>(),
             "affiliation" => claims.iter().map(|c| c.3).collect::<Vec<_>>(),
-            "row" => (0..n as u32).collect::<Vec<_>>(),
             "low" => claims.iter().map(|c| c.0).collect::<Vec<_>>(),
             "high" => claims.iter().map(|c| c.1).collect::<Vec<_>>(),
             "point" => claims.iter().map(|c| c.2).collect::<Vec<_>>(),
-            "denial" => claims.iter().map(|c| c.1 == Some(0.0)).collect::<Vec<_>>(),
+            "derived" => vec![false; n],
         }
         .unwrap()
-        .lazy();
-        let out = polars_pairs(&current).collect().unwrap();
-        let (a, b) = (
-            u32s(&out, "source_a").unwrap(),
-            u32s(&out, "source_b").unwrap(),
-        );
+        .lazy()
+        .with_column(query::denial().alias("denial"));
+        let out = query::pairs(current).collect().unwrap();
+        let (a, b) = (u32s(&out, "at_a").unwrap(), u32s(&out, "at_b").unwrap());
         let (agree, gap) = (bools(&out, "agree"), f64s(&out, "gap").unwrap());
-        let mut pairs: Vec<Pair> = (0..out.height())
+        let pairs: Vec<Pair> = (0..out.height())
             .map(|i| Pair {
                 a: a[i] as usize,
                 b: b[i] as usize,
@@ -193,9 +127,8 @@ mod tests {
                 gap: gap[i],
             })
             .collect();
-        pairs.sort_by_key(|p| (p.a, p.b));
-        let counts = polars_corroboration(out.lazy()).collect().unwrap();
-        let rows = u32s(&counts, "row_a").unwrap();
+        let counts = query::corroboration(out.lazy()).collect().unwrap();
+        let rows = u32s(&counts, "at_a").unwrap();
         let k = u32s(&counts, "corroboration").unwrap();
         let mut corroboration = vec![0; n];
         for (row, k) in rows.into_iter().zip(k) {
@@ -228,9 +161,10 @@ mod tests {
     }
 
     proptest! {
-        // The plain-Rust pairs and corroboration are the polars queries', bit for bit.
+        // The polars queries' pairs and corroboration are the plain-Rust
+        // ones, bit for bit.
         #[test]
-        fn matches_polars(claims in prop::collection::vec(claim(), 1..9)) {
+        fn matches_polars(claims in prop::collection::vec(claim(), 0..9)) {
             let (rust, polars) = (by_rust(&claims), by_polars(&claims));
             prop_assert_eq!(rust.1, polars.1);
             prop_assert_eq!(rust.0.len(), polars.0.len());
@@ -269,6 +203,7 @@ mod tests {
                     others.len()
                 })
                 .collect();
+            prop_assert_eq!(&by_polars(&claims).1, &brute);
             prop_assert_eq!(by_rust(&claims).1, brute);
         }
     }
@@ -286,7 +221,7 @@ mod tests {
     // Intersecting intervals agree with gap 0; disjoint ones get distance / larger point.
     #[test]
     fn agreement_and_gap() {
-        let (pairs, _) = by_rust(&current());
+        let (pairs, _) = by_polars(&current());
         let agree: Vec<bool> = pairs.iter().map(|p| p.agree).collect();
         let gap: Vec<f64> = pairs.iter().map(|p| p.gap).collect();
         // (0,1) (0,2) (1,0) (1,2) (2,0) (2,1)
@@ -304,7 +239,7 @@ mod tests {
     #[test]
     fn denial_disagrees_with_up_to() {
         let claims = [(0.0, Some(0.0), 0.0, 0), (0.0, Some(8.0), 8.0, 1)];
-        let (pairs, _) = by_rust(&claims);
+        let (pairs, _) = by_polars(&claims);
         let agree: Vec<bool> = pairs.iter().map(|p| p.agree).collect();
         let gap: Vec<f64> = pairs.iter().map(|p| p.gap).collect();
         assert_eq!(agree, [false, false]);
@@ -314,7 +249,7 @@ mod tests {
     // Corroboration counts other affiliations whose claim agrees.
     #[test]
     fn corroboration_counts_agreeing_affiliations() {
-        let (_, corroboration) = by_rust(&current());
+        let (_, corroboration) = by_polars(&current());
         assert_eq!(corroboration, [1, 1, 0]);
     }
 }

@@ -3,13 +3,18 @@
 //! and the sources graded below C. A source's current claim does not depend
 //! on any other source's claims, so leaving a source out of the data leaves
 //! exactly the other current claims: each omission is the same figures
-//! ([`summary`]) over a subset of the view's live claims, never a reload.
+//! query ([`query`](super::query)) over a subset of the view's live claims,
+//! all omissions in one query (a cross join), never a reload.
 
 use std::collections::BTreeMap;
 
-use super::summary::{self, Kind};
+use polars::prelude::*;
+
+use super::figures::{self, Group};
+use super::query;
 use super::{ClaimView, Consensus, MetricView, RangeSummary};
 use crate::data::Dataset;
+use crate::error::Result;
 
 /// What one robustness row leaves out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +67,7 @@ pub struct Row {
 /// order (each live source in sources.csv order, each affiliation in the
 /// order of its first live source, the parties when a live source is one,
 /// grades C or better when the live grades straddle C).
-pub fn robustness(view: &MetricView, dataset: &Dataset) -> Vec<Row> {
+pub fn robustness(view: &MetricView, dataset: &Dataset) -> Result<Vec<Row>> {
     let mut live: Vec<&ClaimView> = view.current.iter().filter(|c| !c.stale).collect();
     live.sort_by_key(|c| c.source_row);
     let party = |c: &ClaimView| dataset.sources.get(c.source_row).is_some_and(|s| s.party);
@@ -89,22 +94,14 @@ pub fn robustness(view: &MetricView, dataset: &Dataset) -> Vec<Row> {
         omissions.push((Omission::BelowC, "grades D–F".to_owned()));
     }
     let full = view.consensus;
-    omissions
+    // One query over every omission: the live claims × the omissions,
+    // each omission's remaining claims a group of the figures' query.
+    let groups = without(&live, &omissions, dataset)?;
+    Ok(omissions
         .into_iter()
-        .map(|(without, label)| {
-            let kept: Vec<&ClaimView> = live
-                .iter()
-                .copied()
-                .filter(|c| match &without {
-                    Omission::Source(id) => &c.source != id,
-                    Omission::Affiliation(name) => &c.affiliation != name,
-                    Omission::Parties => !party(c),
-                    Omission::BelowC => !below_c(c),
-                })
-                .collect();
-            let claims = summarised(&kept);
-            let sweep = summary::consensus(&claims);
-            let robust = match (&full, &sweep.consensus) {
+        .zip(groups)
+        .map(|((without, label), group)| {
+            let robust = match (&full, &group.consensus) {
                 (None, None) => true,
                 (Some(a), Some(b)) => overlap(a, b),
                 _ => false,
@@ -112,14 +109,14 @@ pub fn robustness(view: &MetricView, dataset: &Dataset) -> Vec<Row> {
             Row {
                 without,
                 label,
-                sources: kept.len(),
-                range: summary::range(&claims),
-                consensus: sweep.consensus,
-                estimates: sweep.estimates,
+                sources: group.current.len(),
+                range: group.range,
+                consensus: group.consensus,
+                estimates: group.estimates,
                 robust,
             }
         })
-        .collect()
+        .collect())
 }
 
 /// Whether two consensus stretches share a point.
@@ -128,29 +125,122 @@ fn overlap(a: &Consensus, b: &Consensus) -> bool {
     a.low <= high(b) && b.low <= high(a)
 }
 
-/// The claims as range and consensus read them (affiliations numbered by
-/// name: the same test as the dataset's codes).
-fn summarised(claims: &[&ClaimView]) -> Vec<summary::Claim> {
+/// The figures of `live` without each of `omissions`, in order: the live
+/// claims cross-joined with the omissions, each claim kept unless its
+/// omission leaves it out, one group per omission.
+fn without(
+    live: &[&ClaimView],
+    omissions: &[(Omission, String)],
+    dataset: &Dataset,
+) -> Result<Vec<Group>> {
+    // Affiliations numbered by name: the same test as the dataset's codes.
     let mut codes: BTreeMap<&str, u32> = BTreeMap::new();
-    claims
-        .iter()
-        .map(|c| {
-            let next = codes.len() as u32;
-            let affiliation = *codes.entry(c.affiliation.as_str()).or_insert(next);
-            let (stated_low, stated_high) = c.stated.ends();
-            summary::Claim {
-                stated_low,
-                stated_high,
-                point: c.point,
-                affiliation,
-                low: c.interval.low,
-                high: c.interval.high,
-                denial: c.interval.is_denial(),
-                derived: !c.derived.is_empty(),
-                kind: Kind::of(c.qualifier),
-            }
-        })
-        .collect()
+    for c in live {
+        let next = codes.len() as u32;
+        codes.entry(c.affiliation.as_str()).or_insert(next);
+    }
+    let source = |id: &str| {
+        live.iter()
+            .find(|c| c.source == id)
+            .map(|c| c.source_row as u32)
+    };
+    let column = |f: &dyn Fn(&ClaimView) -> f64| live.iter().map(|c| f(c)).collect::<Vec<f64>>();
+    let n = live.len();
+    let claims = DataFrame::new_infer_height(vec![
+        Column::new("row".into(), (0..n as u32).collect::<Vec<_>>()),
+        Column::new(
+            "source".into(),
+            live.iter().map(|c| c.source_row as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "affiliation".into(),
+            live.iter()
+                .map(|c| codes[c.affiliation.as_str()])
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "qualifier".into(),
+            live.iter().map(|c| c.qualifier as u32).collect::<Vec<_>>(),
+        ),
+        Column::new("stated_low".into(), column(&|c| c.stated.ends().0)),
+        Column::new("stated_high".into(), column(&|c| c.stated.ends().1)),
+        Column::new("low".into(), column(&|c| c.interval.low)),
+        Column::new(
+            "high".into(),
+            live.iter().map(|c| c.interval.high).collect::<Vec<_>>(),
+        ),
+        Column::new("point".into(), column(&|c| c.point)),
+        Column::new(
+            "derived".into(),
+            live.iter()
+                .map(|c| !c.derived.is_empty())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "party".into(),
+            live.iter()
+                .map(|c| dataset.sources.get(c.source_row).is_some_and(|s| s.party))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "below_c".into(),
+            live.iter().map(|c| c.reliability > 'C').collect::<Vec<_>>(),
+        ),
+    ])?;
+    let pick = |f: &dyn Fn(&Omission) -> Option<u32>| {
+        omissions
+            .iter()
+            .map(|(o, _)| f(o))
+            .collect::<Vec<Option<u32>>>()
+    };
+    let flag =
+        |f: &dyn Fn(&Omission) -> bool| omissions.iter().map(|(o, _)| f(o)).collect::<Vec<bool>>();
+    let left_out = DataFrame::new_infer_height(vec![
+        Column::new(
+            "group".into(),
+            (0..omissions.len() as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "omit_source".into(),
+            pick(&|o| match o {
+                Omission::Source(id) => source(id),
+                _ => None,
+            }),
+        ),
+        Column::new(
+            "omit_affiliation".into(),
+            pick(&|o| match o {
+                Omission::Affiliation(name) => codes.get(name.as_str()).copied(),
+                _ => None,
+            }),
+        ),
+        Column::new("omit_parties".into(), flag(&|o| *o == Omission::Parties)),
+        Column::new("omit_below_c".into(), flag(&|o| *o == Omission::BelowC)),
+    ])?;
+    let omitted = col("source")
+        .eq(col("omit_source"))
+        .fill_null(lit(false))
+        .or(col("affiliation")
+            .eq(col("omit_affiliation"))
+            .fill_null(lit(false)))
+        .or(col("omit_parties").and(col("party")))
+        .or(col("omit_below_c").and(col("below_c")));
+    let current = claims
+        .lazy()
+        .with_column(query::denial().alias("denial"))
+        .cross_join(left_out.lazy(), None)
+        .filter(omitted.not())
+        .with_columns([
+            // Live claims: none is stale.
+            lit(0i32).alias("day"),
+            lit(0i32).alias("refers_end"),
+            lit(NULL).cast(DataType::Int64).alias("stale_after"),
+        ]);
+    let name = |row: u32| {
+        live.get(row as usize)
+            .map_or_else(String::new, |c| c.id.clone())
+    };
+    figures::groups(current, omissions.len(), name, query::Wanted::All)
 }
 
 #[cfg(test)]
@@ -171,7 +261,7 @@ mod tests {
         let dataset = load(&dir).unwrap().dataset;
         let as_of = dataset.latest_claimed().unwrap();
         let analysis = analyse(&dataset, as_of).unwrap();
-        let rows = robustness(&analysis.metrics["kp_troops_kursk"], &dataset);
+        let rows = robustness(&analysis.metrics["kp_troops_kursk"], &dataset).unwrap();
         let robust: Vec<(String, bool)> =
             rows.iter().map(|r| (r.without.key(), r.robust)).collect();
         assert_eq!(
@@ -205,7 +295,7 @@ mod tests {
             let as_of = dataset.latest_claimed().unwrap();
             let analysis = analyse(&dataset, as_of).unwrap();
             for (metric, view) in &analysis.metrics {
-                for row in robustness(view, &dataset) {
+                for row in robustness(view, &dataset).unwrap() {
                     let Omission::Source(id) = &row.without else {
                         continue;
                     };

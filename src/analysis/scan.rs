@@ -244,10 +244,13 @@ mod tests {
     /// current claims picked by the polars query ([`asof::current_of`]).
     fn figures_of(dataset: &Dataset, rows: &[usize], as_of: Day) -> BTreeMap<Key, Group> {
         let frames = frames::build_rows(dataset, rows).unwrap();
-        let known = asof::known(asof::origins(frames.claims.lazy()), day_number(as_of));
-        let current = asof::current_of(known, &dataset.claims).unwrap();
-        let stale_after = vec![None; dataset.metrics.len()];
-        figures::figures(current, &dataset.claims, &stale_after).unwrap()
+        let known = asof::known(
+            asof::origins(frames.claims.clone().lazy()),
+            day_number(as_of),
+        );
+        let current =
+            asof::current_for_figures(known, &dataset.claims, frames.claims.lazy()).unwrap();
+        figures::figures(current, &dataset.claims).unwrap()
     }
 
     /// A claim: metric, source, start day offset, window length, id
@@ -366,8 +369,7 @@ mod tests {
             for min in [MIN_PART, 2] {
                 let kept = latest_in_parts(claims, 2, 3, as_of, &[], min);
                 let current = crate::analysis::current_frame(&dataset, &kept, as_of).unwrap();
-                let stale_after = vec![None; dataset.metrics.len()];
-                let groups = figures::figures(current, claims, &stale_after).unwrap();
+                let groups = figures::figures(current, claims).unwrap();
                 prop_assert_eq!(&groups, &expected);
                 // Nothing but the current claims was kept.
                 let current: usize = groups.values().map(|g| g.current.len()).sum();

@@ -1,16 +1,13 @@
 //! Range, consensus and bounds of one metric's live claims (at most one
-//! per source), in plain Rust: the one production implementation of each,
-//! shared by the as-of views, the changes and every timeline snapshot. A
-//! metric has a handful of current claims, and a history has a snapshot per
-//! claimed-end day (over a thousand at 1M claims): a polars query per set
-//! cost more than the figures. The range is checked against the polars
-//! query it replaced (`asof::range`), and consensus and bounds against a
-//! brute force written from the words of docs/figures.md, in the tests.
+//! per source) in plain Rust: the production implementation until the
+//! figures became polars queries ([`query`](super::query)), kept only in the
+//! tests (this module is compiled for them alone) to check the queries,
+//! with brute forces written from the words of docs/figures.md. Every
+//! property test below runs the query ([`by_query`]) and compares.
 
 use std::collections::BTreeSet;
 
 use super::{Consensus, RangeSummary, Stretch};
-use crate::data::Qualifier;
 
 /// Whether a claim estimates the number or only bounds it (docs/figures.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,17 +18,6 @@ pub enum Kind {
     Floor,
     /// up_to: a ceiling, from 0.
     Ceiling,
-}
-
-impl Kind {
-    /// The kind of a qualifier.
-    pub fn of(qualifier: Qualifier) -> Kind {
-        match qualifier {
-            Qualifier::Exact | Qualifier::Approx | Qualifier::Range => Kind::Estimate,
-            Qualifier::AtLeast => Kind::Floor,
-            Qualifier::UpTo => Kind::Ceiling,
-        }
-    }
 }
 
 /// One live claim, as range, consensus and bounds read it.
@@ -90,13 +76,6 @@ pub struct Bounds {
     pub ceilings_consistent: Option<usize>,
 }
 
-/// Whether a current claim whose `claimed` window ends on day number `end`
-/// is stale as of day number `as_of` on a metric with `stale_after`
-/// (docs/figures.md: it ends more than that many days before).
-pub fn is_stale(end: i32, as_of: i32, stale_after: Option<u32>) -> bool {
-    stale_after.is_some_and(|days| i64::from(as_of) - i64::from(end) > i64::from(days))
-}
-
 /// The range of `claims` (one per source); `None` when empty.
 pub fn range(claims: &[Claim]) -> Option<RangeSummary> {
     let first = claims.first()?;
@@ -110,29 +89,10 @@ pub fn range(claims: &[Claim]) -> Option<RangeSummary> {
     Some(RangeSummary {
         low,
         high,
-        median: median(claims.iter().map(|c| c.point).collect()),
+        median: crate::chart::median(claims.iter().map(|c| c.point).collect()),
         sources: claims.len(),
         affiliations: affiliations.len(),
     })
-}
-
-/// The median as polars computes it (linear interpolation at 0.5:
-/// `0.5 · (upper − lower) + lower`, exactly `lower` when they are equal), so
-/// the figures match the as-of view's to the bit. NaN when empty. The one
-/// median of the crate: the charts' binned and grouped markers use it too.
-pub fn median(mut points: Vec<f64>) -> f64 {
-    points.sort_by(f64::total_cmp);
-    let n = points.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    let lower = points[(n - 1) / 2];
-    let upper = points[n / 2];
-    if lower == upper {
-        lower
-    } else {
-        0.5 * (upper - lower) + lower
-    }
 }
 
 /// The consensus of `claims` (docs/figures.md): over the live estimates
@@ -278,7 +238,67 @@ mod tests {
 
     use super::*;
     use crate::analysis::asof;
-    use crate::analysis::figures::{f64s, u32s};
+    use crate::analysis::figures::{self, f64s, u32s};
+    use crate::data::Qualifier;
+
+    /// What the queries give for `claims` (one group; claim i is source
+    /// and row i): range, sweep and bounds, a bound naming its claim by
+    /// position as [`bounds`] does.
+    fn by_query(claims: &[Claim]) -> (Option<RangeSummary>, Sweep, Bounds) {
+        let n = claims.len() as u32;
+        let qualifier = |c: &Claim| match c.kind {
+            Kind::Floor => Qualifier::AtLeast,
+            Kind::Ceiling => Qualifier::UpTo,
+            Kind::Estimate if c.stated_low < c.stated_high => Qualifier::Range,
+            Kind::Estimate => Qualifier::Exact,
+        } as u32;
+        let df = df! {
+            "group" => vec![0u32; n as usize],
+            "day" => vec![0i32; n as usize],
+            "row" => (0..n).collect::<Vec<_>>(),
+            "source" => (0..n).collect::<Vec<_>>(),
+            "affiliation" => claims.iter().map(|c| c.affiliation).collect::<Vec<_>>(),
+            "qualifier" => claims.iter().map(qualifier).collect::<Vec<_>>(),
+            "stated_low" => claims.iter().map(|c| c.stated_low).collect::<Vec<_>>(),
+            "stated_high" => claims.iter().map(|c| c.stated_high).collect::<Vec<_>>(),
+            "low" => claims.iter().map(|c| c.low).collect::<Vec<_>>(),
+            "high" => claims.iter().map(|c| c.high).collect::<Vec<_>>(),
+            "point" => claims.iter().map(|c| c.point).collect::<Vec<_>>(),
+            "denial" => claims.iter().map(|c| c.denial).collect::<Vec<_>>(),
+            "derived" => claims.iter().map(|c| c.derived).collect::<Vec<_>>(),
+            "refers_end" => vec![0i32; n as usize],
+            "stale_after" => vec![None::<i64>; n as usize],
+        }
+        .unwrap();
+        let group = figures::groups(
+            df.lazy(),
+            1,
+            |row| row.to_string(),
+            crate::analysis::query::Wanted::All,
+        )
+        .unwrap()
+        .remove(0);
+        let at = |b: Option<crate::analysis::Bound>| b.map(|b| (b.value, b.claim.parse().unwrap()));
+        let bounds = Bounds {
+            floor: at(group.bounds.floor),
+            ceiling: at(group.bounds.ceiling),
+            floors: group.bounds.floors,
+            ceilings: group.bounds.ceilings,
+            floors_consistent: group.bounds.floors_consistent,
+            ceilings_consistent: group.bounds.ceilings_consistent,
+        };
+        let sweep = Sweep {
+            consensus: group.consensus,
+            tied: group.tied,
+            estimates: group.estimates,
+        };
+        (group.range, sweep, bounds)
+    }
+
+    /// The query's consensus sweep of `claims`.
+    fn query_sweep(claims: &[Claim]) -> Sweep {
+        by_query(claims).1
+    }
 
     /// The range of `claims` by the polars query it replaced.
     fn range_by_polars(claims: &[Claim]) -> Option<RangeSummary> {
@@ -488,16 +508,24 @@ mod tests {
     }
 
     proptest! {
-        // The plain-Rust range gives the polars query's figures, bit for bit.
+        // The figures query's range is the plain-Rust one and the
+        // range-only query's, bit for bit.
         #[test]
-        fn range_matches_polars(claims in prop::collection::vec(claim(), 1..9)) {
-            prop_assert_eq!(range(&claims), range_by_polars(&claims));
+        fn range_matches_polars(claims in prop::collection::vec(claim(), 0..9)) {
+            let query = by_query(&claims).0;
+            prop_assert_eq!(query, range(&claims));
+            if !claims.is_empty() {
+                prop_assert_eq!(query, range_by_polars(&claims));
+            }
         }
 
-        // The sweep gives docs/figures.md's consensus, point by point.
+        // The query's sweep gives docs/figures.md's consensus, point by
+        // point, and the plain-Rust sweep's.
         #[test]
         fn consensus_matches_brute_force(claims in prop::collection::vec(claim(), 0..9)) {
-            prop_assert_eq!(consensus(&claims), consensus_brute(&claims));
+            let query = query_sweep(&claims);
+            prop_assert_eq!(&query, &consensus_brute(&claims));
+            prop_assert_eq!(&query, &consensus(&claims));
         }
 
         // A derived estimate never moves the consensus, and the consensus
@@ -509,8 +537,8 @@ mod tests {
         ) {
             let mut more = claims.clone();
             more.push(Claim { derived: true, ..extra });
-            prop_assert_eq!(consensus(&more), consensus(&claims));
-            let sweep = consensus(&claims);
+            prop_assert_eq!(query_sweep(&more), query_sweep(&claims));
+            let sweep = query_sweep(&claims);
             if sweep.estimates < 2 {
                 prop_assert_eq!(sweep.consensus, None);
             }
@@ -524,8 +552,10 @@ mod tests {
         // Bounds are docs/figures.md's, with consistency against the consensus.
         #[test]
         fn bounds_match_brute_force(claims in prop::collection::vec(claim(), 0..9)) {
-            let c = consensus(&claims).consensus;
-            prop_assert_eq!(bounds(&claims, c.as_ref()), bounds_brute(&claims, c.as_ref()));
+            let (_, sweep, query) = by_query(&claims);
+            let c = sweep.consensus;
+            prop_assert_eq!(query, bounds_brute(&claims, c.as_ref()));
+            prop_assert_eq!(query, bounds(&claims, c.as_ref()));
         }
 
         // Adding a floor or a ceiling never moves the consensus.
@@ -537,7 +567,7 @@ mod tests {
             prop_assume!(extra.kind != Kind::Estimate);
             let mut more = claims.clone();
             more.push(extra);
-            prop_assert_eq!(consensus(&more), consensus(&claims));
+            prop_assert_eq!(query_sweep(&more), query_sweep(&claims));
         }
     }
 
@@ -587,7 +617,8 @@ mod tests {
             from(2, estimate(9900.0, 12100.0)),
             from(3, estimate(7200.0, 8800.0)),
         ];
-        let c = consensus(&claims).consensus.unwrap();
+        let (_, sweep, b) = by_query(&claims);
+        let c = sweep.consensus.unwrap();
         assert_eq!(
             c,
             Consensus {
@@ -598,7 +629,6 @@ mod tests {
                 affiliations: 2
             }
         );
-        let b = bounds(&claims, Some(&c));
         assert_eq!(b.floor, Some((10000.0, 2)));
         assert_eq!(b.ceiling, Some((8000.0, 0)));
         assert_eq!(
@@ -617,9 +647,9 @@ mod tests {
             ceiling(12000.0),
             estimate(0.0, 0.0),
         ];
-        assert_eq!(consensus(&claims).consensus, None);
-        assert_eq!(consensus(&claims).estimates, 3);
-        let b = bounds(&claims, None);
+        let (_, sweep, b) = by_query(&claims);
+        assert_eq!(sweep.consensus, None);
+        assert_eq!(sweep.estimates, 3);
         assert_eq!(b.ceiling, Some((12000.0, 2)));
         assert_eq!((b.floors, b.ceilings), (0, 1));
         assert_eq!(b.ceilings_consistent, None);
@@ -636,17 +666,167 @@ mod tests {
             .collect();
         // One estimate beside them is a single estimate: no consensus
         // either (DESIGN v3: a consensus needs two overlapping estimates).
-        let sweep = consensus(&claims);
+        let (_, sweep, b) = by_query(&claims);
         assert_eq!((sweep.consensus, sweep.estimates), (None, 1));
-        assert_eq!(bounds(&claims, None).floor, Some((20000.0, 4)));
-        assert_eq!(bounds(&claims, None).floors_consistent, None);
+        assert_eq!(b.floor, Some((20000.0, 4)));
+        assert_eq!(b.floors_consistent, None);
     }
 
     // Nothing known: no range, no consensus, no bounds.
     #[test]
     fn empty() {
-        assert_eq!(range(&[]), None);
-        assert_eq!(consensus(&[]), Sweep::default());
-        assert_eq!(bounds(&[], None), Bounds::default());
+        assert_eq!(by_query(&[]), (None, Sweep::default(), Bounds::default()));
+    }
+}
+
+/// The plain-Rust figures against the queries on every shipped dataset.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod shipped {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    use super::*;
+    use crate::analysis::pairs::{self, Side};
+    use crate::analysis::{ClaimView, MetricView, Omission, add_pairs, analyse, robustness};
+    use crate::data::load::load;
+    use crate::data::{Dataset, Qualifier};
+
+    /// The live claims of `claims` as the plain figures read them
+    /// (affiliations numbered by name, the same test as the dataset's
+    /// codes).
+    fn plain(claims: &[&ClaimView]) -> Vec<Claim> {
+        let mut codes: BTreeMap<&str, u32> = BTreeMap::new();
+        claims
+            .iter()
+            .map(|c| {
+                let next = codes.len() as u32;
+                let (stated_low, stated_high) = c.stated.ends();
+                Claim {
+                    stated_low,
+                    stated_high,
+                    point: c.point,
+                    affiliation: *codes.entry(c.affiliation.as_str()).or_insert(next),
+                    low: c.interval.low,
+                    high: c.interval.high,
+                    denial: c.interval.is_denial(),
+                    kind: match c.qualifier {
+                        Qualifier::AtLeast => Kind::Floor,
+                        Qualifier::UpTo => Kind::Ceiling,
+                        _ => Kind::Estimate,
+                    },
+                    derived: !c.derived.is_empty(),
+                }
+            })
+            .collect()
+    }
+
+    /// Checks every figure of `view` against the plain-Rust versions;
+    /// returns how many figures were compared.
+    fn check(view: &MetricView, dataset: &Dataset, what: &str) -> usize {
+        let live: Vec<&ClaimView> = view.current.iter().filter(|c| !c.stale).collect();
+        let claims = plain(&live);
+        assert_eq!(view.range, range(&claims), "range, {what}");
+        let sweep = consensus(&claims);
+        assert_eq!(view.consensus, sweep.consensus, "consensus, {what}");
+        assert_eq!(view.tied, sweep.tied, "tied, {what}");
+        assert_eq!(view.estimates, sweep.estimates, "estimates, {what}");
+        // A bound's tie goes to the first source in sources.csv order.
+        let mut by_row = live.clone();
+        by_row.sort_by_key(|c| c.source_row);
+        let b = bounds(&plain(&by_row), sweep.consensus.as_ref());
+        let id = |at: Option<(f64, usize)>| at.map(|(v, i)| (v, by_row[i].id.clone()));
+        let got =
+            |b: &Option<crate::analysis::Bound>| b.as_ref().map(|b| (b.value, b.claim.clone()));
+        assert_eq!(got(&view.bounds.floor), id(b.floor), "floor, {what}");
+        assert_eq!(got(&view.bounds.ceiling), id(b.ceiling), "ceiling, {what}");
+        assert_eq!(
+            (view.bounds.floors, view.bounds.ceilings),
+            (b.floors, b.ceilings),
+            "bounds, {what}"
+        );
+        assert_eq!(
+            (
+                view.bounds.floors_consistent,
+                view.bounds.ceilings_consistent
+            ),
+            (b.floors_consistent, b.ceilings_consistent),
+            "consistent bounds, {what}"
+        );
+        // Pairs by position among the live claims, then in `current`.
+        let sides: Vec<Side> = claims
+            .iter()
+            .map(|c| Side::new(c.low, c.high, c.point, c.affiliation))
+            .collect();
+        let (mut expected, corroboration) = pairs::pairs(&sides);
+        let at: Vec<usize> = (0..view.current.len())
+            .filter(|&i| !view.current[i].stale)
+            .collect();
+        for p in &mut expected {
+            (p.a, p.b) = (at[p.a], at[p.b]);
+        }
+        assert_eq!(view.pairs.as_deref(), Some(&expected[..]), "pairs, {what}");
+        // Corroboration leaves derived claims out (docs/figures.md), which
+        // the plain pairs do not know: only compare where none is derived.
+        if claims.iter().all(|c| !c.derived) {
+            let got: Vec<usize> = live.iter().map(|c| c.corroboration).collect();
+            assert_eq!(got, corroboration, "corroboration, {what}");
+        }
+        // Robustness: the figures of the rest, without each omission.
+        for row in robustness(view, dataset).unwrap() {
+            let party = |c: &ClaimView| dataset.sources[c.source_row].party;
+            let kept: Vec<&ClaimView> = live
+                .iter()
+                .copied()
+                .filter(|c| match &row.without {
+                    Omission::Source(id) => &c.source != id,
+                    Omission::Affiliation(a) => &c.affiliation != a,
+                    Omission::Parties => !party(c),
+                    Omission::BelowC => c.reliability <= 'C',
+                })
+                .collect();
+            let rest = plain(&kept);
+            let what = format!("{what} without {}", row.without.key());
+            assert_eq!(row.sources, kept.len(), "sources, {what}");
+            assert_eq!(row.range, range(&rest), "range, {what}");
+            let sweep = consensus(&rest);
+            assert_eq!(row.consensus, sweep.consensus, "consensus, {what}");
+            assert_eq!(row.estimates, sweep.estimates, "estimates, {what}");
+        }
+        1
+    }
+
+    // On every shipped dataset, as of every day a claim window ends (the
+    // days every timeline draws) and for every metric: range, consensus,
+    // ties, bounds, pairs, corroboration and robustness from the queries
+    // are the plain-Rust ones.
+    #[test]
+    fn queries_match_the_plain_figures_on_every_shipped_day() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (mut compared, mut expected) = (0, 0);
+        for folder in [
+            "data",
+            "datasets/derna-flood",
+            "datasets/russian-buildup-2022",
+            "datasets/haiti-2010",
+        ] {
+            let dataset = load(&root.join(folder)).unwrap().dataset;
+            let days: BTreeSet<_> = (0..dataset.claims.len())
+                .map(|row| dataset.claims.claimed_window(row).end)
+                .collect();
+            expected += days.len() * dataset.metrics.len();
+            for day in days {
+                let mut analysis = analyse(&dataset, day).unwrap();
+                let metrics: Vec<String> = analysis.metrics.keys().cloned().collect();
+                let ids: Vec<&str> = metrics.iter().map(String::as_str).collect();
+                add_pairs(&mut analysis, &ids).unwrap();
+                for (id, view) in &analysis.metrics {
+                    compared += check(view, &dataset, &format!("{folder} {id} as of {day}"));
+                }
+            }
+        }
+        // Every metric of every dataset on every such day (188 in all).
+        assert_eq!(compared, expected);
+        assert!(compared >= 188, "{compared} (metric, day) compared");
     }
 }

@@ -4,11 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use super::figures::{Current, Group};
-use super::pairs::{self, Side};
-use super::{ClaimView, Interval, MetricView, Report};
+use polars::prelude::*;
+
+use super::figures::{Current, Group, f64s, flags, u32s};
+use super::query;
+use super::{ClaimView, Interval, MetricView, Pair, Report};
 use crate::data::claims::Cell;
 use crate::data::{Dataset, Day, Metric};
+use crate::error::Result;
 
 /// Lookups shared by every claim view of one dataset.
 pub struct Catalog<'a> {
@@ -198,57 +201,77 @@ pub fn metric_view(catalog: &Catalog, metric: &Metric, as_of: Day, group: Group)
     }
 }
 
-/// Computes the pairwise agreement of `view`'s current claims and their
-/// corroboration, unless already done.
-pub fn add_pairs(view: &mut MetricView) {
-    if view.pairs.is_some() {
-        return;
+/// Computes the pairwise agreement of each of `views`' live claims and
+/// their corroboration ([`query::pairs`], [`query::corroboration`]: one
+/// query over every view, a group each), unless already done.
+pub fn add_pairs(views: Vec<&mut MetricView>) -> Result<()> {
+    let mut views: Vec<&mut MetricView> = views.into_iter().filter(|v| v.pairs.is_none()).collect();
+    if views.is_empty() {
+        return Ok(());
     }
     // Only live claims are paired (a stale claim counts in no figure).
-    let live: Vec<usize> = (0..view.current.len())
-        .filter(|&i| !view.current[i].stale)
-        .collect();
     // Corroboration compares affiliations; numbering them by name within
     // the metric is the same test as the dataset's affiliation codes.
-    let sides: Vec<Side> = {
+    let (mut group, mut at, mut affiliation) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut low, mut high, mut point, mut derived) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (g, view) in views.iter().enumerate() {
         let mut codes: BTreeMap<&str, u32> = BTreeMap::new();
-        live.iter()
-            .map(|&i| {
-                let c = &view.current[i];
-                let next = codes.len() as u32;
-                let affiliation = *codes.entry(c.affiliation.as_str()).or_insert(next);
-                Side::new(c.interval.low, c.interval.high, c.point, affiliation)
-            })
-            .collect()
-    };
-    let (mut pairs, _) = pairs::pairs(&sides);
-    // Pairs name claims by their position in `current`, not among the live.
-    for pair in &mut pairs {
-        pair.a = live[pair.a];
-        pair.b = live[pair.b];
-    }
-    // Corroboration: the other affiliations whose live claim agrees, a
-    // derived claim neither giving nor receiving it (docs/figures.md).
-    let mut agreeing: Vec<std::collections::BTreeSet<&str>> = vec![Default::default(); live.len()];
-    let position: BTreeMap<usize, usize> = live.iter().enumerate().map(|(k, &i)| (i, k)).collect();
-    for pair in pairs.iter().filter(|p| p.agree) {
-        let (a, b) = (&view.current[pair.a], &view.current[pair.b]);
-        if a.derived.is_empty()
-            && b.derived.is_empty()
-            && a.affiliation != b.affiliation
-            && let Some(&k) = position.get(&pair.a)
-        {
-            agreeing[k].insert(b.affiliation.as_str());
+        for (i, c) in view.current.iter().enumerate().filter(|(_, c)| !c.stale) {
+            let next = codes.len() as u32;
+            group.push(g as u32);
+            at.push(i as u32);
+            affiliation.push(*codes.entry(c.affiliation.as_str()).or_insert(next));
+            low.push(c.interval.low);
+            high.push(c.interval.high);
+            point.push(c.point);
+            derived.push(!c.derived.is_empty());
         }
     }
-    let counts: Vec<usize> = agreeing
-        .iter()
-        .map(std::collections::BTreeSet::len)
-        .collect();
-    for (&i, k) in live.iter().zip(counts) {
-        view.current[i].corroboration = k;
+    let current = DataFrame::new_infer_height(vec![
+        Column::new("group".into(), group),
+        Column::new("at".into(), at),
+        Column::new("affiliation".into(), affiliation),
+        Column::new("low".into(), low),
+        Column::new("high".into(), high),
+        Column::new("point".into(), point),
+        Column::new("derived".into(), derived),
+    ])?
+    .lazy()
+    .with_column(query::denial().alias("denial"));
+    let pairs = query::pairs(current).collect()?;
+    let (g, a, b) = (
+        u32s(&pairs, "group")?,
+        u32s(&pairs, "at_a")?,
+        u32s(&pairs, "at_b")?,
+    );
+    let (agree, gap) = (flags(&pairs, "agree")?, f64s(&pairs, "gap")?);
+    let mut found: Vec<Vec<Pair>> = vec![Vec::new(); views.len()];
+    for i in 0..pairs.height() {
+        if let Some(list) = found.get_mut(g[i] as usize) {
+            list.push(Pair {
+                a: a[i] as usize,
+                b: b[i] as usize,
+                agree: agree[i],
+                gap: gap[i],
+            });
+        }
     }
-    view.pairs = Some(pairs);
+    let counts = query::corroboration(pairs.lazy()).collect()?;
+    let (g, a) = (u32s(&counts, "group")?, u32s(&counts, "at_a")?);
+    let k = u32s(&counts, "corroboration")?;
+    for i in 0..counts.height() {
+        if let Some(claim) = views
+            .get_mut(g[i] as usize)
+            .and_then(|v| v.current.get_mut(a[i] as usize))
+        {
+            claim.corroboration = k[i] as usize;
+        }
+    }
+    for (view, pairs) in views.iter_mut().zip(found) {
+        view.pairs = Some(pairs);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -307,7 +330,7 @@ mod tests {
             let dataset = Dataset::new(PathBuf::new(), &claims, sources, vec![metric("m", 0.1)]).unwrap();
             let as_of = dataset.latest_claimed().unwrap();
             let mut analysis = analyse(&dataset, as_of).unwrap();
-            add_pairs(&mut analysis, &["m"]);
+            add_pairs(&mut analysis, &["m"]).unwrap();
             let view = &analysis.metrics["m"];
             for c in &view.current {
                 let expected = if c.derived.is_empty() {
@@ -349,7 +372,7 @@ mod tests {
                 .flat_map(|v| &v.current)
                 .all(|c| c.corroboration == 0)
         );
-        add_pairs(&mut analysis, &["kp_troops_kursk", "no_such_metric"]);
+        add_pairs(&mut analysis, &["kp_troops_kursk", "no_such_metric"]).unwrap();
         for (id, view) in &analysis.metrics {
             if id != "kp_troops_kursk" {
                 assert_eq!(view.pairs, None, "{id}");
@@ -383,7 +406,7 @@ mod tests {
         }
         // Asking again changes nothing.
         let before = analysis.clone();
-        add_pairs(&mut analysis, &["kp_troops_kursk"]);
+        add_pairs(&mut analysis, &["kp_troops_kursk"]).unwrap();
         assert_eq!(analysis, before);
     }
 }

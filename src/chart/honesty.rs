@@ -49,7 +49,7 @@ pub(super) fn exact_story(values: &[f64]) -> (MetricView, MetricHistory) {
         snapshot.range = Some(RangeSummary {
             low,
             high,
-            median: crate::analysis::median(known.to_vec()),
+            median: crate::chart::median(known.to_vec()),
             sources: known.len(),
             affiliations: known.len(),
         });

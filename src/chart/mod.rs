@@ -509,3 +509,24 @@ pub fn draw_svg(
     let desc = svg::with_full_forms(&svg::with_full_forms(desc, &done.noted), &done.cut);
     svg::finish(size, &done.body, title, &desc)
 }
+
+/// Where a chart draws one marker for a group of claims (a bin of a
+/// timeline, a group of the ranges chart): the median of their points, as
+/// polars computes a median (linear interpolation at 0.5: `0.5 · (upper −
+/// lower) + lower`, exactly `lower` when they are equal). NaN when empty.
+/// A drawing position, not a reported figure: every figure's median is the
+/// query's (`analysis::query`).
+pub fn median(mut points: Vec<f64>) -> f64 {
+    points.sort_by(f64::total_cmp);
+    let n = points.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let lower = points[(n - 1) / 2];
+    let upper = points[n / 2];
+    if lower == upper {
+        lower
+    } else {
+        0.5 * (upper - lower) + lower
+    }
+}

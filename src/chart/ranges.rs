@@ -170,7 +170,7 @@ fn rows(view: &MetricView) -> Vec<Row> {
                 low,
                 high,
                 to_zero: false,
-                point: crate::analysis::median(group.iter().map(|c| c.point).collect()),
+                point: crate::chart::median(group.iter().map(|c| c.point).collect()),
                 style: Style {
                     colour: OTHER,
                     shape: Shape::Circle,

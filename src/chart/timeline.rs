@@ -555,7 +555,7 @@ fn draw_bins(
         let x = x0 + (bin as f64 + (place + 0.5) / slots) * width;
         let low = points.iter().copied().fold(f64::INFINITY, f64::min);
         let high = points.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let median = crate::analysis::median(points);
+        let median = crate::chart::median(points);
         // Thin, faint spread bars so the medians (markers) carry the eye.
         let line = style.colour.mix(0.5).stroke_width(1);
         drawn(root.draw(&PathElement::new(vec![to_px(x, low), to_px(x, high)], line)))?;

@@ -26,8 +26,9 @@ pub struct Frames {
     /// the metric's), `start`, `end` (i32 day numbers of the `claimed`
     /// window), `refers_end` (i32, the day number its `refers_to` window,
     /// else its `claimed` window, ends), `alternative` (bool: the row has
-    /// `alternative_of`) and `root` (u32, the origin row,
-    /// [`Dataset::root_index`]).
+    /// `alternative_of`), `derived` (bool: the row has `based_on`),
+    /// `stale_after` (i64, the metric's; null: never stale) and `root` (u32,
+    /// the origin row, [`Dataset::root_index`]).
     pub claims: DataFrame,
 }
 
@@ -84,14 +85,18 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
     let mut end = Vec::with_capacity(n);
     let mut refers_end = Vec::with_capacity(n);
     let mut alternative = Vec::with_capacity(n);
+    let mut derived = Vec::with_capacity(n);
+    let mut stale_after = Vec::with_capacity(n);
     let mut roots = Vec::with_capacity(n);
     for &row in rows {
         let record = claims.record(row);
         let m = record.metric;
         let s = record.source;
-        let Some(tol) = dataset.metrics.get(m as usize).map(|m| m.tolerance) else {
+        let Some(info) = dataset.metrics.get(m as usize) else {
             return Err(unknown(claims.id(row), "metric"));
         };
+        let tol = info.tolerance;
+        stale_after.push(info.stale_after.map(i64::from));
         let Some(&aff) = source_affiliation.get(s as usize) else {
             return Err(unknown(claims.id(row), "source"));
         };
@@ -117,6 +122,7 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
         end.push(day_number(window.end));
         refers_end.push(day_number(claims.refers_window(row).end));
         alternative.push(claims.is_alternative(row));
+        derived.push(record.derived);
         roots.push(record.root);
     }
     let row: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
@@ -135,6 +141,8 @@ pub fn build_rows(dataset: &Dataset, rows: &[usize]) -> Result<Frames> {
         Column::new("end".into(), end),
         Column::new("refers_end".into(), refers_end),
         Column::new("alternative".into(), alternative),
+        Column::new("derived".into(), derived),
+        Column::new("stale_after".into(), stale_after),
         Column::new("root".into(), roots),
     ])?;
     Ok(Frames { claims })

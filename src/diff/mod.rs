@@ -198,7 +198,7 @@ fn version((name, commit, dataset): Loaded, as_of: Option<Day>) -> Result<Versio
             let mut analysis = analysis::analyse(&dataset, day)?;
             let metrics: Vec<String> = analysis.metrics.keys().cloned().collect();
             let metrics: Vec<&str> = metrics.iter().map(String::as_str).collect();
-            analysis::add_pairs(&mut analysis, &metrics);
+            analysis::add_pairs(&mut analysis, &metrics)?;
             Some(analysis)
         }
         None => None,
