@@ -122,21 +122,7 @@ fn in_address(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_')
 }
 
-/// True for an absolute `http`/`https` URL with a host and no whitespace or
-/// control characters: the only documents that become links.
-pub fn is_web_url(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !text.chars().any(|c| c.is_whitespace() || is_hidden(c))
-        }
-        None => false,
-    }
-}
+pub use crate::text::is_web_url;
 
 /// A document: a link when it is a web URL (its text the host, without
 /// `www.`), else the escaped document name.

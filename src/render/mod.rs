@@ -3,6 +3,7 @@
 //! return strings; only `write.rs` decides where bytes go.
 
 mod cells;
+pub mod chart_data;
 pub mod csv;
 pub mod markdown;
 pub mod metrics;
