@@ -59,7 +59,7 @@ impl crate::document::Renderer for Html {
     /// it, tables and captions as the Markdown renderer writes them)
     /// rendered as GitHub renders it, its figures inline with their data.
     fn render(&self, document: &crate::document::Document) -> crate::error::Result<Vec<u8>> {
-        let markdown = crate::document::markdown::body(document);
+        let markdown = crate::render::readme::body(document);
         let charts: Vec<Chart<'_>> = document
             .figures()
             .map(|figure| Chart {

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::document::markdown::Markdown;
 use crate::document::{Document, Renderer};
 use crate::error::Result;
+use crate::render::readme::Markdown;
 
 use super::ReportFormat;
 

@@ -57,7 +57,7 @@ impl crate::document::Renderer for Pdf {
 
     /// The document's Markdown typeset, its figures as vector graphics.
     fn render(&self, document: &crate::document::Document) -> Result<Vec<u8>> {
-        let markdown = crate::document::markdown::body(document);
+        let markdown = crate::render::readme::body(document);
         let charts: BTreeMap<String, String> = document
             .figures()
             .map(|f| (f.file.clone(), f.svg.clone()))

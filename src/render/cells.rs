@@ -90,7 +90,7 @@ mod tests {
     // Ids are shown as code and can never close the code span.
     #[test]
     fn ids_as_code() {
-        let md = |spans: &[Span]| document::markdown::spans_text(spans);
+        let md = |spans: &[Span]| crate::render::readme::spans_text(spans);
         assert_eq!(md(&[id("c1")]), "`c1`");
         assert_eq!(md(&[id("a`b")]), "`ab`");
     }

@@ -3,10 +3,10 @@
 //! return strings; only `write.rs` decides where bytes go.
 
 mod cells;
-pub mod chart_data;
 pub mod csv;
 pub mod markdown;
 pub mod metrics;
+pub mod readme;
 pub mod robustness;
 pub mod show;
 pub mod tables;

@@ -404,7 +404,7 @@ mod tests {
     use super::*;
     use crate::analysis::{Consensus, Interval, Pair, RangeSummary, Report};
     use crate::data::{DateSpec, Day, Qualifier, Stated};
-    use crate::document::markdown::blocks_text;
+    use crate::render::readme::blocks_text;
 
     /// A table as Markdown.
     fn md(table: Table) -> String {

@@ -3,11 +3,11 @@
 //! it draws as a table.
 
 use crate::analysis::{ClaimView, Figures, MetricView};
+use crate::chart::data as chart_data;
 use crate::chart::{self, ChartKind};
 use crate::data::Day;
 use crate::document::{Block, Figure, Span};
 use crate::error::Result;
-use crate::render::chart_data;
 
 use super::{Input, Kind, Needs};
 use crate::notebook::check::chart_file;

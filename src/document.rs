@@ -9,11 +9,9 @@
 //!
 //! The renderers, one per file a report is written to, sit behind
 //! [`Renderer`] (mdBook's `Renderer`, hyperfine's `Exporter`):
-//! [`markdown::Markdown`] (README.md), `html::Html` (index.html) and
+//! `render::readme::Markdown` (README.md), `html::Html` (index.html) and
 //! `pdf::Pdf` (report.pdf, feature `pdf`). A renderer never computes a
 //! figure: everything it writes is in the document.
-
-pub mod markdown;
 
 use chrono::NaiveDate;
 
