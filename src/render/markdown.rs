@@ -125,19 +125,9 @@ fn in_address(c: char) -> bool {
 pub use crate::text::is_web_url;
 
 /// A document: a link when it is a web URL (its text the host, without
-/// `www.`), else the escaped document name.
+/// `www.`), else the escaped document name (`document::Span::document`).
 pub fn document(document: &str) -> String {
-    if !is_web_url(document) {
-        return escape(document);
-    }
-    let after_scheme = document.split_once("://").map_or(document, |(_, r)| r);
-    let host = after_scheme
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or(after_scheme);
-    let host = host.rsplit('@').next().unwrap_or(host);
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    link(&escape(host), document).unwrap_or_else(|| escape(document))
+    super::readme::spans_text(&[crate::document::Span::document(document)])
 }
 
 /// `[text](url)` with `text` already escaped; `None` when `url` is not a web

@@ -2,10 +2,9 @@
 //! matrix, each a figure of its SVG, what it shows in words and the data
 //! it draws as a table.
 
-use crate::analysis::{ClaimView, Figures, MetricView};
+use crate::analysis::MetricView;
 use crate::chart::data as chart_data;
 use crate::chart::{self, ChartKind};
-use crate::data::Day;
 use crate::document::{Block, Figure, Span};
 use crate::error::Result;
 
@@ -28,15 +27,6 @@ impl Kind for Timeline {
             history: true,
             ..Needs::default()
         }
-    }
-
-    fn cites<'f>(
-        &self,
-        metric: &str,
-        figures: &'f Figures,
-        _: Option<Day>,
-    ) -> Result<Vec<&'f [ClaimView]>> {
-        Ok(vec![&figures.history(metric)?.known])
     }
 
     fn blocks(&self, input: &Input<'_>) -> Result<Vec<Block>> {

@@ -61,14 +61,20 @@ pub trait Kind: Sync {
     fn needs(&self) -> Needs;
 
     /// The claims it cites on `metric`, computed from `figures`: by
-    /// default each source's current claim.
+    /// default every claim known when it reads the history (a timeline
+    /// draws them, a claims table lists them), else each source's current
+    /// claim.
     fn cites<'f>(
         &self,
         metric: &str,
         figures: &'f Figures,
         _since: Option<Day>,
     ) -> Result<Vec<&'f [ClaimView]>> {
-        Ok(vec![&figures.view(metric)?.current])
+        if self.needs().history {
+            Ok(vec![&figures.history(metric)?.known])
+        } else {
+            Ok(vec![&figures.view(metric)?.current])
+        }
     }
 
     /// Whether it reads the cited claims (only a `sources` table does).

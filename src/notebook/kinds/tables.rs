@@ -61,15 +61,6 @@ impl Kind for Claims {
         }
     }
 
-    fn cites<'f>(
-        &self,
-        metric: &str,
-        figures: &'f Figures,
-        _: Option<Day>,
-    ) -> Result<Vec<&'f [ClaimView]>> {
-        Ok(vec![&figures.history(metric)?.known])
-    }
-
     fn blocks(&self, input: &Input<'_>) -> Result<Vec<Block>> {
         let metrics = input.metrics();
         let histories = metrics
