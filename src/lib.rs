@@ -25,6 +25,7 @@ pub mod cli;
 pub mod commands;
 pub mod data;
 pub mod diff;
+pub mod document;
 pub mod edition;
 pub mod error;
 pub mod html;

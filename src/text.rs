@@ -135,6 +135,22 @@ fn number_by_float(value: f64) -> String {
     out
 }
 
+/// True for an absolute `http`/`https` URL with a host and no whitespace or
+/// control characters: the only documents that become links.
+pub fn is_web_url(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !text.chars().any(|c| c.is_whitespace() || is_hidden(c))
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -365,3 +365,36 @@ fn hidden_folders_are_not_reports() {
         .code(0)
         .stdout("reports/r: unchanged\n");
 }
+
+// A reader that goes away (`rangefinder show … | head -1`) ends the
+// command quietly with 0, not with "error: writing to stdout: Broken pipe"
+// and 1. The pipe is closed before the command writes; a chart is larger
+// than a pipe's buffer, so the write fails however the two race.
+#[test]
+fn closed_stdout_exits_zero() {
+    use std::process::{Command, Stdio};
+    let test = project();
+    for args in [
+        &["show", "kp_troops_kursk"][..],
+        &["chart", "timeline", "kp_troops_kursk"],
+        &["changes", "--since", "2024-10-01"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rangefinder"))
+            .args(args)
+            .current_dir(test.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run rangefinder");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("wait for rangefinder");
+        assert_eq!(
+            (
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+            (Some(0), "".into()),
+            "{args:?}"
+        );
+    }
+}

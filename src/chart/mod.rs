@@ -7,6 +7,7 @@ mod axis;
 mod backend;
 mod bands;
 mod bidi;
+pub mod data;
 mod events;
 pub mod glyphs;
 mod marks;

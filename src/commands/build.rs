@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::write::{self, Report};
 use crate::{edition, notebook, parallel, timing};
 
-use super::shown;
+use super::{Printed as Built, shown};
 
 /// Renders the notebooks `named` (every `reports/*/brief.md` when none)
 /// with `options`: every report's files in memory, nothing written. The
@@ -47,15 +47,6 @@ fn load_each<'a>(
         }
     }
     Ok(datasets)
-}
-
-/// What a build prints (one line per report) and how it ends.
-#[derive(Debug)]
-pub struct Built {
-    /// One line per report: `reports/x: written`.
-    pub status: String,
-    /// The error to report, if any (after the status is printed).
-    pub outcome: Result<()>,
 }
 
 /// `build`: writes every report (all replaced whole or none, see
@@ -133,4 +124,72 @@ pub fn check(reports: &[Report]) -> Built {
         Err(Error::Stale(problems))
     };
     Built { status, outcome }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Build options reading the shipped seed data.
+    fn options() -> notebook::Options {
+        notebook::Options {
+            default_data: PathBuf::from("data"),
+            ..notebook::Options::default()
+        }
+    }
+
+    // Every committed report is rebuilt identical: `build --check` as a
+    // function says "unchanged" for each and ends without an error.
+    #[test]
+    fn committed_reports_are_current() -> Result<()> {
+        let mut warnings = 0;
+        let reports = render(&[], Path::new("reports"), &options(), &mut |_| {
+            warnings += 1
+        })?;
+        let checked = check(&reports);
+        assert!(checked.outcome.is_ok(), "{:?}", checked.outcome);
+        let lines: Vec<&str> = checked.status.lines().collect();
+        assert_eq!(lines.len(), reports.len());
+        assert!(
+            lines.iter().all(|l| l.ends_with(": unchanged")),
+            "{lines:?}"
+        );
+        Ok(())
+    }
+
+    // A new report is written, then unchanged; an edit to it makes
+    // `check` say it differs and name the file.
+    #[test]
+    fn writes_then_checks() -> Result<()> {
+        let root = tempfile::tempdir().map_err(anyhow::Error::new)?;
+        let dir = root.path().join("r");
+        std::fs::create_dir(&dir).map_err(anyhow::Error::new)?;
+        std::fs::write(
+            dir.join("brief.md"),
+            "+++\ntitle = \"T\"\n+++\n{{ range kp_troops_kursk }}\n",
+        )
+        .map_err(anyhow::Error::new)?;
+        let built = || render(&[], root.path(), &options(), &mut |_| {});
+        let written = write(&built()?);
+        assert!(written.outcome.is_ok());
+        assert!(
+            written.status.ends_with("/r: written\n"),
+            "{}",
+            written.status
+        );
+        assert!(write(&built()?).status.ends_with("/r: unchanged\n"));
+        std::fs::write(dir.join("README.md"), "edited").map_err(anyhow::Error::new)?;
+        let checked = check(&built()?);
+        assert!(
+            checked.status.ends_with("/r: differs\n"),
+            "{}",
+            checked.status
+        );
+        assert!(
+            matches!(&checked.outcome, Err(Error::Stale(lines)) if lines.iter().any(|l| l.contains("README.md"))),
+            "{:?}",
+            checked.outcome
+        );
+        Ok(())
+    }
 }

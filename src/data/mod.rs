@@ -355,61 +355,9 @@ pub struct Metric {
     pub line: usize,
 }
 
-/// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// One problem found in a data file, pointing at a physical line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Diagnostic {
-    /// The file as the user named it, e.g. `data/claims.csv`.
-    pub file: String,
-    /// Physical line (1-based; 1 is the header; 0 for the file as a whole).
-    pub line: usize,
-    /// The column, or another short subject such as `file` or `header`.
-    pub column: String,
-    /// What is wrong and what was expected.
-    pub message: String,
-    /// Error (exit 1) or warning (exit 0).
-    pub severity: Severity,
-}
-
-impl Diagnostic {
-    /// An error at `line` of a file named later (a notebook's problems are
-    /// found before the caller puts its path on them).
-    pub fn at(line: usize, message: String) -> Diagnostic {
-        Diagnostic {
-            file: String::new(),
-            line,
-            column: String::new(),
-            message,
-            severity: Severity::Error,
-        }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let warning = match self.severity {
-            Severity::Error => "",
-            Severity::Warning => "warning: ",
-        };
-        // Line 0 is the file as a whole (`data/claims.csv: file not found`);
-        // an empty column is a problem of the whole line.
-        f.write_str(&self.file)?;
-        if self.line > 0 {
-            write!(f, ":{}", self.line)?;
-        }
-        write!(f, ": {warning}")?;
-        if !self.column.is_empty() {
-            write!(f, "{}: ", self.column)?;
-        }
-        f.write_str(&self.message)
-    }
-}
+/// The one diagnostic type of data files and notebooks (in `error`, which
+/// imports nothing of the data).
+pub use crate::error::{Diagnostic, Severity};
 
 /// Whether `text` matches `[a-z0-9][a-z0-9_-]*`: an id, safe as a file
 /// name on every system.

@@ -5,9 +5,7 @@
 //! SHA-256 of every file. Editions are never rebuilt or written by
 //! `build`; `build --check` verifies them against their `edition.toml`
 //! ([`check`]) and `publish --verify` rebuilds them from their commit
-//! (`publish.rs`).
-
-pub mod publish;
+//! (`commands::publish`).
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,5 +1,5 @@
-//! The HTML renderer: a report's Markdown (the README.md a build writes)
-//! as one self-contained page, `index.html`. GitHub-flavoured Markdown is
+//! The HTML renderer: a report's document ([`Html`]) as one
+//! self-contained page, `index.html`, through its Markdown. GitHub-flavoured Markdown is
 //! rendered by comrak (a port of GitHub's own renderer) as GitHub renders
 //! it: tables, strikethrough, autolinks, footnotes, heading anchors. Raw
 //! HTML in the notebook is escaped, shown as text, never passed through
@@ -11,7 +11,6 @@
 //! loads nothing: no script, no web font, no stylesheet or image from
 //! elsewhere (a Content-Security-Policy says so to the browser too).
 
-mod data;
 mod svg;
 
 use std::collections::BTreeMap;
@@ -21,7 +20,7 @@ use comrak::html::ChildRendering;
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options, create_formatter, parse_document};
 
-pub use data::{Table, of_chart};
+pub use crate::document::DataTable as Table;
 
 /// The first lines of every page `build` writes: the mark by which `build`
 /// knows an `index.html` it generated (and may replace or remove) from one
@@ -45,6 +44,32 @@ pub struct Chart<'a> {
     pub svg: &'a str,
     /// The data it draws.
     pub data: Table,
+}
+
+/// The HTML renderer of a report's document: `index.html`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Html;
+
+impl crate::document::Renderer for Html {
+    fn file(&self) -> &'static str {
+        "index.html"
+    }
+
+    /// The page of the document: its Markdown (prose as the analyst wrote
+    /// it, tables and captions as the Markdown renderer writes them)
+    /// rendered as GitHub renders it, its figures inline with their data.
+    fn render(&self, document: &crate::document::Document) -> crate::error::Result<Vec<u8>> {
+        let markdown = crate::render::readme::body(document);
+        let charts: Vec<Chart<'_>> = document
+            .figures()
+            .map(|figure| Chart {
+                file: &figure.file,
+                svg: &figure.svg,
+                data: figure.data.clone(),
+            })
+            .collect();
+        Ok(page(&document.title, &markdown, &charts).into_bytes())
+    }
 }
 
 /// The page of a report titled `title` whose Markdown is `markdown` and

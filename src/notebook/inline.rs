@@ -3,7 +3,8 @@
 
 use crate::analysis::MetricView;
 use crate::data::Day;
-use crate::render::{self, markdown, words};
+use crate::document::Span;
+use crate::render::{self, words};
 
 use super::Problem;
 
@@ -176,9 +177,9 @@ pub struct Context<'a> {
     pub as_of: Day,
     /// The front matter's `since` (checked to be set when used).
     pub since: Option<Day>,
-    /// The front matter's title as Markdown: escaped like the data, its
-    /// inline values expanded.
-    pub title: &'a str,
+    /// The front matter's title: its text as the data's (escaped by each
+    /// renderer), its inline values expanded.
+    pub title: &'a [Span],
     /// The as-of day of the edition being built, if it is one.
     pub edition: Option<Day>,
 }
@@ -186,40 +187,47 @@ pub struct Context<'a> {
 /// The text of an inline value. A metric with no claim known yet reads
 /// "n/a" (the analysis has no range for it), and so does `claim` or `date`
 /// of a source with no claim on the metric as of the report's day.
-pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> String {
+pub fn render(inline: &Inline, context: &Context, view: Option<&MetricView>) -> Vec<Span> {
+    let plain = |text: String| vec![Span::Plain(text)];
+    let number = |text: String| vec![Span::Number(text)];
     const NONE: &str = "n/a";
     let range = view.and_then(|v| v.range);
     let outcome = view.map(words::Outcome::of).unwrap_or_default();
+    let none = || plain(NONE.into());
     match inline.key {
-        Key::AsOf => context.as_of.to_string(),
-        Key::Since => context.since.map_or_else(|| NONE.into(), |d| d.to_string()),
-        Key::Title => context.title.to_owned(),
-        Key::Edition => context
-            .edition
-            .map_or_else(|| "not yet published".into(), |d| d.to_string()),
-        Key::Label => view.map_or_else(|| NONE.into(), |v| markdown::escape(&v.label)),
-        Key::Low => range.map_or_else(|| NONE.into(), |r| render::number(r.low)),
-        Key::High => range.map_or_else(|| NONE.into(), |r| render::number(r.high)),
-        Key::Median => range.map_or_else(
-            || NONE.into(),
-            |r| render::figure(r.median, view.map_or(u32::MAX, |v| v.decimals)),
+        Key::AsOf => plain(context.as_of.to_string()),
+        Key::Since => context.since.map_or_else(none, |d| plain(d.to_string())),
+        Key::Title => context.title.to_vec(),
+        Key::Edition => plain(
+            context
+                .edition
+                .map_or_else(|| "not yet published".into(), |d| d.to_string()),
         ),
-        Key::Range => range.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high)),
-        Key::Sources => range.map_or_else(|| "0".into(), |r| r.sources.to_string()),
-        Key::Affiliations => range.map_or_else(|| "0".into(), |r| r.affiliations.to_string()),
-        Key::Consensus => words::consensus(&outcome),
-        Key::Agreement => words::agreement(&outcome),
-        Key::Floor => words::bound(view.and_then(|v| v.bounds.floor.as_ref())),
-        Key::Ceiling => words::bound(view.and_then(|v| v.bounds.ceiling.as_ref())),
+        Key::Label => view.map_or_else(none, |v| vec![Span::text(&v.label)]),
+        Key::Low => range.map_or_else(none, |r| number(render::number(r.low))),
+        Key::High => range.map_or_else(none, |r| number(render::number(r.high))),
+        Key::Median => range.map_or_else(none, |r| {
+            number(render::figure(
+                r.median,
+                view.map_or(u32::MAX, |v| v.decimals),
+            ))
+        }),
+        Key::Range => range.map_or_else(none, |r| number(render::span(r.low, r.high))),
+        Key::Sources => number(range.map_or(0, |r| r.sources).to_string()),
+        Key::Affiliations => number(range.map_or(0, |r| r.affiliations).to_string()),
+        Key::Consensus => plain(words::consensus(&outcome)),
+        Key::Agreement => plain(words::agreement(&outcome)),
+        Key::Floor => plain(words::bound(view.and_then(|v| v.bounds.floor.as_ref()))),
+        Key::Ceiling => plain(words::bound(view.and_then(|v| v.bounds.ceiling.as_ref()))),
         Key::Claim | Key::Date => {
             let claim = view.and_then(|v| {
                 let source = inline.source.as_deref()?;
                 v.current.iter().find(|c| c.source == source)
             });
             match (claim, inline.key) {
-                (None, _) => NONE.into(),
-                (Some(claim), Key::Claim) => render::stated(claim),
-                (Some(claim), _) => markdown::escape(&claim.claimed.text),
+                (None, _) => none(),
+                (Some(claim), Key::Claim) => plain(render::stated(claim)),
+                (Some(claim), _) => vec![Span::text(&claim.claimed.text)],
             }
         }
     }

@@ -5,11 +5,13 @@
 //! matter's `data` (relative to the notebook), else the project's `data/`.
 
 mod cell;
+mod check;
+mod document;
 mod formats;
 mod front;
 mod inline;
+mod kinds;
 mod parse;
-mod render;
 mod spanned;
 
 use std::collections::BTreeMap;
@@ -153,7 +155,7 @@ fn every_brief(root: &Path) -> Result<Vec<PathBuf>> {
 /// cell) that a notebook's text makes `build` write: the only SVGs of a
 /// report folder that are its charts.
 pub fn chart_files(text: &str) -> std::collections::BTreeSet<String> {
-    render::chart_files(&parse::parse(text).0)
+    check::chart_files(&parse::parse(text).0)
 }
 
 /// Every problem of a notebook's text that `build` would report, without
@@ -161,7 +163,7 @@ pub fn chart_files(text: &str) -> std::collections::BTreeSet<String> {
 /// against `dataset` as of `as_of`. Public for the fuzz targets (`fuzz/`).
 pub fn problems(text: &str, dataset: &Dataset, as_of: Day) -> Vec<Problem> {
     let (notebook, mut found) = parse::parse(text);
-    found.extend(render::check(&notebook, dataset, as_of, false));
+    found.extend(check::check(&notebook, dataset, as_of, false));
     // By line, stable, as `plan` reports them.
     found.sort_by_key(|p| p.line);
     found.into_iter().map(bounded).collect()
@@ -293,7 +295,7 @@ pub fn plan(
             parsed.notebook.front.since = latest;
         }
         let notebook = &parsed.notebook;
-        let found = parsed.problems.iter().cloned().chain(render::check(
+        let found = parsed.problems.iter().cloned().chain(check::check(
             notebook,
             dataset,
             as_of,
@@ -303,7 +305,7 @@ pub fn plan(
             file: parsed.file.clone(),
             ..bounded(p)
         }));
-        requests.push(render::request(notebook, as_of));
+        requests.push(document::request(notebook, as_of));
     }
     if problems.is_empty() {
         return Ok(requests);
@@ -329,16 +331,15 @@ pub fn render(
             let figures = figures
                 .get(&(parsed.data.clone(), request.as_of))
                 .ok_or_else(|| anyhow::anyhow!("{}: figures not computed", parsed.file))?;
-            let mut files = render::render(
+            let document = document::document(
                 &parsed.notebook,
                 figures,
                 &parsed.editions_seen(),
                 parsed.edition,
             )?;
-            formats::add(&parsed.notebook, figures, &mut files)?;
             Ok(Report {
                 dir: parsed.dir.clone(),
-                files,
+                files: formats::files(&document, &parsed.notebook.front.formats)?,
             })
         })
         .collect()
@@ -436,7 +437,7 @@ mod tests {
     // print on several lines; escaped now.
     #[test]
     fn problems_are_one_line() {
-        let dataset = render::tests::dataset();
+        let dataset = check::tests::dataset();
         let as_of = Day::from_ymd_opt(2024, 11, 5).unwrap_or_default();
         let text = "+++\ntitle = \"T\"\n\"a\\nb\" = 1\n+++\n{{ a\rb }}\n\
                     ```rangefinder\nchart = \"timeline\"\nmetric = \"x\\ny\"\n```\n{{\r}}\n";

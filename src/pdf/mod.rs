@@ -46,6 +46,26 @@ const PREAMBLE: &str = r##"#set page(paper: "a4", margin: (x: 1.6cm, y: 1.8cm), 
 #show link: set text(fill: rgb("#0550ae"))
 "##;
 
+/// The PDF renderer of a report's document: `report.pdf`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pdf;
+
+impl crate::document::Renderer for Pdf {
+    fn file(&self) -> &'static str {
+        "report.pdf"
+    }
+
+    /// The document's Markdown typeset, its figures as vector graphics.
+    fn render(&self, document: &crate::document::Document) -> Result<Vec<u8>> {
+        let markdown = crate::render::readme::body(document);
+        let charts: BTreeMap<String, String> = document
+            .figures()
+            .map(|f| (f.file.clone(), f.svg.clone()))
+            .collect();
+        self::document(&document.title, document.as_of, &markdown, &charts)
+    }
+}
+
 /// The PDF of a report titled `title`, as of `as_of`, whose Markdown is
 /// `markdown` and whose charts are `charts` (file name, SVG).
 pub fn document(

@@ -1,16 +1,17 @@
 //! Small formatters shared by the tables: claim ids, qualifiers and stated
-//! numbers in words, consensus stretches, further reports, and cell lines.
+//! numbers in words, and further reports as the lines of a cell.
 
 use crate::analysis::{ClaimView, Interval};
 use crate::data::{Qualifier, Stated};
-use crate::render::{self, markdown};
+use crate::document::{self, Span};
+use crate::render;
 
 /// What a missing figure reads (no claim known yet).
 pub const NONE: &str = "n/a";
 
-/// A claim or row id as code (ids are slugs, so nothing to escape).
-pub fn id(id: &str) -> String {
-    format!("`{}`", id.replace('`', ""))
+/// A claim or row id as code.
+pub fn id(id: &str) -> Span {
+    Span::code(id)
 }
 
 /// The qualifier in words.
@@ -51,36 +52,23 @@ pub fn interval(interval: &Interval) -> String {
 }
 
 /// Further reports of a claim, one per line: row id, outlet, document.
-pub fn further(claim: &ClaimView) -> String {
-    let reports: Vec<String> = claim
+pub fn further(claim: &ClaimView) -> Vec<Span> {
+    let reports: Vec<Vec<Span>> = claim
         .further
         .iter()
         .map(|r| {
-            let outlet = r.outlet.as_deref().map(markdown::escape);
-            let restated = r.restated.map_or_else(String::new, |(q, s)| {
-                format!(" (restated as {})", stated_as(q, s))
-            });
-            match outlet {
-                Some(outlet) => format!(
-                    "{} {outlet}, {}{restated}",
-                    id(&r.row),
-                    markdown::document(&r.document)
-                ),
-                None => format!(
-                    "{} {}{restated}",
-                    id(&r.row),
-                    markdown::document(&r.document)
-                ),
+            let mut spans = vec![id(&r.row), Span::plain(" ")];
+            if let Some(outlet) = &r.outlet {
+                spans.extend([Span::text(outlet), Span::plain(", ")]);
             }
+            spans.push(Span::document(&r.document));
+            if let Some((q, s)) = r.restated {
+                spans.push(Span::Plain(format!(" (restated as {})", stated_as(q, s))));
+            }
+            spans
         })
         .collect();
-    lines(reports)
-}
-
-/// Cell items joined by line breaks (`<br>` is the one HTML GFM tables
-/// allow for that); empty when there are none.
-pub fn lines(items: Vec<String>) -> String {
-    items.join("<br>")
+    document::lines(reports)
 }
 
 #[cfg(test)]
@@ -102,8 +90,8 @@ mod tests {
     // Ids are shown as code and can never close the code span.
     #[test]
     fn ids_as_code() {
-        assert_eq!(id("c1"), "`c1`");
-        assert_eq!(id("a`b"), "`ab`");
-        assert_eq!(lines(vec!["a".into(), "b".into()]), "a<br>b");
+        let md = |spans: &[Span]| crate::render::readme::spans_text(spans);
+        assert_eq!(md(&[id("c1")]), "`c1`");
+        assert_eq!(md(&[id("a`b")]), "`ab`");
     }
 }

@@ -122,36 +122,12 @@ fn in_address(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_')
 }
 
-/// True for an absolute `http`/`https` URL with a host and no whitespace or
-/// control characters: the only documents that become links.
-pub fn is_web_url(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !text.chars().any(|c| c.is_whitespace() || is_hidden(c))
-        }
-        None => false,
-    }
-}
+pub use crate::text::is_web_url;
 
 /// A document: a link when it is a web URL (its text the host, without
-/// `www.`), else the escaped document name.
+/// `www.`), else the escaped document name (`document::Span::document`).
 pub fn document(document: &str) -> String {
-    if !is_web_url(document) {
-        return escape(document);
-    }
-    let after_scheme = document.split_once("://").map_or(document, |(_, r)| r);
-    let host = after_scheme
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or(after_scheme);
-    let host = host.rsplit('@').next().unwrap_or(host);
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    link(&escape(host), document).unwrap_or_else(|| escape(document))
+    super::readme::spans_text(&[crate::document::Span::document(document)])
 }
 
 /// `[text](url)` with `text` already escaped; `None` when `url` is not a web

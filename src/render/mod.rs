@@ -6,6 +6,7 @@ mod cells;
 pub mod csv;
 pub mod markdown;
 pub mod metrics;
+pub mod readme;
 pub mod robustness;
 pub mod show;
 pub mod tables;

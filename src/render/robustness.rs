@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::analysis::{Consensus, MetricView, RangeSummary, RobustnessRow};
-use crate::render::markdown::{self, Align};
+use crate::document::{Align, Block, Span, Table};
 use crate::render::{figure, span, words};
 
 /// How an omission leaves the consensus.
@@ -85,41 +85,46 @@ pub fn verdict(view: &MetricView, rows: &[RobustnessRow]) -> String {
 
 /// `robustness`: per metric, the full figures then one row per omission,
 /// each figure that differs from the full one in bold, and the verdict.
-pub fn table(metrics: &[(&MetricView, &[RobustnessRow])]) -> String {
-    let mut out = String::new();
+pub fn table(metrics: &[(&MetricView, &[RobustnessRow])]) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let plain = |text: String| vec![Span::Plain(text)];
     for (view, rows) in metrics {
         if metrics.len() > 1 {
-            out.push_str(&format!("**{}**\n\n", markdown::escape(&view.label)));
+            blocks.push(Block::Paragraph(vec![Span::Strong(vec![Span::text(
+                &view.label,
+            )])]));
         }
         let full_range = range(view.range.as_ref());
         let full_median = median(view, view.range.as_ref());
         let full_consensus = consensus(view, view.consensus.as_ref());
         let marked = |text: String, full: &str| {
             if text == full {
-                text
+                plain(text)
             } else {
-                format!("**{text}**")
+                vec![Span::Strong(plain(text))]
             }
         };
         let mut table_rows = vec![vec![
-            "nothing (every live claim)".to_owned(),
-            view.range.map_or(0, |r| r.sources).to_string(),
-            full_range.clone(),
-            full_median.clone(),
-            full_consensus.clone(),
-            String::new(),
+            plain("nothing (every live claim)".to_owned()),
+            vec![Span::Number(
+                view.range.map_or(0, |r| r.sources).to_string(),
+            )],
+            plain(full_range.clone()),
+            plain(full_median.clone()),
+            plain(full_consensus.clone()),
+            Vec::new(),
         ]];
         for row in rows.iter() {
             table_rows.push(vec![
-                markdown::escape(&row.label),
-                row.sources.to_string(),
+                vec![Span::text(&row.label)],
+                vec![Span::Number(row.sources.to_string())],
                 marked(range(row.range.as_ref()), &full_range),
                 marked(median(view, row.range.as_ref()), &full_median),
                 marked(consensus(view, row.consensus.as_ref()), &full_consensus),
-                effect(view, row).to_owned(),
+                plain(effect(view, row).to_owned()),
             ]);
         }
-        out.push_str(&markdown::table(
+        blocks.push(Block::Table(Table::new(
             &[
                 ("Without", Align::Left),
                 ("Sources", Align::Right),
@@ -128,14 +133,11 @@ pub fn table(metrics: &[(&MetricView, &[RobustnessRow])]) -> String {
                 ("Consensus", Align::Right),
                 ("Effect", Align::Left),
             ],
-            &table_rows,
-        ));
-        out.push_str(&format!("\n{}\n", markdown::escape(&verdict(view, rows))));
-        if metrics.len() > 1 {
-            out.push('\n');
-        }
+            table_rows,
+        )));
+        blocks.push(Block::Paragraph(vec![Span::text(verdict(view, rows))]));
     }
-    out
+    blocks
 }
 
 /// The terminal lines of `show --robustness`.

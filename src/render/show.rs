@@ -47,7 +47,9 @@ pub fn render_with(
             }
             if let Some(rows) = robustness {
                 out.push_str("\n### Robustness\n\n");
-                out.push_str(&super::robustness::table(&[(view, rows)]));
+                out.push_str(&crate::render::readme::blocks_text(
+                    &super::robustness::table(&[(view, rows)]),
+                ));
             }
             out
         }

@@ -1,45 +1,81 @@
-//! The five table kinds of a notebook, as GitHub-flavoured Markdown read
-//! straight from the analysis structs. Every number is traceable: claim
+//! The table kinds of a notebook read straight from the analysis structs,
+//! as tables of the document model (`document::Table`: typed cells, each
+//! format escapes and lays them out). Every number is traceable: claim
 //! tables give the claim id, source, document and further reports. Every
 //! table of every output lives in `render/` (`show`'s in `show.rs`).
 
 use crate::analysis::{ClaimView, MetricChanges, MetricHistory, MetricView};
+use crate::document::{Align, Block, Span, Table, lines};
 use crate::error::Result;
-use crate::render::markdown::{self, Align};
 use crate::render::{self};
 
-use super::cells::{NONE, further, id, interval, lines, qualifier, stated, stated_number};
+use super::cells::{NONE, further, id, interval, qualifier, stated, stated_number};
 use crate::parallel;
 use crate::render::words;
 
+/// A table cell of one span.
+fn one(span: Span) -> Vec<Span> {
+    vec![span]
+}
+
+/// A cell of words.
+fn plain(text: impl Into<String>) -> Vec<Span> {
+    one(Span::Plain(text.into()))
+}
+
+/// A cell of text from the data.
+fn text(text: &str) -> Vec<Span> {
+    one(Span::text(text))
+}
+
+/// A cell of optional text from the data (empty without).
+fn text_or_empty(text: Option<&str>) -> Vec<Span> {
+    text.map(self::text).unwrap_or_default()
+}
+
+/// A figure's cell.
+fn number(text: String) -> Vec<Span> {
+    one(Span::Number(text))
+}
+
+/// "derived from `a`, `b`" after `before` (nothing when not derived).
+fn derived_from(before: &str, bases: &[String]) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (k, base) in bases.iter().enumerate() {
+        spans.push(Span::plain(if k == 0 { before } else { ", " }));
+        spans.push(id(base));
+    }
+    spans
+}
+
 /// `ranges`: one row per metric.
-pub fn ranges(views: &[&MetricView]) -> String {
+pub fn ranges(views: &[&MetricView]) -> Table {
     let row = |v: &&MetricView| {
-        let mut row = vec![markdown::escape(&v.label)];
+        let mut row = vec![text(&v.label)];
         match v.range {
             Some(r) => row.extend([
-                render::span(r.low, r.high),
-                render::figure(r.median, v.decimals),
+                number(render::span(r.low, r.high)),
+                number(render::figure(r.median, v.decimals)),
             ]),
-            None => row.extend([NONE.into(), NONE.into()]),
+            None => row.extend([plain(NONE), plain(NONE)]),
         }
         let outcome = words::Outcome::of(v);
-        row.push(words::consensus(&outcome));
-        row.push(words::agreement_in_full(&outcome));
-        row.push(words::bounds(&v.bounds));
-        row.push(v.range.map_or(0, |r| r.sources).to_string());
-        row.push(v.range.map_or(0, |r| r.affiliations).to_string());
+        row.push(plain(words::consensus(&outcome)));
+        row.push(plain(words::agreement_in_full(&outcome)));
+        row.push(plain(words::bounds(&v.bounds)));
+        row.push(number(v.range.map_or(0, |r| r.sources).to_string()));
+        row.push(number(v.range.map_or(0, |r| r.affiliations).to_string()));
         row
     };
     // Formatting is a few microseconds a row: a cell of 100,000 metrics
     // shares its rows over the cores (in order: parts are joined as split).
-    let rows: Vec<Vec<String>> = parallel::in_parts(views.len(), 4096, |part| {
+    let rows: Vec<Vec<Vec<Span>>> = parallel::in_parts(views.len(), 4096, |part| {
         views[part].iter().map(row).collect::<Vec<_>>()
     })
     .into_iter()
     .flatten()
     .collect();
-    markdown::table(
+    Table::new(
         &[
             ("Quantity", Align::Left),
             ("Range", Align::Right),
@@ -50,7 +86,7 @@ pub fn ranges(views: &[&MetricView]) -> String {
             ("Sources", Align::Right),
             ("Affiliations", Align::Right),
         ],
-        &rows,
+        rows,
     )
 }
 
@@ -59,43 +95,39 @@ pub fn ranges(views: &[&MetricView]) -> String {
 /// a live current claim, its corroboration; a Quantity column when the
 /// table covers several metrics. `views` are the metrics' views, in the
 /// order of `histories`.
-pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
+pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> Table {
     let several = histories.len() > 1;
     let mut rows = Vec::new();
     for (history, view) in histories.iter().zip(views) {
         let stated = render::live_stated(view);
-        let row = |claim: &ClaimView, status: String, corroboration: String| {
+        let row = |claim: &ClaimView, status: Vec<Span>, corroboration: Vec<Span>| {
             let mut row = Vec::new();
             if several {
-                row.push(markdown::escape(&history.label));
+                row.push(text(&history.label));
             }
+            let claimed = match &claim.refers_to {
+                Some(r) => vec![
+                    Span::text(&claim.claimed.text),
+                    Span::plain(" (describes "),
+                    Span::text(&r.text),
+                    Span::plain(")"),
+                ],
+                None => text(&claim.claimed.text),
+            };
             row.extend([
-                id(&claim.id),
-                match &claim.refers_to {
-                    Some(r) => format!(
-                        "{} (describes {})",
-                        markdown::escape(&claim.claimed.text),
-                        markdown::escape(&r.text)
-                    ),
-                    None => markdown::escape(&claim.claimed.text),
-                },
-                format!(
-                    "{} ({})",
-                    markdown::escape(&claim.source_name),
-                    claim.reliability
-                ),
-                qualifier(claim.qualifier).into(),
-                stated_number(claim.stated),
-                interval(&render::shown_interval_among(claim, &stated)),
+                one(id(&claim.id)),
+                claimed,
+                vec![
+                    Span::text(&claim.source_name),
+                    Span::Plain(format!(" ({})", claim.reliability)),
+                ],
+                plain(qualifier(claim.qualifier)),
+                number(stated_number(claim.stated)),
+                number(interval(&render::shown_interval_among(claim, &stated))),
                 status,
                 corroboration,
-                markdown::document(&claim.own.document),
-                claim
-                    .own
-                    .outlet
-                    .as_deref()
-                    .map(markdown::escape)
-                    .unwrap_or_default(),
+                one(Span::document(&claim.own.document)),
+                text_or_empty(claim.own.outlet.as_deref()),
                 further(claim),
             ]);
             row
@@ -103,25 +135,24 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
         for claim in &history.known {
             let current = view.current.iter().find(|c| c.id == claim.id);
             let (status, corroboration) = match current {
-                Some(c) if c.stale => ("stale", String::new()),
-                Some(c) if !c.derived.is_empty() => ("current", String::new()),
-                Some(c) => ("current", c.corroboration.to_string()),
-                None => ("superseded", String::new()),
+                Some(c) if c.stale => ("stale", Vec::new()),
+                Some(c) if !c.derived.is_empty() => ("current", Vec::new()),
+                Some(c) => ("current", number(c.corroboration.to_string())),
+                None => ("superseded", Vec::new()),
             };
             let stale = current.is_some_and(|c| c.stale);
             // A derived claim says what it is derived from, with its status.
-            let status = if claim.derived.is_empty() {
-                status.to_string()
-            } else {
-                let bases: Vec<String> = claim.derived.iter().map(|b| id(b)).collect();
-                format!("{status}, derived from {}", bases.join(", "))
-            };
+            let mut status = plain(status);
+            status.extend(derived_from(", derived from ", &claim.derived));
             rows.push(row(claim, status, corroboration));
             // Its alternatives follow it, in no figure, stale when it is.
             for alternative in &claim.alternatives {
-                let stale = if stale { ", stale" } else { "" };
-                let status = format!("alternative of {}{stale}", id(&claim.id));
-                rows.push(row(alternative, status, String::new()));
+                let status = vec![
+                    Span::plain("alternative of "),
+                    id(&claim.id),
+                    Span::plain(if stale { ", stale" } else { "" }),
+                ];
+                rows.push(row(alternative, status, Vec::new()));
             }
         }
     }
@@ -142,58 +173,66 @@ pub fn claims(histories: &[&MetricHistory], views: &[&MetricView]) -> String {
         ("Outlet", Align::Left),
         ("Further reports", Align::Left),
     ]);
-    markdown::table(&columns, &rows)
+    Table::new(&columns, rows)
 }
 
 /// `changes`: one row per metric, between `since` and `as_of`.
-pub fn changes(changes: &[&MetricChanges]) -> String {
+pub fn changes(changes: &[&MetricChanges]) -> Table {
     let (since, as_of) = changes
         .first()
         .map(|c| (c.since.to_string(), c.as_of.to_string()))
         .unwrap_or_default();
-    let rows: Vec<Vec<String>> = changes
+    let rows: Vec<Vec<Vec<Span>>> = changes
         .iter()
         .map(|c| {
-            let new: Vec<String> = c
+            let new: Vec<Vec<Span>> = c
                 .new_claims
                 .iter()
                 .map(|claim| {
-                    format!(
-                        "{} {}: {}",
+                    vec![
                         id(&claim.id),
-                        markdown::escape(&claim.source_name),
-                        stated(claim)
-                    )
+                        Span::plain(" "),
+                        Span::text(&claim.source_name),
+                        Span::Plain(format!(": {}", stated(claim))),
+                    ]
                 })
                 .collect();
-            let revised: Vec<String> = c
+            let revised: Vec<Vec<Span>> = c
                 .revisions
                 .iter()
                 .map(|r| {
-                    format!(
-                        "{}: {} → {} ({} → {})",
-                        markdown::escape(&r.new.source_name),
-                        stated(&r.old),
-                        stated(&r.new),
+                    vec![
+                        Span::text(&r.new.source_name),
+                        Span::Plain(format!(": {} → {} (", stated(&r.old), stated(&r.new))),
                         id(&r.old.id),
-                        id(&r.new.id)
-                    )
+                        Span::plain(" → "),
+                        id(&r.new.id),
+                        Span::plain(")"),
+                    ]
                 })
                 .collect();
-            let span = |r: Option<crate::analysis::RangeSummary>| {
-                r.map_or_else(|| NONE.into(), |r| render::span(r.low, r.high))
+            let span = |r: Option<crate::analysis::RangeSummary>| match r {
+                Some(r) => number(render::span(r.low, r.high)),
+                None => plain(NONE),
             };
-
             vec![
-                markdown::escape(&c.label),
+                text(&c.label),
                 lines(new),
                 lines(revised),
                 span(c.range_before),
                 span(c.range_after),
-                words::consensus_at(c.consensus_before.as_ref(), &c.agreement_before, c.decimals),
-                words::consensus_at(c.consensus_after.as_ref(), &c.agreement_after, c.decimals),
-                words::bounds(&c.bounds_before),
-                words::bounds(&c.bounds_after),
+                plain(words::consensus_at(
+                    c.consensus_before.as_ref(),
+                    &c.agreement_before,
+                    c.decimals,
+                )),
+                plain(words::consensus_at(
+                    c.consensus_after.as_ref(),
+                    &c.agreement_after,
+                    c.decimals,
+                )),
+                plain(words::bounds(&c.bounds_before)),
+                plain(words::bounds(&c.bounds_after)),
             ]
         })
         .collect();
@@ -205,7 +244,7 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
         format!("Bounds on {since}"),
         format!("Bounds on {as_of}"),
     ];
-    markdown::table(
+    Table::new(
         &[
             ("Quantity", Align::Left),
             ("New claims", Align::Left),
@@ -217,7 +256,7 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
             (&headers[4], Align::Right),
             (&headers[5], Align::Right),
         ],
-        &rows,
+        rows,
     )
 }
 
@@ -227,88 +266,78 @@ pub fn changes(changes: &[&MetricChanges]) -> String {
 /// by their short labels, headed by the metric's label when the table
 /// covers several. Each view's pairs must
 /// have been asked for (`analysis::add_pairs`).
-pub fn agreement(views: &[&MetricView]) -> Result<String> {
-    let mut parts = Vec::new();
+pub fn agreement(views: &[&MetricView]) -> Result<Vec<Block>> {
+    let mut blocks = Vec::new();
     for view in views {
         view.pairs()?;
-        let mut part = String::new();
         if views.len() > 1 {
-            part.push_str(&format!("**{}**\n\n", markdown::escape(&view.label)));
+            blocks.push(Block::Paragraph(vec![Span::Strong(text(&view.label))]));
         }
         if view.current.is_empty() {
-            part.push_str(&format!("No claims known as of {}.\n", view.as_of));
-            parts.push(part);
+            blocks.push(Block::Paragraph(plain(format!(
+                "No claims known as of {}.",
+                view.as_of
+            ))));
             continue;
         }
-        let names: Vec<String> = view
+        let mut columns = vec![(plain("Source (claim)"), Align::Left)];
+        columns.extend(
+            view.current
+                .iter()
+                .map(|c| (text(&c.source_short), Align::Right)),
+        );
+        let rows: Vec<Vec<Vec<Span>>> = view
             .current
             .iter()
-            .map(|c| markdown::escape(&c.source_short))
-            .collect();
-        let mut columns = vec![("Source (claim)", Align::Left)];
-        columns.extend(names.iter().map(|n| (n.as_str(), Align::Right)));
-        let rows: Vec<Vec<String>> = view
-            .current
-            .iter()
-            .zip(&names)
             .enumerate()
-            .map(|(i, (a, name))| {
+            .map(|(i, a)| {
                 // A derived claim says what it is derived from: its
                 // agreement is no independent support.
-                let derived = if a.derived.is_empty() {
-                    String::new()
-                } else {
-                    let bases: Vec<String> = a.derived.iter().map(|b| id(b)).collect();
-                    format!(", derived from {}", bases.join(", "))
-                };
-                let mut row = vec![format!("{name} ({}{derived})", id(&a.id))];
+                let mut first = vec![Span::text(&a.source_short), Span::plain(" ("), id(&a.id)];
+                first.extend(derived_from(", derived from ", &a.derived));
+                first.push(Span::plain(")"));
+                let mut row = vec![first];
                 for (j, b) in view.current.iter().enumerate() {
-                    row.push(match view.pair(i, j) {
+                    row.push(plain(match view.pair(i, j) {
                         _ if a.source == b.source => "—".into(),
                         // A stale claim is paired with none.
                         _ if a.stale || b.stale => "stale".into(),
                         Some(p) if p.agree => "agree".into(),
                         Some(p) => words::gap(p.gap),
                         None => NONE.into(),
-                    });
+                    }));
                 }
                 row
             })
             .collect();
-        part.push_str(&markdown::table(&columns, &rows));
-        parts.push(part);
+        blocks.push(Block::Table(Table { columns, rows }));
     }
-    Ok(parts.join("\n"))
+    Ok(blocks)
 }
 
 /// `sources`: every claim the report cites, one row each.
-pub fn sources(claims: &[&ClaimView]) -> String {
-    let rows: Vec<Vec<String>> = claims
+pub fn sources(claims: &[&ClaimView]) -> Table {
+    let rows: Vec<Vec<Vec<Span>>> = claims
         .iter()
         .map(|c| {
             vec![
-                id(&c.id),
-                id(&c.metric),
-                stated(c),
-                markdown::escape(&c.claimed.text),
-                markdown::escape(&c.source_name),
-                markdown::escape(&c.affiliation),
-                markdown::escape(&c.reliability.to_string()),
-                c.quote
-                    .as_deref()
-                    .map(|q| format!("“{}”", markdown::escape(q)))
-                    .unwrap_or_default(),
-                c.own
-                    .outlet
-                    .as_deref()
-                    .map(markdown::escape)
-                    .unwrap_or_default(),
-                markdown::document(&c.own.document),
+                one(id(&c.id)),
+                one(id(&c.metric)),
+                plain(stated(c)),
+                text(&c.claimed.text),
+                text(&c.source_name),
+                text(&c.affiliation),
+                text(&c.reliability.to_string()),
+                c.quote.as_deref().map_or_else(Vec::new, |q| {
+                    vec![Span::plain("“"), Span::text(q), Span::plain("”")]
+                }),
+                text_or_empty(c.own.outlet.as_deref()),
+                one(Span::document(&c.own.document)),
                 further(c),
             ]
         })
         .collect();
-    markdown::table(
+    Table::new(
         &[
             ("Claim", Align::Left),
             ("Metric", Align::Left),
@@ -322,40 +351,43 @@ pub fn sources(claims: &[&ClaimView]) -> String {
             ("Document", Align::Left),
             ("Further reports", Align::Left),
         ],
-        &rows,
+        rows,
     )
 }
 
 /// `events`: the events of the report's metrics begun by its as-of day,
 /// by date, one row each with the metrics it concerns and its document.
-pub fn events(events: &[&crate::data::Event]) -> String {
+pub fn events(events: &[&crate::data::Event]) -> Table {
     let mut sorted = events.to_vec();
     sorted.sort_by_key(|e| (e.date.start, e.date.end));
-    let rows: Vec<Vec<String>> = sorted
+    let rows: Vec<Vec<Vec<Span>>> = sorted
         .iter()
         .map(|e| {
             let metrics = if e.metrics.is_empty() {
-                "all".to_string()
+                plain("all")
             } else {
-                e.metrics
-                    .iter()
-                    .map(|m| id(m))
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                let mut spans = Vec::new();
+                for (k, metric) in e.metrics.iter().enumerate() {
+                    if k > 0 {
+                        spans.push(Span::plain(" "));
+                    }
+                    spans.push(id(metric));
+                }
+                spans
             };
             vec![
-                markdown::escape(&e.date.text),
-                markdown::escape(&e.label),
+                text(&e.date.text),
+                text(&e.label),
                 metrics,
                 e.document
                     .as_deref()
-                    .map(markdown::document)
+                    .map(|d| one(Span::document(d)))
                     .unwrap_or_default(),
-                id(&e.id),
+                one(id(&e.id)),
             ]
         })
         .collect();
-    markdown::table(
+    Table::new(
         &[
             ("Date", Align::Left),
             ("Event", Align::Left),
@@ -363,60 +395,8 @@ pub fn events(events: &[&crate::data::Event]) -> String {
             ("Document", Align::Left),
             ("Id", Align::Left),
         ],
-        &rows,
+        rows,
     )
-}
-
-/// The link to an edition, from the report's folder (an edition's README
-/// is relinked from its own folder by `edition::relink`).
-fn edition_link(edition: &crate::edition::Edition) -> String {
-    format!(
-        "[{0}](editions/{0}/README.md)",
-        edition.as_of.format("%Y-%m-%d")
-    )
-}
-
-/// `editions`: the report's editions, newest first: as-of day (a link to
-/// the edition), publication day and the commit it was built from.
-pub fn editions(editions: &[&crate::edition::Edition]) -> String {
-    let rows: Vec<Vec<String>> = editions
-        .iter()
-        .rev()
-        .map(|e| {
-            vec![
-                edition_link(e),
-                e.published.format("%Y-%m-%d").to_string(),
-                e.commit.as_deref().map_or_else(
-                    || "uncommitted".to_string(),
-                    |c| id(&c.chars().take(12).collect::<String>()),
-                ),
-            ]
-        })
-        .collect();
-    markdown::table(
-        &[
-            ("Edition (as of)", Align::Left),
-            ("Published", Align::Left),
-            ("Data and notebook at", Align::Left),
-        ],
-        &rows,
-    )
-}
-
-/// The editions as a Markdown list, newest first (the end of a README
-/// without an `editions` table).
-pub fn edition_list(editions: &[&crate::edition::Edition]) -> String {
-    editions
-        .iter()
-        .rev()
-        .map(|e| {
-            format!(
-                "- {}, published {}\n",
-                edition_link(e),
-                e.published.format("%Y-%m-%d")
-            )
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -424,6 +404,12 @@ mod tests {
     use super::*;
     use crate::analysis::{Consensus, Interval, Pair, RangeSummary, Report};
     use crate::data::{DateSpec, Day, Qualifier, Stated};
+    use crate::render::readme::blocks_text;
+
+    /// A table as Markdown.
+    fn md(table: Table) -> String {
+        blocks_text(&[Block::Table(table)])
+    }
 
     /// A day from its ISO text.
     fn day(text: &str) -> Day {
@@ -510,7 +496,7 @@ mod tests {
     fn ranges_rows() {
         let full = view(vec![claim("a", "s1", Qualifier::Exact, 10000.0)], vec![]);
         let empty = view(vec![], vec![]);
-        let text = ranges(&[&full, &empty]);
+        let text = md(ranges(&[&full, &empty]));
         let lines: Vec<&str> = text.lines().skip(2).collect();
         assert_eq!(
             lines,
@@ -526,7 +512,7 @@ mod tests {
     #[test]
     fn sources_rows_are_traceable_and_escaped() {
         let c = claim("c1", "s1", Qualifier::AtLeast, 10000.0);
-        let text = sources(&[&c]);
+        let text = md(sources(&[&c]));
         assert_eq!(
             text.lines().nth(2),
             Some(
@@ -548,7 +534,7 @@ mod tests {
             ],
             vec![pair(0, 1, false, 1.0 / 6.0), pair(1, 0, true, 0.0)],
         );
-        let text = agreement(&[&v]).unwrap_or_default();
+        let text = blocks_text(&agreement(&[&v]).unwrap_or_default());
         let rows: Vec<&str> = text.lines().skip(2).collect();
         assert_eq!(
             rows,

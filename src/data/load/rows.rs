@@ -432,7 +432,7 @@ fn claimed_number(row: &Row<'_>, column: usize, report: &mut Report) -> Option<f
             "\"{}\" is over the largest number rangefinder takes, {} (10^15; state it in a \
              larger unit, e.g. thousands)",
             row.get(column).unwrap_or_default(),
-            crate::render::number(MAX_VALUE)
+            crate::text::number(MAX_VALUE)
         );
         row.error(column, message, report);
         return None;

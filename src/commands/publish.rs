@@ -9,9 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Edition, RECORD, folder, relink, sha256};
 use crate::data::{Dataset, Day};
 use crate::diff::git::Repo;
+use crate::edition::{Edition, RECORD, folder, relink, sha256, today};
 use crate::error::{Error, Result};
 use crate::notebook::{self, Parsed};
 use crate::write::{self, Report};
@@ -113,7 +113,7 @@ pub fn publish(options: &Options) -> Result<Published> {
     let mut files = edition_files(report);
     let edition = Edition {
         as_of,
-        published: options.published.unwrap_or_else(super::today),
+        published: options.published.unwrap_or_else(today),
         commit,
         files: files.iter().map(|(n, b)| (n.clone(), sha256(b))).collect(),
     };
@@ -209,6 +209,39 @@ pub fn verify(notebook_path: &Path, default_data: &Path) -> Result<(Vec<String>,
         problems.extend(found);
     }
     Ok((status, problems))
+}
+
+/// What `publish` prints: the edition's folder, and whether the report
+/// itself was rewritten.
+pub fn summary(done: &Published) -> String {
+    let report = match done.report {
+        write::Outcome::Written => "written (it lists the new edition)",
+        write::Outcome::Unchanged => "unchanged",
+    };
+    let dir = done
+        .folder
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."));
+    format!(
+        "{}: published\n{}: {report}\n",
+        super::shown(&done.folder),
+        super::shown(dir)
+    )
+}
+
+/// `publish --verify`: [`verify`]'s lines to print, and the editions that
+/// differ as the error.
+pub fn verified(notebook: &Path, default_data: &Path) -> Result<super::Printed> {
+    let (status, problems) = verify(notebook, default_data)?;
+    Ok(super::Printed {
+        status: status.iter().map(|l| format!("{l}\n")).collect(),
+        outcome: if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Stale(problems))
+        },
+    })
 }
 
 /// One edition rebuilt at its commit and compared with its folder.

@@ -5,18 +5,8 @@
 
 use crate::analysis::{ClaimView, MetricHistory, MetricView};
 use crate::chart::ChartKind;
+use crate::document::DataTable as Table;
 use crate::render::{self, words};
-
-/// A table of plain text (escaped when written, see [`super::table`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    /// What the table holds, in words.
-    pub caption: String,
-    /// Column headers.
-    pub columns: Vec<&'static str>,
-    /// Rows of cells, each as long as `columns`.
-    pub rows: Vec<Vec<String>>,
-}
 
 /// The data a chart of `kind` draws from `view` (and, for a timeline,
 /// `history`).
