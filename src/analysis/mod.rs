@@ -617,12 +617,18 @@ fn compute_kept(dataset: &Dataset, request: &Request, keep: &[bool]) -> Result<F
             .collect();
         changes.insert(since, by_metric);
     }
-    let mut robustness = BTreeMap::new();
-    for m in &request.robustness {
-        if let Some(view) = analysis.metrics.get(m) {
-            robustness.insert(m.clone(), self::robustness(view, dataset)?);
-        }
-    }
+    // Every metric's omissions in one query.
+    let asked: Vec<(&String, &MetricView)> = request
+        .robustness
+        .iter()
+        .filter_map(|m| Some((m, analysis.metrics.get(m)?)))
+        .collect();
+    let views: Vec<&MetricView> = asked.iter().map(|(_, view)| *view).collect();
+    let robustness = asked
+        .iter()
+        .map(|(m, _)| (*m).clone())
+        .zip(robustness::robustness_of(&views, dataset)?)
+        .collect();
     let as_of = request.as_of;
     let events = dataset
         .events

@@ -68,55 +68,90 @@ pub struct Row {
 /// order of its first live source, the parties when a live source is one,
 /// grades C or better when the live grades straddle C).
 pub fn robustness(view: &MetricView, dataset: &Dataset) -> Result<Vec<Row>> {
-    let mut live: Vec<&ClaimView> = view.current.iter().filter(|c| !c.stale).collect();
-    live.sort_by_key(|c| c.source_row);
-    let party = |c: &ClaimView| dataset.sources.get(c.source_row).is_some_and(|s| s.party);
-    let mut omissions: Vec<(Omission, String)> = live
-        .iter()
-        .map(|c| (Omission::Source(c.source.clone()), c.source_short.clone()))
-        .collect();
-    let mut affiliations: Vec<&str> = Vec::new();
-    for c in &live {
-        if !affiliations.contains(&c.affiliation.as_str()) {
-            affiliations.push(&c.affiliation);
-        }
-    }
-    omissions.extend(
-        affiliations
-            .iter()
-            .map(|a| (Omission::Affiliation((*a).to_owned()), (*a).to_owned())),
-    );
-    if live.iter().any(|c| party(c)) {
-        omissions.push((Omission::Parties, "the parties".to_owned()));
-    }
-    let below_c = |c: &ClaimView| c.reliability > 'C';
-    if live.iter().any(|c| c.reliability < 'F') && live.iter().any(|c| below_c(c)) {
-        omissions.push((Omission::BelowC, "grades D–F".to_owned()));
-    }
-    let full = view.consensus;
-    // One query over every omission: the live claims × the omissions,
-    // each omission's remaining claims a group of the figures' query.
-    let groups = without(&live, &omissions, dataset)?;
-    Ok(omissions
+    Ok(robustness_of(&[view], dataset)?.pop().unwrap_or_default())
+}
+
+/// [`robustness`] of each of `views`, in order: one query for them all.
+pub fn robustness_of(views: &[&MetricView], dataset: &Dataset) -> Result<Vec<Vec<Row>>> {
+    let plans: Vec<Plan> = views.iter().map(|view| Plan::of(view, dataset)).collect();
+    let mut groups = without(&plans, dataset)?.into_iter();
+    Ok(plans
         .into_iter()
-        .zip(groups)
-        .map(|((without, label), group)| {
-            let robust = match (&full, &group.consensus) {
-                (None, None) => true,
-                (Some(a), Some(b)) => overlap(a, b),
-                _ => false,
-            };
-            Row {
-                without,
-                label,
-                sources: group.current.len(),
-                range: group.range,
-                consensus: group.consensus,
-                estimates: group.estimates,
-                robust,
-            }
+        .zip(views)
+        .map(|(plan, view)| {
+            let full = view.consensus;
+            plan.omissions
+                .into_iter()
+                .zip(groups.by_ref())
+                .map(|((without, label), group)| {
+                    let robust = match (&full, &group.consensus) {
+                        (None, None) => true,
+                        (Some(a), Some(b)) => overlap(a, b),
+                        _ => false,
+                    };
+                    Row {
+                        without,
+                        label,
+                        sources: group.current.len(),
+                        range: group.range,
+                        consensus: group.consensus,
+                        estimates: group.estimates,
+                        robust,
+                    }
+                })
+                .collect()
         })
         .collect())
+}
+
+/// One metric's live claims (by source row) and what to leave out of them.
+struct Plan<'a> {
+    live: Vec<&'a ClaimView>,
+    omissions: Vec<(Omission, String)>,
+}
+
+impl<'a> Plan<'a> {
+    /// The omissions of `view`, in DESIGN's order (see [`robustness`]).
+    fn of(view: &'a MetricView, dataset: &Dataset) -> Plan<'a> {
+        let mut live: Vec<&ClaimView> = view.current.iter().filter(|c| !c.stale).collect();
+        live.sort_by_key(|c| c.source_row);
+        let party = |c: &ClaimView| party(c, dataset);
+        let mut omissions: Vec<(Omission, String)> = live
+            .iter()
+            .map(|c| (Omission::Source(c.source.clone()), c.source_short.clone()))
+            .collect();
+        let mut affiliations: Vec<&str> = Vec::new();
+        for c in &live {
+            if !affiliations.contains(&c.affiliation.as_str()) {
+                affiliations.push(&c.affiliation);
+            }
+        }
+        omissions.extend(
+            affiliations
+                .iter()
+                .map(|a| (Omission::Affiliation((*a).to_owned()), (*a).to_owned())),
+        );
+        if live.iter().any(|c| party(c)) {
+            omissions.push((Omission::Parties, "the parties".to_owned()));
+        }
+        if live.iter().any(|c| c.reliability < 'F') && live.iter().any(|c| below_c(c)) {
+            omissions.push((Omission::BelowC, "grades D–F".to_owned()));
+        }
+        Plan { live, omissions }
+    }
+}
+
+/// The claim's source is a party to the conflict or dispute.
+fn party(claim: &ClaimView, dataset: &Dataset) -> bool {
+    dataset
+        .sources
+        .get(claim.source_row)
+        .is_some_and(|s| s.party)
+}
+
+/// The claim's source is graded below C (D, E, F).
+fn below_c(claim: &ClaimView) -> bool {
+    claim.reliability > 'C'
 }
 
 /// Whether two consensus stretches share a point.
@@ -125,98 +160,17 @@ fn overlap(a: &Consensus, b: &Consensus) -> bool {
     a.low <= high(b) && b.low <= high(a)
 }
 
-/// The figures of `live` without each of `omissions`, in order: the live
-/// claims cross-joined with the omissions, each claim kept unless its
-/// omission leaves it out, one group per omission.
-fn without(
-    live: &[&ClaimView],
-    omissions: &[(Omission, String)],
-    dataset: &Dataset,
-) -> Result<Vec<Group>> {
-    // Affiliations numbered by name: the same test as the dataset's codes.
-    let mut codes: BTreeMap<&str, u32> = BTreeMap::new();
-    for c in live {
-        let next = codes.len() as u32;
-        codes.entry(c.affiliation.as_str()).or_insert(next);
+/// The figures of each plan's live claims without each of its omissions,
+/// in order: every metric's live claims joined with its omissions (the
+/// claims × omissions of each metric), each claim kept unless its omission
+/// leaves it out, one group per omission.
+fn without(plans: &[Plan], dataset: &Dataset) -> Result<Vec<Group>> {
+    let mut claims = Claims::default();
+    let mut left = LeftOut::default();
+    for (k, plan) in plans.iter().enumerate() {
+        claims.add(k as u32, plan, dataset, &mut left);
     }
-    let source = |id: &str| {
-        live.iter()
-            .find(|c| c.source == id)
-            .map(|c| c.source_row as u32)
-    };
-    let column = |f: &dyn Fn(&ClaimView) -> f64| live.iter().map(|c| f(c)).collect::<Vec<f64>>();
-    let n = live.len();
-    let claims = DataFrame::new_infer_height(vec![
-        Column::new("row".into(), (0..n as u32).collect::<Vec<_>>()),
-        Column::new(
-            "source".into(),
-            live.iter().map(|c| c.source_row as u32).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "affiliation".into(),
-            live.iter()
-                .map(|c| codes[c.affiliation.as_str()])
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "qualifier".into(),
-            live.iter().map(|c| c.qualifier as u32).collect::<Vec<_>>(),
-        ),
-        Column::new("stated_low".into(), column(&|c| c.stated.ends().0)),
-        Column::new("stated_high".into(), column(&|c| c.stated.ends().1)),
-        Column::new("low".into(), column(&|c| c.interval.low)),
-        Column::new(
-            "high".into(),
-            live.iter().map(|c| c.interval.high).collect::<Vec<_>>(),
-        ),
-        Column::new("point".into(), column(&|c| c.point)),
-        Column::new(
-            "derived".into(),
-            live.iter()
-                .map(|c| !c.derived.is_empty())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "party".into(),
-            live.iter()
-                .map(|c| dataset.sources.get(c.source_row).is_some_and(|s| s.party))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "below_c".into(),
-            live.iter().map(|c| c.reliability > 'C').collect::<Vec<_>>(),
-        ),
-    ])?;
-    let pick = |f: &dyn Fn(&Omission) -> Option<u32>| {
-        omissions
-            .iter()
-            .map(|(o, _)| f(o))
-            .collect::<Vec<Option<u32>>>()
-    };
-    let flag =
-        |f: &dyn Fn(&Omission) -> bool| omissions.iter().map(|(o, _)| f(o)).collect::<Vec<bool>>();
-    let left_out = DataFrame::new_infer_height(vec![
-        Column::new(
-            "group".into(),
-            (0..omissions.len() as u32).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "omit_source".into(),
-            pick(&|o| match o {
-                Omission::Source(id) => source(id),
-                _ => None,
-            }),
-        ),
-        Column::new(
-            "omit_affiliation".into(),
-            pick(&|o| match o {
-                Omission::Affiliation(name) => codes.get(name.as_str()).copied(),
-                _ => None,
-            }),
-        ),
-        Column::new("omit_parties".into(), flag(&|o| *o == Omission::Parties)),
-        Column::new("omit_below_c".into(), flag(&|o| *o == Omission::BelowC)),
-    ])?;
+    let n = left.group.len();
     let omitted = col("source")
         .eq(col("omit_source"))
         .fill_null(lit(false))
@@ -226,9 +180,15 @@ fn without(
         .or(col("omit_parties").and(col("party")))
         .or(col("omit_below_c").and(col("below_c")));
     let current = claims
+        .frame()?
         .lazy()
         .with_column(query::denial().alias("denial"))
-        .cross_join(left_out.lazy(), None)
+        .join(
+            left.frame()?.lazy(),
+            [col("metric")],
+            [col("metric")],
+            JoinArgs::new(JoinType::Inner),
+        )
         .filter(omitted.not())
         .with_columns([
             // Live claims: none is stale.
@@ -236,11 +196,121 @@ fn without(
             lit(0i32).alias("refers_end"),
             lit(NULL).cast(DataType::Int64).alias("stale_after"),
         ]);
+    let ids: Vec<&str> = plans
+        .iter()
+        .flat_map(|p| p.live.iter().map(|c| c.id.as_str()))
+        .collect();
     let name = |row: u32| {
-        live.get(row as usize)
-            .map_or_else(String::new, |c| c.id.clone())
+        ids.get(row as usize)
+            .map_or_else(String::new, |&id| id.to_owned())
     };
-    figures::groups(current, omissions.len(), name, query::Wanted::All)
+    figures::groups(current, n, name, query::Wanted::All)
+}
+
+/// The live claims of every plan, as the query reads them.
+#[derive(Default)]
+struct Claims {
+    metric: Vec<u32>,
+    source: Vec<u32>,
+    affiliation: Vec<u32>,
+    qualifier: Vec<u32>,
+    stated_low: Vec<f64>,
+    stated_high: Vec<f64>,
+    low: Vec<f64>,
+    high: Vec<Option<f64>>,
+    point: Vec<f64>,
+    derived: Vec<bool>,
+    party: Vec<bool>,
+    below_c: Vec<bool>,
+}
+
+/// The omissions of every plan: one group each.
+#[derive(Default)]
+struct LeftOut {
+    metric: Vec<u32>,
+    group: Vec<u32>,
+    source: Vec<Option<u32>>,
+    affiliation: Vec<Option<u32>>,
+    parties: Vec<bool>,
+    below_c: Vec<bool>,
+}
+
+impl Claims {
+    /// Adds plan `k`'s live claims, and its omissions to `left`.
+    fn add(&mut self, k: u32, plan: &Plan, dataset: &Dataset, left: &mut LeftOut) {
+        // Affiliations numbered by name: the same test as the dataset's codes.
+        let mut codes: BTreeMap<&str, u32> = BTreeMap::new();
+        for c in &plan.live {
+            let next = codes.len() as u32;
+            let (stated_low, stated_high) = c.stated.ends();
+            self.metric.push(k);
+            self.source.push(c.source_row as u32);
+            self.affiliation
+                .push(*codes.entry(c.affiliation.as_str()).or_insert(next));
+            self.qualifier.push(c.qualifier as u32);
+            self.stated_low.push(stated_low);
+            self.stated_high.push(stated_high);
+            self.low.push(c.interval.low);
+            self.high.push(c.interval.high);
+            self.point.push(c.point);
+            self.derived.push(!c.derived.is_empty());
+            self.party.push(party(c, dataset));
+            self.below_c.push(below_c(c));
+        }
+        for (omission, _) in &plan.omissions {
+            left.metric.push(k);
+            left.group.push(left.group.len() as u32);
+            left.source.push(match omission {
+                Omission::Source(id) => plan
+                    .live
+                    .iter()
+                    .find(|c| &c.source == id)
+                    .map(|c| c.source_row as u32),
+                _ => None,
+            });
+            left.affiliation.push(match omission {
+                Omission::Affiliation(name) => codes.get(name.as_str()).copied(),
+                _ => None,
+            });
+            left.parties.push(*omission == Omission::Parties);
+            left.below_c.push(*omission == Omission::BelowC);
+        }
+    }
+
+    /// The frame, a claim a row (`row`: its position among every plan's
+    /// live claims).
+    fn frame(self) -> PolarsResult<DataFrame> {
+        let n = self.metric.len() as u32;
+        DataFrame::new_infer_height(vec![
+            Column::new("row".into(), (0..n).collect::<Vec<u32>>()),
+            Column::new("metric".into(), self.metric),
+            Column::new("source".into(), self.source),
+            Column::new("affiliation".into(), self.affiliation),
+            Column::new("qualifier".into(), self.qualifier),
+            Column::new("stated_low".into(), self.stated_low),
+            Column::new("stated_high".into(), self.stated_high),
+            Column::new("low".into(), self.low),
+            Column::new("high".into(), self.high),
+            Column::new("point".into(), self.point),
+            Column::new("derived".into(), self.derived),
+            Column::new("party".into(), self.party),
+            Column::new("below_c".into(), self.below_c),
+        ])
+    }
+}
+
+impl LeftOut {
+    /// The frame, an omission a row.
+    fn frame(self) -> PolarsResult<DataFrame> {
+        DataFrame::new_infer_height(vec![
+            Column::new("metric".into(), self.metric),
+            Column::new("group".into(), self.group),
+            Column::new("omit_source".into(), self.source),
+            Column::new("omit_affiliation".into(), self.affiliation),
+            Column::new("omit_parties".into(), self.parties),
+            Column::new("omit_below_c".into(), self.below_c),
+        ])
+    }
 }
 
 #[cfg(test)]
