@@ -1,7 +1,7 @@
 //! As-of frames. In production, one: the claims the scans picked as of a
 //! day, with their intervals, tagged with the day ([`on_day`]). The polars
 //! as-of queries the scans replaced — origin claims, claims known as of a
-//! day, each source's current claim, the range — are kept only to check
+//! day, each source's current claim — are kept only to check
 //! them ([`scan`](super::scan) picks in plain Rust; see the crate docs).
 
 use polars::prelude::*;
@@ -12,13 +12,6 @@ use super::intervals::with_intervals;
 /// day number `day`) with their intervals, tagged with the day.
 pub fn on_day(claims: LazyFrame, day: i32) -> LazyFrame {
     with_intervals(claims).with_column(lit(day).alias("day"))
-}
-
-/// The group every as-of figure is computed per (only the test-only
-/// queries group by it now).
-#[cfg(test)]
-pub fn keys() -> [Expr; 2] {
-    [col("metric"), col("day")]
 }
 
 /// Origin claims with their intervals: a row with `origin` is a report of
@@ -129,24 +122,6 @@ pub fn current_for_figures(
     ))
 }
 
-/// Range per (metric, day) over current claims: least and greatest stated
-/// number (not the intervals), median of the points, how many sources and
-/// distinct affiliations. Kept only to check `summary::range`, the one
-/// production implementation.
-#[cfg(test)]
-pub fn range(current: LazyFrame) -> LazyFrame {
-    current.group_by(keys()).agg([
-        col("stated_low").min().alias("low"),
-        col("stated_high").max().alias("high"),
-        col("point").median().alias("median"),
-        len().cast(DataType::UInt32).alias("sources"),
-        col("affiliation")
-            .n_unique()
-            .cast(DataType::UInt32)
-            .alias("affiliations"),
-    ])
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -187,28 +162,6 @@ mod tests {
         let rows = out.column("row").unwrap().u32().unwrap().to_vec();
         // Source 1: rows 0-3 end on 4; row 1 starts latest (3).
         assert_eq!(rows, [Some(1), Some(4)]);
-    }
-
-    // Range uses stated numbers: up to 8 and at least 10 and 12 span 8..12.
-    #[test]
-    fn range_uses_stated_numbers() {
-        let df = df! {
-            "metric" => [0u32, 0, 0],
-            "day" => [1i32, 1, 1],
-            "affiliation" => [0u32, 1, 1],
-            "stated_low" => [8.0, 10.0, 12.0],
-            "stated_high" => [8.0, 10.0, 12.0],
-            "point" => [8.0, 10.0, 12.0],
-        }
-        .unwrap();
-        let out = range(df.lazy()).collect().unwrap();
-        let f = |name: &str| out.column(name).unwrap().f64().unwrap().get(0);
-        assert_eq!(
-            (f("low"), f("high"), f("median")),
-            (Some(8.0), Some(12.0), Some(10.0))
-        );
-        let u = |name: &str| out.column(name).unwrap().u32().unwrap().get(0);
-        assert_eq!((u("sources"), u("affiliations")), (Some(3), Some(2)));
     }
 
     use proptest::prelude::*;

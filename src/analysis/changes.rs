@@ -175,12 +175,7 @@ mod tests {
     fn picked_rows_give_the_changes_of_every_row() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut compared = 0;
-        for folder in [
-            "data",
-            "datasets/derna-flood",
-            "datasets/russian-buildup-2022",
-            "datasets/haiti-2010",
-        ] {
+        for folder in crate::data::frames::tests::SHIPPED {
             let dataset = load(&root.join(folder)).unwrap().dataset;
             let mut days: Vec<Day> = (0..dataset.claims.len())
                 .map(|row| dataset.claims.claimed_window(row).end)

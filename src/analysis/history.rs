@@ -348,12 +348,7 @@ mod tests {
     fn bands_match_the_analysis_of_each_day() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut days = 0;
-        for folder in [
-            "data",
-            "datasets/derna-flood",
-            "datasets/russian-buildup-2022",
-            "datasets/haiti-2010",
-        ] {
+        for folder in crate::data::frames::tests::SHIPPED {
             let dataset = load(&root.join(folder)).unwrap().dataset;
             let as_of = dataset.latest_claimed().unwrap();
             for metric in &dataset.metrics {

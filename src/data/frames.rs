@@ -168,6 +168,14 @@ pub(crate) mod tests {
     use super::*;
     use crate::data::{Claim, DateSpec, Metric, Qualifier, Source, Stated};
 
+    /// The data folders of the shipped datasets, from the crate's root.
+    pub(crate) const SHIPPED: [&str; 4] = [
+        "data",
+        "datasets/derna-flood",
+        "datasets/russian-buildup-2022",
+        "datasets/haiti-2010",
+    ];
+
     /// A day from its ISO text (test input only).
     pub(crate) fn day(text: &str) -> Day {
         Day::parse_from_str(text, "%Y-%m-%d").unwrap()
