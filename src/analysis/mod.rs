@@ -600,14 +600,23 @@ pub fn compute(dataset: &Dataset, request: &Request) -> Result<Figures> {
 /// [`compute`] over the claims of the source codes `keep` marks (empty:
 /// every source), without the filtered requests.
 fn compute_kept(dataset: &Dataset, request: &Request, keep: &[bool]) -> Result<Figures> {
-    let mut analysis = analyse_kept(dataset, request.as_of, keep)?;
     let pairs: Vec<&str> = request.pairs.iter().map(String::as_str).collect();
-    add_pairs(&mut analysis, &pairs)?;
     let wanted: Vec<&str> = request.histories.iter().map(String::as_str).collect();
-    // Every history at once: one pass over the claims, metrics in parallel.
-    let timed = crate::timing::phase("histories");
-    let histories = history::histories(dataset, &wanted, request.as_of, keep)?;
-    drop(timed);
+    // The as-of view and every history at once (one pass over the claims,
+    // metrics in parallel), side by side: much of each is one thread's
+    // work (scans, walks, views) while the other's query runs.
+    let (analysis, histories) = crate::parallel::join(
+        || {
+            let mut analysis = analyse_kept(dataset, request.as_of, keep)?;
+            add_pairs(&mut analysis, &pairs)?;
+            Ok::<_, Error>(analysis)
+        },
+        || {
+            let _timed = crate::timing::phase("histories");
+            history::histories(dataset, &wanted, request.as_of, keep)
+        },
+    );
+    let (analysis, histories) = (analysis?, histories?);
     let histories = request.histories.iter().cloned().zip(histories).collect();
     let mut changes = BTreeMap::new();
     for &since in &request.changes_since {
