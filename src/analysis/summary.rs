@@ -812,3 +812,120 @@ mod shipped {
         assert!(compared >= 188, "{compared} (metric, day) compared");
     }
 }
+
+/// Every day of a timeline from the queries against the plain figures
+/// over brute-force current claims, on random data.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod timelines {
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::analysis::history;
+    use crate::data::frames::tests::{claim, day, metric, source};
+    use crate::data::{Claim as Row, Dataset, DateSpec, Qualifier, Stated};
+
+    /// A claim: source, start day offset, window length, qualifier (0
+    /// exact, 1 range, 2 at least, 3 up to), low, width.
+    type Raw = (usize, u64, u64, u8, u8, u8);
+
+    /// The interval, point and kind of a raw claim (docs/figures.md; no
+    /// tolerance: no approx claims here).
+    fn plain(raw: &Raw, affiliation: u32) -> Claim {
+        let (low, high) = (f64::from(raw.4), f64::from(raw.4) + f64::from(raw.5));
+        let (interval, point, kind) = match raw.3 {
+            0 => ((low, Some(low)), low, Kind::Estimate),
+            1 => ((low, Some(high)), (low + high) / 2.0, Kind::Estimate),
+            2 => ((low, None), low, Kind::Floor),
+            _ => ((0.0, Some(low)), low, Kind::Ceiling),
+        };
+        let stated_high = if raw.3 == 1 { high } else { low };
+        Claim {
+            stated_low: low,
+            stated_high,
+            point,
+            affiliation,
+            low: interval.0,
+            high: interval.1,
+            denial: interval == (0.0, Some(0.0)),
+            kind,
+            derived: false,
+        }
+    }
+
+    fn dataset(raw: &[Raw]) -> Dataset {
+        let ids = ["s0", "s1", "s2", "s3"];
+        let rows: Vec<Row> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (low, high) = (f64::from(r.4), f64::from(r.4) + f64::from(r.5));
+                let (q, stated) = match r.3 {
+                    0 => (Qualifier::Exact, Stated::Value(low)),
+                    1 => (Qualifier::Range, Stated::Range(low, high, None)),
+                    2 => (Qualifier::AtLeast, Stated::Value(low)),
+                    _ => (Qualifier::UpTo, Stated::Value(low)),
+                };
+                let mut c = claim(&format!("c{i:02}"), "m0", ids[r.0], q, stated, "2024-01-01");
+                let start = day("2024-01-01") + chrono::Days::new(r.1);
+                c.claimed = DateSpec {
+                    start,
+                    end: start + chrono::Days::new(r.2),
+                    ..DateSpec::day(start)
+                };
+                c
+            })
+            .collect();
+        // s0 and s1 share an affiliation.
+        let sources = vec![
+            source("s0", "A"),
+            source("s1", "A"),
+            source("s2", "B"),
+            source("s3", "C"),
+        ];
+        Dataset::new(PathBuf::new(), &rows, sources, vec![metric("m0", 0.1)]).unwrap()
+    }
+
+    proptest! {
+        // DESIGN §2 from its words, day by day: as of each day a claim
+        // window ends, each source's current claim is its known claim
+        // (claimed end ≤ the day) with the latest claimed window (end,
+        // then start, then the greatest id); the timeline's range and
+        // consensus that day are the plain figures over those claims.
+        #[test]
+        fn every_timeline_day_matches_the_plain_figures(
+            raw in prop::collection::vec((0usize..4, 0u64..20, 0u64..3, 0u8..4, 0u8..12, 0u8..5), 1..12),
+        ) {
+            let dataset = dataset(&raw);
+            let window = |r: &Raw| {
+                let start = day("2024-01-01") + chrono::Days::new(r.1);
+                (start + chrono::Days::new(r.2), start)
+            };
+            let last = raw.iter().map(|r| window(r).0).max().unwrap();
+            let timeline = history(&dataset, "m0", last).unwrap();
+            let mut days: Vec<_> = raw.iter().map(|r| window(r).0).collect();
+            days.sort();
+            days.dedup();
+            let got: Vec<_> = timeline.snapshots.iter().map(|s| s.day).collect();
+            prop_assert_eq!(&got, &days);
+            for snapshot in &timeline.snapshots {
+                let d = snapshot.day;
+                let mut current: Vec<Claim> = Vec::new();
+                for s in 0..4 {
+                    let latest = raw
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.0 == s && window(r).0 <= d)
+                        .max_by_key(|(i, r)| (window(r), format!("c{i:02}")));
+                    if let Some((_, r)) = latest {
+                        current.push(plain(r, [0, 0, 1, 2][s]));
+                    }
+                }
+                prop_assert_eq!(snapshot.range, range(&current), "range as of {}", d);
+                prop_assert_eq!(snapshot.consensus, consensus(&current).consensus, "consensus as of {}", d);
+            }
+        }
+    }
+}
