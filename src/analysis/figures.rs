@@ -56,16 +56,13 @@ pub fn figures(current: LazyFrame, claims: &Claims) -> Result<BTreeMap<Key, Grou
     let mut current = current.collect()?;
     let metric = u32s(&current, "metric")?;
     let day = i32s(&current, "day")?;
+    let key: Vec<Key> = metric.into_iter().zip(day).collect();
     // Each (metric, day) a group, numbered in key order.
-    let mut keys: BTreeMap<Key, u32> = metric.iter().copied().zip(day).map(|k| (k, 0)).collect();
+    let mut keys: BTreeMap<Key, u32> = key.iter().map(|&k| (k, 0)).collect();
     for (n, code) in keys.values_mut().enumerate() {
         *code = n as u32;
     }
-    let group: Vec<u32> = metric
-        .iter()
-        .zip(i32s(&current, "day")?)
-        .map(|(&m, d)| keys[&(m, d)])
-        .collect();
+    let group: Vec<u32> = key.iter().map(|k| keys[k]).collect();
     current.with_column(Column::new("group".into(), group))?;
     let name = |row: u32| claims.id(row as usize).to_owned();
     let mut groups = groups(current.lazy(), keys.len(), name, Wanted::All)?.into_iter();
@@ -88,37 +85,56 @@ pub fn groups(
 ) -> Result<Vec<Group>> {
     let computed = query::compute(current, wanted)?;
     let mut out: Vec<Group> = vec![Group::default(); n];
-
     if wanted == Wanted::All {
-        let c = &computed.claims;
-        let (group, rows) = (u32s(c, "group")?, u32s(c, "row")?);
-        let (sources, affiliation) = (u32s(c, "source")?, u32s(c, "affiliation")?);
-        let (low, high, point) = (
-            f64s(c, "low")?,
-            optional_f64s(c, "high")?,
-            f64s(c, "point")?,
-        );
-        let stale = flags(c, "stale")?;
-        for i in 0..c.height() {
-            at(&mut out, group[i])?.current.push(Current {
-                row: rows[i] as usize,
-                source: sources[i],
-                affiliation: affiliation[i],
-                interval: Interval {
-                    low: low[i],
-                    high: high[i],
-                },
-                point: point[i],
-                stale: stale[i],
-            });
+        read_current(&computed.claims, &mut out)?;
+    }
+    read_range(&computed.range, &mut out)?;
+    read_consensus(&computed, &mut out)?;
+    if wanted == Wanted::All {
+        read_bounds(&computed.floors, true, &name, &mut out)?;
+        read_bounds(&computed.ceilings, false, &name, &mut out)?;
+    }
+    for group in &mut out {
+        // With a consensus, a group without floors (or ceilings) has none
+        // consistent with it.
+        if group.consensus.is_some() {
+            let b = &mut group.bounds;
+            b.floors_consistent.get_or_insert(0);
+            b.ceilings_consistent.get_or_insert(0);
         }
     }
+    Ok(out)
+}
 
-    let r = &computed.range;
+/// Each group's current claims, stale ones marked, from the queries'
+/// `claims` frame (sorted by group and source).
+fn read_current(c: &DataFrame, out: &mut [Group]) -> Result<()> {
+    let (group, rows) = (u32s(c, "group")?, u32s(c, "row")?);
+    let (sources, affiliation) = (u32s(c, "source")?, u32s(c, "affiliation")?);
+    let (low, high) = (f64s(c, "low")?, optional_f64s(c, "high")?);
+    let (point, stale) = (f64s(c, "point")?, flags(c, "stale")?);
+    for i in 0..c.height() {
+        at(out, group[i])?.current.push(Current {
+            row: rows[i] as usize,
+            source: sources[i],
+            affiliation: affiliation[i],
+            interval: Interval {
+                low: low[i],
+                high: high[i],
+            },
+            point: point[i],
+            stale: stale[i],
+        });
+    }
+    Ok(())
+}
+
+/// Each group's range.
+fn read_range(r: &DataFrame, out: &mut [Group]) -> Result<()> {
     let (low, high, median) = (f64s(r, "low")?, f64s(r, "high")?, f64s(r, "median")?);
     let (sources, affiliations) = (u32s(r, "sources")?, u32s(r, "affiliations")?);
     for (i, g) in u32s(r, "group")?.into_iter().enumerate() {
-        at(&mut out, g)?.range = Some(RangeSummary {
+        at(out, g)?.range = Some(RangeSummary {
             low: low[i],
             high: high[i],
             median: median[i],
@@ -126,17 +142,21 @@ pub fn groups(
             affiliations: affiliations[i] as usize,
         });
     }
+    Ok(())
+}
 
+/// Each group's estimates and the stretches reaching the most support:
+/// one is the consensus (with its affiliations), two or more tie.
+fn read_consensus(computed: &query::Computed, out: &mut [Group]) -> Result<()> {
     let e = &computed.estimates;
     for (g, k) in u32s(e, "group")?.into_iter().zip(u32s(e, "estimates")?) {
-        at(&mut out, g)?.estimates = k as usize;
+        at(out, g)?.estimates = k as usize;
     }
-
     let s = &computed.reaching;
     let (low, high, support) = (f64s(s, "low")?, f64s(s, "high")?, u32s(s, "support")?);
     let finite = |high: f64| Some(high).filter(|h| h.is_finite());
     for (i, g) in u32s(s, "group")?.into_iter().enumerate() {
-        at(&mut out, g)?.tied.push(Stretch {
+        at(out, g)?.tied.push(Stretch {
             low: low[i],
             high: finite(high[i]),
             support: support[i] as usize,
@@ -144,8 +164,7 @@ pub fn groups(
     }
     let a = &computed.affiliations;
     for (g, k) in u32s(a, "group")?.into_iter().zip(u32s(a, "affiliations")?) {
-        let group = at(&mut out, g)?;
-        // One stretch reaching the most support is the consensus.
+        let group = at(out, g)?;
         if let [only] = group.tied[..] {
             group.consensus = Some(Consensus {
                 low: only.low,
@@ -157,37 +176,35 @@ pub fn groups(
             group.tied.clear();
         }
     }
-
-    let bounds = [(&computed.floors, true), (&computed.ceilings, false)];
-    for (b, floor) in bounds.into_iter().filter(|_| wanted == Wanted::All) {
-        let (count, value, row) = (u32s(b, "count")?, f64s(b, "value")?, u32s(b, "row")?);
-        let met = optional_u32s(b, "met")?;
-        for (i, g) in u32s(b, "group")?.into_iter().enumerate() {
-            let bounds = &mut at(&mut out, g)?.bounds;
-            let bound = Some(Bound {
-                value: value[i],
-                claim: name(row[i]),
-            });
-            let met = met[i].map(|k| k as usize);
-            if floor {
-                (bounds.floor, bounds.floors, bounds.floors_consistent) =
-                    (bound, count[i] as usize, met);
-            } else {
-                (bounds.ceiling, bounds.ceilings, bounds.ceilings_consistent) =
-                    (bound, count[i] as usize, met);
-            }
-        }
-    }
-    for group in &mut out {
-        // With a consensus, no floor (or ceiling) is none consistent.
-        if group.consensus.is_some() {
-            let b = &mut group.bounds;
-            b.floors_consistent.get_or_insert(0);
-            b.ceilings_consistent.get_or_insert(0);
-        }
-    }
-    Ok(out)
+    Ok(())
 }
+
+/// Each group's floor (`floor`) or ceiling, their count and how many meet
+/// the consensus; a bound names its claim by `name` of its row.
+fn read_bounds(
+    b: &DataFrame,
+    floor: bool,
+    name: &impl Fn(u32) -> String,
+    out: &mut [Group],
+) -> Result<()> {
+    let (count, value, row) = (u32s(b, "count")?, f64s(b, "value")?, u32s(b, "row")?);
+    let met = optional_u32s(b, "met")?;
+    for (i, g) in u32s(b, "group")?.into_iter().enumerate() {
+        let bounds = &mut at(out, g)?.bounds;
+        let bound = Some(Bound {
+            value: value[i],
+            claim: name(row[i]),
+        });
+        let (count, met) = (count[i] as usize, met[i].map(|k| k as usize));
+        if floor {
+            (bounds.floor, bounds.floors, bounds.floors_consistent) = (bound, count, met);
+        } else {
+            (bounds.ceiling, bounds.ceilings, bounds.ceilings_consistent) = (bound, count, met);
+        }
+    }
+    Ok(())
+}
+
 /// Group `g` of `out`.
 fn at(out: &mut [Group], g: u32) -> Result<&mut Group> {
     out.get_mut(g as usize).ok_or_else(|| null("group"))

@@ -108,7 +108,7 @@ pub fn input_columns() -> &'static [&'static str] {
 }
 
 /// Runs the figure queries `wanted` over `current` (see the module docs).
-/// Every other frame than `claims` is empty with [`Wanted::Bands`].
+/// With [`Wanted::Bands`], `claims`, `floors` and `ceilings` are empty.
 pub fn compute(current: LazyFrame, wanted: Wanted) -> PolarsResult<Computed> {
     let marked = current
         .select(INPUT.map(col))
