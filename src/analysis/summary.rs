@@ -338,7 +338,7 @@ mod tests {
     /// `affiliations` = distinct affiliations of the k covering it. Coverage
     /// is looked at on every endpoint and every midpoint between
     /// neighbouring endpoints, which separates any two stretches.
-    fn consensus_brute(claims: &[Claim]) -> Sweep {
+    pub(super) fn consensus_brute(claims: &[Claim]) -> Sweep {
         let estimates: Vec<&Claim> = claims
             .iter()
             .filter(|c| c.kind == Kind::Estimate && !c.derived)
@@ -428,7 +428,7 @@ mod tests {
     /// docs/figures.md's bounds, from its words: floor = the greatest live
     /// at_least value, ceiling = the least live up_to value, their counts,
     /// and with a consensus how many meet its stretch.
-    fn bounds_brute(claims: &[Claim], consensus: Option<&Consensus>) -> Bounds {
+    pub(super) fn bounds_brute(claims: &[Claim], consensus: Option<&Consensus>) -> Bounds {
         let floors: Vec<(usize, f64)> = claims
             .iter()
             .enumerate()
@@ -715,6 +715,12 @@ mod shipped {
         let claims = plain(&live);
         assert_eq!(view.range, range(&claims), "range, {what}");
         let sweep = consensus(&claims);
+        // DESIGN's words too, not only the code the queries replaced.
+        assert_eq!(
+            sweep,
+            super::tests::consensus_brute(&claims),
+            "brute consensus, {what}"
+        );
         assert_eq!(view.consensus, sweep.consensus, "consensus, {what}");
         assert_eq!(view.tied, sweep.tied, "tied, {what}");
         assert_eq!(view.estimates, sweep.estimates, "estimates, {what}");
@@ -722,6 +728,11 @@ mod shipped {
         let mut by_row = live.clone();
         by_row.sort_by_key(|c| c.source_row);
         let b = bounds(&plain(&by_row), sweep.consensus.as_ref());
+        assert_eq!(
+            b,
+            super::tests::bounds_brute(&plain(&by_row), sweep.consensus.as_ref()),
+            "brute bounds, {what}"
+        );
         let id = |at: Option<(f64, usize)>| at.map(|(v, i)| (v, by_row[i].id.clone()));
         let got =
             |b: &Option<crate::analysis::Bound>| b.as_ref().map(|b| (b.value, b.claim.clone()));
