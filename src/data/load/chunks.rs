@@ -146,7 +146,8 @@ impl Table {
             // A row holds a quote exactly when its bytes are more than its
             // cells and commas; the row that ends the file is always scanned
             // (a cell that never closes takes in the file's last line end).
-            let problem = (end == self.data.len() || !plain(raw, &record))
+            let scan = end == self.data.len() || !plain(raw, &record);
+            let problem = (scan && !quoting::well_formed(raw))
                 .then(|| quoting::malformed(raw))
                 .flatten();
             if let Some(problem) = problem {
