@@ -193,14 +193,30 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
     // Unknown origins and repeats that differ, on every core (`found` is
     // in row order, so each thread reads its own stretch of rows).
     let share = found.len().div_ceil(parallel::cores()).max(1 << 12);
+    // A repeat whose origin is not itself a repeat (most are) is compared
+    // and completed here too, while both rows are in the cache: the origin
+    // already has every field it will have. The rest wait for the walk
+    // below, which goes up each chain of origins first.
     let checked = parallel::map(found.chunks(share).collect(), |found| {
         let mut report = Report::default();
         let mut parents = Vec::with_capacity(found.len());
+        let mut completed = Vec::new();
         for &(row, target) in found {
-            let (row, origin) = (row as usize, claims.claims.cell(row as usize, Cell::Origin));
+            let row = row as usize;
             let target = target.row(&claims.claims, row);
             parents.push((row, target));
+            if let Some(target) = target
+                && target != row
+                && claims.claims.record(target).cells.lens[Cell::Origin as usize] == 0
+            {
+                compare(claims, row, target, &mut report);
+                let records = claims.claims.records();
+                let mut draft = inherited(&records[row], &records[target]);
+                draft.origin = Some(target as u32);
+                completed.push((row, draft));
+            }
             if target.is_none() {
+                let origin = claims.claims.cell(row, Cell::Origin);
                 let file = &claims.file;
                 // The nearest id is looked for among few claims only: each
                 // look is a pass over every id.
@@ -215,12 +231,14 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
                 report.error(file, claims.claims.record(row).line, "origin", message);
             }
         }
-        (parents, report)
+        (parents, completed, report)
     });
+    let mut completed = Vec::new();
     let parents: Vec<(usize, Option<usize>)> = checked
         .into_iter()
-        .flat_map(|(parents, part)| {
+        .flat_map(|(parents, done, part)| {
             report.merge(part);
+            completed.push(done);
             parents
         })
         .collect();
@@ -228,10 +246,17 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
     // between rows and that is cheaper than a record each time.
     let n = claims.claims.len();
     let mut parent = vec![u32::MAX; n];
+    let mut done = vec![false; n];
+    for (row, draft) in completed.into_iter().flatten() {
+        claims.claims.records[row] = draft;
+        done[row] = true;
+    }
     for &(row, target) in &parents {
         if let Some(target) = target {
             parent[row] = target as u32;
-            claims.claims.records[row].origin = Some(target as u32);
+            if !done[row] {
+                claims.claims.records[row].origin = Some(target as u32);
+            }
         }
     }
     let file = &claims.file;
@@ -242,7 +267,6 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
     // Rows on a loop have no origin to take from; every other repeat is
     // compared with its origin and takes what it left empty, origins
     // first (a chain is walked up to a row already done, then down).
-    let mut done = vec![false; n];
     for &member in cycles.iter().flatten() {
         done[member] = true;
     }
@@ -255,7 +279,8 @@ fn origins(claims: &mut ClaimRows, found: &[(u32, Target)], report: &mut Report)
         }
         for (row, origin) in path.drain(..).rev() {
             compare(claims, row, origin, report);
-            inherit(&mut claims.claims.records, row, origin);
+            let records = &mut claims.claims.records;
+            records[row] = inherited(&records[row], &records[origin]);
             done[row] = true;
         }
     }
@@ -452,22 +477,27 @@ fn alternative_mismatch(claims: &ClaimRows, row: usize, target: usize) -> Option
 fn compare(claims: &ClaimRows, row: usize, target: usize, report: &mut Report) {
     let file = &claims.file;
     let rows = &claims.claims;
-    let id = rows.cell(row, Cell::Origin);
+    // The origin's id is read only for a message (it is another cache
+    // miss for each of a hundred thousand repeats).
+    let id = || rows.cell(row, Cell::Origin);
     let (claim, origin) = (rows.record(row), rows.record(target));
     let metric = |code: u32| claims.metrics.names.get(code as usize);
     if let (Some(mine), Some(theirs)) = (metric(claim.metric), metric(origin.metric))
         && mine != theirs
     {
         let message = format!(
-            "claim \"{id}\" is of metric \"{theirs}\", not \"{mine}\" (a repeat must be of its origin's metric)"
+            "claim \"{}\" is of metric \"{theirs}\", not \"{mine}\" (a repeat must be of its origin's metric)",
+            id()
         );
         report.error(file, claim.line, "origin", message);
     }
     // "X differs from Y in origin claim …" in `column` of the repeat's line.
     let mut differs =
         |column: &str, mine: &dyn std::fmt::Display, theirs: &dyn std::fmt::Display| {
-            let message =
-                format!("{mine} differs from {theirs} in origin claim \"{id}\" ({SAME_AS_ORIGIN})");
+            let message = format!(
+                "{mine} differs from {theirs} in origin claim \"{}\" ({SAME_AS_ORIGIN})",
+                id()
+            );
             report.error(file, claim.line, column, message);
         };
     let source = |code: u32| claims.sources.names.get(code as usize);
@@ -553,11 +583,10 @@ fn claimed_text(rows: &Claims<Draft>, row: usize) -> &str {
         .unwrap_or_default()
 }
 
-/// Gives repeat `row` what it left empty of what its origin `target`
-/// states (DESIGN 1, Repeats), so every later stage sees whole records.
-fn inherit(records: &mut [Draft], row: usize, target: usize) {
-    let origin = records[target].clone();
-    let claim = &mut records[row];
+/// Repeat `claim` given what it left empty of what its `origin` states
+/// (DESIGN 1, Repeats), so every later stage sees whole records.
+fn inherited(claim: &Draft, origin: &Draft) -> Draft {
+    let mut claim = claim.clone();
     if claim.metric == Draft::NONE {
         claim.metric = origin.metric;
     }
@@ -568,6 +597,7 @@ fn inherit(records: &mut [Draft], row: usize, target: usize) {
     claim.refers = claim.refers.or(origin.refers);
     claim.qualifier = claim.qualifier.or(origin.qualifier);
     claim.stated = claim.stated.or(origin.stated);
+    claim
 }
 
 /// Warns about each claim (not a repeat or an alternative, and with its
