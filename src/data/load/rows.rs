@@ -49,7 +49,7 @@ pub const C_ALTERNATIVE_OF: usize = 16;
 pub const C_BASED_ON: usize = 17;
 
 /// Columns of sources.csv.
-const SOURCE_COLUMNS: &Schema = &[
+pub(super) const SOURCE_COLUMNS: &Schema = &[
     ("id", true),
     ("name", true),
     ("affiliation", true),
@@ -71,7 +71,7 @@ const S_COLOR: usize = 7;
 const S_PARTY: usize = 8;
 
 /// Columns of metrics.csv.
-const METRIC_COLUMNS: &Schema = &[
+pub(super) const METRIC_COLUMNS: &Schema = &[
     ("id", true),
     ("label", true),
     ("unit", true),
@@ -86,7 +86,7 @@ const M_DESCRIPTION: usize = 4;
 const M_STALE_AFTER: usize = 5;
 
 /// Columns of the optional events.csv.
-const EVENT_COLUMNS: &Schema = &[
+pub(super) const EVENT_COLUMNS: &Schema = &[
     ("id", true),
     ("date", true),
     ("label", true),

@@ -99,6 +99,10 @@ pub struct Table {
     pub(super) data: Vec<u8>,
     /// For each schema column, its position in the header, if present.
     index: Vec<Option<usize>>,
+    /// For each header position, its schema column, if any (the inverse
+    /// of `index`: each row's cells are sorted into schema order in one
+    /// pass over the row).
+    columns: Vec<Option<usize>>,
     /// How many cells the header has.
     pub(super) width: usize,
     /// Whether a CR alone ends a line somewhere: the csv crate counts only
@@ -285,11 +289,18 @@ impl Table {
         }
         let width = header.len();
         let lone_cr = quoting::has_lone_cr(&data);
+        let mut columns = vec![None; width];
+        for (column, at) in index.iter().enumerate() {
+            if let Some(slot) = at.and_then(|at| columns.get_mut(at)) {
+                *slot = Some(column);
+            }
+        }
         Some(Table {
             file,
             schema,
             data,
             index,
+            columns,
             width,
             lone_cr,
         })
@@ -317,10 +328,24 @@ impl Table {
     }
 }
 
+/// The most columns a schema has (a row keeps its cells in an array of
+/// this size).
+const MAX_COLUMNS: usize = 24;
+
+const _: () = assert!(
+    super::rows::CLAIM_COLUMNS.len() <= MAX_COLUMNS
+        && super::rows::SOURCE_COLUMNS.len() <= MAX_COLUMNS
+        && super::rows::METRIC_COLUMNS.len() <= MAX_COLUMNS
+        && super::rows::EVENT_COLUMNS.len() <= MAX_COLUMNS
+);
+
 /// One data row of a [`Table`].
 pub struct Row<'a> {
     table: &'a Table,
-    record: &'a StringRecord,
+    /// The trimmed non-empty cell of each schema column, found once: a
+    /// claims.csv row asks for its cells about 25 times, and finding and
+    /// trimming each cell every time was a tenth of a million-row load.
+    cells: [Option<&'a str>; MAX_COLUMNS],
     /// The physical line the row starts on.
     pub line: usize,
     /// Only the id cell is read: the row's quoting is malformed, so its
@@ -331,9 +356,18 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// Row `record` of `table`, starting on physical line `line`.
     pub(super) fn new(table: &'a Table, record: &'a StringRecord, line: usize) -> Row<'a> {
+        let mut cells = [None; MAX_COLUMNS];
+        for (cell, column) in record.iter().zip(&table.columns) {
+            let cell = cell.trim_ascii();
+            if let Some(slot) = column.and_then(|c| cells.get_mut(c))
+                && !cell.is_empty()
+            {
+                *slot = Some(cell);
+            }
+        }
         Row {
             table,
-            record,
+            cells,
             line,
             id_only: false,
         }
@@ -353,9 +387,7 @@ impl<'a> Row<'a> {
         if self.id_only && column != 0 {
             return None;
         }
-        let at = self.table.index.get(column).copied().flatten()?;
-        let cell = self.record.get(at)?.trim_ascii();
-        Some(cell).filter(|c| !c.is_empty())
+        self.cells.get(column).copied().flatten()
     }
 
     /// The cell of a required column; reports it when empty. An absent
