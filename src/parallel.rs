@@ -9,9 +9,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
-/// How many threads to use: one per core, at most 8.
+/// How many threads to use: one per core, at most 8. Asked of the system
+/// once: each asking reads the process's cgroup files (53 reads, some of
+/// them waiting on the memory map, in one million-claim build).
 pub fn cores() -> usize {
-    thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| thread::available_parallelism().map_or(1, |n| n.get().min(8)))
 }
 
 /// `f` of each input, each on its own thread (the first on this one), in
