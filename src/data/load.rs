@@ -14,6 +14,7 @@ mod ids;
 mod links;
 mod quoting;
 mod rows;
+mod stream;
 mod table;
 
 use std::path::Path;

@@ -15,6 +15,7 @@
 use csv::StringRecord;
 
 use super::quoting::{self, Malformed};
+use super::stream::Stream;
 use super::table::{Report, Row, Table, reader};
 
 /// The least chunk worth a thread of its own (bytes).
@@ -34,7 +35,125 @@ impl Table {
         init: impl Fn(usize) -> S + Sync,
         each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
     ) -> Vec<S> {
-        self.rows_in_chunks(report, parts, CHUNK, init, each)
+        match &self.stream {
+            Some(stream) => self.rows_streamed(stream, report, parts, WINDOW, init, each),
+            None => self.rows_in_chunks(report, parts, CHUNK, init, each),
+        }
+    }
+
+    /// [`Table::rows`] of a file read window by window (`window` bytes at a
+    /// time, more for a row longer than that), each part of the stream on
+    /// its own thread. A file that changed while it was read is reported:
+    /// what was read of it is no one version of it.
+    pub fn rows_streamed<S: Send>(
+        &self,
+        stream: &Stream,
+        report: &mut Report,
+        parts: usize,
+        window: usize,
+        init: impl Fn(usize) -> S + Sync,
+        each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
+    ) -> Vec<S> {
+        let starts: Vec<(usize, usize)> = if parts >= stream.parts.len().saturating_sub(1) {
+            stream.parts.clone()
+        } else {
+            let ends = [stream.parts.first(), stream.parts.last()];
+            ends.into_iter().flatten().copied().collect()
+        };
+        let run = |k: usize| {
+            let (start, lines) = starts[k];
+            let expect = if k == 0 {
+                stream.len
+            } else {
+                starts[k + 1].0 - start
+            };
+            let mut state = init(expect);
+            let mut local = Report::default();
+            let mut stop = (k + 2 < starts.len()).then(|| starts[k + 1].0);
+            let outcome = self.streamed(
+                stream,
+                (start, lines),
+                window,
+                &mut stop,
+                &mut local,
+                |row, r| each(&mut state, row, r),
+            );
+            (state, local, outcome)
+        };
+        let results: Vec<(S, Report, Option<Outcome>)> =
+            crate::parallel::map((0..starts.len().saturating_sub(1)).collect(), run);
+        let mut states = Vec::with_capacity(results.len());
+        for (state, local, outcome) in results {
+            let Some(outcome) = outcome else {
+                report.error(
+                    &self.file,
+                    0,
+                    "",
+                    "cannot read: the file could not be read again".into(),
+                );
+                return states;
+            };
+            states.push(state);
+            report.merge(local);
+            if outcome == Outcome::ToTheEnd {
+                break;
+            }
+        }
+        if !stream.unchanged() {
+            let message = "changed while it was read (saved by another program meanwhile?): \
+                           build again"
+                .to_owned();
+            report.error(&self.file, 0, "", message);
+        }
+        states
+    }
+
+    /// Parses the rows that start in the part from `start` (on the line
+    /// after `lines` line ends) to `stop`, as [`Table::chunk`] does, reading
+    /// the stream a window at a time; `None` when a read fails.
+    fn streamed(
+        &self,
+        stream: &Stream,
+        (start, lines): (usize, usize),
+        window: usize,
+        stop: &mut Option<usize>,
+        report: &mut Report,
+        mut each: impl FnMut(&Row<'_>, &mut Report),
+    ) -> Option<Outcome> {
+        let (mut at, mut lines_before, mut size) = (start, lines, window.max(1));
+        let mut buf: Vec<u8> = Vec::new();
+        loop {
+            let want = size.min(stream.len - at);
+            if buf.len() < want {
+                buf.resize(want, 0);
+            }
+            stream.read(at, &mut buf[..want])?;
+            // A window ends after a line end (or at the data's end), so a
+            // character or a CRLF is never cut.
+            let cut = if at + want == stream.len {
+                want
+            } else if let Some(newline) = memchr::memrchr(b'\n', &buf[..want]) {
+                newline + 1
+            } else {
+                size = size.saturating_mul(2);
+                continue;
+            };
+            let bytes = &buf[..cut];
+            let window = Window {
+                bytes,
+                start: at,
+                lines_before,
+                len: stream.len,
+            };
+            match self.chunk(window, stop, report, &mut each) {
+                Outcome::More(next) if next == at => size = size.saturating_mul(2),
+                Outcome::More(next) => {
+                    lines_before += newlines(&bytes[..next - at]);
+                    at = next;
+                }
+                outcome => return Some(outcome),
+            }
+        }
     }
 
     /// [`Table::rows`] with the least chunk size given (tests cut tiny files).
@@ -63,8 +182,15 @@ impl Table {
             };
             let mut state = init(expect);
             let mut local = Report::default();
-            let stop = (k + 2 < bounds.len()).then(|| bounds[k + 1]);
-            let outcome = self.chunk(bounds[k], stop, &mut local, |row, r| {
+            let mut stop = (k + 2 < bounds.len()).then(|| bounds[k + 1]);
+            let start = bounds[k];
+            let window = Window {
+                bytes: self.data.get(start..).unwrap_or_default(),
+                start,
+                lines_before: newlines(&self.data[..start]),
+                len: self.data.len(),
+            };
+            let outcome = self.chunk(window, &mut stop, &mut local, |row, r| {
                 each(&mut state, row, r)
             });
             (state, local, outcome)
@@ -84,50 +210,60 @@ impl Table {
         states
     }
 
-    /// Parses the rows that start in `start..stop` (to the end of the file
-    /// when `stop` is `None`, or when no row starts exactly at `stop`).
+    /// Parses the rows of `window` that start before `stop` (all of them
+    /// when `stop` is `None`, or once a row starts past it: the cut was
+    /// wrong, and the parse reads on to the end of the file). A row that
+    /// reaches the end of a window that is not the data's end may go on
+    /// past it: it is left for the next window, which starts where the
+    /// last row taken ended ([`Outcome::More`]).
     fn chunk(
         &self,
-        start: usize,
-        stop: Option<usize>,
+        window: Window<'_>,
+        stop: &mut Option<usize>,
         report: &mut Report,
         mut each: impl FnMut(&Row<'_>, &mut Report),
     ) -> Outcome {
-        let data = self.data.get(start..).unwrap_or_default();
-        let lines_before = newlines(&self.data[..start]);
+        let (data, start, lines_before) = (window.bytes, window.start, window.lines_before);
+        let whole = start + data.len() == window.len;
         let mut reader = reader(data);
         // A StringRecord checks UTF-8 once per row (the file is known to be
         // UTF-8, so this never fails) and then hands out &str cells without
         // checking each again.
         let mut record = StringRecord::new();
         let mut header = start == 0;
-        let mut stop = stop;
         // With CRs alone ending lines: the byte and line of the last row
         // start, from which the next row's line is counted.
         let mut counted = (start, 1 + lines_before);
+        // Where the last row taken (or skipped) ends.
+        let mut taken = start;
         loop {
             match reader.read_record(&mut record) {
                 Ok(true) => {}
-                Ok(false) => break,
+                Ok(false) if whole => break,
+                Ok(false) => return Outcome::More(taken),
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line() as usize + lines_before);
                     report.error(&self.file, line, "", format!("cannot read: {e}"));
                     break;
                 }
             }
-            let (at, mut line) = self.start_of(start, &record);
-            if let Some(end) = stop {
+            let (at, mut line) = window.start_of(&record);
+            if let Some(end) = *stop {
                 if at == end {
                     return Outcome::AtCut;
                 }
                 if at > end {
-                    stop = None;
+                    *stop = None;
                 }
             }
             // The row's bytes, up to and including its line end.
             let end = start.saturating_add(reader.position().byte() as usize);
-            let end = end.min(self.data.len());
-            let raw = self.data.get(at..end).unwrap_or_default();
+            let end = end.min(start + data.len());
+            if end == start + data.len() && !whole {
+                return Outcome::More(taken);
+            }
+            taken = end;
+            let raw = window.get(at..end);
             // All cells blank: their bytes, run together, are all blank; but
             // a row holding a quote is not blank (a last line of a lone `"`
             // is a cell that never closes, not an empty line).
@@ -139,14 +275,15 @@ impl Table {
             line += lines_before;
             if self.lone_cr {
                 let (from, from_line) = counted;
-                let between = self.data.get(from..at).unwrap_or_default();
-                line = from_line + quoting::breaks(between, self.data.get(at).copied());
+                let between = window.get(from..at);
+                line =
+                    from_line + quoting::breaks(between, window.get(at..at + 1).first().copied());
                 counted = (at, line);
             }
             // A row holds a quote exactly when its bytes are more than its
             // cells and commas; the row that ends the file is always scanned
             // (a cell that never closes takes in the file's last line end).
-            let scan = end == self.data.len() || !plain(raw, &record);
+            let scan = end == window.len || !plain(raw, &record);
             let problem = (scan && !quoting::well_formed(raw))
                 .then(|| quoting::malformed(raw))
                 .flatten();
@@ -235,18 +372,44 @@ impl Table {
         let rest = record.iter().skip(at + 2);
         Some(cells.chain([joined.as_str()]).chain(rest).collect())
     }
+}
 
-    /// The byte where a record of the chunk starting at `chunk` really
-    /// starts, and its physical line counted from the chunk. The csv crate
-    /// positions a record where the previous one ended, before any blank
-    /// lines or the `\n` of a `\r\n`; skip those.
-    fn start_of(&self, chunk: usize, record: &StringRecord) -> (usize, usize) {
+/// Bytes of the data from `start` on, as far as they have been read (to
+/// the data's end for a file held in memory).
+struct Window<'a> {
+    bytes: &'a [u8],
+    /// Where `bytes` start in the data.
+    start: usize,
+    /// The line ends before `start`.
+    lines_before: usize,
+    /// The data's length.
+    len: usize,
+}
+
+impl Window<'_> {
+    /// The bytes of data range `range` that the window holds.
+    fn get(&self, range: std::ops::Range<usize>) -> &[u8] {
+        let from = range.start.saturating_sub(self.start).min(self.bytes.len());
+        let to = range
+            .end
+            .saturating_sub(self.start)
+            .clamp(from, self.bytes.len());
+        &self.bytes[from..to]
+    }
+
+    /// The byte where a record of this window really starts, and its
+    /// physical line counted from the window. The csv crate positions a
+    /// record where the previous one ended, before any blank lines or the
+    /// `\n` of a `\r\n`; skip those.
+    fn start_of(&self, record: &StringRecord) -> (usize, usize) {
         let Some(position) = record.position() else {
             return (usize::MAX, 0);
         };
         let mut line = position.line() as usize;
-        let mut at = chunk.saturating_add(usize::try_from(position.byte()).unwrap_or(usize::MAX));
-        for &byte in self.data.get(at..).unwrap_or_default() {
+        let mut at = self
+            .start
+            .saturating_add(usize::try_from(position.byte()).unwrap_or(usize::MAX));
+        for &byte in self.get(at..usize::MAX) {
             match byte {
                 b'\n' => line += 1,
                 b'\r' => {}
@@ -277,7 +440,12 @@ enum Outcome {
     AtCut,
     /// The parse went on to the end of the file.
     ToTheEnd,
+    /// The window ended; the next one starts at this byte of the data.
+    More(usize),
 }
+
+/// Bytes of a large file read at a time by each thread.
+pub const WINDOW: usize = 8 << 20;
 
 /// The byte offsets where chunks start, always beginning with 0 and
 /// followed by the file's length: `[0, cut1, …, len]`. At most `parts`
@@ -396,6 +564,80 @@ mod tests {
         for parts in 2..60 {
             assert!(bounds(&table.data, parts, 1).len() > 2);
             assert_eq!(collect(parts, 1), one, "{parts} parts");
+        }
+    }
+
+    // Rows read window by window from a file on several threads are the
+    // rows of one pass over the file in memory, with the same lines and
+    // problems: windows shorter than a row, cuts inside quoted cells,
+    // CRLFs, blank lines, a BOM, text after a closing quote, and a quote
+    // that never closes at the end of the file.
+    #[test]
+    fn streamed_rows_match_one_pass() {
+        let mut text = String::from("id,quote\r\n");
+        for i in 0..200 {
+            let row = match i % 9 {
+                0 => format!("r{i},\"two\nlines\"\n"),
+                1 => format!("r{i},\"many\n\n\nlines, \"\"quoted\"\"\"\r\n"),
+                2 => "\n\r\n".to_string(),
+                3 => format!("r{i},x,extra\n"),
+                4 => format!("r{i},\"after\"text\n"),
+                5 => format!("r{i},\"\u{e9}t\u{e9}, \u{1F600}\"\n"),
+                _ => format!("r{i},plain\n"),
+            };
+            text.push_str(&row);
+        }
+        let endings = ["", "r-last,\"never\nclosed\n"];
+        for (bom, ending) in [(false, endings[0]), (true, endings[0]), (false, endings[1])] {
+            let text = format!("{}{text}{ending}", if bom { "\u{feff}" } else { "" });
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("t.csv");
+            std::fs::write(&path, &text).unwrap();
+            const SCHEMA: &Schema = &[("id", true), ("quote", false)];
+            let table = Table::open(dir.path(), "t.csv", SCHEMA, &mut Report::default()).unwrap();
+            assert!(table.stream.is_none(), "a small file is read whole");
+            let cell = |row: &Row<'_>, c| row.get(c).unwrap_or_default().to_string();
+            let mut report = Report::default();
+            let one: Vec<(usize, String, String)> = table
+                .rows_in_chunks(
+                    &mut report,
+                    1,
+                    usize::MAX,
+                    |_| Vec::new(),
+                    |v, row, _| {
+                        v.push((row.line, cell(row, 0), cell(row, 1)));
+                    },
+                )
+                .concat();
+            let one = (one, report.list);
+            assert!(one.0.len() > 150 && !one.1.is_empty());
+            for parts in 2..12 {
+                let file = std::fs::File::open(&path).unwrap();
+                let stream = Stream::open(file, text.len() as u64, parts).unwrap();
+                assert!(stream.utf8 && !stream.lone_cr);
+                assert_eq!(stream.parts.len(), parts + 1, "{parts} parts");
+                assert_eq!(stream.len, text.len() - if bom { 3 } else { 0 });
+                for window in [1, 7, 40, 300, 1 << 20] {
+                    let mut report = Report::default();
+                    let rows = table
+                        .rows_streamed(
+                            &stream,
+                            &mut report,
+                            parts,
+                            window,
+                            |_| Vec::new(),
+                            |v, row, _| {
+                                v.push((row.line, cell(row, 0), cell(row, 1)));
+                            },
+                        )
+                        .concat();
+                    assert_eq!(
+                        (rows, report.list),
+                        one,
+                        "{parts} parts, window {window}, bom {bom}"
+                    );
+                }
+            }
         }
     }
 }

@@ -88,14 +88,8 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
     let mut table = Table::open(dir, "claims.csv", CLAIM_COLUMNS, report)?;
     drop(read);
     // At most one row a line (a CR alone ends one too, where there is one).
-    let lines = 1
-        + memchr::memchr_iter(b'\n', &table.data).count()
-        + if table.lone_cr {
-            memchr::memchr_iter(b'\r', &table.data).count()
-        } else {
-            0
-        };
-    let bytes = table.data.len();
+    let lines = table.lines;
+    let bytes = table.len();
     // The file, its text cells, and a record and its share of the indexes
     // a row (measured: 150 MB of one short row repeated took 590 MB).
     let needed = 2 * bytes as u64 + lines as u64 * ROW_COST;

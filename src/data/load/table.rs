@@ -8,6 +8,7 @@ use std::path::Path;
 
 use csv::{ByteRecord, StringRecord};
 
+use super::stream::Stream;
 use super::{chunks, quoting};
 use crate::data::{Diagnostic, Severity};
 use crate::error::bounded;
@@ -108,6 +109,11 @@ pub struct Table {
     /// Whether a CR alone ends a line somewhere: the csv crate counts only
     /// `\n`, so lines are then counted by `quoting::breaks` instead.
     pub(super) lone_cr: bool,
+    /// A large file is read window by window as its rows are parsed, not
+    /// held in `data` (which then holds nothing).
+    pub(super) stream: Option<Stream>,
+    /// At most how many rows the file holds: one a physical line.
+    pub(super) lines: usize,
 }
 
 impl Table {
@@ -120,7 +126,23 @@ impl Table {
         report: &mut Report,
     ) -> Option<Table> {
         let file = dir.join(name).display().to_string();
-        let mut data = match read(&dir.join(name)) {
+        // A large file is streamed when its first window holds the whole
+        // header and the first pass found it UTF-8 without a lone CR;
+        // otherwise (and for small files) it is read whole, and the checks
+        // below say what is wrong with it.
+        let stream = Stream::at(&dir.join(name), 2 * chunks::CHUNK, parallel::cores());
+        let head = stream.as_ref().and_then(|stream| {
+            let mut head = vec![0u8; stream.len.min(HEAD)];
+            stream.read(0, &mut head)?;
+            let cut = memchr::memrchr(b'\n', &head)? + 1;
+            head.truncate(cut);
+            header_within(&head).then_some(head)
+        });
+        let (stream, read) = match (stream, head) {
+            (Some(stream), Some(head)) => (Some(stream), Ok(head)),
+            _ => (None, read(&dir.join(name))),
+        };
+        let mut data = match read {
             Ok(data) => data,
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 report.error(&file, 0, "", "file not found".into());
@@ -288,7 +310,17 @@ impl Table {
             }
         }
         let width = header.len();
-        let lone_cr = quoting::has_lone_cr(&data);
+        let (data, lone_cr, lines) = match &stream {
+            // The stream's first pass found no lone CR (or it would not
+            // be streamed).
+            Some(stream) => (Vec::new(), false, 1 + stream.newlines()),
+            None => {
+                let lone_cr = quoting::has_lone_cr(&data);
+                let breaks = |byte| memchr::memchr_iter(byte, &data).count();
+                let lines = 1 + breaks(b'\n') + if lone_cr { breaks(b'\r') } else { 0 };
+                (data, lone_cr, lines)
+            }
+        };
         let mut columns = vec![None; width];
         for (column, at) in index.iter().enumerate() {
             if let Some(slot) = at.and_then(|at| columns.get_mut(at)) {
@@ -303,7 +335,14 @@ impl Table {
             columns,
             width,
             lone_cr,
+            stream,
+            lines,
         })
+    }
+
+    /// The data's length in bytes (the file's, without a BOM).
+    pub fn len(&self) -> usize {
+        self.stream.as_ref().map_or(self.data.len(), |s| s.len)
     }
 
     /// Frees the file's bytes once its rows have been read (files may be
@@ -452,6 +491,21 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
         return plain();
     }
     Ok(data)
+}
+
+/// How much of a streamed file is read to find its header.
+const HEAD: usize = 1 << 20;
+
+/// Whether `head`, the start of a file cut after a line end, holds its
+/// whole header row (so the header checks can read it there): a non-blank
+/// row that ends before `head` does, or a header longer than that is read
+/// from the whole file.
+fn header_within(head: &[u8]) -> bool {
+    let mut reader = reader(head);
+    let mut header = ByteRecord::new();
+    !head.trim_ascii().is_empty()
+        && matches!(reader.read_byte_record(&mut header), Ok(true))
+        && (reader.position().byte() as usize) < head.len()
 }
 
 /// A csv reader that leaves header handling, cell counts and UTF-8 to us.
