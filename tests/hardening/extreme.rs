@@ -147,6 +147,114 @@ fn chain(looped: bool) -> Test {
     claims(&rows)
 }
 
+/// Rows of [`many`].
+const MANY: usize = 150_000;
+
+/// The metric and source codes of row `i` of [`many`].
+fn codes(i: usize) -> (usize, usize) {
+    ((i / 7) % 10, (i / 11) % 10)
+}
+
+/// The value of row `i` of [`many`]: each metric's values are its own.
+fn value(i: usize) -> usize {
+    1000 * (codes(i).0 + 1) + i % 977
+}
+
+/// 150,000 claims of ten metrics and ten sources, 12 MB: large enough to
+/// be read window by window in one part per core, the later parts parsed
+/// in blocks and appended to the first, which interned the metric and
+/// source ids in another order. Row `c10` repeats a claim of the last
+/// part, row `c120000` one of the first; `bad`, if any, gets a value that
+/// is not a number.
+fn many(bad: Option<usize>) -> Test {
+    let mut rows = String::with_capacity(MANY * 90);
+    for i in 0..MANY {
+        // A distinct claimed day per row (no two share a window).
+        let day = format!(
+            "{}-{:02}-{:02}",
+            1500 + i / 336,
+            (i / 28) % 12 + 1,
+            i % 28 + 1
+        );
+        let (metric, source) = codes(i);
+        let value = if bad == Some(i) {
+            "12x".to_owned()
+        } else {
+            value(i).to_string()
+        };
+        let origin = match i {
+            10 => "c130000",
+            120_000 => "c5",
+            _ => "",
+        };
+        if origin.is_empty() {
+            rows.push_str(&format!(
+                "c{i},m{metric},{day},s{source},exact,{value},https://example.org/{i},\
+                 \"Quote {i}, said {value}\",\n"
+            ));
+        } else {
+            rows.push_str(&format!(
+                "c{i},,,,,,https://example.org/{i},\"Again\",{origin}\n"
+            ));
+        }
+    }
+    let ids = |prefix: &str| {
+        (0..10)
+            .map(|k| format!("{prefix}{k},{prefix}{k},United States\n"))
+            .collect::<String>()
+    };
+    let metrics: String = (0..10).map(|k| format!("m{k},M{k},troops\n")).collect();
+    assert!(
+        rows.len() > 9 << 20,
+        "{} bytes: too small to be streamed",
+        rows.len()
+    );
+    Test::new()
+        .file("data/metrics.csv", format!("id,label,unit\n{metrics}"))
+        .file(
+            "data/sources.csv",
+            format!("id,name,affiliation\n{}", ids("s")),
+        )
+        .file(
+            "data/claims.csv",
+            format!("id,metric,claimed,source,qualifier,value,document,quote,origin\n{rows}"),
+        )
+}
+
+// A file read window by window and in parts loads as one pass would: no
+// problem, every metric with its ten sources, repeats across the parts
+// resolved; a bad cell in the last block of the last part is reported on
+// its own line.
+#[test]
+fn large_files_load_in_parts_as_one() {
+    let test = many(None);
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    // Each source's current claim of m3 is its last row (the latest day),
+    // in the last part: found by its id, with its own value.
+    let run = run_within(test.path(), &["show", "m3", "--format", "json"], LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\"sources\": 10"), "{}", run.stdout);
+    for source in 0..10 {
+        let last = (0..MANY)
+            .rev()
+            .find(|&i| codes(i) == (3, source) && ![10, 120_000].contains(&i))
+            .unwrap_or_default();
+        let claim = format!("\"id\": \"c{last}\",\n      \"low\": {}", value(last));
+        assert!(last > MANY / 2 && run.stdout.contains(&claim), "{claim}");
+    }
+    let test = many(Some(149_990));
+    let run = run_within(test.path(), &["check"], LIMIT);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with("data/claims.csv:149992: value: \"12x\" is not a number"),
+        "{}",
+        lines[0]
+    );
+}
+
 // A 200,000-row origin chain validates and analyses without recursion:
 // one claim, reported 199,999 times.
 #[test]

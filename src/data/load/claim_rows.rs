@@ -63,21 +63,56 @@ const ROW_COST: u64 = 160;
 #[derive(Default)]
 struct Chunk {
     claims: Claims<Draft>,
+    /// A later chunk's rows in blocks of [`BLOCK`] rows, `claims` the last
+    /// one: the merge frees each block as soon as it is copied, so a later
+    /// chunk is never held twice (at ten million claims that was a gigabyte
+    /// more at the load's peak).
+    blocks: Vec<Claims<Draft>>,
+    /// Whether rows go in blocks (a later chunk) or all in `claims` (the
+    /// first, which the others are appended to).
+    blocked: bool,
     metrics: Interner,
     sources: Interner,
     dates: Dates,
 }
 
+/// Rows in a block of a later chunk.
+const BLOCK: usize = 1 << 15;
+
 impl Chunk {
-    /// A chunk with room for `rows` rows of `bytes` bytes of CSV (the text
-    /// cells are never longer than the row). Room is address space even
-    /// where it is never written to, which a limit (`ulimit -v`) counts: a
-    /// guess of 40 bytes a row reserved three times the file.
+    /// The first chunk, with room for `rows` rows of `bytes` bytes of CSV
+    /// (the text cells are never longer than the row). Room is address
+    /// space even where it is never written to, which a limit (`ulimit
+    /// -v`) counts: a guess of 40 bytes a row reserved three times the
+    /// file.
     fn sized(rows: usize, bytes: usize) -> Chunk {
         Chunk {
             claims: Claims::with_capacity(rows, bytes),
             ..Chunk::default()
         }
+    }
+
+    /// A later chunk, its rows in blocks.
+    fn blocked() -> Chunk {
+        Chunk {
+            claims: Claims::with_capacity(BLOCK, 0),
+            blocked: true,
+            ..Chunk::default()
+        }
+    }
+
+    /// Starts a new block when the current one is full.
+    fn next_block(&mut self) {
+        if self.blocked && self.claims.records.len() >= BLOCK {
+            let full = std::mem::replace(&mut self.claims, Claims::with_capacity(BLOCK, 0));
+            self.blocks.push(full);
+        }
+    }
+
+    /// Every block, in row order.
+    fn into_blocks(mut self) -> Vec<Claims<Draft>> {
+        self.blocks.push(self.claims);
+        self.blocks
     }
 }
 
@@ -98,9 +133,16 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
         return None;
     }
     let parse = timing::phase("parse claims.csv");
-    // Sized for the rows a chunk can hold: the first chunk's bytes are the
-    // whole file's (see below), its rows no more than the file's lines.
-    let sized = |bytes: usize| Chunk::sized((bytes / 20 + 1).min(lines), bytes);
+    // The first chunk (the only one given the whole file's bytes) is sized
+    // for the rows the file can hold, no more than its lines; the others
+    // are appended to it (see below).
+    let sized = |expect: usize| {
+        if expect == bytes {
+            Chunk::sized((bytes / 20 + 1).min(lines), bytes)
+        } else {
+            Chunk::blocked()
+        }
+    };
     let chunks = table.rows(report, parallel::cores(), sized, claim);
     drop(parse);
     let _merge = timing::phase("merge chunks");
@@ -114,33 +156,44 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
         mut sources,
         ..
     } = chunks.next().unwrap_or_default();
-    let rest: Vec<Chunk> = chunks.collect();
-    // Each later chunk's text offset and its interned codes in the first's.
-    let mut offset = all.text.len();
-    let recodes: Vec<(usize, Vec<u32>, Vec<u32>)> = rest
+    // Each later chunk's interned codes in the first's.
+    let recodes: Vec<(Vec<u32>, Vec<u32>)> = chunks
+        .as_slice()
         .iter()
         .map(|chunk| {
             let metric = chunk.metrics.names.iter().map(|m| metrics.code(m));
             let source = chunk.sources.names.iter().map(|s| sources.code(s));
-            let recode = (offset, metric.collect(), source.collect());
-            offset += chunk.claims.text.len();
-            recode
+            (metric.collect(), source.collect())
         })
         .collect();
-    // The text and the records are copied at once, on two threads.
+    // Every block of the later chunks, in row order, with its chunk and
+    // the offset its text will have.
+    let mut offset = all.text.len();
+    let mut texts = Vec::new();
+    let mut blocks = Vec::new();
+    for (k, chunk) in chunks.enumerate() {
+        for block in chunk.into_blocks() {
+            blocks.push((k, offset, block.records));
+            offset += block.text.len();
+            texts.push(block.text);
+        }
+    }
+    // The text and the records are copied at once, on two threads, each
+    // block freed once copied.
     let Claims { text, records, .. } = &mut all;
     crate::parallel::join(
         || {
-            for chunk in &rest {
-                text.push_str(&chunk.claims.text);
+            for block in texts {
+                text.push_str(&block);
             }
         },
         || {
-            for (chunk, (offset, metric, source)) in rest.iter().zip(&recodes) {
+            for (k, offset, block) in blocks {
+                let (metric, source) = &recodes[k];
                 let recode = |codes: &[u32], code: u32| {
                     codes.get(code as usize).copied().unwrap_or(Draft::NONE)
                 };
-                records.extend(chunk.claims.records.iter().map(|draft| {
+                records.extend(block.iter().map(|draft| {
                     let mut cells = draft.cells;
                     cells.text += offset;
                     Draft {
@@ -153,7 +206,6 @@ pub fn claims(dir: &Path, report: &mut Report) -> Option<ClaimRows> {
             }
         },
     );
-    crate::parallel::drop_in_background(rest);
     Some(ClaimRows {
         file: table.file.clone(),
         table,
@@ -295,6 +347,7 @@ fn claim(chunk: &mut Chunk, row: &Row<'_>, report: &mut Report) {
         )
     };
     claims.records.push(draft);
+    chunk.next_block();
 }
 
 /// Parsed date spec windows by cell text: the same few thousand specs
