@@ -517,22 +517,34 @@ mod tests {
         assert_eq!(bounds(b"", 4, 1), [0, 0]);
     }
 
+    /// An `id,quote` table of `count` rows (blank ones among them): cells
+    /// over several lines, doubled quotes, CRLFs, a cell too many, and
+    /// with `more`, text after a closing quote and characters of several
+    /// bytes.
+    fn tricky(count: usize, more: bool) -> String {
+        let kinds = if more { 9 } else { 7 };
+        let mut text = String::from("id,quote\r\n");
+        for i in 0..count {
+            let row = match i % kinds {
+                0 => format!("r{i},\"two\nlines\"\n"),
+                1 => format!("r{i},\"many\n\n\nlines, \"\"quoted\"\"\"\r\n"),
+                2 => "\n\r\n".to_string(),
+                3 => format!("r{i},x,extra\n"),
+                4 if more => format!("r{i},\"after\"text\n"),
+                5 if more => format!("r{i},\"\u{e9}t\u{e9}, \u{1F600}\"\n"),
+                _ => format!("r{i},plain\n"),
+            };
+            text.push_str(&row);
+        }
+        text
+    }
+
     // Rows parsed in chunks on threads are the rows of one sequential pass,
     // with the same lines and problems, also when a cut falls inside a
     // quoted cell, on a blank line or after a CRLF.
     #[test]
     fn chunks_match_one_pass() {
-        let mut text = String::from("id,quote\r\n");
-        for i in 0..300 {
-            let row = match i % 7 {
-                0 => format!("r{i},\"two\nlines\"\n"),
-                1 => format!("r{i},\"many\n\n\nlines, \"\"quoted\"\"\"\r\n"),
-                2 => "\n\r\n".to_string(),
-                3 => format!("r{i},x,extra\n"),
-                _ => format!("r{i},plain\n"),
-            };
-            text.push_str(&row);
-        }
+        let text = tricky(300, false);
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("t.csv"), &text).unwrap();
         const SCHEMA: &Schema = &[("id", true), ("quote", false)];
@@ -574,19 +586,7 @@ mod tests {
     // that never closes at the end of the file.
     #[test]
     fn streamed_rows_match_one_pass() {
-        let mut text = String::from("id,quote\r\n");
-        for i in 0..200 {
-            let row = match i % 9 {
-                0 => format!("r{i},\"two\nlines\"\n"),
-                1 => format!("r{i},\"many\n\n\nlines, \"\"quoted\"\"\"\r\n"),
-                2 => "\n\r\n".to_string(),
-                3 => format!("r{i},x,extra\n"),
-                4 => format!("r{i},\"after\"text\n"),
-                5 => format!("r{i},\"\u{e9}t\u{e9}, \u{1F600}\"\n"),
-                _ => format!("r{i},plain\n"),
-            };
-            text.push_str(&row);
-        }
+        let text = tricky(200, true);
         let endings = ["", "r-last,\"never\nclosed\n"];
         for (bom, ending) in [(false, endings[0]), (true, endings[0]), (false, endings[1])] {
             let text = format!("{}{text}{ending}", if bom { "\u{feff}" } else { "" });
