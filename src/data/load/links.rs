@@ -621,55 +621,44 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
         let days = i64::from(chrono::Datelike::num_days_from_ce(&d)) + 366;
         u128::from(days.clamp(0, (1 << DAY_BITS) - 1) as u32)
     };
-    // Metrics are shared out over the cores, each sorting its own keys.
-    let parts = parallel::cores().min(rows.len() >> 16).max(1);
-    let found = parallel::map((0..parts).collect(), |part| {
-        let keys = rows
-            .records()
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.metric as usize % parts == part)
-            .filter(|(_, r)| r.cells.lens[Cell::Origin as usize] == 0)
-            .filter(|(_, r)| r.cells.lens[Cell::AlternativeOf as usize] == 0)
-            // Rows with errors of their own are left out: a warning on
-            // them would only add to what must be fixed anyway.
-            .filter(|(_, r)| r.metric != Draft::NONE && r.source != Draft::NONE)
-            .filter(|(_, r)| r.stated.is_some())
-            .filter_map(|(row, r)| {
-                let window = r.claimed?;
-                let key = ((u128::from(r.metric) << source_bits | u128::from(r.source))
-                    << DAY_BITS
-                    | day(window.start))
-                    << DAY_BITS
-                    | day(window.end);
-                Some((key, row as u32))
-            });
-        let sorted: Vec<(u128, u32)> = if metric_bits + source_bits + 2 * DAY_BITS + row_bits <= 128
+    // The key of a row that can share its window, or none.
+    let key = |r: &Draft| {
+        // Rows with errors of their own are left out: a warning on them
+        // would only add to what must be fixed anyway.
+        if r.cells.lens[Cell::Origin as usize] != 0
+            || r.cells.lens[Cell::AlternativeOf as usize] != 0
+            || r.metric == Draft::NONE
+            || r.source == Draft::NONE
+            || r.stated.is_none()
         {
-            let mut packed: Vec<u128> = keys
-                .map(|(key, row)| key << row_bits | u128::from(row))
-                .collect();
-            packed.sort_unstable();
-            let low = (1u128 << row_bits) - 1;
-            packed
-                .iter()
-                .map(|&k| (k >> row_bits, (k & low) as u32))
-                .collect()
-        } else {
-            let mut pairs: Vec<(u128, u32)> = keys.collect();
-            pairs.sort_unstable();
-            pairs
-        };
-        // Each group of two or more rows, as runs of `members`.
-        let mut members: Vec<u32> = Vec::new();
-        let mut starts: Vec<u32> = Vec::new();
-        for same in sorted.chunk_by(|a, b| a.0 == b.0).filter(|s| s.len() > 1) {
-            starts.push(members.len() as u32);
-            members.extend(same.iter().map(|&(_, row)| row));
+            return None;
         }
-        starts.push(members.len() as u32);
-        (members, starts)
-    });
+        let window = r.claimed?;
+        Some(
+            ((u128::from(r.metric) << source_bits | u128::from(r.source)) << DAY_BITS
+                | day(window.start))
+                << DAY_BITS
+                | day(window.end),
+        )
+    };
+    // A file of at most 2 GiB has fewer than 2^27 rows (and ids), so the
+    // key and the row fit in one u128; otherwise they are a pair.
+    let found = if metric_bits + source_bits + 2 * DAY_BITS + row_bits <= 128 {
+        let low = (1u128 << row_bits) - 1;
+        groups_by_key(
+            rows,
+            |row, r| key(r).map(|key| key << row_bits | row as u128),
+            |&k| k >> row_bits,
+            |&k| (k & low) as u32,
+        )
+    } else {
+        groups_by_key(
+            rows,
+            |row, r| key(r).map(|key| (key, row as u32)),
+            |&(key, _)| key,
+            |&(_, row)| row,
+        )
+    };
     // Every member of every group, by row; a group's every member but the
     // one the current-claim rule takes is warned about. Which one that is
     // reads ids, so it is found only for the groups whose rows are listed
@@ -740,6 +729,49 @@ fn same_window(claims: &ClaimRows, report: &mut Report) {
     }
 }
 
+/// The rows of `rows` that share a key, as runs of members (`(members,
+/// starts)`, one pair per part of the metrics): each row's key (`make`,
+/// which says whether it has one and packs its row in) is read once, on
+/// every core a part of the rows, and put in the part of its metric; each
+/// part is then sorted on its own core. Reading every row for each part
+/// of the metrics read ten million records twice (1.7 GB each time).
+fn groups_by_key<K: Ord + Copy + Send + Sync>(
+    rows: &Claims<Draft>,
+    make: impl Fn(usize, &Draft) -> Option<K> + Sync,
+    key: impl Fn(&K) -> u128 + Sync,
+    row: impl Fn(&K) -> u32 + Sync,
+) -> Vec<(Vec<u32>, Vec<u32>)> {
+    let records = rows.records();
+    let parts = parallel::cores().min(records.len() >> 16).max(1);
+    let gathered = parallel::in_parts(records.len(), 1 << 16, |range| {
+        let mut by_part: Vec<Vec<K>> = vec![Vec::new(); parts];
+        for (at, r) in range.clone().zip(&records[range]) {
+            if let Some(k) = make(at, r) {
+                by_part[r.metric as usize % parts].push(k);
+            }
+        }
+        by_part
+    });
+    parallel::map((0..parts).collect(), |part| {
+        let mut keys: Vec<K> = gathered
+            .iter()
+            .flat_map(|g| g[part].iter().copied())
+            .collect();
+        keys.sort_unstable();
+        let mut members: Vec<u32> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
+        for same in keys
+            .chunk_by(|a, b| key(a) == key(b))
+            .filter(|s| s.len() > 1)
+        {
+            starts.push(members.len() as u32);
+            members.extend(same.iter().map(&row));
+        }
+        starts.push(members.len() as u32);
+        (members, starts)
+    })
+}
+
 /// The cycles of a graph of `n` nodes where each node has at most one
 /// parent, each as its member indexes; every cycle passes through a node of
 /// `starts` (the nodes with a parent will do). One pass: every node is
@@ -792,6 +824,50 @@ fn unclaimed<T>(rows: &Rows<Parsed<T>>, used: &HashSet<&str>, what: &str, report
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    // Rows that share a key come out as one group each, whatever part of
+    // the rows and of the metrics they fell in (140,000 rows: two parts on
+    // two cores), as a map of each key's rows says.
+    #[test]
+    fn groups_rows_by_key_across_parts() {
+        let mut rows: Claims<Draft> = Claims::default();
+        let mut state = 11u64;
+        for line in 0..140_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let mut draft = Draft::new(line + 2, rows.push_cells([""; crate::data::claims::CELLS]));
+            draft.metric = (state >> 40) as u32 % 7;
+            draft.source = (state >> 20) as u32 % 3000;
+            rows.records.push(draft);
+        }
+        let key = |r: &Draft| u128::from(r.metric) << 32 | u128::from(r.source);
+        let found = groups_by_key(
+            &rows,
+            |row, r| (r.source % 5 != 0).then(|| (key(r), row as u32)),
+            |&(key, _)| key,
+            |&(_, row)| row,
+        );
+        let mut groups: Vec<Vec<u32>> = found
+            .iter()
+            .flat_map(|(members, starts)| {
+                starts
+                    .windows(2)
+                    .map(|w| members[w[0] as usize..w[1] as usize].to_vec())
+            })
+            .collect();
+        groups.sort();
+        let mut expected: std::collections::BTreeMap<u128, Vec<u32>> = Default::default();
+        for (row, r) in rows.records().iter().enumerate() {
+            if r.source % 5 != 0 {
+                expected.entry(key(r)).or_default().push(row as u32);
+            }
+        }
+        let mut expected: Vec<Vec<u32>> = expected.into_values().filter(|g| g.len() > 1).collect();
+        expected.sort();
+        assert!(expected.len() > 1000);
+        assert_eq!(groups, expected);
+    }
 
     // Chains, forks and roots have no cycle; a self-loop and a 3-loop are found once each.
     #[test]
