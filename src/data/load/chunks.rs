@@ -54,51 +54,16 @@ impl Table {
         init: impl Fn(usize) -> S + Sync,
         each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
     ) -> Vec<S> {
-        let starts: Vec<(usize, usize)> = if parts >= stream.parts.len().saturating_sub(1) {
+        let chosen: Vec<(usize, usize)> = if parts >= stream.parts.len().saturating_sub(1) {
             stream.parts.clone()
         } else {
             let ends = [stream.parts.first(), stream.parts.last()];
             ends.into_iter().flatten().copied().collect()
         };
-        let run = |k: usize| {
-            let (start, lines) = starts[k];
-            let expect = if k == 0 {
-                stream.len
-            } else {
-                starts[k + 1].0 - start
-            };
-            let mut state = init(expect);
-            let mut local = Report::default();
-            let mut stop = (k + 2 < starts.len()).then(|| starts[k + 1].0);
-            let outcome = self.streamed(
-                stream,
-                (start, lines),
-                window,
-                &mut stop,
-                &mut local,
-                |row, r| each(&mut state, row, r),
-            );
-            (state, local, outcome)
-        };
-        let results: Vec<(S, Report, Option<Outcome>)> =
-            crate::parallel::map((0..starts.len().saturating_sub(1)).collect(), run);
-        let mut states = Vec::with_capacity(results.len());
-        for (state, local, outcome) in results {
-            let Some(outcome) = outcome else {
-                report.error(
-                    &self.file,
-                    0,
-                    "",
-                    "cannot read: the file could not be read again".into(),
-                );
-                return states;
-            };
-            states.push(state);
-            report.merge(local);
-            if outcome == Outcome::ToTheEnd {
-                break;
-            }
-        }
+        let (starts, lines): (Vec<usize>, Vec<usize>) = chosen.into_iter().unzip();
+        let states = self.in_parts(&starts, report, init, each, |k, stop, local, each| {
+            self.streamed(stream, (starts[k], lines[k]), window, stop, local, each)
+        });
         if !stream.unchanged() {
             let message = "changed while it was read (saved by another program meanwhile?): \
                            build again"
@@ -172,17 +137,7 @@ impl Table {
         } else {
             bounds(&self.data, parts, least)
         };
-        let run = |k: usize| {
-            // The first chunk's state is sized for the whole file: the
-            // others are appended to it, and a missed cut makes it read on.
-            let expect = if k == 0 {
-                self.data.len()
-            } else {
-                bounds[k + 1] - bounds[k]
-            };
-            let mut state = init(expect);
-            let mut local = Report::default();
-            let mut stop = (k + 2 < bounds.len()).then(|| bounds[k + 1]);
+        self.in_parts(&bounds, report, init, each, |k, stop, local, each| {
             let start = bounds[k];
             let window = Window {
                 bytes: self.data.get(start..).unwrap_or_default(),
@@ -190,19 +145,50 @@ impl Table {
                 lines_before: newlines(&self.data[..start]),
                 len: self.data.len(),
             };
-            let outcome = self.chunk(window, &mut stop, &mut local, |row, r| {
+            Some(self.chunk(window, stop, local, each))
+        })
+    }
+
+    /// Parses the parts starting at `starts` (the data's length last), each
+    /// on its own thread by `parse`, with a state from `init` — the first
+    /// sized for the whole data: the others are appended to it, and a
+    /// missed cut makes it read on — and joins their states and reports in
+    /// order. A part that read on to the end of the file (`ToTheEnd`) ends
+    /// the list: the later parts started mid-record. A part whose read
+    /// failed (`None`) ends it with an error.
+    fn in_parts<S: Send>(
+        &self,
+        starts: &[usize],
+        report: &mut Report,
+        init: impl Fn(usize) -> S + Sync,
+        each: impl Fn(&mut S, &Row<'_>, &mut Report) + Sync,
+        parse: impl Fn(usize, &mut Option<usize>, &mut Report, &mut Each<'_>) -> Option<Outcome> + Sync,
+    ) -> Vec<S> {
+        let len = starts.last().copied().unwrap_or(0);
+        let run = |k: usize| {
+            let expect = if k == 0 {
+                len
+            } else {
+                starts[k + 1] - starts[k]
+            };
+            let mut state = init(expect);
+            let mut local = Report::default();
+            let mut stop = (k + 2 < starts.len()).then(|| starts[k + 1]);
+            let outcome = parse(k, &mut stop, &mut local, &mut |row, r| {
                 each(&mut state, row, r)
             });
             (state, local, outcome)
         };
-        let results: Vec<(S, Report, Outcome)> =
-            crate::parallel::map((0..bounds.len().saturating_sub(1)).collect(), run);
+        let results = crate::parallel::map((0..starts.len().saturating_sub(1)).collect(), run);
         let mut states = Vec::with_capacity(results.len());
         for (state, local, outcome) in results {
+            let Some(outcome) = outcome else {
+                let message = "cannot read: the file could not be read again".to_owned();
+                report.error(&self.file, 0, "", message);
+                return states;
+            };
             states.push(state);
             report.merge(local);
-            // A chunk that did not end exactly at the next cut read on to
-            // the end of the file; the later chunks started mid-record.
             if outcome == Outcome::ToTheEnd {
                 break;
             }
@@ -443,6 +429,9 @@ enum Outcome {
     /// The window ended; the next one starts at this byte of the data.
     More(usize),
 }
+
+/// What a part's parse calls with each row.
+type Each<'a> = dyn FnMut(&Row<'_>, &mut Report) + 'a;
 
 /// Bytes of a large file read at a time by each thread.
 pub const WINDOW: usize = 8 << 20;
